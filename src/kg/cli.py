@@ -1,0 +1,187 @@
+"""The ``kg`` command line: build, serve, query, export, validate."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .config import load_settings
+
+
+def _settings(ctx: click.Context):
+    return ctx.obj["settings"]
+
+
+@click.group()
+@click.option("--base-iri", envvar="KG_BASE_IRI", help="Base of every minted IRI.")
+@click.option("--var", "var_dir", type=click.Path(path_type=Path), envvar="KG_VAR", help="Where stores are kept.")
+@click.option("--sources", "sources_dir", type=click.Path(path_type=Path), envvar="KG_SOURCES", help="Directory of source documents.")
+@click.version_option(package_name="humanitarian-kg")
+@click.pass_context
+def main(ctx: click.Context, base_iri, var_dir, sources_dir) -> None:
+    """Knowledge graph of humanitarian organisations, built from documents."""
+    ctx.ensure_object(dict)
+    ctx.obj["settings"] = load_settings(base_iri=base_iri, var_dir=var_dir, sources_dir=sources_dir)
+
+
+def run_build(settings, echo=click.echo) -> None:
+    from .pipeline import BuildFailed, build
+    from .sources import SourceError
+    from .lexicon import LexiconError
+
+    started = time.perf_counter()
+    try:
+        with click.progressbar(length=1, label="reading documents", file=sys.stderr) as bar:
+            def progress(name: str) -> None:
+                bar.label = f"extracted {name}"
+                bar.render_progress()
+
+            result = build(settings, progress=progress)
+            bar.update(1)
+    except SourceError as exc:
+        raise click.ClickException(f"build stopped, nothing published: {exc.path}: {exc.problem}")
+    except LexiconError as exc:
+        raise click.ClickException(f"build stopped, nothing published: {exc}")
+    except BuildFailed as exc:
+        if exc.report is not None:
+            echo(exc.report.text(), err=True)
+        raise click.ClickException(f"build stopped, nothing published: {exc}")
+    echo(f"{'document':32} {'lang':4} {'mentions':>8} {'claims':>7} {'triples':>8}")
+    for s in result.stats:
+        echo(f"{s.doc_id:32} {s.language:4} {s.mentions:8d} {s.claims:7d} {s.triples:8d}")
+    warnings = len(result.report.warnings) if result.report else 0
+    echo(
+        f"{len(result.stats)} documents, {result.quads} quads; SHACL: conforms"
+        f" ({warnings} warning(s)); store {result.store_path}"
+    )
+    echo(f"built in {time.perf_counter() - started:.1f} s ("
+         + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items() if k != "total") + ")")
+
+
+@main.command()
+@click.pass_context
+def build(ctx: click.Context) -> None:
+    """Sources -> graph -> validation -> store."""
+    run_build(_settings(ctx))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.argument("rdf_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, threads: int, rdf_files: tuple[Path, ...]) -> None:
+    """Serve the graph over HTTP (builds first if there is no store)."""
+    from waitress import serve as waitress_serve
+
+    from . import store as store_mod
+    from .web import create_app
+
+    settings = _settings(ctx)
+    if not settings.store_link.exists():
+        click.echo("no store yet: building first", err=True)
+        run_build(settings)
+    store = None
+    if rdf_files:
+        try:
+            store = store_mod.serving_copy_with(settings, list(rdf_files))
+        except store_mod.RdfFileError as exc:
+            raise click.ClickException(str(exc))
+        click.echo(f"serving {len(rdf_files)} extra file(s) in their own named graphs", err=True)
+    app = create_app(settings, store)
+    click.echo(f"serving on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="kg")
+
+
+@main.command()
+@click.argument("query_or_file")
+@click.option("--format", "fmt", default=None, help="json|xml|csv|tsv (SELECT/ASK) or turtle|jsonld|ntriples|rdfxml (CONSTRUCT/DESCRIBE).")
+@click.pass_context
+def query(ctx: click.Context, query_or_file: str, fmt: str | None) -> None:
+    """Run a SPARQL query on the store, without a server."""
+    from . import store as store_mod
+    from .namespaces import PREFIXES
+    from .web import renderers
+    from .web.query import QueryError, run_query
+
+    path = Path(query_or_file)
+    text = path.read_text(encoding="utf-8") if path.suffix in (".rq", ".sparql") or path.is_file() else query_or_file
+    try:
+        store = store_mod.open_store(_settings(ctx))
+    except store_mod.StoreMissing as exc:
+        raise click.ClickException(str(exc))
+    try:
+        result = run_query(store, text)
+    except QueryError as exc:
+        raise click.ClickException(str(exc))
+    name = fmt or ("json" if result.kind == "results" else "turtle")
+    f = renderers.lookup(result.kind, name)
+    if f is None:
+        raise click.ClickException(f"format {name!r} cannot carry this result; choose one of "
+                                   + ", ".join(x.name for x in renderers.formats(result.kind)))
+    if result.kind == "results":
+        out = renderers.serialize_results(result.value, f)
+    else:
+        out = renderers.serialize_triples(result.value, f, PREFIXES)
+    sys.stdout.buffer.write(out)
+    if not out.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
+
+
+@main.command()
+@click.option("--format", "fmt", default="turtle", show_default=True, type=click.Choice(["turtle", "jsonld", "trig", "nquads"]))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output).")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
+    """Export the whole graph."""
+    from . import store as store_mod
+
+    try:
+        data = store_mod.export(store_mod.open_store(_settings(ctx)), fmt)
+    except store_mod.StoreMissing as exc:
+        raise click.ClickException(str(exc))
+    if output:
+        output.write_bytes(data)
+        click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@main.command()
+@click.argument("rdf_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the SHACL validation report (Turtle).")
+@click.option("--no-reasoner", is_flag=True, help="Skip the OWL consistency check.")
+@click.pass_context
+def validate(ctx: click.Context, rdf_file: Path | None, report_file: Path | None, no_reasoner: bool) -> None:
+    """SHACL and OWL consistency on the store or on RDF_FILE; exit 0 only when it conforms."""
+    from . import store as store_mod
+    from .rdf import load_ontology
+    from .validate import InconsistentGraph, load_shapes, owl_check, shacl_validate
+
+    settings = _settings(ctx)
+    try:
+        data = store_mod.load_data_graph(settings, rdf_file)
+    except (store_mod.StoreMissing, store_mod.RdfFileError) as exc:
+        raise click.ClickException(str(exc))
+    ontology = load_ontology(settings.ontology_dir)
+    report = shacl_validate(data, load_shapes(settings.shapes_dir), ontology)
+    if not no_reasoner:
+        try:
+            secs, n = owl_check(data, ontology)
+            report.reasoner = f"consistent ({n} individuals, HermiT, {secs:.1f} s)"
+        except InconsistentGraph as exc:
+            report.reasoner = f"INCONSISTENT: {exc}"
+            report.conforms = False
+    click.echo(report.text())
+    if report_file and report.report_graph is not None:
+        report.report_graph.serialize(report_file, format="turtle")
+        click.echo(f"report written to {report_file}")
+    sys.exit(0 if report.conforms else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""The lexicon: names of organisations and places per language, read from ``data/lexicon``.
+
+It is world knowledge (that МККК is the ICRC, that Bərdə is Barda), kept as data so a
+new organisation or country needs an edit to a YAML file, not to code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .config import SUPPORTED_LANGUAGES
+
+FOCAL = "{focal}"  # jurisdiction placeholder, resolved per document to its focal country
+
+
+@dataclass(frozen=True)
+class Name:
+    entity: str  # entity key "kind/slug", may contain FOCAL for contextual names
+    lang: str
+    text: str
+    role: str  # name | acronym | short | contextual | post
+
+
+@dataclass
+class EntityInfo:
+    key: str  # "organisation/icrc", "place/baku"
+    cls: str  # ontology class local name
+    labels: dict[str, str] = field(default_factory=dict)  # canonical label per language
+    jurisdiction: str | None = None  # place key
+    part_of: str | None = None  # place key (settlement -> country)
+    generated: bool = False  # made from a template (organisation-templates.yaml)
+
+
+class LexiconError(Exception):
+    pass
+
+
+@dataclass
+class Lexicon:
+    entities: dict[str, EntityInfo]
+    names: list[Name]
+    templates: list[dict]  # contextual templates: (id pattern, class, labels), per focal country
+
+    def entity(self, key: str) -> EntityInfo:
+        return self.entities[key]
+
+    def resolve_focal(self, key: str, country: str | None) -> str | None:
+        """Entity key of a contextual name for the document's focal country."""
+        if FOCAL not in key:
+            return key
+        if not country:
+            return None
+        return key.replace(FOCAL, country.split("/", 1)[1])
+
+
+def _load_yaml(path: Path) -> dict:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise LexiconError(f"{path}: cannot read the lexicon file: {exc}") from None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def load_lexicon(lexicon_dir: Path) -> Lexicon:
+    entities: dict[str, EntityInfo] = {}
+    names: list[Name] = []
+
+    def add_names(key: str, block: dict | None, role: str) -> None:
+        for lang, values in (block or {}).items():
+            for v in values or []:
+                names.append(Name(key, lang, str(v), role))
+
+    places = _load_yaml(lexicon_dir / "places.yaml")
+    countries = places.get("countries", [])
+    for c in countries:
+        key = f"place/{c['id']}"
+        entities[key] = EntityInfo(key, "Country", {l: v[0] for l, v in c["names"].items()})
+        add_names(key, c["names"], "name")
+    for section, cls in (("settlements", "Settlement"), ("regions", "Region")):
+        for p in places.get(section, []):
+            key = f"place/{p['id']}"
+            part = f"place/{p['country']}" if p.get("country") else None
+            entities[key] = EntityInfo(key, cls, {l: v[0] for l, v in p["names"].items()}, part_of=part)
+            add_names(key, p["names"], "name")
+
+    orgs = _load_yaml(lexicon_dir / "organisations.yaml")
+    for o in orgs.get("organisations", []):
+        key = f"organisation/{o['id']}"
+        if key in entities:
+            raise LexiconError(f"organisations.yaml: duplicate id {o['id']!r}")
+        labels = {l: v[0] for l, v in o.get("names", {}).items()}
+        for l, v in o.get("acronyms", {}).items():
+            labels.setdefault(l, v[0])
+        jur = f"place/{o['jurisdiction']}" if o.get("jurisdiction") else None
+        entities[key] = EntityInfo(key, o["class"], labels, jurisdiction=jur)
+        add_names(key, o.get("names"), "name")
+        add_names(key, o.get("acronyms"), "acronym")
+        add_names(key, o.get("short"), "short")
+
+    templates = _load_yaml(lexicon_dir / "organisation-templates.yaml").get("templates", [])
+    contextual_templates = []
+    for t in templates:
+        for variant in t.get("domains") or [{}]:
+            for c in countries:
+                fmt = {**variant, "place": c["id"]}
+                kind = t.get("kind", "organisation")
+                key = f"{kind}/" + _slug(t["id"].format(**fmt))
+                labels = {
+                    l: t["label"][l].format(formal=c["formal"][l], formal_gen=c["formal_gen"][l], **variant)
+                    for l in t["label"]
+                    if l in c.get("formal", {})
+                }
+                entities.setdefault(
+                    key, EntityInfo(key, t["class"], labels, jurisdiction=f"place/{c['id']}", generated=True)
+                )
+                for lang, patterns in t.get("names", {}).items():
+                    for pat in patterns:
+                        fillers = []
+                        if "{adj}" in pat:
+                            fillers = [{"adj": a} for a in c.get("adjectives", {}).get(lang, [])]
+                        elif "{country}" in pat:
+                            fillers = [{"country": n} for n in c["names"].get(lang, [])]
+                        for f in fillers:
+                            names.append(Name(key, lang, pat.format(**variant, **f), "name"))
+            focal_key = f"{kind}/" + _slug(t["id"].format(**{**variant, "place": "FOCAL"}))
+            focal_key = focal_key.replace("focal", FOCAL)
+            for lang, patterns in t.get("contextual", {}).items():
+                for pat in patterns:
+                    names.append(Name(focal_key, lang, pat.format(**variant), "contextual"))
+            for lang, patterns in t.get("posts", {}).items():
+                for pat in patterns:
+                    names.append(Name(focal_key, lang, pat.format(**variant), "post"))
+            contextual_templates.append({"key": focal_key})
+    # Names in languages the pipeline reads; others are kept for reference only.
+    names = [n for n in names if n.lang in SUPPORTED_LANGUAGES]
+    return Lexicon(entities, names, contextual_templates)

@@ -1,0 +1,70 @@
+"""The one place for namespaces: vocabulary IRIs and the IRIs the project mints."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+
+KG = Namespace("https://w3id.org/humanitarian-kg/ontology#")
+AT = Namespace("https://w3id.org/humanitarian-kg/activity-type/")
+KGSH = Namespace("https://w3id.org/humanitarian-kg/shapes#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+TIME = Namespace("http://www.w3.org/2006/time#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+CNT = Namespace("http://www.w3.org/2011/content#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+
+#: Prefixes offered to queries and used in serialisations.
+PREFIXES: dict[str, str] = {
+    "kg": str(KG),
+    "at": str(AT),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "time": str(TIME),
+    "oa": str(OA),
+    "cnt": str(CNT),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+}
+
+_SLUG_OK = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+class IRIs:
+    """Mints the project's IRIs under one configurable base.
+
+    Layout (each resolves on the server at its own path):
+      {base}id/{kind}/{slug}           an entity (organisation, office, place, ...)
+      {base}id/document/{doc}          a source document
+      {base}id/evidence/{doc}/{s}-{e}  a passage of a document (oa:SpecificResource)
+      {base}graph/document/{doc}       the named graph of what that document states
+      {base}graph/ontology             the ontology and vocabularies
+    """
+
+    def __init__(self, base: str):
+        self.base = base if base.endswith(("/", "#")) else base + "/"
+
+    def entity(self, kind: str, slug: str) -> URIRef:
+        if not _SLUG_OK.match(slug):
+            raise ValueError(f"not a valid IRI slug: {slug!r}")
+        return URIRef(f"{self.base}id/{kind}/{slug}")
+
+    def document(self, doc_id: str) -> URIRef:
+        return URIRef(f"{self.base}id/document/{doc_id}")
+
+    def evidence(self, doc_id: str, start: int, end: int) -> URIRef:
+        return URIRef(f"{self.base}id/evidence/{doc_id}/{start}-{end}")
+
+    def document_graph(self, doc_id: str) -> URIRef:
+        return URIRef(f"{self.base}graph/document/{doc_id}")
+
+    def graph(self, name: str) -> URIRef:
+        return URIRef(f"{self.base}graph/{name}")

@@ -1,0 +1,141 @@
+"""The build: sources -> text -> mentions -> claims -> RDF -> validation -> store.
+
+Each stage lives in its own module; this one only wires them and reports.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+from rdflib import Dataset, Graph
+
+from . import store as store_mod
+from .config import Settings
+from .extract import DocumentExtraction, extract_document
+from .lexicon import Lexicon, load_lexicon
+from .mentions import MentionFinder
+from .morphology import Morphology
+from .namespaces import IRIs
+from .rdf import build_dataset, load_ontology, union_graph
+from .resolve import resolve
+from .sources import Document, load_corpus
+from .text import detect_language
+from .sources import SourceError
+from .validate import ValidationReport, load_shapes, shacl_validate
+
+
+class BuildFailed(Exception):
+    def __init__(self, message: str, report: ValidationReport | None = None):
+        self.report = report
+        super().__init__(message)
+
+
+@dataclass
+class DocumentStats:
+    doc_id: str
+    language: str
+    mentions: int
+    claims: int
+    triples: int
+
+
+@dataclass
+class BuildResult:
+    dataset: Dataset
+    documents: list[Document]
+    extractions: list[DocumentExtraction]
+    report: ValidationReport | None = None
+    stats: list[DocumentStats] = field(default_factory=list)
+    store_path: Path | None = None
+    quads: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=4)
+def _finder(lexicon_dir: Path) -> tuple[Lexicon, MentionFinder]:
+    lexicon = load_lexicon(lexicon_dir)
+    return lexicon, MentionFinder(lexicon, Morphology(lexicon_dir / "az-suffixes.yaml"))
+
+
+def check_language(doc: Document, settings: Settings) -> None:
+    """Refuse a document whose text does not read as its declared language."""
+    detected, scores = detect_language(doc.text, settings.lexicon_dir / "languages.yaml")
+    if detected is None:
+        raise SourceError(doc.file_name, "its text does not read as English, Russian or Azerbaijani")
+    if detected != doc.language:
+        raise SourceError(
+            doc.file_name,
+            f"metadata says language {doc.language!r} but the text reads as {detected!r}"
+            + ("" if detected in ("en", "ru", "az") else " (not a supported language)"),
+        )
+
+
+def extract_corpus(
+    settings: Settings, progress: Callable[[str], None] | None = None
+) -> tuple[list[Document], list[DocumentExtraction], Dataset]:
+    documents = load_corpus(settings)
+    for doc in documents:
+        check_language(doc, settings)
+    lexicon, finder = _finder(settings.lexicon_dir)
+    extractions = []
+    for doc in documents:
+        extractions.append(extract_document(doc, finder, lexicon))
+        if progress:
+            progress(doc.file_name)
+    claims = resolve({x.document.doc_id: x.claims for x in extractions}, lexicon)
+    ontology = load_ontology(settings.ontology_dir)
+    ds = build_dataset(documents, claims, IRIs(settings.base_iri), lexicon, ontology)
+    for x in extractions:
+        x.claims = claims[x.document.doc_id]
+    return documents, extractions, ds
+
+
+def build(settings: Settings, progress: Callable[[str], None] | None = None, publish: bool = True) -> BuildResult:
+    times: dict[str, float] = {}
+    t0 = time.perf_counter()
+    documents, extractions, ds = extract_corpus(settings, progress)
+    times["extract"] = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    iris = IRIs(settings.base_iri)
+    data = union_graph_without_ontology(ds, iris)
+    report = shacl_validate(data, load_shapes(settings.shapes_dir), load_ontology(settings.ontology_dir))
+    times["validate"] = time.perf_counter() - t1
+    result = BuildResult(ds, documents, extractions, report)
+    for x in extractions:
+        g = ds.graph(iris.document_graph(x.document.doc_id))
+        result.stats.append(
+            DocumentStats(x.document.file_name, x.document.language, len(x.mentions), len(x.claims), len(g))
+        )
+    if not report.conforms:
+        raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
+
+    if publish:
+        t2 = time.perf_counter()
+        path = store_mod.new_store_dir(settings)
+        try:
+            result.quads = store_mod.write_store(path, ds.serialize(format="nquads", encoding="utf-8"))
+        except BaseException:
+            store_mod.discard(path)
+            raise
+        store_mod.publish(settings, path)
+        result.store_path = path
+        times["store"] = time.perf_counter() - t2
+    times["total"] = time.perf_counter() - t0
+    result.seconds = times
+    return result
+
+
+def union_graph_without_ontology(ds: Dataset, iris: IRIs) -> Graph:
+    """The data the documents state (every document graph), for validation."""
+    g = Graph()
+    onto = iris.graph("ontology")
+    for s, p, o, c in ds.quads((None, None, None, None)):
+        if c != onto:
+            g.add((s, p, o))
+    return g

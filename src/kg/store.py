@@ -1,0 +1,164 @@
+"""The embedded, persistent store: Oxigraph (pyoxigraph) on disk.
+
+A build writes a fresh directory under ``var/stores/`` and, only when it is complete,
+points the ``var/store`` symlink at it (an atomic rename), so a failed build never
+leaves a half-written store and a running server keeps the one it opened.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .config import Settings
+
+KEEP_BUILDS = 2  # the current store and the one before it (a server may still hold it)
+
+
+class StoreMissing(Exception):
+    pass
+
+
+def new_store_dir(settings: Settings) -> Path:
+    root = settings.var / "stores"
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    path.mkdir()
+    return path
+
+
+# The endpoint's default graph is the union of every named graph. It is materialised
+# at build time: a set of triples (SPARQL's RDF merge), where Oxigraph's on-the-fly
+# union would repeat a triple once per graph that states it.
+MATERIALISE_UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def write_store(path: Path, nquads: bytes) -> int:
+    store = ox.Store(str(path))
+    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    store.update(MATERIALISE_UNION)
+    store.flush()
+    store.optimize()
+    n = len(store)
+    del store
+    return n
+
+
+def publish(settings: Settings, path: Path) -> None:
+    """Point ``var/store`` at ``path`` atomically and prune old builds."""
+    link = settings.store_link
+    tmp = link.with_name(f".store-{os.getpid()}")
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(path.resolve())
+    os.replace(tmp, link)
+    builds = sorted((settings.var / "stores").glob("build-*"), key=lambda p: p.stat().st_mtime)
+    for old in builds[:-KEEP_BUILDS]:
+        if old.resolve() != path.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def current_store_path(settings: Settings) -> Path:
+    link = settings.store_link
+    if not link.exists():
+        raise StoreMissing(f"no store at {link}: run `kg build` first")
+    return link.resolve()
+
+
+def open_store(settings: Settings, read_only: bool = True) -> ox.Store:
+    path = current_store_path(settings)
+    return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+
+
+# -- extra files, export and validation input ---------------------------------------
+
+class RdfFileError(Exception):
+    pass
+
+
+def rdf_format_for(path: Path) -> ox.RdfFormat:
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+    if path.suffix.lower() == ".json":
+        fmt = ox.RdfFormat.JSON_LD
+    if fmt is None:
+        raise RdfFileError(f"{path}: unknown RDF format (use .ttl, .nt, .trig, .nq, .jsonld or .rdf)")
+    return fmt
+
+
+def load_rdf_file(store: ox.Store, path: Path, base_iri: str) -> None:
+    """Load a file into the store; triples go to a graph named after the file."""
+    fmt = rdf_format_for(path)
+    graph = None if fmt.supports_datasets else ox.NamedNode(f"{base_iri}graph/file/{path.name}")
+    try:
+        store.load(path=str(path), format=fmt, to_graph=graph)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise RdfFileError(f"{path}: cannot be loaded as {fmt.name}: {exc}") from None
+
+
+def serving_copy_with(settings: Settings, files: list[Path]) -> ox.Store:
+    """A private copy of the current store with extra files added (the built one is untouched)."""
+    source = ox.Store.read_only(str(current_store_path(settings)))
+    target = settings.var / "serve" / f"serve-{os.getpid()}"
+    if target.exists():
+        shutil.rmtree(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source.backup(str(target))
+    store = ox.Store(str(target))
+    for path in files:
+        load_rdf_file(store, path, settings.base_iri)
+    store.update(MATERIALISE_UNION)
+    return store
+
+
+def export(store: ox.Store, fmt: str) -> bytes:
+    """The whole graph: TriG/N-Quads/JSON-LD keep named graphs; Turtle is their union."""
+    if fmt == "turtle":
+        from .namespaces import PREFIXES
+
+        triples = [ox.Triple(q.subject, q.predicate, q.object)
+                   for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+        return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    fmt_obj = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}[fmt]
+    # Named graphs only: the default graph is their union, derived at build time.
+    quads = sorted((q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)), key=str)
+    if fmt == "jsonld":
+        return ox.serialize(quads, format=fmt_obj)
+    from .namespaces import PREFIXES
+
+    return ox.serialize(quads, format=fmt_obj, **({"prefixes": PREFIXES} if fmt == "trig" else {}))
+
+
+def load_data_graph(settings: Settings, rdf_file: Path | None):
+    """The statements to validate: a given file, or every document graph of the store."""
+    from rdflib import Dataset, Graph
+
+    ontology_graph = f"{settings.base_iri}graph/ontology"
+    if rdf_file is not None:
+        fmt = rdf_format_for(rdf_file)
+        ds = Dataset()
+        try:
+            ds.parse(rdf_file, format={"TriG": "trig", "N-Quads": "nquads", "Turtle": "turtle", "N-Triples": "nt",
+                                       "JSON-LD": "json-ld", "RDF/XML": "xml", "N3": "n3"}.get(fmt.name, "turtle"))
+        except Exception as exc:
+            raise RdfFileError(f"{rdf_file}: cannot be parsed: {exc}") from None
+        quads = ds.quads((None, None, None, None))
+    else:
+        store = open_store(settings)
+        nq = ox.serialize((q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)),
+                          format=ox.RdfFormat.N_QUADS)
+        ds = Dataset()
+        ds.parse(data=nq, format="nquads")
+        quads = ds.quads((None, None, None, None))
+    g = Graph()
+    for s, p, o, c in quads:
+        if str(c) != ontology_graph:
+            g.add((s, p, o))
+    return g

@@ -1,0 +1,183 @@
+"""Text normalisation that keeps offsets into the original file.
+
+The pipeline matches names on a cleaned copy of each document (unified spaces and
+quotes, PDF hard line breaks joined, page furniture marked) but every position it
+reports is an offset into the *original* text: ``Text.to_original`` maps back.
+Offsets are Unicode code points, 0-based, end exclusive (as ``oa:TextPositionSelector``).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+# Characters replaced one-for-one, so the offset map stays simple.
+_ONE_FOR_ONE = str.maketrans(
+    {
+        "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ",
+        "\u2002": " ", "\u2003": " ", "\t": " ", "\u3000": " ", "\ufeff": " ",
+        "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"',
+        "\u00ab": '"', "\u00bb": '"', "\u201e": '"',
+        "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-",
+        "\r": "\n", "\f": "\n", "\v": "\n",
+    }
+)
+_TERMINAL = ".?!:;"
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # as in the normalised text
+    start: int  # normalised offsets
+    end: int
+    is_word: bool
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int  # normalised offsets
+    end: int
+
+
+class Text:
+    """A document's normalised text with a map back to original offsets.
+
+    ``norm`` has single spaces between words; ``"\\n"`` marks a hard break (a heading,
+    a paragraph end, a list item). ``_orig_at[i]`` is the original offset of ``norm[i]``.
+    """
+
+    def __init__(self, original: str):
+        self.original = original
+        self.norm, self._orig_at = _normalise(original)
+        self.tokens: list[Token] = [
+            Token(m.group(), m.start(), m.end(), m.group()[0].isalnum())
+            for m in _TOKEN.finditer(self.norm)
+        ]
+        self._token_starts = [t.start for t in self.tokens]
+        self.sentences: list[Sentence] = list(_sentences(self.norm))
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Original (start, end) of the normalised span [start, end)."""
+        if start >= end:
+            raise ValueError("empty span")
+        return self._orig_at[start], self._orig_at[end - 1] + 1
+
+    def exact(self, start: int, end: int) -> str:
+        s, e = self.to_original(start, end)
+        return self.original[s:e]
+
+    def tokens_in(self, start: int, end: int) -> list[Token]:
+        i = bisect_right(self._token_starts, start - 1)
+        out = []
+        while i < len(self.tokens) and self.tokens[i].end <= end:
+            out.append(self.tokens[i])
+            i += 1
+        return out
+
+    def sentence_at(self, pos: int) -> Sentence:
+        for s in self.sentences:
+            if s.start <= pos < s.end:
+                return s
+        return Sentence(pos, pos + 1)
+
+
+_TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
+
+
+def _is_wrapped(lines: list[str]) -> bool:
+    """True when the text looks hard-wrapped (PDF extraction): many lines of similar length."""
+    lengths = [len(l.strip()) for l in lines if l.strip()]
+    if len(lengths) < 8:
+        return False
+    return max(lengths) <= 160 and 40 <= statistics.median(lengths) <= 130
+
+
+def _normalise(original: str) -> tuple[str, list[int]]:
+    text = original.translate(_ONE_FOR_ONE)
+    wrapped = _is_wrapped(text.split("\n"))
+    median = statistics.median([len(l.strip()) for l in text.split("\n") if l.strip()] or [0])
+    out: list[str] = []
+    orig_at: list[int] = []
+    i, n = 0, len(text)
+    line_start = 0
+    while i < n:
+        ch = text[i]
+        if not ch.isspace():
+            out.append(ch)
+            orig_at.append(i)
+            i += 1
+            continue
+        j = i
+        while j < n and text[j].isspace():
+            j += 1
+        if not out or j >= n:  # leading or trailing whitespace: dropped
+            i = j
+            continue
+        newlines = text.count("\n", i, j)
+        if newlines == 0:
+            sep = " "
+        else:
+            prev_line = text[line_start:i].strip()
+            sep = "\n"
+            if wrapped and out[-1] not in _TERMINAL and len(prev_line) >= 0.6 * median:
+                sep = " "  # a PDF line wrap inside a sentence
+            elif wrapped and text[j].islower():
+                sep = " "
+            line_start = text.rfind("\n", i, j) + 1
+        out.append(sep)
+        orig_at.append(i)
+        i = j
+    return "".join(out), orig_at
+
+
+_ABBREV = {"g", "gg", "dr", "mr", "mrs", "st", "no", "vs", "etc", "e.g", "i.e", "г", "гг", "им", "т", "д", "ул"}
+
+
+def _sentences(norm: str):
+    """Split at hard breaks and at sentence-final punctuation followed by a capital."""
+    start = 0
+    for m in re.finditer(r"\n|[.?!](?=\s+[\"'(]?[A-ZА-ЯЁƏÜÖĞŞÇİI0-9])", norm):
+        if m.group() == ".":
+            word = re.search(r"(\w+)$", norm[start:m.start()])
+            if word and (word.group(1).lower() in _ABBREV or len(word.group(1)) == 1 and word.group(1).isupper()):
+                continue
+        end = m.end() if m.group() != "\n" else m.start()
+        if end > start and norm[start:end].strip():
+            yield Sentence(start, end)
+        start = m.end()
+        while start < len(norm) and norm[start] == " ":
+            start += 1
+    if start < len(norm) and norm[start:].strip():
+        yield Sentence(start, len(norm))
+
+
+@lru_cache(maxsize=4)
+def _language_profiles(path: Path) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    sup = {k: frozenset(v) for k, v in data["supported"].items()}
+    other = {k: frozenset(v) for k, v in data.get("recognised_only", {}).items()}
+    return sup, other
+
+
+def detect_language(text: str, profiles_file: Path) -> tuple[str | None, dict[str, float]]:
+    """The language whose function words the text uses most, with each language's share.
+
+    Returns ``(None, scores)`` when no language reaches a credible share.
+    """
+    supported, others = _language_profiles(profiles_file)
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
+    if not words:
+        return None, {}
+    scores = {}
+    for lang, stop in {**supported, **others}.items():
+        scores[lang] = sum(1 for w in words if w in stop) / len(words)
+    best = max(scores, key=scores.get)
+    if scores[best] < 0.04:
+        return None, scores
+    return best, scores
