@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from .namespaces import OA
 
@@ -290,6 +290,11 @@ def owl_check(data: Graph, ontology: Graph) -> tuple[float, int]:
         merged.add(t)
     for t in data:
         merged.add(t)
+    # owlready2 takes as individuals only what is declared owl:NamedIndividual.
+    declared = set(ontology.subjects(RDF.type, None))
+    for subject in set(data.subjects(RDF.type, None)) - declared:
+        if isinstance(subject, URIRef):
+            merged.add((subject, RDF.type, OWL.NamedIndividual))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "graph.nt"
         merged.serialize(path, format="nt", encoding="utf-8")

@@ -1,0 +1,131 @@
+"""Shared fixtures: a real build of the five documents, and a real server on loopback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "data" / "sources"
+
+
+def kg(*args: str, env: dict | None = None, timeout: float = 300, check: bool = False) -> subprocess.CompletedProcess:
+    """Run the real ``kg`` command line in a subprocess."""
+    full_env = {**os.environ, **(env or {})}
+    proc = subprocess.run(
+        [sys.executable, "-m", "kg.cli", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"kg {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, env: dict, args: tuple[str, ...] = ()):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kg.cli", "serve", "--port", str(self.port), *args],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.proc.stdout.read()}")
+            try:
+                requests.get(self.url + "/", timeout=1)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("server did not start")
+
+    def sparql(self, query: str, accept: str = "application/sparql-results+json", **kw) -> requests.Response:
+        return requests.get(self.url + "/sparql", params={"query": query, **kw}, headers={"Accept": accept}, timeout=30)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> dict:
+    """A store built by ``kg build`` from the real documents, in a private var directory."""
+    var = tmp_path_factory.mktemp("var")
+    env = {"KG_VAR": str(var)}
+    proc = kg("build", env=env, check=True)
+    return {"env": env, "var": var, "output": proc.stdout + proc.stderr}
+
+
+@pytest.fixture(scope="session")
+def store(built):
+    import pyoxigraph as ox
+
+    return ox.Store.read_only(str((built["var"] / "store").resolve()))
+
+
+@pytest.fixture(scope="session")
+def server(built):
+    srv = Server(built["env"])
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A private copy of the sources directory that a test may add bad files to."""
+    target = tmp_path / "sources"
+    shutil.copytree(SOURCES, target)
+    return target
+
+
+def select(store, query: str) -> list[dict]:
+    """Rows of a SELECT on the store as {variable: python value (str/int)}."""
+    from kg.namespaces import PREFIXES
+
+    prefixes = "".join(f"PREFIX {p}: <{n}>\n" for p, n in PREFIXES.items())
+    result = store.query(prefixes + query)
+    names = [v.value for v in result.variables]
+    rows = []
+    for sol in result:
+        row = {}
+        for i, name in enumerate(names):
+            term = sol[i]
+            if term is None:
+                continue
+            value = term.value
+            dtype = getattr(term, "datatype", None)
+            if dtype is not None and dtype.value.endswith(("#integer", "#nonNegativeInteger")):
+                value = int(value)
+            row[name] = value
+            if getattr(term, "language", None):
+                row[name + "_lang"] = term.language
+        rows.append(row)
+    return rows

@@ -1,0 +1,107 @@
+"""The command line contract: query, export, validate, serve with extra files."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from rdflib import Dataset, Graph
+
+from conftest import Server, kg
+
+ICRC = "http://localhost:8000/id/organisation/icrc"
+
+
+def test_query_formats(built):
+    q = f"SELECT ?l WHERE {{ <{ICRC}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }}"
+    out = kg("query", q, env=built["env"], check=True).stdout
+    assert len(json.loads(out)["results"]["bindings"]) == 3
+    csv = kg("query", q, "--format", "csv", env=built["env"], check=True).stdout
+    assert csv.splitlines()[0] == "l" and "Beynəlxalq Qızıl Xaç Komitəsi" in csv
+    ttl = kg("query", f"DESCRIBE <{ICRC}>", "--format", "turtle", env=built["env"], check=True).stdout
+    assert len(Graph().parse(data=ttl, format="turtle")) > 10
+
+
+def test_query_from_file_and_bad_query(built, tmp_path):
+    f = tmp_path / "q.rq"
+    f.write_text("ASK { ?s ?p ?o }")
+    assert json.loads(kg("query", str(f), env=built["env"], check=True).stdout)["boolean"] is True
+    bad = kg("query", "SELECT WHERE", env=built["env"])
+    assert bad.returncode != 0 and "malformed query" in bad.stderr
+    wrong = kg("query", "ASK { ?s ?p ?o }", "--format", "turtle", env=built["env"])
+    assert wrong.returncode != 0 and "cannot carry" in wrong.stderr
+
+
+@pytest.mark.parametrize("fmt, parser", [("turtle", "turtle"), ("trig", "trig"), ("nquads", "nquads"), ("jsonld", "json-ld")])
+def test_export_parses(built, tmp_path, fmt, parser):
+    out = tmp_path / f"graph.{fmt}"
+    kg("export", "--format", fmt, "-o", str(out), env=built["env"], check=True)
+    ds = Dataset()
+    ds.parse(out, format=parser)
+    triples = {(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))}
+    assert len(triples) > 3000
+    if fmt != "turtle":  # the dataset formats keep one graph per document
+        graphs = {str(c) for _, _, _, c in ds.quads((None, None, None, None))}
+        assert sum("/graph/document/" in g for g in graphs) == 5
+
+
+def test_validate_store_and_exported_file(built, tmp_path):
+    proc = kg("validate", env=built["env"])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "conforms" in proc.stdout and "consistent" in proc.stdout
+    out = tmp_path / "graph.trig"
+    kg("export", "--format", "trig", "-o", str(out), env=built["env"], check=True)
+    assert kg("validate", str(out), "--no-reasoner", env=built["env"]).returncode == 0
+
+
+def test_shifted_selector_fails_validation_naming_evidence_and_document(built, tmp_path):
+    nq = kg("export", "--format", "nquads", env=built["env"], check=True).stdout
+    # shift one selector's start by one character
+    m = re.search(r'<(http://localhost:8000/id/evidence/(001_[0-9a-f]+)/(\d+)-(\d+))#position> '
+                  r'<http://www.w3.org/ns/oa#start> "(\d+)"', nq)
+    assert m
+    node, doc, start = m.group(1), m.group(2), int(m.group(5))
+    broken = nq.replace(m.group(0), m.group(0).replace(f'"{start}"', f'"{start + 1}"'), 1)
+    path = tmp_path / "broken.nq"
+    path.write_text(broken, encoding="utf-8")
+    proc = kg("validate", str(path), "--no-reasoner", "--report", str(tmp_path / "report.ttl"), env=built["env"])
+    assert proc.returncode != 0
+    assert node in proc.stdout and doc in proc.stdout
+    report = Graph().parse(tmp_path / "report.ttl", format="turtle")
+    assert any(str(o) == node for o in report.objects())
+
+
+def test_inconsistent_data_fails_the_reasoner(built, tmp_path):
+    ttl = kg("export", "--format", "turtle", env=built["env"], check=True).stdout
+    ttl += f"\n<{ICRC}> a <https://w3id.org/humanitarian-kg/ontology#Office> .\n"
+    path = tmp_path / "inconsistent.ttl"
+    path.write_text(ttl, encoding="utf-8")
+    proc = kg("validate", str(path), env=built["env"])
+    assert proc.returncode != 0
+    assert "INCONSISTENT" in proc.stdout and ICRC in proc.stdout
+
+
+def test_serve_extra_files_in_named_graphs(built, tmp_path):
+    ttl = tmp_path / "extra.ttl"
+    ttl.write_text("<urn:x:a> <urn:x:p> 'from turtle' .\n", encoding="utf-8")
+    trig = tmp_path / "extra.trig"
+    trig.write_text("<urn:x:g> { <urn:x:b> <urn:x:p> 'from trig' . }\n", encoding="utf-8")
+    srv = Server(built["env"], (str(ttl), str(trig)))
+    try:
+        r = srv.sparql("SELECT ?g ?o WHERE { GRAPH ?g { ?s <urn:x:p> ?o } } ORDER BY ?o")
+        rows = [(b["g"]["value"], b["o"]["value"]) for b in r.json()["results"]["bindings"]]
+        assert rows == [("urn:x:g", "from trig"), ("http://localhost:8000/graph/file/extra.ttl", "from turtle")]
+        # and the union default graph sees them with the documents
+        assert srv.sparql("ASK { <urn:x:a> ?p ?o . <%s> ?q ?r }" % ICRC).json()["boolean"] is True
+    finally:
+        srv.stop()
+    # the built store itself is untouched
+    assert kg("query", "ASK { <urn:x:a> ?p ?o }", env=built["env"], check=True).stdout.strip().endswith("false}")
+
+
+def test_serve_refuses_unparseable_extra_file(built, tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle", encoding="utf-8")
+    proc = kg("serve", "--port", "0", str(bad), env=built["env"], timeout=60)
+    assert proc.returncode != 0 and "bad.ttl" in proc.stderr
