@@ -183,5 +183,36 @@ def validate(ctx: click.Context, rdf_file: Path | None, report_file: Path | None
     sys.exit(0 if report.conforms else 1)
 
 
+@main.command(name="eval")
+@click.option("--gold", "gold_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Directory of gold files (default: tests/gold).")
+@click.option("--details", is_flag=True, help="List every missed and every extra fact.")
+@click.pass_context
+def eval_(ctx: click.Context, gold_dir: Path | None, details: bool) -> None:
+    """Precision and recall of the built graph against the gold standard."""
+    from . import store as store_mod
+    from .evaluate import KINDS, EXTRA_KINDS, evaluate, table
+
+    settings = _settings(ctx)
+    try:
+        store = store_mod.open_store(settings)
+    except store_mod.StoreMissing as exc:
+        raise click.ClickException(str(exc))
+    gold_dir = gold_dir or settings.root / "tests" / "gold"
+    try:
+        totals, per_doc = evaluate(store, gold_dir, settings.base_iri)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(table(totals))
+    if details:
+        for doc, scores in per_doc.items():
+            for kind in KINDS + EXTRA_KINDS:
+                s = scores[kind]
+                for m in s.misses:
+                    click.echo(f"{doc} {kind} MISSED {m}")
+                for e in s.extras:
+                    click.echo(f"{doc} {kind} EXTRA  {e}")
+
+
 if __name__ == "__main__":
     main()

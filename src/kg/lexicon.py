@@ -33,6 +33,8 @@ class EntityInfo:
     jurisdiction: str | None = None  # place key
     part_of: str | None = None  # place key (settlement -> country)
     generated: bool = False  # made from a template (organisation-templates.yaml)
+    capital: bool = False  # a settlement that is its country's capital
+    year: str | None = None  # an instrument's year of adoption
 
 
 class LexiconError(Exception):
@@ -44,6 +46,7 @@ class Lexicon:
     entities: dict[str, EntityInfo]
     names: list[Name]
     templates: list[dict]  # contextual templates: (id pattern, class, labels), per focal country
+    directory: Path | None = None  # where the lexicon files are (other data files sit beside them)
 
     def entity(self, key: str) -> EntityInfo:
         return self.entities[key]
@@ -87,7 +90,9 @@ def load_lexicon(lexicon_dir: Path) -> Lexicon:
         for p in places.get(section, []):
             key = f"place/{p['id']}"
             part = f"place/{p['country']}" if p.get("country") else None
-            entities[key] = EntityInfo(key, cls, {l: v[0] for l, v in p["names"].items()}, part_of=part)
+            entities[key] = EntityInfo(
+                key, cls, {l: v[0] for l, v in p["names"].items()}, part_of=part, capital=bool(p.get("capital"))
+            )
             add_names(key, p["names"], "name")
 
     orgs = _load_yaml(lexicon_dir / "organisations.yaml")
@@ -103,6 +108,14 @@ def load_lexicon(lexicon_dir: Path) -> Lexicon:
         add_names(key, o.get("names"), "name")
         add_names(key, o.get("acronyms"), "acronym")
         add_names(key, o.get("short"), "short")
+
+    instruments = _load_yaml(lexicon_dir / "instruments.yaml") if (lexicon_dir / "instruments.yaml").exists() else {}
+    for i in instruments.get("instruments", []):
+        key = f"instrument/{i['id']}"
+        labels = {l: v[0] for l, v in i.get("names", {}).items()}
+        entities[key] = EntityInfo(key, i["class"], labels, year=str(i["year"]) if i.get("year") else None)
+        add_names(key, i.get("names"), "name")
+        add_names(key, i.get("acronyms"), "acronym")
 
     templates = _load_yaml(lexicon_dir / "organisation-templates.yaml").get("templates", [])
     contextual_templates = []
@@ -140,4 +153,4 @@ def load_lexicon(lexicon_dir: Path) -> Lexicon:
             contextual_templates.append({"key": focal_key})
     # Names in languages the pipeline reads; others are kept for reference only.
     names = [n for n in names if n.lang in SUPPORTED_LANGUAGES]
-    return Lexicon(entities, names, contextual_templates)
+    return Lexicon(entities, names, contextual_templates, lexicon_dir)

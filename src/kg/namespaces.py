@@ -68,3 +68,25 @@ class IRIs:
 
     def graph(self, name: str) -> URIRef:
         return URIRef(f"{self.base}graph/{name}")
+
+
+# Latin transliteration for IRI slugs (ICAO-style for Cyrillic; Azerbaijani letters
+# without their marks), so that an IRI minted from a Russian or Azerbaijani phrase is
+# readable ASCII and the same on every build.
+_TRANSLIT = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+    "ə": "e", "ı": "i", "ğ": "g", "ş": "s", "ç": "c", "ö": "o", "ü": "u", "İ": "i",
+})
+
+
+def slugify(text: str, max_words: int = 8) -> str:
+    """A readable ASCII slug: "İtkin düşmüş şəxslər" -> "itkin-dusmus-sexsler"."""
+    import unicodedata
+
+    t = text.lower().translate(_TRANSLIT)
+    t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", t)[:max_words]
+    return "-".join(words) or "x"

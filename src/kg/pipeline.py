@@ -84,7 +84,7 @@ def extract_corpus(
     lexicon, finder = _finder(settings.lexicon_dir)
     extractions = []
     for doc in documents:
-        extractions.append(extract_document(doc, finder, lexicon))
+        extractions.append(extract_document(doc, finder, lexicon, settings.ontology_dir))
         if progress:
             progress(doc.file_name)
     claims = resolve({x.document.doc_id: x.claims for x in extractions}, lexicon)

@@ -1,4 +1,5 @@
-"""Organisations: one entity per lexicon entry, a label per name used, evidence per mention."""
+"""Named entities (organisations and places): one entity per lexicon entry, a label per
+name the documents use, evidence per mention."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from ..lexicon import Lexicon
 from ..mentions import Mention
 from ..sources import Document
 
-# Ontology class per lexicon class; every organisation is also a kg:Organisation,
-# except a movement, which is a network of organisations (kg:Movement).
-_BASE_CLASS = {"Movement": "kg:Movement"}
+# The ontology classes for each lexicon class. A movement is a network of organisations
+# (kg:Movement), not a kg:Organisation; places are kg:Place.
+_BASE_CLASS = {"Movement": "kg:Movement", "Country": "kg:Place", "Settlement": "kg:Place", "Region": "kg:Place"}
+EXTRACTED_KINDS = ("organisation", "place")
 
 
-def organisation_classes(cls: str) -> list[str]:
+def entity_classes(cls: str) -> list[str]:
     base = _BASE_CLASS.get(cls, "kg:Organisation")
     return [base] if base == f"kg:{cls}" else [base, f"kg:{cls}"]
 
@@ -20,17 +22,26 @@ def organisation_classes(cls: str) -> list[str]:
 def extract_organisations(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> list[Claim]:
     claims: list[Claim] = []
     for m in mentions:
-        if m.kind != "organisation":
+        if m.kind not in EXTRACTED_KINDS:
             continue
         info = lexicon.entity(m.entity)
         ev = Evidence.of(doc.doc_id, doc.text, m.start, m.end)
-        for cls in organisation_classes(info.cls):
+        for cls in entity_classes(info.cls):
             claims.append(Claim(doc.doc_id, m.entity, "rdf:type", Ref(cls), [ev]))
         label = _label_of(m, info)
         if label:
             claims.append(Claim(doc.doc_id, m.entity, "skos:altLabel", Lit(label, m.lang), [ev]))
         if info.jurisdiction:
-            claims.append(Claim(doc.doc_id, m.entity, "kg:jurisdiction", Ref(info.jurisdiction), [ev]))
+            claims.append(Claim(doc.doc_id, m.entity, "kg:jurisdiction", Ref(info.jurisdiction)))
+        if info.part_of:
+            claims.append(Claim(doc.doc_id, m.entity, "kg:locatedIn", Ref(info.part_of)))
+            # the containing place, as the lexicon knows it (it may not be named here)
+            outer = lexicon.entity(info.part_of)
+            for cls in entity_classes(outer.cls):
+                claims.append(Claim(doc.doc_id, info.part_of, "rdf:type", Ref(cls)))
+            for lang, label in outer.labels.items():
+                if lang in ("en", "ru", "az"):
+                    claims.append(Claim(doc.doc_id, info.part_of, "skos:altLabel", Lit(label, lang)))
     return claims
 
 

@@ -1,0 +1,228 @@
+"""Activities: what an organisation did, typed by the SKOS activity scheme, where, when,
+and how many people it reached.
+
+Activity types and the words that signal them come from ontology/activity-types.ttl
+(skos:prefLabel, skos:altLabel and kg:triggerTerm in en/ru/az).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.namespace import SKOS
+
+from ..morphology import Morphology
+from ..namespaces import AT, KG
+from ..text import Text, _TOKEN
+from .context import DocContext, SentenceView
+from .facts import ClaimSink, label_templates, short_name
+from .offices import owner_of, period_key
+from .triggers import _word_matches
+
+# Verbs that link a number of people to what they received ("benefited from", "received").
+BENEFIT_KIND = "benefit"
+
+
+@dataclass(frozen=True)
+class ActivityHit:
+    type: str  # concept local name, e.g. "detention-visits"
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=2)
+def activity_terms(ontology_dir: Path) -> dict[str, list[tuple[str, list[str]]]]:
+    """{lang: [(concept, term words)]}, longest terms first."""
+    g = Graph()
+    for p in sorted(ontology_dir.glob("*.ttl")):
+        g.parse(p, format="turtle")
+    table: dict[str, list[tuple[str, list[str]]]] = {}
+    for prop in (SKOS.prefLabel, SKOS.altLabel, KG.triggerTerm):
+        for concept, label in g.subject_objects(prop):
+            if not str(concept).startswith(str(AT)) or not getattr(label, "language", None):
+                continue
+            words = [m.group() for m in _TOKEN.finditer(str(label)) if m.group()[0].isalnum() or m.group() == GAP]
+            if words:
+                table.setdefault(label.language, []).append((str(concept)[len(str(AT)):], words))
+    for terms in table.values():
+        terms.sort(key=lambda t: -len(t[1]))
+    return table
+
+
+GAP = "…"  # in a term: up to GAP_WORDS words of any kind
+GAP_WORDS = 4
+
+
+def _match_at(lang: str, term: list[str], words, i: int, morph: Morphology, limit: int) -> int | None:
+    """Index just past the match of ``term`` starting at word ``i``, or None."""
+    j = i
+    for k, w in enumerate(term):
+        if w == GAP:
+            continue
+        last = k == len(term) - 1
+        if k > 0 and term[k - 1] == GAP:
+            for skip in range(GAP_WORDS + 1):
+                if j + skip < limit and _word_matches(lang, w, words[j + skip].text, morph, last):
+                    j = j + skip + 1
+                    break
+            else:
+                return None
+        else:
+            if j >= limit or not _word_matches(lang, w, words[j].text, morph, last):
+                return None
+            j += 1
+    return j
+
+
+def find_activity_hits(text: Text, lang: str, ontology_dir: Path, morph: Morphology,
+                       exclude: list[tuple[int, int]]) -> list[ActivityHit]:
+    """Activity-type terms in the text, longest first, never inside ``exclude`` spans
+    (names of organisations) nor across a sentence boundary."""
+    words = [t for t in text.tokens if t.is_word]
+    # limits[i]: index of the first word past the sentence of word i
+    limits = [0] * len(words)
+    i = 0
+    for sent in text.sentences:
+        j = i
+        while j < len(words) and words[j].start < sent.end:
+            j += 1
+        for k in range(i, j):
+            limits[k] = j
+        i = j
+    for k in range(i, len(words)):
+        limits[k] = len(words)
+    hits: list[ActivityHit] = []
+    taken: list[tuple[int, int]] = list(exclude)
+    for concept, term in activity_terms(ontology_dir).get(lang, []):
+        for i in range(len(words)):
+            j = _match_at(lang, term, words, i, morph, limits[i])
+            if j is None:
+                continue
+            s, e = words[i].start, words[j - 1].end
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            taken.append((s, e))
+            hits.append(ActivityHit(concept, s, e))
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def activity_key(org: str, concept: str, place: str) -> str:
+    return f"activity/{org.split('/', 1)[1]}-{concept}-{place.split('/', 1)[1]}"
+
+
+def emit_activity(ctx: DocContext, sink: ClaimSink, org: str, concept: str, place: str, ev, concept_labels) -> str:
+    key = activity_key(org, concept, place)
+    sink.types(key, "kg:Activity", evidence=[ev])
+    sink.ref(key, "kg:activityType", f"at:{concept}")
+    sink.ref(key, "kg:performedBy", org)
+    sink.ref(key, "kg:inPlace", place)
+    tmpl = label_templates(ctx.lexicon_dir)["activity"]
+    sink.labels(key, {
+        lang: tmpl[lang].format(org=short_name(ctx.lexicon, org, lang), type=concept_labels.get((concept, lang), concept),
+                                place=ctx.lexicon.entities[place].labels.get(lang, place))
+        for lang in tmpl
+    })
+    return key
+
+
+@lru_cache(maxsize=2)
+def concept_labels(ontology_dir: Path) -> dict[tuple[str, str], str]:
+    g = Graph()
+    for p in sorted(ontology_dir.glob("*.ttl")):
+        g.parse(p, format="turtle")
+    return {(str(c)[len(str(AT)):], l.language): str(l) for c, l in g.subject_objects(SKOS.prefLabel)
+            if str(c).startswith(str(AT)) and getattr(l, "language", None)}
+
+
+def sentence_place(ctx: DocContext, sent: SentenceView, pos: int) -> str | None:
+    places = [m for m in sent.places if ctx.lexicon.entities[m.entity].cls in ("Country", "Settlement")]
+    if places:
+        m = min(places, key=lambda m: abs(m.norm_start - pos))
+        info = ctx.lexicon.entities[m.entity]
+        # an activity "in Baku" is the country programme's; keep towns other than capitals
+        return info.part_of if info.cls == "Settlement" and info.capital and info.part_of else m.entity
+    return ctx.focal_country
+
+
+def report_period(ctx: DocContext) -> tuple[str, str] | None:
+    """A document that reports on a period says so near its start ("… for the first half of 2024")."""
+    for sent in ctx.sentences[:3]:
+        for t in sent.times:
+            if t.kind == "interval" and t.begin and t.end_value:
+                return t.begin, t.end_value
+    return None
+
+
+def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]) -> dict[tuple[int, int], str]:
+    """Activity entities; returns {hit span: activity key} for the other extractors."""
+    labels = concept_labels(ctx.ontology_dir)
+    by_span: dict[tuple[int, int], str] = {}
+    period = report_period(ctx)
+    for sent in ctx.sentences:
+        if sent.is_question:
+            continue
+        in_sent = [h for h in hits if sent.start <= h.start < sent.end]
+        if not in_sent:
+            continue
+        ev = ctx.sentence_evidence(sent)
+        starts = [t for t in sent.times if t.kind == "start" and t.value]
+        for h in in_sent:
+            org = owner_of(ctx, sent, h.start)
+            place = sentence_place(ctx, sent, h.start)
+            if org is None or place is None:
+                continue
+            key = emit_activity(ctx, sink, org, h.type, place, ev, labels)
+            by_span[(h.start, h.end)] = key
+            if starts:
+                pk = "period/" + key.replace("/", "-")
+                sink.types(pk, "kg:Period", "time:ProperInterval")
+                sink.ref(key, "kg:activeDuring", pk)
+                sink.ref(pk, "time:hasBeginning", sink.instant(starts[0].value, starts[0].surface))
+            elif period:
+                pk = f"period/report-{ctx.doc.doc_id.lower()}"
+                sink.types(pk, "kg:Period", "time:ProperInterval")
+                sink.ref(pk, "time:hasBeginning", sink.instant(period[0]))
+                sink.ref(pk, "time:hasEnd", sink.instant(period[1]))
+                sink.ref(key, "kg:activeDuring", pk)
+            if place == ctx.focal_country and org == ctx.focal_org:
+                # the organisation's work in the country runs over its presence there
+                presence = period_key(f"office/{org.split('/', 1)[1]}-{place.split('/', 1)[1]}")
+                sink.types(presence, "kg:Period", "time:ProperInterval")
+                sink.ref(key, "kg:activeDuring", presence)
+        extract_figures_of(ctx, sink, sent, in_sent, by_span, period)
+    return by_span
+
+
+def extract_figures_of(ctx: DocContext, sink: ClaimSink, sent: SentenceView, in_sent: list[ActivityHit],
+                       by_span: dict, period) -> None:
+    """Attach each figure to the activity it counts: the activity named after a benefit verb
+    ("benefited from training"), else the one named nearest the figure."""
+    benefit = sent.hits(BENEFIT_KIND)
+    for fig in sent.figures:
+        candidates = [h for h in in_sent if (h.start, h.end) in by_span]
+        if not candidates:
+            continue
+        after_benefit = [h for h in candidates for b in benefit if h.start >= b.end]
+        if after_benefit and not any(h.start <= fig.end + 1 and h.end >= fig.number_end for h in candidates):
+            target = min(after_benefit, key=lambda h: h.start)
+        else:
+            target = min(candidates, key=lambda h: min(abs(h.start - fig.end), abs(fig.start - h.end)))
+        activity = by_span[(target.start, target.end)]
+        unit = (fig.unit or "").replace(" ", "-") or "count"
+        value = "unknown" if fig.value is None else str(fig.value).replace(".", "_")
+        key = f"figure/{activity.split('/', 1)[1]}-{value}-{unit}"
+        ev = ctx.evidence(fig.start, fig.end)
+        sink.types(key, "kg:Figure", evidence=[ev])
+        if fig.value is not None:
+            sink.lit(key, "kg:value", fig.value, datatype="xsd:integer" if isinstance(fig.value, int) else "xsd:decimal")
+        sink.ref(key, "kg:qualifier", f"kg:{fig.qualifier}")
+        if fig.unit:
+            sink.lit(key, "kg:unit", fig.unit)
+        sink.lit(key, "kg:surfaceText", fig.surface)
+        sink.ref(activity, "kg:reached", key)
+        if period:
+            sink.ref(key, "kg:activeDuring", f"period/report-{ctx.doc.doc_id.lower()}")

@@ -1,0 +1,113 @@
+"""What the extractors see of a document: its sentences, each with the mentions,
+time expressions, figures and trigger words inside it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..claims import Evidence
+from ..lexicon import Lexicon
+from ..mentions import Mention
+from ..sources import Document
+from ..text import Text
+from .dates import TimeExpression
+from .figures import Figure
+from .triggers import TriggerHit
+
+
+@dataclass
+class SentenceView:
+    start: int  # normalised offsets
+    end: int
+    text: str
+    mentions: list[Mention] = field(default_factory=list)
+    times: list[TimeExpression] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    triggers: list[TriggerHit] = field(default_factory=list)
+
+    @property
+    def orgs(self) -> list[Mention]:
+        return [m for m in self.mentions if m.kind == "organisation"]
+
+    @property
+    def places(self) -> list[Mention]:
+        return [m for m in self.mentions if m.kind == "place"]
+
+    def hits(self, kind: str) -> list[TriggerHit]:
+        return [t for t in self.triggers if t.kind == kind]
+
+    def has(self, kind: str) -> bool:
+        return any(t.kind == kind for t in self.triggers)
+
+    @property
+    def is_question(self) -> bool:
+        return self.text.rstrip().endswith("?")
+
+
+@dataclass
+class DocContext:
+    doc: Document
+    text: Text
+    lexicon: Lexicon
+    mentions: list[Mention]
+    sentences: list[SentenceView]
+    focal_org: str | None  # whom "we" and "our" mean: the organisation the document names most
+    focal_country: str | None  # the country the document is about
+    ontology_dir: Path | None = None
+
+    @property
+    def lang(self) -> str:
+        return self.doc.language
+
+    @property
+    def lexicon_dir(self):
+        return self.lexicon.directory
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        """Evidence for a normalised span, as offsets into the original file."""
+        s, e = self.text.to_original(start, end)
+        return Evidence.of(self.doc.doc_id, self.doc.text, s, e)
+
+    def sentence_evidence(self, sent: SentenceView) -> Evidence:
+        return self.evidence(sent.start, sent.end)
+
+
+def build_context(
+    doc: Document,
+    text: Text,
+    mentions: list[Mention],
+    times: list[TimeExpression],
+    figures: list[Figure],
+    triggers: list[TriggerHit],
+    lexicon: Lexicon,
+    ontology_dir: Path | None = None,
+) -> DocContext:
+    views = [SentenceView(s.start, s.end, text.norm[s.start:s.end]) for s in text.sentences]
+
+    def place(items, start_of, target):
+        i = 0
+        for item in sorted(items, key=start_of):
+            pos = start_of(item)
+            while i < len(views) and views[i].end <= pos:
+                i += 1
+            if i < len(views) and views[i].start <= pos:
+                target(views[i]).append(item)
+
+    place(mentions, lambda m: m.norm_start, lambda v: v.mentions)
+    place(times, lambda t: t.start, lambda v: v.times)
+    place(figures, lambda f: f.start, lambda v: v.figures)
+    place(triggers, lambda t: t.start, lambda v: v.triggers)
+
+    org_counts = Counter(m.entity for m in mentions if m.kind == "organisation" and m.role in ("name", "acronym"))
+    focal_org = org_counts.most_common(1)[0][0] if org_counts else None
+    country_counts: Counter[str] = Counter()
+    for m in mentions:
+        if m.kind == "place":
+            info = lexicon.entities[m.entity]
+            country = m.entity if info.cls == "Country" else info.part_of
+            if country:
+                country_counts[country] += 1
+    focal_country = country_counts.most_common(1)[0][0] if country_counts else None
+    return DocContext(doc, text, lexicon, mentions, views, focal_org, focal_country, ontology_dir)

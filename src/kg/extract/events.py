@@ -1,0 +1,138 @@
+"""Relations between organisations stated in a sentence: handovers of activities,
+referrals (whom to contact for what), membership and cooperation."""
+
+from __future__ import annotations
+
+import re
+
+from ..namespaces import slugify
+from .activities import ActivityHit, emit_activity, concept_labels, sentence_place
+from .context import DocContext, SentenceView
+from .facts import ClaimSink, label_templates, short_name
+
+_CLAUSE_END = re.compile(r"[,.;:!?]")
+
+
+def _slug(text: str, words: int = 6) -> str:
+    return slugify(text, words)
+
+
+def _clause_after(ctx: DocContext, sent: SentenceView, pos: int) -> str:
+    rest = ctx.text.norm[pos:sent.end]
+    m = _CLAUSE_END.search(rest)
+    return (rest[: m.start()] if m else rest).strip()
+
+
+def extract_handovers(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit], by_span: dict, ontology_dir) -> None:
+    labels = concept_labels(ontology_dir)
+    previous: SentenceView | None = None
+    for sent in ctx.sentences:
+        if sent.is_question or not sent.has("handover"):
+            previous = sent
+            continue
+        trig = sent.hits("handover")[0]
+        giver = ctx.focal_org
+        receivers = [m for m in sent.orgs if m.entity != giver]
+        if not giver or not receivers:
+            previous = sent
+            continue
+        receiver = min(receivers, key=lambda m: abs(m.norm_start - trig.start)).entity
+        ev = ctx.sentence_evidence(sent)
+        acts = [h for h in hits if sent.start <= h.start < sent.end
+                and not any(m.norm_start <= h.start < m.norm_end for m in sent.orgs)]
+        if not acts and previous is not None:
+            # "The authorities have taken over this task": the task named just before
+            acts = [h for h in hits if previous.start <= h.start < previous.end]
+            acts = acts[-1:]
+        condition = None
+        if sent.has("condition"):
+            c = sent.hits("condition")[0]
+            condition = ctx.text.norm[c.start:c.start] + _clause_after(ctx, sent, c.start)
+        tmpl = label_templates(ctx.lexicon_dir)["handover"]
+        if acts:
+            for h in acts:
+                place = sentence_place(ctx, sent, h.start) or ctx.focal_country
+                activity = by_span.get((h.start, h.end)) or emit_activity(ctx, sink, giver, h.type, place, ev, labels)
+                key = f"handover/{giver.split('/', 1)[1]}-{h.type}-to-{receiver.split('/', 1)[1]}"
+                _emit_handover(ctx, sink, key, giver, receiver, ev, tmpl,
+                               {l: labels.get((h.type, l), h.type) for l in tmpl}, condition)
+                sink.ref(key, "kg:handedOverActivity", activity)
+        else:
+            # something other than an activity changes hands: "information collected about the missing"
+            end = min([m.norm_start for m in receivers if m.norm_start > sent.start] + [trig.start])
+            item = ctx.text.norm[sent.start:end].strip(" ,")
+            item = re.sub(r"\b(was|were|has been|have been|had been)\s*$", "", item).strip(" ,")
+            if not item:
+                previous = sent
+                continue
+            key = f"handover/{giver.split('/', 1)[1]}-{_slug(item)}-to-{receiver.split('/', 1)[1]}"
+            _emit_handover(ctx, sink, key, giver, receiver, ev, tmpl, {l: item for l in tmpl}, condition)
+            sink.lit(key, "kg:handedOverItem", item)
+        previous = sent
+
+
+def _emit_handover(ctx, sink, key, giver, receiver, ev, tmpl, what: dict, condition) -> None:
+    sink.types(key, "kg:Handover", "kg:Event", evidence=[ev])
+    sink.ref(key, "kg:giver", giver)
+    sink.ref(key, "kg:receiver", receiver)
+    sink.labels(key, {l: tmpl[l].format(what=what[l], giver=short_name(ctx.lexicon, giver, l),
+                                        receiver=short_name(ctx.lexicon, receiver, l)) for l in tmpl})
+    if condition:
+        sink.lit(key, "kg:condition", condition)
+
+
+def extract_referrals(ctx: DocContext, sink: ClaimSink) -> None:
+    for sent in ctx.sentences:
+        if sent.is_question or not sent.has("referral") or not sent.orgs:
+            continue
+        trig = sent.hits("referral")[0]
+        to = min(sent.orgs, key=lambda m: abs(m.norm_start - trig.start))
+        before = ctx.text.norm[sent.start:min(trig.start, to.norm_start)].strip(" ,.")
+        matter = re.sub(r"^(for|для|по)\s+", "", before, flags=re.I) if before else _clause_after(ctx, sent, max(trig.end, to.norm_end))
+        if not matter:
+            matter = ctx.text.norm[sent.start:sent.end]
+        by = ctx.focal_org
+        key = f"referral/{by.split('/', 1)[1] if by else 'document'}-to-{to.entity.split('/', 1)[1]}"
+        ev = ctx.sentence_evidence(sent)
+        sink.types(key, "kg:Referral", evidence=[ev])
+        sink.ref(key, "kg:referTo", to.entity)
+        if by:
+            sink.ref(key, "kg:referredBy", by)
+        sink.lit(key, "kg:forMatter", matter)
+
+
+def extract_memberships(ctx: DocContext, sink: ClaimSink) -> None:
+    for sent in ctx.sentences:
+        if sent.is_question or not sent.has("membership") or len(sent.orgs) < 2:
+            continue
+        trig = sent.hits("membership")[0]
+        wholes = [m for m in sent.orgs if ctx.lexicon.entities[m.entity].cls in ("Movement", "InternationalFederation")]
+        whole = (wholes or [min(sent.orgs, key=lambda m: abs(m.norm_start - trig.start))])[0].entity
+        ev = ctx.sentence_evidence(sent)
+        for m in sent.orgs:
+            if m.entity == whole:
+                continue
+            key = f"membership/{m.entity.split('/', 1)[1]}-in-{whole.split('/', 1)[1]}"
+            sink.types(key, "org:Membership", evidence=[ev])
+            sink.ref(key, "org:member", m.entity)
+            sink.ref(key, "org:organization", whole)
+            sink.ref(m.entity, "org:memberOf", whole)
+
+
+def extract_cooperation(ctx: DocContext, sink: ClaimSink) -> None:
+    for sent in ctx.sentences:
+        if sent.is_question or not sent.has("cooperation"):
+            continue
+        owner = ctx.focal_org
+        partners = sorted({m.entity for m in sent.orgs if m.entity != owner
+                           and ctx.lexicon.entities[m.entity].cls not in ("Government", "Ministry")})
+        if not owner or not partners:
+            continue
+        ev = ctx.sentence_evidence(sent)
+        for p in partners:
+            a, b = sorted([owner, p])
+            key = f"partnership/{a.split('/', 1)[1]}--{b.split('/', 1)[1]}"
+            sink.types(key, "kg:Partnership", evidence=[ev])
+            sink.ref(key, "kg:partner", a)
+            sink.ref(key, "kg:partner", b)
+            sink.ref(a, "kg:cooperatesWith", b)

@@ -1,0 +1,191 @@
+"""Figures: quantities with their qualifier and counted noun, in en/ru/az.
+
+"more than 390 persons", "около 10 000 человек", "390-dan çox şəxs", "several thousand
+persons". The words (qualifiers, separators, units, time units) are in
+``data/lexicon/figures.yaml``. A number counts as a figure only with a qualifier or a
+counted noun, so phone numbers and stray digits are left out; numbers inside a date
+(``kg.extract.dates``) and durations ("30 years", "30 ildən çox") are never figures.
+Offsets are into ``text.norm``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..morphology import Morphology, az_lower
+from ..text import Text
+from .dates import find_time_expressions, fold, month_and_weekday_words
+
+QUALIFIERS = ("exactly", "approximately", "nearly", "moreThan", "lessThan", "atLeast", "several")
+_UNSUPPORTED = "unsupported"
+_WORD = re.compile(r" ([^\W\d_][^\W\d_'-]*)")
+
+
+@dataclass(frozen=True)
+class Figure:
+    start: int  # normalised offsets covering qualifier + number + unit
+    end: int
+    surface: str
+    value: int | float | None  # None for vague amounts ("several thousand")
+    qualifier: str  # one of QUALIFIERS
+    unit: str | None  # the counted noun as written, lower-cased
+    number_start: int
+    number_end: int
+
+
+def _alt(phrases) -> str:
+    items = sorted({str(p) for p in phrases}, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(p) for p in items) + ")" if items else "(?!)"
+
+
+def _phrase_map(table: dict | None, extra: list | None = None) -> dict[str, str]:
+    """Folded phrase -> qualifier; upper bounds map to ``_UNSUPPORTED``."""
+    out = {fold(p): q for q, phrases in (table or {}).items() for p in phrases}
+    out.update({fold(p): _UNSUPPORTED for p in extra or []})
+    return out
+
+
+class _Lang:
+    def __init__(self, lang: str, data: dict, lexicon_dir: Path):
+        self.lang = lang
+        thousands = _alt(data.get("thousands_separators", []))
+        dec = re.escape(data.get("decimal_separator", "."))
+        # a whole number: groups of three after a separator, or plain digits; then decimals
+        # (bounded, so that a run of thousands of digits is no number at all)
+        self.number = re.compile(
+            rf"(?<![\w.,])(?P<int>\d{{1,3}}(?:{thousands}\d{{3}}){{1,5}}(?!\d)|\d{{1,15}})(?:{dec}(?P<dec>\d{{1,6}}))?(?![.,]?\d)"
+        )
+        self.before = _phrase_map(data.get("qualifiers_before"), data.get("unsupported_before"))
+        self.after = _phrase_map(data.get("qualifiers_after"), data.get("unsupported_after"))
+        self.before_rx = re.compile(rf"(?<!\w){_alt(self.before)} $", re.I) if self.before else None
+        # after-qualifiers attach to the number, the hyphen optional ("390-dan çox", "3000 ə yaxın")
+        self.after_rx = re.compile(rf"(?:-| )?{_alt(self.after)}(?!\w)", re.I) if self.after else None
+        self.vague_rx = re.compile(rf"(?<!\w){_alt(data.get('vague', []))}(?!\w)", re.I)
+        self.multipliers = {fold(k): v for k, v in (data.get("multipliers") or {}).items()}
+        self.multiplier_rx = re.compile(rf" {_alt(data.get('multipliers') or {})}(?!\w)", re.I)
+        units = data.get("units", [])
+        tail = r"[^\W\d_]*" if lang == "az" else ""  # az nouns carry case endings: ailə|yə
+        self.unit_rx = re.compile(rf"(?: ?%| {_alt([u for u in units if u != '%'])}{tail}(?!\w))", re.I)
+        self.classifiers = {fold(c) for c in data.get("classifiers", [])}
+        self.time_units = {fold(t) for t in data.get("time_units", [])}
+        self.not_units = {fold(w) for w in data.get("not_units", [])} | month_and_weekday_words(lexicon_dir, lang)
+        self.morph = _az_morphology(lexicon_dir) if lang == "az" else None
+
+    def is_time_unit(self, word: str) -> bool:
+        w = fold(word)
+        if self.morph is not None:  # "ildən", "ayın": a time-unit stem with a case ending
+            return any(self.morph.az_inflects(az_lower(word), stem) for stem in self.time_units)
+        return w in self.time_units
+
+    def lower(self, word: str) -> str:
+        return az_lower(word) if self.lang == "az" else word.lower()
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=2)
+def _az_morphology(lexicon_dir: Path) -> Morphology:
+    return Morphology(lexicon_dir / "az-suffixes.yaml")
+
+
+@lru_cache(maxsize=8)
+def _lang(lexicon_dir: Path, lang: str) -> _Lang | None:
+    data = _load(lexicon_dir / "figures.yaml")
+    return _Lang(lang, data[lang], lexicon_dir) if lang in data else None
+
+
+def _unit(L: _Lang, norm: str, pos: int) -> tuple[str | None, int, bool]:
+    """(counted noun, its end, is a duration) for the words starting at ``pos``."""
+    m = L.unit_rx.match(norm, pos)
+    if m:
+        word, end = m.group().strip(), m.end()
+    else:
+        w = _WORD.match(norm, pos)
+        if not w:
+            return None, pos, False
+        word, end = w.group(1), w.end()
+    if L.is_time_unit(word):
+        return None, pos, True
+    if not m and (len(word) < 2 or not word[0].islower() or fold(word) in L.not_units):
+        return None, pos, False  # a name ("23 June"), a function word ("700 of them")
+    if fold(word) in L.classifiers:  # "20 nəfər məmur": the noun after the classifier
+        n = L.unit_rx.match(norm, end)
+        if n and fold(n.group().strip()) not in L.classifiers:
+            return L.lower(n.group().strip()), n.end(), False
+    return L.lower(word), end, False
+
+
+def _figures_from_numbers(L: _Lang, norm: str, blocked: bytearray) -> list[Figure]:
+    out: list[Figure] = []
+    for m in L.number.finditer(norm):
+        s, e = m.start(), m.end()
+        if any(blocked[s:e]):
+            continue  # part of a date
+        prev, nxt = norm[s - 2:s], norm[e:e + 2]
+        if prev.endswith(("(", "+", "#", "№", "-", "/")) or nxt.startswith((")", "/")):
+            continue  # phone numbers, codes, ranges
+        if re.fullmatch(r"\d ", prev) or re.fullmatch(r" \d", nxt):
+            continue  # one group of a digit sequence ("669 68 89")
+        value: int | float = int(re.sub(r"\D", "", m.group("int")))
+        if m.group("dec"):
+            value = float(f"{value}.{m.group('dec')}")
+        pos = e
+        if mm := L.multiplier_rx.match(norm, pos):  # "2 million", "10 тыс."
+            value = value * L.multipliers[fold(mm.group().strip())]
+            value = int(value) if float(value).is_integer() else value
+            pos = mm.end()
+        qualifier, start = "exactly", s
+        if L.before_rx and (q := L.before_rx.search(norm, max(0, s - 40), s)):
+            qualifier, start = L.before[fold(q.group()[:-1])], q.start()
+        if L.after_rx and (q := L.after_rx.match(norm, pos)):
+            after = L.after[fold(q.group().lstrip("- "))]
+            qualifier = _UNSUPPORTED if _UNSUPPORTED in (qualifier, after) else after
+            pos = q.end()
+        if pos < len(norm) and (norm[pos].isalnum() or norm[pos] == "-" and pos + 1 < len(norm) and norm[pos + 1].isalnum()):
+            continue  # "1st", "20-year", "1992-ci", "H1": not a count
+        unit, end, duration = _unit(L, norm, pos)
+        if duration or qualifier == _UNSUPPORTED:
+            continue
+        if unit is None and qualifier == "exactly":
+            continue  # a bare number says nothing countable
+        end = max(end, pos)
+        out.append(Figure(start, end, norm[start:end], value, qualifier, unit, s, e))
+    return out
+
+
+def _vague_figures(L: _Lang, norm: str) -> list[Figure]:
+    out: list[Figure] = []
+    for m in L.vague_rx.finditer(norm):
+        unit, end, duration = _unit(L, norm, m.end())
+        if duration:
+            continue  # "several hundred years"
+        out.append(Figure(m.start(), max(end, m.end()), norm[m.start():max(end, m.end())], None,
+                          "several", unit, m.start(), m.end()))
+    return out
+
+
+def find_figures(text: Text, lang: str, lexicon_dir: Path) -> list[Figure]:
+    """Figures of ``text.norm`` in order of position."""
+    lexicon_dir = Path(lexicon_dir)
+    L = _lang(lexicon_dir, lang)
+    if L is None or not text.norm:
+        return []
+    norm = text.norm
+    blocked = bytearray(len(norm))
+    for t in find_time_expressions(text, lang, lexicon_dir):
+        if t.surface.isdigit() and L.unit_rx.match(norm, t.end):
+            continue  # "of 2000 people": a bare "year" followed by a counted noun is a count
+        blocked[t.start:t.end] = b"\x01" * (t.end - t.start)
+    figures = _figures_from_numbers(L, norm, blocked)
+    for v in _vague_figures(L, norm):  # "2 тысячи" is a number, not the vague "тысячи"
+        if not any(f.start < v.end and v.start < f.end for f in figures):
+            figures.append(v)
+    return sorted(figures, key=lambda f: f.start)

@@ -1,0 +1,114 @@
+"""Mandates and legal instruments: what an organisation's work rests on, and agreements
+(who signed them and when, who ratified them, the first visit under them)."""
+
+from __future__ import annotations
+
+import re
+
+from .context import DocContext, SentenceView
+from .facts import ClaimSink
+
+
+def extract_instruments(ctx: DocContext, sink: ClaimSink, activity_hits, by_span) -> None:
+    for m in ctx.mentions:
+        if m.kind != "instrument":
+            continue
+        info = ctx.lexicon.entities[m.entity]
+        ev = ctx.evidence(m.norm_start, m.norm_end)
+        sink.types(m.entity, "kg:LegalInstrument", f"kg:{info.cls}", evidence=[ev])
+        sink.lit(m.entity, "skos:prefLabel" if m.name == info.labels.get(m.lang) else "skos:altLabel", m.name, lang=m.lang)
+        if info.year:
+            sink.lit(m.entity, "dcterms:date", info.year, datatype="xsd:gYear")
+    for sent in ctx.sentences:
+        if sent.is_question:
+            continue
+        _mandate(ctx, sink, sent)
+        _presence_condition(ctx, sink, sent)
+    _agreements(ctx, sink, activity_hits, by_span)
+
+
+def _mandate(ctx: DocContext, sink: ClaimSink, sent: SentenceView) -> None:
+    """"Its mandate established in the Geneva Conventions": the organisation's mandate."""
+    instruments = [m for m in sent.mentions if m.kind == "instrument"]
+    if not instruments or not sent.has("mandate") or not ctx.focal_org:
+        return
+    org = ctx.focal_org
+    key = f"mandate/{org.split('/', 1)[1]}"
+    ev = ctx.sentence_evidence(sent)
+    sink.types(key, "kg:Mandate", evidence=[ev])
+    sink.ref(key, "kg:mandateOf", org)
+    sink.ref(org, "kg:hasMandate", key)
+    for m in instruments:
+        sink.ref(key, "kg:establishedBy", m.entity)
+    sink.labels(key, {"en": f"Mandate of the {ctx.lexicon.entities[org].labels.get('en', org)}"})
+
+
+def _presence_condition(ctx: DocContext, sink: ClaimSink, sent: SentenceView) -> None:
+    """"Our presence in a country is subject to the agreement of the authorities"."""
+    if not ctx.focal_org or not sent.has("condition") or not (sent.has("office") or sent.has("agreement")):
+        return
+    cond = sent.hits("condition")[0]
+    if not (sent.has("agreement") and any(a.start >= cond.start for a in sent.hits("agreement"))) and not sent.has("office"):
+        return
+    org = ctx.focal_org
+    key = f"mandate/{org.split('/', 1)[1]}"
+    ev = ctx.sentence_evidence(sent)
+    sink.types(key, "kg:Mandate", evidence=[ev])
+    sink.ref(key, "kg:mandateOf", org)
+    sink.ref(org, "kg:hasMandate", key)
+    clause = ctx.text.norm[cond.start:sent.end].strip(" .")
+    sink.lit(key, "kg:condition", clause)
+
+
+def _agreements(ctx: DocContext, sink: ClaimSink, activity_hits, by_span) -> None:
+    current: str | None = None
+    for sent in ctx.sentences:
+        days = [t for t in sent.times if t.kind == "instant" and t.precision == "day" and t.value]
+        if sent.has("agreement") and sent.has("signature") and days:
+            current = f"agreement/{days[0].value}"
+            ev = ctx.sentence_evidence(sent)
+            sink.types(current, "kg:LegalInstrument", "kg:Agreement", evidence=[ev])
+            sink.ref(current, "kg:signedOn", sink.instant(days[0].value, days[0].surface))
+            sink.labels(current, {"en": f"Agreement signed on {days[0].value}"})
+            for m in sent.mentions:
+                if m.kind in ("organisation", "post"):
+                    sink.ref(current, "kg:signatory", m.entity)
+                    if m.kind == "post":
+                        _emit_post(ctx, sink, m)
+            agr = sent.hits("agreement")[0]
+            sig = sent.hits("signature")[0]
+            grants = ctx.text.norm[agr.end:sig.start].strip(" ,")
+            grants = re.sub(r"\s*\b(was|were|has been|have been)$", "", grants).strip()
+            if grants:
+                sink.lit(current, "kg:grants", grants)
+                # the activities the agreement makes possible rest on it
+                for h in activity_hits:
+                    if agr.end <= h.start < sig.start and (h.start, h.end) in by_span:
+                        sink.ref(by_span[(h.start, h.end)], "kg:groundedIn", current)
+            continue
+        if current and sent.has("ratification") and days:
+            ev = ctx.sentence_evidence(sent)
+            sink.types(current, "kg:Agreement", evidence=[ev])
+            sink.ref(current, "kg:ratifiedOn", sink.instant(days[0].value, days[0].surface))
+            for m in sent.mentions:
+                if m.kind in ("post", "organisation"):
+                    sink.ref(current, "kg:ratifiedBy", m.entity)
+                    if m.kind == "post":
+                        _emit_post(ctx, sink, m)
+        elif current and sent.has("first_visit") and days:
+            ev = ctx.sentence_evidence(sent)
+            visit = f"visit/first-under-{current.split('/', 1)[1]}"
+            sink.types(visit, "kg:Visit", "kg:Event", evidence=[ev])
+            sink.ref(visit, "kg:concerns", current)
+            sink.ref(visit, "kg:atTime", sink.instant(days[0].value, days[0].surface))
+            sink.ref(current, "kg:firstVisitOn", sink.instant(days[0].value))
+            sink.labels(visit, {"en": "First visit under the agreement"})
+
+
+def _emit_post(ctx: DocContext, sink: ClaimSink, m) -> None:
+    info = ctx.lexicon.entities.get(m.entity)
+    sink.types(m.entity, "org:Post", evidence=[ctx.evidence(m.norm_start, m.norm_end)])
+    if info:
+        sink.labels(m.entity, {l: v for l, v in info.labels.items()})
+        if info.jurisdiction:
+            sink.ref(m.entity, "kg:jurisdiction", info.jurisdiction)

@@ -1,0 +1,222 @@
+"""Offices, delegations and delegates' bases; when they opened and closed, who decided, why.
+
+An office is keyed by its organisation and place. A delegation to a country and an
+office in that country's capital are one unit (organisations keep their delegation in
+the capital), so "our office in Baku" and "the delegation in Azerbaijan" meet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..mentions import Mention
+from .context import DocContext, SentenceView
+from .facts import ClaimSink, label_templates, short_name
+from .triggers import TriggerHit
+
+_NOUN_TYPE = {"en": {"delegation": "Delegation", "delegations": "Delegation", "sub-delegation": "Delegation"},
+              "ru": {"делегаци": "Delegation"}, "az": {"nümayəndəli": "Delegation"}}
+NEAR = 60  # characters: how far a place or an organisation may stand from the office noun
+
+
+@dataclass(frozen=True)
+class OfficeRef:
+    key: str  # "office/icrc-azerbaijan"
+    org: str
+    place: str  # place key the office is keyed by (a country or a settlement)
+    type: str  # Delegation | Office | DelegatesBase
+    span: tuple[int, int]  # normalised span of the noun phrase
+    settlement: str | None = None  # the capital named, when keyed by the country
+
+
+def _office_type(hit: TriggerHit, lang: str) -> str:
+    if hit.kind == "delegates_base":
+        return "DelegatesBase"
+    for stem, typ in _NOUN_TYPE.get(lang, {}).items():
+        if hit.term.lower().startswith(stem):
+            return typ
+    return "Office"
+
+
+def _mentions_country_word(ctx: DocContext, sent: SentenceView, near: int) -> bool:
+    words = label_templates(ctx.lexicon_dir)["the_country"].get(ctx.lang, [])
+    window = ctx.text.norm[max(sent.start, near - NEAR): min(sent.end, near + NEAR)].lower()
+    return any(w in window for w in words)
+
+
+def owner_of(ctx: DocContext, sent: SentenceView, pos: int) -> str | None:
+    """The organisation an office or activity belongs to: a self-reference ("our") or the
+    document's own organisation when the sentence names it, else the nearest organisation."""
+    orgs = [m for m in sent.orgs if ctx.lexicon.entities[m.entity].cls not in ("Government", "Ministry")]
+    if sent.has("self") or any(m.entity == ctx.focal_org for m in orgs) or not orgs:
+        return ctx.focal_org
+    return min(orgs, key=lambda m: abs(m.norm_start - pos)).entity
+
+
+def _places_near(sent: SentenceView, pos: int, ctx: DocContext) -> list[Mention]:
+    near = [m for m in sent.places if abs(m.norm_start - pos) <= NEAR]
+    return sorted(near, key=lambda m: abs(m.norm_start - pos))
+
+
+def resolve_office(ctx: DocContext, sent: SentenceView, hit: TriggerHit) -> list[OfficeRef]:
+    org = owner_of(ctx, sent, hit.start)
+    if org is None:
+        return []
+    typ = _office_type(hit, ctx.lang)
+    places = _places_near(sent, hit.start, ctx)
+    if typ == "DelegatesBase":
+        after = [m for m in sent.places if m.norm_start >= hit.end]
+        return [_ref(ctx, org, m.entity, typ, (hit.start, m.norm_end), keep_settlement=True) for m in after]
+    if places:
+        m = places[0]
+        return [_ref(ctx, org, m.entity, typ, (min(hit.start, m.norm_start), max(hit.end, m.norm_end)))]
+    if ctx.focal_country and (_mentions_country_word(ctx, sent, hit.start) or sent.has("closure") or sent.has("self")):
+        return [_ref(ctx, org, ctx.focal_country, typ, (hit.start, hit.end))]
+    return []
+
+
+def _ref(ctx: DocContext, org: str, place: str, typ: str, span, keep_settlement: bool = False) -> OfficeRef:
+    info = ctx.lexicon.entities[place]
+    settlement = None
+    if info.cls == "Settlement" and info.capital and info.part_of and not keep_settlement:
+        settlement, place = place, info.part_of
+    slug = f"{org.split('/', 1)[1]}-{place.split('/', 1)[1]}"
+    if typ == "DelegatesBase":
+        slug = f"{org.split('/', 1)[1]}-delegates-{place.split('/', 1)[1]}"
+    return OfficeRef(f"office/{slug}", org, place, typ, span, settlement)
+
+
+def emit_office(ctx: DocContext, sink: ClaimSink, ref: OfficeRef, evidence) -> None:
+    classes = ["kg:Office"] if ref.type == "Office" else ["kg:Office", f"kg:{ref.type}"]
+    sink.types(ref.key, *classes, evidence=[evidence])
+    sink.ref(ref.key, "org:unitOf", ref.org)
+    sink.ref(ref.key, "kg:inPlace", ref.place)
+    if ref.settlement:
+        sink.ref(ref.key, "kg:inPlace", ref.settlement)
+    tmpl = label_templates(ctx.lexicon_dir)
+    labels = {}
+    for lang in ("en", "ru", "az"):
+        place_label = ctx.lexicon.entities[ref.place].labels.get(lang)
+        labels[lang] = tmpl["office"][lang].format(
+            org=short_name(ctx.lexicon, ref.org, lang),
+            type=tmpl["office_types"][ref.type if ref.type != "Office" else "Office"][lang],
+            place=place_label,
+        )
+    sink.labels(ref.key, labels)
+
+
+def period_key(office_key: str) -> str:
+    return "period/" + office_key.replace("/", "-")
+
+
+def extract_offices(ctx: DocContext, sink: ClaimSink) -> dict[str, OfficeRef]:
+    """Offices named in the document, their openings (a start date) and closures."""
+    found: dict[str, OfficeRef] = {}
+    for sent in ctx.sentences:
+        refs: list[OfficeRef] = []
+        for hit in sent.hits("office") + sent.hits("delegates_base"):
+            refs.extend(resolve_office(ctx, sent, hit))
+        # "the ICRC will end its physical presence in the country": the delegation there
+        if not refs and sent.has("closure") and ctx.focal_country and not sent.is_question:
+            owner = owner_of(ctx, sent, sent.hits("closure")[0].start)
+            if owner and (sent.has("self") or any(m.entity == owner for m in sent.orgs)):
+                places = [m for m in sent.places if ctx.lexicon.entities[m.entity].cls == "Country"]
+                country = places[0].entity if places else ctx.focal_country
+                refs.append(_ref(ctx, owner, country, "Office", (sent.start, sent.end)))
+        if sent.is_question:
+            continue  # a question states nothing; its answer does
+        ev = ctx.sentence_evidence(sent)
+        for ref in refs:
+            found.setdefault(ref.key, ref)
+            emit_office(ctx, sink, ref, ev)
+        if sent.has("closure") and refs:
+            extract_closure(ctx, sink, sent, refs[0], ev)
+    extract_openings(ctx, sink, found)
+    return found
+
+
+def extract_closure(ctx: DocContext, sink: ClaimSink, sent: SentenceView, office: OfficeRef, ev) -> None:
+    key = "closure/" + office.key.replace("/", "-")
+    sink.types(key, "kg:Closure", "kg:Event", "org:ChangeEvent", evidence=[ev])
+    sink.ref(key, "kg:closedUnit", office.key)
+    sink.ref(key, "org:originalOrganization", office.key)
+    tmpl = label_templates(ctx.lexicon_dir)["closure"]
+    sink.labels(key, {lang: tmpl[lang].format(office=_office_label(ctx, office, lang)) for lang in tmpl})
+    period = period_key(office.key)
+    for t in sent.times:
+        if t.kind in ("instant", "end_bound") and t.value:
+            instant = sink.instant(t.value, t.surface)
+            sink.types(period, "kg:Period", "time:ProperInterval")
+            sink.ref(office.key, "kg:activeDuring", period)
+            if t.kind == "end_bound":
+                sink.ref(key, "kg:endBound", instant)
+                sink.ref(period, "kg:endBound", instant)
+            else:
+                sink.ref(key, "kg:atTime", instant)
+                sink.ref(period, "time:hasEnd", instant)
+            break
+    if sent.has("decision"):
+        dec = sent.hits("decision")[0]
+        deciders = [m for m in sent.orgs if m.entity != office.org]
+        if deciders:
+            by = min(deciders, key=lambda m: abs(m.norm_start - dec.start))
+            sink.ref(key, "kg:decidedBy", by.entity)
+    reason = _reason(ctx, sent)
+    if reason:
+        sink.lit(key, "kg:reason", reason)
+
+
+def _reason(ctx: DocContext, sent: SentenceView) -> str | None:
+    """The clause a reason connective introduces ("X, so we closed" / "because X")."""
+    hits = sent.hits("reason")
+    if not hits:
+        return None
+    hit = hits[0]
+    text = ctx.text.norm
+    if hit.term.startswith((",", "so")) or hit.term in (", so",):
+        # the reason precedes: from after a leading time phrase to the connective
+        begin = sent.start
+        for t in sent.times:
+            if t.start - sent.start < 20:
+                begin = max(begin, t.end)
+        clause = text[begin:hit.start].strip(" ,")
+    else:
+        clause = text[hit.end:sent.end].strip(" ,.")
+    return clause or None
+
+
+def _office_label(ctx: DocContext, office: OfficeRef, lang: str) -> str:
+    tmpl = label_templates(ctx.lexicon_dir)
+    return tmpl["office"][lang].format(
+        org=short_name(ctx.lexicon, office.org, lang),
+        type=tmpl["office_types"][office.type][lang],
+        place=ctx.lexicon.entities[office.place].labels.get(lang),
+    )
+
+
+def extract_openings(ctx: DocContext, sink: ClaimSink, offices: dict[str, OfficeRef]) -> None:
+    """"Active in Azerbaijan since 1992": the organisation's unit in that country began then."""
+    for sent in ctx.sentences:
+        if sent.is_question:
+            continue
+        starts = [t for t in sent.times if t.kind == "start" and t.value]
+        if not starts or not ctx.focal_org or not ctx.focal_country:
+            continue
+        org = owner_of(ctx, sent, starts[0].start)
+        if org != ctx.focal_org:
+            continue
+        countries = [m.entity for m in sent.places if ctx.lexicon.entities[m.entity].cls == "Country"]
+        if countries and countries[0] != ctx.focal_country:
+            continue
+        if not (sent.has("opening") or sent.has("office") or countries or any(m.entity == org for m in sent.orgs)):
+            continue
+        ref = _ref(ctx, org, ctx.focal_country, "Office", (sent.start, sent.end))
+        existing = offices.get(ref.key)
+        ev = ctx.sentence_evidence(sent)
+        emit_office(ctx, sink, existing or ref, ev)
+        offices.setdefault(ref.key, ref)
+        period = period_key(ref.key)
+        sink.types(period, "kg:Period", "time:ProperInterval")
+        sink.ref(ref.key, "kg:activeDuring", period)
+        sink.ref(period, "time:hasBeginning", sink.instant(starts[0].value, starts[0].surface), evidence=[ev])
+        return  # the first statement of the start is enough

@@ -1,0 +1,65 @@
+"""Trigger words: per-language terms that signal a kind of statement (data/lexicon/triggers.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..morphology import Morphology, az_lower
+from ..text import Text, _TOKEN
+
+
+@dataclass(frozen=True)
+class TriggerHit:
+    kind: str
+    start: int  # normalised offsets
+    end: int
+    term: str
+
+
+@lru_cache(maxsize=4)
+def load_triggers(path: Path) -> dict[str, dict[str, list[list[str]]]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    out: dict[str, dict[str, list[list[str]]]] = {}
+    for kind, by_lang in data.items():
+        out[kind] = {}
+        for lang, terms in by_lang.items():
+            out[kind][lang] = [[m.group() for m in _TOKEN.finditer(str(t))] for t in terms]
+    return out
+
+
+def _word_matches(lang: str, term_word: str, token: str, morph: Morphology, last: bool = True) -> bool:
+    if not term_word[0].isalnum():
+        return term_word == token
+    if lang == "en":
+        # exact word form; a capitalised term word needs a capital in the text
+        if term_word[0].isupper():
+            return token == term_word
+        return token.lower() == term_word
+    if lang == "ru":
+        t = term_word.lower()
+        return token.lower().startswith(t) or morph.key("ru", token).startswith(t)
+    # Azerbaijani: the last word of a term is a stem (verbs inflect: bağla-yacaq);
+    # earlier words take only noun suffixes, so "əlaqə" does not match "əlaqədar".
+    if last:
+        return az_lower(token).startswith(az_lower(term_word))
+    return morph.az_inflects(az_lower(token), az_lower(term_word))
+
+
+def find_triggers(text: Text, lang: str, triggers_file: Path, morph: Morphology) -> list[TriggerHit]:
+    """Every trigger term of the document's language found in its text."""
+    table = load_triggers(triggers_file)
+    toks = text.tokens
+    hits: list[TriggerHit] = []
+    for kind, by_lang in table.items():
+        for term in by_lang.get(lang, []):
+            n = len(term)
+            for i in range(len(toks) - n + 1):
+                if all(_word_matches(lang, term[k], toks[i + k].text, morph, k == n - 1) for k in range(n)):
+                    hits.append(TriggerHit(kind, toks[i].start, toks[i + n - 1].end, " ".join(term)))
+    # one hit per kind and span (several stems may match the same word)
+    unique = {(h.kind, h.start, h.end): h for h in hits}
+    return sorted(unique.values(), key=lambda h: (h.start, -h.end))
