@@ -140,13 +140,14 @@ class MentionFinder:
         chosen.sort(key=lambda c: c[0])
 
         focal = self.focal_country(chosen)
+        countries = self._country_positions(chosen)
         seen: set[str] = set()
         mentions: list[Mention] = []
         for s, e, names in chosen:
             names = sorted(names, key=lambda n: _ROLE_RANK[n.role])
             picked = None
             for n in names:
-                key = self.lexicon.resolve_focal(n.entity, focal)
+                key = self.lexicon.resolve_focal(n.entity, self._country_before(text, countries, s) or focal)
                 if key is None or key not in self.lexicon.entities:
                     continue
                 if n.role == "short" and key not in seen:
@@ -163,6 +164,25 @@ class MentionFinder:
                 Mention(doc_id, os_, oe, text.original[os_:oe], key, n.lang, n.text, n.role, s, e)
             )
         return mentions
+
+    def _country_positions(self, chosen) -> list[tuple[int, str]]:
+        out = []
+        for s, _, names in chosen:
+            for n in names:
+                if n.entity.startswith("place/") and FOCAL not in n.entity:
+                    info = self.lexicon.entities[n.entity]
+                    country = n.entity if info.cls == "Country" else info.part_of
+                    if country:
+                        out.append((s, country))
+                    break
+        return out
+
+    @staticmethod
+    def _country_before(text: Text, countries: list[tuple[int, str]], pos: int) -> str | None:
+        """The country named last before ``pos`` in the same paragraph ("in Armenia …
+        the public authorities"): whose body a contextual name refers to."""
+        before = [(s, c) for s, c in countries if s < pos and "\n" not in text.norm[s:pos]]
+        return before[-1][1] if before else None
 
     def focal_country(self, chosen) -> str | None:
         """The country a document is about: the one its place names point at most."""

@@ -43,11 +43,12 @@ def extract_document(doc: Document, finder: MentionFinder, lexicon: Lexicon, ont
     times = find_time_expressions(text, doc.language, lexicon_dir)
     figures = find_figures(text, doc.language, lexicon_dir)
     triggers = find_triggers(text, doc.language, lexicon_dir / "triggers.yaml", finder.morph)
-    ctx = build_context(doc, text, mentions, times, figures, triggers, lexicon, ontology_dir)
+    publisher = [m.entity for m in finder.find("publisher", Text(doc.publisher)) if m.kind == "organisation"]
+    ctx = build_context(doc, text, mentions, times, figures, triggers, lexicon, ontology_dir, publisher)
 
     claims: list[Claim] = extract_organisations(doc, mentions, lexicon)
     sink = ClaimSink(doc.doc_id)
-    name_spans = [(m.norm_start, m.norm_end) for m in mentions if m.kind in ("organisation", "instrument")]
+    name_spans = [(m.norm_start, m.norm_end) for m in mentions if m.kind == "organisation"]
     activity_hits = find_activity_hits(text, doc.language, ontology_dir, finder.morph, name_spans)
     extract_dates(ctx, sink)
     extract_offices(ctx, sink)

@@ -15,12 +15,15 @@ from rdflib import Graph
 from rdflib.namespace import SKOS
 
 from ..morphology import Morphology
+from ..namespaces import slugify
 from ..namespaces import AT, KG
 from ..text import Text, _TOKEN
 from .context import DocContext, SentenceView
 from .facts import ClaimSink, label_templates, short_name
 from .offices import owner_of, period_key
 from .triggers import _word_matches
+
+WORLDWIDE = "worldwide"  # place of a statement about the whole world: no kg:inPlace
 
 # Verbs that link a number of people to what they received ("benefited from", "received").
 BENEFIT_KIND = "benefit"
@@ -45,6 +48,10 @@ def activity_terms(ontology_dir: Path) -> dict[str, list[tuple[str, list[str]]]]
             if not str(concept).startswith(str(AT)) or not getattr(label, "language", None):
                 continue
             words = [m.group() for m in _TOKEN.finditer(str(label)) if m.group()[0].isalnum() or m.group() == GAP]
+            # a one-word label ("assistance", "training") is too common a word to signal the
+            # activity by itself; one-word signals are listed as kg:triggerTerm on purpose
+            if prop != KG.triggerTerm and len(words) < 2:
+                continue
             if words:
                 table.setdefault(label.language, []).append((str(concept)[len(str(AT)):], words))
     for terms in table.values():
@@ -111,7 +118,7 @@ def find_activity_hits(text: Text, lang: str, ontology_dir: Path, morph: Morphol
 
 
 def activity_key(org: str, concept: str, place: str) -> str:
-    return f"activity/{org.split('/', 1)[1]}-{concept}-{place.split('/', 1)[1]}"
+    return f"activity/{org.split('/', 1)[1]}-{concept}-{place.split('/', 1)[-1]}"
 
 
 def emit_activity(ctx: DocContext, sink: ClaimSink, org: str, concept: str, place: str, ev, concept_labels) -> str:
@@ -119,11 +126,14 @@ def emit_activity(ctx: DocContext, sink: ClaimSink, org: str, concept: str, plac
     sink.types(key, "kg:Activity", evidence=[ev])
     sink.ref(key, "kg:activityType", f"at:{concept}")
     sink.ref(key, "kg:performedBy", org)
-    sink.ref(key, "kg:inPlace", place)
+    if place != WORLDWIDE:
+        sink.ref(key, "kg:inPlace", place)
     tmpl = label_templates(ctx.lexicon_dir)["activity"]
+    where = label_templates(ctx.lexicon_dir).get("worldwide_label", {})
     sink.labels(key, {
         lang: tmpl[lang].format(org=short_name(ctx.lexicon, org, lang), type=concept_labels.get((concept, lang), concept),
-                                place=ctx.lexicon.entities[place].labels.get(lang, place))
+                                place=where.get(lang, place) if place == WORLDWIDE
+                                else ctx.lexicon.entities[place].labels.get(lang, place))
         for lang in tmpl
     })
     return key
@@ -138,13 +148,58 @@ def concept_labels(ontology_dir: Path) -> dict[tuple[str, str], str]:
             if str(c).startswith(str(AT)) and getattr(l, "language", None)}
 
 
+def _place_key(ctx: DocContext, m) -> str:
+    info = ctx.lexicon.entities[m.entity]
+    # work "in Baku" is the programme for the document's country; other towns, and
+    # capitals of other countries ("delegates based in Erevan"), stay as named
+    if info.cls == "Settlement" and info.capital and info.part_of == ctx.focal_country:
+        return info.part_of
+    return m.entity
+
+
 def sentence_place(ctx: DocContext, sent: SentenceView, pos: int) -> str | None:
+    """Where a statement holds: a place it names; else the country whose body it names
+    ("the Interagency Commission … in Armenia"); else the last place named earlier in the
+    same paragraph ("Our work in Armenia … Currently, we are providing …"); else the
+    document's country."""
+    return sentence_places(ctx, sent, pos)[0]
+
+
+def sentence_places(ctx: DocContext, sent: SentenceView, pos: int) -> list[str | None]:
+    """Like sentence_place, but every place of a list ("in Erevan and Khankendi")."""
     places = [m for m in sent.places if ctx.lexicon.entities[m.entity].cls in ("Country", "Settlement")]
     if places:
-        m = min(places, key=lambda m: abs(m.norm_start - pos))
-        info = ctx.lexicon.entities[m.entity]
-        # an activity "in Baku" is the country programme's; keep towns other than capitals
-        return info.part_of if info.cls == "Settlement" and info.capital and info.part_of else m.entity
+        nearest = min(places, key=lambda m: abs(m.norm_start - pos))
+        listed = [nearest]
+        for m in sorted(places, key=lambda m: m.norm_start):
+            if m.norm_start > listed[-1].norm_end and \
+                    ctx.text.norm[listed[-1].norm_end:m.norm_start].strip(" ,").lower() in ("and", "и", "və", ""):
+                listed.append(m)
+        for m in sorted(places, key=lambda m: -m.norm_start):
+            if m.norm_end < listed[0].norm_start and \
+                    ctx.text.norm[m.norm_end:listed[0].norm_start].strip(" ,").lower() in ("and", "и", "və", ""):
+                listed.insert(0, m)
+        return [_place_key(ctx, m) for m in listed]
+    for m in sent.orgs:
+        jur = ctx.lexicon.entities[m.entity].jurisdiction
+        if m.entity != ctx.focal_org and jur:
+            return [jur]
+    # a region the statement happens in ("in the Southern Caucasus"), not one people came from
+    unit_in = label_templates(ctx.lexicon_dir).get("unit_in", {}).get(ctx.lang, [])
+    regions = [m for m in sent.places if ctx.lexicon.entities[m.entity].cls == "Region"
+               and ctx.text.norm[:m.norm_start].split()[-1:] in [[w] for w in unit_in]]
+    if regions:
+        return [min(regions, key=lambda m: abs(m.norm_start - pos)).entity]
+    if sent.has("worldwide"):
+        return [WORLDWIDE]
+    return [_paragraph_place(ctx, sent)]
+
+
+def _paragraph_place(ctx: DocContext, sent: SentenceView) -> str | None:
+    earlier = [m for s in ctx.sentences if s.paragraph == sent.paragraph and s.end <= sent.start
+               for m in s.places if ctx.lexicon.entities[m.entity].cls in ("Country", "Settlement")]
+    if earlier:
+        return _place_key(ctx, earlier[-1])
     return ctx.focal_country
 
 
@@ -170,13 +225,23 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
             continue
         ev = ctx.sentence_evidence(sent)
         starts = [t for t in sent.times if t.kind == "start" and t.value]
+        benefit = sent.hits(BENEFIT_KIND)
         for h in in_sent:
-            org = owner_of(ctx, sent, h.start)
-            place = sentence_place(ctx, sent, h.start)
-            if org is None or place is None:
+            # "20 officials from organizations involved in the exhumation … benefited from
+            # training": words between a figure and its benefit verb describe who benefited
+            if any(f.end <= h.start and b.start >= h.end for f in sent.figures for b in benefit):
                 continue
-            key = emit_activity(ctx, sink, org, h.type, place, ev, labels)
-            by_span[(h.start, h.end)] = key
+            org = owner_of(ctx, sent, h.start)
+            if org is None:
+                continue
+            for place in sentence_places(ctx, sent, h.start):
+                if place is None:
+                    continue
+                key = emit_activity(ctx, sink, org, h.type, place, ev, labels)
+                by_span.setdefault((h.start, h.end), key)
+            if (h.start, h.end) not in by_span:
+                continue
+            key = by_span[(h.start, h.end)]
             if starts:
                 pk = "period/" + key.replace("/", "-")
                 sink.types(pk, "kg:Period", "time:ProperInterval")
@@ -188,7 +253,7 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
                 sink.ref(pk, "time:hasBeginning", sink.instant(period[0]))
                 sink.ref(pk, "time:hasEnd", sink.instant(period[1]))
                 sink.ref(key, "kg:activeDuring", pk)
-            if place == ctx.focal_country and org == ctx.focal_org:
+            if place == ctx.focal_country and org == ctx.focal_org and place != WORLDWIDE:
                 # the organisation's work in the country runs over its presence there
                 presence = period_key(f"office/{org.split('/', 1)[1]}-{place.split('/', 1)[1]}")
                 sink.types(presence, "kg:Period", "time:ProperInterval")
@@ -205,6 +270,7 @@ def extract_figures_of(ctx: DocContext, sink: ClaimSink, sent: SentenceView, in_
     for fig in sent.figures:
         candidates = [h for h in in_sent if (h.start, h.end) in by_span]
         if not candidates:
+            _emit_figure(ctx, sink, fig, f"figure/{ctx.doc.doc_id.lower()}-{fig.start}", None, period)
             continue
         after_benefit = [h for h in candidates for b in benefit if h.start >= b.end]
         if after_benefit and not any(h.start <= fig.end + 1 and h.end >= fig.number_end for h in candidates):
@@ -212,17 +278,21 @@ def extract_figures_of(ctx: DocContext, sink: ClaimSink, sent: SentenceView, in_
         else:
             target = min(candidates, key=lambda h: min(abs(h.start - fig.end), abs(fig.start - h.end)))
         activity = by_span[(target.start, target.end)]
-        unit = (fig.unit or "").replace(" ", "-") or "count"
         value = "unknown" if fig.value is None else str(fig.value).replace(".", "_")
-        key = f"figure/{activity.split('/', 1)[1]}-{value}-{unit}"
-        ev = ctx.evidence(fig.start, fig.end)
-        sink.types(key, "kg:Figure", evidence=[ev])
-        if fig.value is not None:
-            sink.lit(key, "kg:value", fig.value, datatype="xsd:integer" if isinstance(fig.value, int) else "xsd:decimal")
-        sink.ref(key, "kg:qualifier", f"kg:{fig.qualifier}")
-        if fig.unit:
-            sink.lit(key, "kg:unit", fig.unit)
-        sink.lit(key, "kg:surfaceText", fig.surface)
+        key = f"figure/{activity.split('/', 1)[1]}-{value}-{slugify(fig.unit or 'count', 4)}"
+        _emit_figure(ctx, sink, fig, key, activity, period)
+
+
+def _emit_figure(ctx: DocContext, sink: ClaimSink, fig, key: str, activity: str | None, period) -> None:
+    ev = ctx.evidence(fig.start, fig.end)
+    sink.types(key, "kg:Figure", evidence=[ev])
+    if fig.value is not None:
+        sink.lit(key, "kg:value", fig.value, datatype="xsd:integer" if isinstance(fig.value, int) else "xsd:decimal")
+    sink.ref(key, "kg:qualifier", f"kg:{fig.qualifier}")
+    if fig.unit:
+        sink.lit(key, "kg:unit", fig.unit)
+    sink.lit(key, "kg:surfaceText", fig.surface)
+    if activity:
         sink.ref(activity, "kg:reached", key)
-        if period:
-            sink.ref(key, "kg:activeDuring", f"period/report-{ctx.doc.doc_id.lower()}")
+    if period:
+        sink.ref(key, "kg:activeDuring", f"period/report-{ctx.doc.doc_id.lower()}")

@@ -26,6 +26,7 @@ class SentenceView:
     times: list[TimeExpression] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     triggers: list[TriggerHit] = field(default_factory=list)
+    paragraph: int = 0  # sentences between the same hard breaks share a paragraph
 
     @property
     def orgs(self) -> list[Mention]:
@@ -83,8 +84,15 @@ def build_context(
     triggers: list[TriggerHit],
     lexicon: Lexicon,
     ontology_dir: Path | None = None,
+    publisher_orgs: list[str] | None = None,
 ) -> DocContext:
-    views = [SentenceView(s.start, s.end, text.norm[s.start:s.end]) for s in text.sentences]
+    views = []
+    paragraph, prev_end = 0, 0
+    for s in text.sentences:
+        if "\n" in text.norm[prev_end:s.start]:
+            paragraph += 1
+        views.append(SentenceView(s.start, s.end, text.norm[s.start:s.end], paragraph=paragraph))
+        prev_end = s.end
 
     def place(items, start_of, target):
         i = 0
@@ -101,7 +109,9 @@ def build_context(
     place(triggers, lambda t: t.start, lambda v: v.triggers)
 
     org_counts = Counter(m.entity for m in mentions if m.kind == "organisation" and m.role in ("name", "acronym"))
-    focal_org = org_counts.most_common(1)[0][0] if org_counts else None
+    # "we" is the publisher when the document names it, else the organisation named most
+    named = [o for o in (publisher_orgs or []) if o in org_counts]
+    focal_org = named[0] if named else (org_counts.most_common(1)[0][0] if org_counts else None)
     country_counts: Counter[str] = Counter()
     for m in mentions:
         if m.kind == "place":

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..namespaces import slugify
-from .activities import ActivityHit, emit_activity, concept_labels, sentence_place
+from .activities import ActivityHit, concept_labels, emit_activity, sentence_place
 from .context import DocContext, SentenceView
 from .facts import ClaimSink, label_templates, short_name
 
@@ -49,6 +49,11 @@ def extract_handovers(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit],
             c = sent.hits("condition")[0]
             condition = ctx.text.norm[c.start:c.start] + _clause_after(ctx, sent, c.start)
         tmpl = label_templates(ctx.lexicon_dir)["handover"]
+        item = _such_as_item(ctx, sent, acts, receivers, trig)
+        if item:
+            key = f"handover/{giver.split('/', 1)[1]}-{_slug(item)}-to-{receiver.split('/', 1)[1]}"
+            _emit_handover(ctx, sink, key, giver, receiver, ev, tmpl, {l: item for l in tmpl}, condition)
+            sink.lit(key, "kg:handedOverItem", item)
         if acts:
             for h in acts:
                 place = sentence_place(ctx, sent, h.start) or ctx.focal_country
@@ -59,16 +64,34 @@ def extract_handovers(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit],
                 sink.ref(key, "kg:handedOverActivity", activity)
         else:
             # something other than an activity changes hands: "information collected about the missing"
-            end = min([m.norm_start for m in receivers if m.norm_start > sent.start] + [trig.start])
+            end = min([m.norm_start for m in receivers if m.norm_start > sent.start] + [trig.start]
+                      + [c.start for c in sent.hits("condition")])
             item = ctx.text.norm[sent.start:end].strip(" ,")
             item = re.sub(r"\b(was|were|has been|have been|had been)\s*$", "", item).strip(" ,")
-            if not item:
+            if not item or any(m.norm_start == sent.start for m in receivers):
+                # the receiver is the subject ("The authorities have taken over this task")
                 previous = sent
                 continue
             key = f"handover/{giver.split('/', 1)[1]}-{_slug(item)}-to-{receiver.split('/', 1)[1]}"
             _emit_handover(ctx, sink, key, giver, receiver, ev, tmpl, {l: item for l in tmpl}, condition)
             sink.lit(key, "kg:handedOverItem", item)
         previous = sent
+
+
+def _such_as_item(ctx: DocContext, sent: SentenceView, acts, receivers, trig) -> str | None:
+    """The general thing handed over when a sentence gives an example: "All other remaining
+    activities, such as support to families, …" / "… dəstək kimi digər qalan fəaliyyətlərimiz"."""
+    hits = sent.hits("such_as")
+    if not hits or not acts:
+        return None
+    s = hits[0]
+    if acts[0].start < s.start:  # the example comes first: the item follows the marker
+        end = min([m.norm_start for m in receivers if m.norm_start > s.end] + [trig.start])
+        item = ctx.text.norm[s.end:end]
+    else:
+        item = ctx.text.norm[sent.start:s.start]
+    item = item.strip(" ,")
+    return item if len(item.split()) >= 2 else None
 
 
 def _emit_handover(ctx, sink, key, giver, receiver, ev, tmpl, what: dict, condition) -> None:
@@ -125,11 +148,17 @@ def extract_cooperation(ctx: DocContext, sink: ClaimSink) -> None:
             continue
         owner = ctx.focal_org
         partners = sorted({m.entity for m in sent.orgs if m.entity != owner
-                           and ctx.lexicon.entities[m.entity].cls not in ("Government", "Ministry")})
+                           and ctx.lexicon.entities[m.entity].cls != "Movement"})
         if not owner or not partners:
             continue
         ev = ctx.sentence_evidence(sent)
         for p in partners:
+            if ctx.lexicon.entities[p].cls == "NationalSociety":
+                # working with a national society is an activity of its own kind
+                place = sentence_place(ctx, sent, sent.start) or ctx.focal_country
+                if place:
+                    emit_activity(ctx, sink, owner, "cooperation-with-national-society", place, ev,
+                                  concept_labels(ctx.ontology_dir))
             a, b = sorted([owner, p])
             key = f"partnership/{a.split('/', 1)[1]}--{b.split('/', 1)[1]}"
             sink.types(key, "kg:Partnership", evidence=[ev])

@@ -45,11 +45,9 @@ def _mandate(ctx: DocContext, sink: ClaimSink, sent: SentenceView) -> None:
 
 def _presence_condition(ctx: DocContext, sink: ClaimSink, sent: SentenceView) -> None:
     """"Our presence in a country is subject to the agreement of the authorities"."""
-    if not ctx.focal_org or not sent.has("condition") or not (sent.has("office") or sent.has("agreement")):
+    if not ctx.focal_org or not sent.has("presence_condition"):
         return
-    cond = sent.hits("condition")[0]
-    if not (sent.has("agreement") and any(a.start >= cond.start for a in sent.hits("agreement"))) and not sent.has("office"):
-        return
+    cond = sent.hits("presence_condition")[0]
     org = ctx.focal_org
     key = f"mandate/{org.split('/', 1)[1]}"
     ev = ctx.sentence_evidence(sent)
@@ -71,10 +69,9 @@ def _agreements(ctx: DocContext, sink: ClaimSink, activity_hits, by_span) -> Non
             sink.ref(current, "kg:signedOn", sink.instant(days[0].value, days[0].surface))
             sink.labels(current, {"en": f"Agreement signed on {days[0].value}"})
             for m in sent.mentions:
-                if m.kind in ("organisation", "post"):
+                # the parties; a post ("the Minister of Justice") signs on a party's behalf
+                if m.kind == "organisation" and m.role in ("name", "acronym"):
                     sink.ref(current, "kg:signatory", m.entity)
-                    if m.kind == "post":
-                        _emit_post(ctx, sink, m)
             agr = sent.hits("agreement")[0]
             sig = sent.hits("signature")[0]
             grants = ctx.text.norm[agr.end:sig.start].strip(" ,")

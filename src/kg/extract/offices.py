@@ -48,6 +48,11 @@ def owner_of(ctx: DocContext, sent: SentenceView, pos: int) -> str | None:
     """The organisation an office or activity belongs to: a self-reference ("our") or the
     document's own organisation when the sentence names it, else the nearest organisation."""
     orgs = [m for m in sent.orgs if ctx.lexicon.entities[m.entity].cls not in ("Government", "Ministry")]
+    # "… the Azerbaijan Red Crescent Society, which strives to re-establish family links"
+    for rel in sent.hits("relative"):
+        before = [m for m in orgs if m.norm_end <= rel.start]
+        if before and rel.start - before[-1].norm_end <= 3 and rel.end <= pos:
+            return before[-1].entity
     if sent.has("self") or any(m.entity == ctx.focal_org for m in orgs) or not orgs:
         return ctx.focal_org
     return min(orgs, key=lambda m: abs(m.norm_start - pos)).entity
@@ -65,8 +70,15 @@ def resolve_office(ctx: DocContext, sent: SentenceView, hit: TriggerHit) -> list
     typ = _office_type(hit, ctx.lang)
     places = _places_near(sent, hit.start, ctx)
     if typ == "DelegatesBase":
-        after = [m for m in sent.places if m.norm_start >= hit.end]
-        return [_ref(ctx, org, m.entity, typ, (hit.start, m.norm_end), keep_settlement=True) for m in after]
+        # the list of places right after "delegates based in": "Erevan and Khankendi"
+        refs, pos = [], hit.end
+        for m in sorted((m for m in sent.places if m.norm_start >= hit.end), key=lambda m: m.norm_start):
+            gap = ctx.text.norm[pos:m.norm_start].strip(" ,").lower()
+            if gap not in ("", "and", "и", "və"):
+                break
+            refs.append(_ref(ctx, org, m.entity, typ, (hit.start, m.norm_end), keep_settlement=True))
+            pos = m.norm_end
+        return refs
     if places:
         m = places[0]
         return [_ref(ctx, org, m.entity, typ, (min(hit.start, m.norm_start), max(hit.end, m.norm_end)))]
@@ -112,10 +124,19 @@ def period_key(office_key: str) -> str:
 def extract_offices(ctx: DocContext, sink: ClaimSink) -> dict[str, OfficeRef]:
     """Offices named in the document, their openings (a start date) and closures."""
     found: dict[str, OfficeRef] = {}
+    unit_in = label_templates(ctx.lexicon_dir).get("unit_in", {}).get(ctx.lang, [])
     for sent in ctx.sentences:
         refs: list[OfficeRef] = []
         for hit in sent.hits("office") + sent.hits("delegates_base"):
             refs.extend(resolve_office(ctx, sent, hit))
+        # "The ICRC in Armenia": an organisation named with a country stands for its unit there
+        for org in sent.orgs:
+            for place in sent.places:
+                between = ctx.text.norm[org.norm_end:place.norm_start].strip().lower()
+                if place.norm_start > org.norm_end and between in unit_in and \
+                        ctx.lexicon.entities[place.entity].cls == "Country" and \
+                        ctx.lexicon.entities[org.entity].cls not in ("Government", "Ministry", "StateCommission"):
+                    refs.append(_ref(ctx, org.entity, place.entity, "Office", (org.norm_start, place.norm_end)))
         # "the ICRC will end its physical presence in the country": the delegation there
         if not refs and sent.has("closure") and ctx.focal_country and not sent.is_question:
             owner = owner_of(ctx, sent, sent.hits("closure")[0].start)
