@@ -60,7 +60,7 @@ def activity_terms(ontology_dir: Path) -> dict[str, list[tuple[str, list[str]]]]
 
 
 GAP = "…"  # in a term: up to GAP_WORDS words of any kind
-GAP_WORDS = 4
+GAP_WORDS = 6
 
 
 def _match_at(lang: str, term: list[str], words, i: int, morph: Morphology, limit: int) -> int | None:
@@ -187,7 +187,7 @@ def sentence_places(ctx: DocContext, sent: SentenceView, pos: int) -> list[str |
     # a region the statement happens in ("in the Southern Caucasus"), not one people came from
     unit_in = label_templates(ctx.lexicon_dir).get("unit_in", {}).get(ctx.lang, [])
     regions = [m for m in sent.places if ctx.lexicon.entities[m.entity].cls == "Region"
-               and ctx.text.norm[:m.norm_start].split()[-1:] in [[w] for w in unit_in]]
+               and any(w in unit_in for w in ctx.text.norm[max(0, m.norm_start - 12):m.norm_start].lower().split()[-2:])]
     if regions:
         return [min(regions, key=lambda m: abs(m.norm_start - pos)).entity]
     if sent.has("worldwide"):
@@ -222,6 +222,7 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
             continue
         in_sent = [h for h in hits if sent.start <= h.start < sent.end]
         if not in_sent:
+            extract_figures_of(ctx, sink, sent, [], by_span, period)
             continue
         ev = ctx.sentence_evidence(sent)
         starts = [t for t in sent.times if t.kind == "start" and t.value]

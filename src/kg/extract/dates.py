@@ -109,6 +109,8 @@ class _Lang:
         # markers after an atom are matched right at its end
         self.start_after = _after(data.get("start_after"))
         self.end_after = _after(data.get("end_after"))
+        coord = data.get("coordinators")
+        self.coordinators = re.compile(rf" ?{_alt(coord)} ", re.I) if coord else None
         self.start_suffixes = tuple(data.get("start_suffixes") or ())
         self.end_suffixes = tuple(data.get("end_suffixes") or ())
         present = _alt(data.get("present") or ["\x00"])
@@ -280,6 +282,20 @@ def _candidates(L: _Lang, norm: str, atoms: list[_Atom]) -> list[TimeExpression]
                                b.value or b.end_value, _precision(a), _precision(b))
                 if iv:
                     out.append(iv)
+
+    # "2020 və 2023-cü ilin", "in 2020 and 2023": a bare year joined to a date is a year too
+    if L.coordinators:
+        def dated(x: _Atom) -> bool:
+            return not x.bare or bool(before(L.year_context, x.start))
+
+        for a in atoms:
+            for b in atoms[bisect_right(starts, a.end):bisect_right(starts, a.end + 12)]:
+                if not L.coordinators.fullmatch(norm, a.end, b.start):
+                    continue
+                if a.bare and dated(b):
+                    out.append(_expr(norm, a.start, a.end, "instant", a))
+                if b.bare and dated(a):
+                    out.append(_expr(norm, b.start, b.end, "instant", b))
 
     # a start right before an end bound: "from 2020 until 2023", az "2020-ci ildən 2023-cü ilədək"
     opened: dict[int, list[TimeExpression]] = {}
