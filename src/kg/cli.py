@@ -183,6 +183,33 @@ def validate(ctx: click.Context, rdf_file: Path | None, report_file: Path | None
     sys.exit(0 if report.conforms else 1)
 
 
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", required=True, help="Language of the document: en, ru or az.")
+@click.option("--title", help="Title (default: its first line).")
+@click.option("--date", "date_", help="Date as YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--publisher", help="Publisher, as stated.")
+@click.option("--kind", default="Article", show_default=True,
+              type=click.Choice(["PressRelease", "FAQ", "ActivityReport", "ProgrammePage", "Article"]))
+@click.pass_context
+def ingest(ctx: click.Context, file: Path, lang: str, title, date_, publisher, kind) -> None:
+    """Add a document to the sources and rebuild; a refused document changes nothing."""
+    from .ingest import ingest as ingest_document, withdraw
+    from .sources import SourceError
+
+    settings = _settings(ctx)
+    try:
+        name = ingest_document(settings, file, lang, title, date_, publisher, kind)
+    except SourceError as exc:
+        raise click.ClickException(f"not ingested: {exc.path}: {exc.problem}")
+    click.echo(f"added {name}; rebuilding")
+    try:
+        run_build(settings)
+    except click.ClickException:
+        withdraw(settings, name)
+        raise click.ClickException(f"not ingested: the rebuild with {name} failed (see above); the document was removed again")
+
+
 @main.command(name="eval")
 @click.option("--gold", "gold_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Directory of gold files (default: tests/gold).")

@@ -227,12 +227,18 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
         ev = ctx.sentence_evidence(sent)
         starts = [t for t in sent.times if t.kind == "start" and t.value]
         benefit = sent.hits(BENEFIT_KIND)
+        verb_final = ctx.lang in label_templates(ctx.lexicon_dir).get("verb_final_languages", [])
+        # in a handover sentence the activity is the giver's, unless another body is its subject
+        subject = [m for m in sent.orgs if m.norm_start - sent.start <= 4] if sent.has("handover") else []
         for h in in_sent:
             # "20 officials from organizations involved in the exhumation … benefited from
             # training": words between a figure and its benefit verb describe who benefited
-            if any(f.end <= h.start and b.start >= h.end for f in sent.figures for b in benefit):
+            if not verb_final and any(f.end <= h.start and b.start >= h.end for f in sent.figures for b in benefit):
                 continue
-            org = owner_of(ctx, sent, h.start)
+            if sent.has("handover"):
+                org = subject[0].entity if subject else ctx.focal_org
+            else:
+                org = owner_of(ctx, sent, h.start)
             if org is None:
                 continue
             for place in sentence_places(ctx, sent, h.start):

@@ -226,12 +226,13 @@ def extract_openings(ctx: DocContext, sink: ClaimSink, offices: dict[str, Office
         org = owner_of(ctx, sent, starts[0].start)
         if org != ctx.focal_org:
             continue
-        countries = [m.entity for m in sent.places if ctx.lexicon.entities[m.entity].cls == "Country"]
-        if countries and countries[0] != ctx.focal_country:
+        places = [m for m in sent.places if ctx.lexicon.entities[m.entity].cls in ("Country", "Settlement")]
+        if places and ctx.lexicon.entities[places[0].entity].cls == "Country" and places[0].entity != ctx.focal_country:
             continue
-        if not (sent.has("opening") or sent.has("office") or countries or any(m.entity == org for m in sent.orgs)):
+        if not (sent.has("opening") or sent.has("office") or places or any(m.entity == org for m in sent.orgs)):
             continue
-        ref = _ref(ctx, org, ctx.focal_country, "Office", (sent.start, sent.end))
+        # "active in Ganja since 2015": the office in that town; else its presence in the country
+        ref = _ref(ctx, org, places[0].entity if places else ctx.focal_country, "Office", (sent.start, sent.end))
         existing = offices.get(ref.key)
         ev = ctx.sentence_evidence(sent)
         emit_office(ctx, sink, existing or ref, ev)

@@ -1,0 +1,74 @@
+"""Adding a document to the corpus: checked first, so a refused file changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+from .config import SUPPORTED_LANGUAGES, Settings
+from .sources import SourceError, decode_text, read_metadata, validate_metadata, write_metadata
+from .text import detect_language
+
+KINDS = ("PressRelease", "FAQ", "ActivityReport", "ProgrammePage", "Article")
+
+
+def _doc_name(path: Path, existing: set[str]) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", path.stem).strip("._-") or "document"
+    name = f"{stem}.txt"
+    n = 2
+    while name in existing:
+        name = f"{stem}_{n}.txt"
+        n += 1
+    return name
+
+
+def ingest(settings: Settings, path: Path, lang: str, title: str | None = None, date_: str | None = None,
+           publisher: str | None = None, kind: str = "Article") -> str:
+    """Copy ``path`` into the sources with its metadata; returns the new file name.
+
+    Raises SourceError (naming the file and the problem) and changes nothing when the
+    file cannot be read, is not text, or is not in a supported language.
+    """
+    if lang not in SUPPORTED_LANGUAGES:
+        raise SourceError(path, f"language {lang!r} is not supported (supported: {', '.join(SUPPORTED_LANGUAGES)})")
+    if kind not in KINDS:
+        raise SourceError(path, f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(path, f"cannot be read: {exc.strerror or exc}") from None
+    text = decode_text(path, data, settings.max_document_bytes)
+    detected, _ = detect_language(text, settings.lexicon_dir / "languages.yaml")
+    if detected is None:
+        raise SourceError(path, "its text does not read as English, Russian or Azerbaijani")
+    if detected != lang:
+        raise SourceError(path, f"--lang says {lang!r} but the text reads as {detected!r}")
+    meta = read_metadata(settings)
+    existing = set(meta) | {p.name for p in settings.sources.glob("*.txt")}
+    name = _doc_name(path, existing)
+    first_line = next((l.strip() for l in text.splitlines() if l.strip()), name)
+    entry = {
+        "language": lang,
+        "title": title or first_line[:200],
+        "kind": kind,
+        "publisher": publisher or "unknown",
+        "date": date_ or date.today().isoformat()[:4],
+        "date_as_stated": date_ or "not stated (year of ingestion)",
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    validate_metadata(path, entry)
+    shutil.copyfile(path, settings.sources / name)
+    meta[name] = entry
+    write_metadata(settings, meta)
+    return name
+
+
+def withdraw(settings: Settings, name: str) -> None:
+    """Undo :func:`ingest` (used when the rebuild after it fails)."""
+    meta = read_metadata(settings)
+    meta.pop(name, None)
+    write_metadata(settings, meta)
+    (settings.sources / name).unlink(missing_ok=True)
