@@ -49,11 +49,10 @@ def extract_handovers(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit],
             c = sent.hits("condition")[0]
             condition = ctx.text.norm[c.start:c.start] + _clause_after(ctx, sent, c.start)
         tmpl = label_templates(ctx.lexicon_dir)["handover"]
-        item = _such_as_item(ctx, sent, acts, receivers, trig)
-        if item:
-            key = f"handover/{giver.split('/', 1)[1]}-{_slug(item)}-to-{receiver.split('/', 1)[1]}"
-            _emit_handover(ctx, sink, key, giver, receiver, ev, tmpl, {l: item for l in tmpl}, condition)
-            sink.lit(key, "kg:handedOverItem", item)
+        such = _such_as_item(ctx, sent, acts, receivers, trig)
+        if such:
+            item, begin, end = such
+            _emit_item_handover(ctx, sink, sent, begin, end, item, giver, receiver, ev, tmpl, condition)
         if acts:
             for h in acts:
                 place = sentence_place(ctx, sent, h.start) or ctx.focal_country
@@ -72,10 +71,20 @@ def extract_handovers(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit],
                 # the receiver is the subject ("The authorities have taken over this task")
                 previous = sent
                 continue
-            key = f"handover/{giver.split('/', 1)[1]}-{_slug(item)}-to-{receiver.split('/', 1)[1]}"
-            _emit_handover(ctx, sink, key, giver, receiver, ev, tmpl, {l: item for l in tmpl}, condition)
-            sink.lit(key, "kg:handedOverItem", item)
+            _emit_item_handover(ctx, sink, sent, sent.start, end, item, giver, receiver, ev, tmpl, condition)
         previous = sent
+
+
+ITEM_KINDS = ("item_information", "item_activities")
+
+
+def item_key(ctx: DocContext, sent: SentenceView, start: int, end: int, item: str) -> str:
+    """A language-independent name for an item handed over: the kind of thing it is when the
+    trigger lexicon knows it, else the item's own words."""
+    for kind in ITEM_KINDS:
+        if any(start <= h.start < end for h in sent.hits(kind)):
+            return kind.split("_", 1)[1]
+    return _slug(item)
 
 
 def _such_as_item(ctx: DocContext, sent: SentenceView, acts, receivers, trig) -> str | None:
@@ -86,12 +95,22 @@ def _such_as_item(ctx: DocContext, sent: SentenceView, acts, receivers, trig) ->
         return None
     s = hits[0]
     if acts[0].start < s.start:  # the example comes first: the item follows the marker
+        begin = s.end
         end = min([m.norm_start for m in receivers if m.norm_start > s.end] + [trig.start])
-        item = ctx.text.norm[s.end:end]
     else:
-        item = ctx.text.norm[sent.start:s.start]
-    item = item.strip(" ,")
-    return item if len(item.split()) >= 2 else None
+        begin, end = sent.start, s.start
+    item = ctx.text.norm[begin:end].strip(" ,")
+    return (item, begin, end) if len(item.split()) >= 2 else None
+
+
+def _emit_item_handover(ctx, sink, sent, begin, end, item, giver, receiver, ev, tmpl, condition) -> None:
+    kind = item_key(ctx, sent, begin, end, item)
+    key = f"handover/{giver.split('/', 1)[1]}-{kind}-to-{receiver.split('/', 1)[1]}"
+    names = label_templates(ctx.lexicon_dir).get("handover_items", {}).get(kind)
+    # a known kind of item is labelled in every language; otherwise in the document's own
+    what = names if names else {ctx.lang: item}
+    _emit_handover(ctx, sink, key, giver, receiver, ev, {l: tmpl[l] for l in what}, what, condition)
+    sink.lit(key, "kg:handedOverItem", item)
 
 
 def _emit_handover(ctx, sink, key, giver, receiver, ev, tmpl, what: dict, condition) -> None:
