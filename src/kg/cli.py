@@ -55,7 +55,7 @@ def run_build(settings, echo=click.echo) -> None:
     warnings = len(result.report.warnings) if result.report else 0
     echo(
         f"{len(result.stats)} documents, {result.quads} quads; SHACL: conforms"
-        f" ({warnings} warning(s)); store {result.store_path}"
+        f" ({warnings} warning(s)); OWL: {result.report.reasoner}; store {result.store_path}"
     )
     echo(f"built in {time.perf_counter() - started:.1f} s ("
          + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items() if k != "total") + ")")
@@ -208,6 +208,22 @@ def ingest(ctx: click.Context, file: Path, lang: str, title, date_, publisher, k
     except click.ClickException:
         withdraw(settings, name)
         raise click.ClickException(f"not ingested: the rebuild with {name} failed (see above); the document was removed again")
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="HTML file to write (default: var/ontology.html).")
+@click.pass_context
+def docs(ctx: click.Context, output: Path | None) -> None:
+    """Write a readable HTML page of the ontology and the activity types."""
+    from .ontology_docs import render
+    from .rdf import load_ontology
+
+    settings = _settings(ctx)
+    output = output or settings.var / "ontology.html"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render(load_ontology(settings.ontology_dir)), encoding="utf-8")
+    click.echo(f"wrote {output}")
 
 
 @main.command(name="eval")

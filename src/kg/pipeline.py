@@ -26,7 +26,11 @@ from .resolve import resolve
 from .sources import Document, load_corpus
 from .text import detect_language
 from .sources import SourceError
-from .validate import ValidationReport, load_shapes, shacl_validate
+from .reasoning import entailments
+from .validate import InconsistentGraph, ValidationReport, load_shapes, owl_check, shacl_validate
+
+
+INFERRED_GRAPH = "inferred"  # what the ontology entails, apart from what documents state
 
 
 class BuildFailed(Exception):
@@ -115,11 +119,25 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, pub
     if not report.conforms:
         raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
 
+    # OWL: HermiT must find ontology + data consistent; the entailments go to their own graph
+    t3 = time.perf_counter()
+    ontology = load_ontology(settings.ontology_dir)
+    try:
+        secs, individuals = owl_check(data, ontology)
+    except InconsistentGraph as exc:
+        raise BuildFailed(str(exc)) from None
+    report.reasoner = f"consistent ({individuals} individuals, HermiT, {secs:.1f} s)"
+    inferred = ds.graph(iris.graph(INFERRED_GRAPH))
+    for t in entailments(data, ontology):
+        inferred.add(t)
+    times["reason"] = time.perf_counter() - t3
+
     if publish:
         t2 = time.perf_counter()
         path = store_mod.new_store_dir(settings)
         try:
-            result.quads = store_mod.write_store(path, ds.serialize(format="nquads", encoding="utf-8"))
+            result.quads = store_mod.write_store(path, ds.serialize(format="nquads", encoding="utf-8"),
+                                                 exclude_from_union=[str(iris.graph(INFERRED_GRAPH))])
         except BaseException:
             store_mod.discard(path)
             raise
@@ -134,8 +152,8 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, pub
 def union_graph_without_ontology(ds: Dataset, iris: IRIs) -> Graph:
     """The data the documents state (every document graph), for validation."""
     g = Graph()
-    onto = iris.graph("ontology")
+    skip = {iris.graph("ontology"), iris.graph(INFERRED_GRAPH)}
     for s, p, o, c in ds.quads((None, None, None, None)):
-        if c != onto:
+        if c not in skip:
             g.add((s, p, o))
     return g

@@ -37,10 +37,19 @@ def new_store_dir(settings: Settings) -> Path:
 MATERIALISE_UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-def write_store(path: Path, nquads: bytes) -> int:
+def _union_update(exclude: list[str]) -> str:
+    if not exclude:
+        return MATERIALISE_UNION
+    keep_out = ", ".join(f"<{g}>" for g in exclude)
+    return f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({keep_out})) }}"
+
+
+def write_store(path: Path, nquads: bytes, exclude_from_union: list[str] = ()) -> int:
+    """Write the quads to a new store; its default graph becomes the union of the named
+    graphs except ``exclude_from_union`` (the inferred graph, kept apart)."""
     store = ox.Store(str(path))
     store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-    store.update(MATERIALISE_UNION)
+    store.update(_union_update(exclude_from_union))
     store.flush()
     store.optimize()
     n = len(store)
@@ -114,7 +123,7 @@ def serving_copy_with(settings: Settings, files: list[Path]) -> ox.Store:
     store = ox.Store(str(target))
     for path in files:
         load_rdf_file(store, path, settings.base_iri)
-    store.update(MATERIALISE_UNION)
+    store.update(_union_update([f"{settings.base_iri}graph/inferred"]))
     return store
 
 
@@ -158,7 +167,8 @@ def load_data_graph(settings: Settings, rdf_file: Path | None):
         ds.parse(data=nq, format="nquads")
         quads = ds.quads((None, None, None, None))
     g = Graph()
+    skip = {ontology_graph, f"{settings.base_iri}graph/inferred"}
     for s, p, o, c in quads:
-        if str(c) != ontology_graph:
+        if str(c) not in skip:
             g.add((s, p, o))
     return g

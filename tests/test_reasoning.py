@@ -1,0 +1,53 @@
+"""OWL reasoning: entailments live in their own named graph; the ontology has an HTML page."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Graph
+from rdflib.namespace import OWL, RDF
+
+from conftest import ROOT, kg, select
+
+INFERRED = "<http://localhost:8000/graph/inferred>"
+ICRC = "<http://localhost:8000/id/organisation/icrc>"
+
+
+def test_inferred_graph_holds_entailments_apart_from_statements(store):
+    present = select(store, f"SELECT ?p WHERE {{ GRAPH {INFERRED} {{ {ICRC} kg:presentIn ?p }} }}")
+    places = {r["p"].rsplit("/", 1)[1] for r in present}
+    assert {"azerbaijan", "barda", "armenia"} <= places  # through its offices (property chain)
+    # inverse links and superclass memberships are inferred too
+    assert store.query(f"ASK {{ GRAPH {INFERRED} {{ {ICRC} <http://www.w3.org/ns/org#hasUnit> ?o }} }}")
+    assert store.query(f"ASK {{ GRAPH {INFERRED} {{ {ICRC} a <http://www.w3.org/ns/org#Organization> }} }}")
+    # ... and no document graph nor the default graph states them
+    assert not store.query(f"ASK {{ {ICRC} <https://w3id.org/humanitarian-kg/ontology#presentIn> ?p }}")
+    assert not store.query(f"ASK {{ GRAPH ?g {{ {ICRC} <https://w3id.org/humanitarian-kg/ontology#presentIn> ?p }} "
+                           f"FILTER(?g != {INFERRED}) }}")
+
+
+def test_inferred_triples_are_not_already_stated(store):
+    n = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {INFERRED} {{ ?s ?p ?o }} "
+                    "GRAPH ?g { ?s ?p ?o } FILTER(?g != " + INFERRED + ") }")
+    assert int(next(iter(n))[0].value) == 0
+
+
+def test_validate_prints_time_and_reasoner_outcome(built):
+    proc = kg("validate", env=built["env"])
+    assert proc.returncode == 0
+    assert re.search(r"OWL reasoner: consistent \(\d+ individuals, HermiT, [\d.]+ s\)", proc.stdout)
+    assert re.search(r"conforms \([\d.]+ s\)", proc.stdout)
+
+
+def test_ontology_documentation_page(tmp_path, built):
+    out = tmp_path / "ontology.html"
+    kg("docs", "-o", str(out), env=built["env"], check=True)
+    html = out.read_text(encoding="utf-8")
+    onto = Graph().parse(ROOT / "ontology" / "kg.ttl")
+    classes = [str(c).split("#")[1] for c in onto.subjects(RDF.type, OWL.Class)
+               if str(c).startswith("https://w3id.org/humanitarian-kg/ontology#")]
+    assert len(classes) > 20
+    for c in classes:
+        assert f"kg:{c}" in html
+    assert "Handover" in html and "передача" in html.lower() or "təhvil" in html
+    assert "at:detention-visits" in html
