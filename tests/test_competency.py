@@ -4,9 +4,7 @@ Each query in ``queries/cqNN.rq`` is sent as is to the SPARQL endpoint of a real
 session's ``server`` fixture, serving a store built by ``kg build`` from ``data/sources``), and
 the answer that comes back is checked against the documented answer of the question.
 
-Where the current extraction does not yet produce what a question needs, the test that
-checks that part is marked ``xfail`` (not strict) with the missing fact in its reason: the
-suite stays green while the gap stays visible, and the mark can go once the graph has it.
+Every check asserts the documented answer; none is expected to fail.
 """
 
 from __future__ import annotations
@@ -343,12 +341,6 @@ def test_cq07_agreement_signed_ratified_first_visit(cq):
     assert "1 June 2000" in r0["exact"]
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "004 'On 1 June 2000, an Agreement ... was signed by the Minister of Justice on behalf of the Government "
-    "of the Republic of Azerbaijan and by the Head of Delegation of ICRC in Baku.' -> agreement/2000-06-01 has "
-    "kg:signatory only for the parties (government-of-azerbaijan, icrc): neither the Minister of Justice "
-    "(an org:Post, or the Ministry of Justice) as kg:signatory nor a kg:Signature event with kg:onBehalfOf "
-    "the Government is in the graph"))
 def test_cq07_signed_by_the_minister_of_justice(cq):
     rows = cq("cq07")
     assert any("Justice" in r.get("signatoryLabel", "") for r in rows), "signed by the Minister of Justice"
@@ -385,13 +377,6 @@ def test_cq08_training_of_20_officials(cq):
     assert r["qualifier"] == KG + "exactly" and type_of(r) == "training" and "officials" in r["unit"]
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "003 'The volunteers in turn disseminated knowledge about the International Red Cross and Red Crescent "
-    "Movement through sessions in conflict-affected communities, reaching more than 2,000 people.' -> the "
-    "figure 'more than 2,000 people' is kg:reached by activity/red-cross-red-crescent-movement-cooperation-"
-    "with-national-society-azerbaijan (performedBy the Movement, which is only the topic of the sessions), "
-    "not by an ICRC activity (the ICRC's capacity building of AzRCS volunteers, 'We helped to build the "
-    "capacity of volunteers ...', the sentence before)"))
 def test_cq08_all_figures_with_qualifiers(cq):
     rows = cq("cq08")
     figures = _cq08_figures(rows)
@@ -428,16 +413,6 @@ def test_cq10_work_on_missing_persons_continues_in_armenia(cq):
         "work on missing persons and their families"
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "(1) 001 'The ICRC in Armenia will continue interacting with the relatives of the detained and keep its "
-    "doors open for them' / 002 'Saxlanılan şəxslərin ailələri ilə BQXK-nın Ermənistandakı Nümayəndəliyi "
-    "əlaqə saxlamağa davam edəcək' yield no ICRC restoring-family-links activity in Armenia (the only one is "
-    "activity/icrc-restoring-family-links-azerbaijan); (2) 001 'We support the public authorities, notably "
-    "the working group of the Interagency Commission on Prisoners of War, Hostages and Missing Persons in "
-    "Armenia, and the forensic services ...' / 002 '... Agentliklərarası Komissiyası və məhkəmə-tibbi "
-    "ekspertiza xidmətləri kimi dövlət qurumlarına dəstək göstəririk' yield no kg:Partnership / "
-    "kg:cooperatesWith between the ICRC and interagency-commission-pow-hostages-missing-armenia (nor any "
-    "link from activity/icrc-capacity-building-armenia to it)"))
 def test_cq10_accompaniment_forensics_interagency_and_detainees_relatives(cq):
     rows = cq("cq10")
     types = {type_of(r) for r in rows if r["kind"] != "works with"}
@@ -611,10 +586,6 @@ def test_cq15_information_handover_is_shared(server, cq):
     assert _status(rows, items.pop()) == "both"
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "the FAQ questions of 002 (e.g. 'BQXK Azərbaycandakı ofisini hansı səbəbə görə bağlayır?') are not in the "
-    "graph: the extractors skip question sentences and the ontology has no term for a document's questions, "
-    "so no fact of graph 002 has a passage that is a question"))
 def test_cq15_only_002_carries_the_questions(cq):
     rows = cq("cq15")
     questions = [r for r in rows if r.get("isQuestion") == "true"]

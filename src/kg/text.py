@@ -127,7 +127,7 @@ def _normalise(original: str) -> tuple[str, list[int]]:
             sep = "\n"
             if wrapped and out[-1] not in _TERMINAL and len(prev_line) >= 0.6 * median:
                 sep = " "  # a PDF line wrap inside a sentence
-            elif wrapped and text[j].islower():
+            elif wrapped and text[j].islower() and out[-1] not in _TERMINAL:
                 sep = " "
             line_start = text.rfind("\n", i, j) + 1
         out.append(sep)

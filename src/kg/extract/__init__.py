@@ -19,7 +19,13 @@ from ..text import Text
 from .activities import extract_activities, find_activity_hits
 from .context import build_context
 from .dates import find_time_expressions
-from .events import extract_cooperation, extract_handovers, extract_memberships, extract_referrals
+from .events import (
+    extract_cooperation,
+    extract_handovers,
+    extract_memberships,
+    extract_questions,
+    extract_referrals,
+)
 from .facts import ClaimSink, extract_dates
 from .figures import find_figures
 from .instruments import extract_instruments
@@ -57,6 +63,7 @@ def extract_document(doc: Document, finder: MentionFinder, lexicon: Lexicon, ont
     extract_referrals(ctx, sink)
     extract_memberships(ctx, sink)
     extract_cooperation(ctx, sink)
+    extract_questions(ctx, sink)
     extract_instruments(ctx, sink, activity_hits, by_span)
     claims += sink.claims
     return DocumentExtraction(doc, text, mentions, claims)

@@ -203,6 +203,12 @@ def _paragraph_place(ctx: DocContext, sent: SentenceView) -> str | None:
     return ctx.focal_country
 
 
+def _continues(ctx: DocContext, sent: SentenceView) -> bool:
+    """The sentence, or an earlier one of its paragraph, says the work goes on."""
+    return any(s.has("continuation") for s in ctx.sentences
+               if s.paragraph == sent.paragraph and s.start <= sent.start)
+
+
 def report_period(ctx: DocContext) -> tuple[str, str] | None:
     """A document that reports on a period says so near its start ("… for the first half of 2024")."""
     for sent in ctx.sentences[:3]:
@@ -246,6 +252,9 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
                     continue
                 key = emit_activity(ctx, sink, org, h.type, place, ev, labels)
                 by_span.setdefault((h.start, h.end), key)
+                if place not in (ctx.focal_country, WORLDWIDE) and _continues(ctx, sent):
+                    # "Our work in Armenia … will continue": work that goes on elsewhere
+                    sink.ref(key, "kg:continuesIn", place)
             if (h.start, h.end) not in by_span:
                 continue
             key = by_span[(h.start, h.end)]

@@ -45,9 +45,14 @@ def extract_handovers(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit],
             acts = [h for h in hits if previous.start <= h.start < previous.end]
             acts = acts[-1:]
         condition = None
+        cond_start = None
         if sent.has("condition"):
             c = sent.hits("condition")[0]
-            condition = ctx.text.norm[c.start:c.start] + _clause_after(ctx, sent, c.start)
+            cond_start = condition_start(ctx, sent, c.start)
+            if cond_start < c.start:  # "onların ailələrinin razılığı əsasında": the condition's words precede
+                condition = ctx.text.norm[cond_start:c.end]
+            else:
+                condition = _clause_after(ctx, sent, c.start)
         tmpl = label_templates(ctx.lexicon_dir)["handover"]
         such = _such_as_item(ctx, sent, acts, receivers, trig)
         if such:
@@ -64,7 +69,7 @@ def extract_handovers(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit],
         else:
             # something other than an activity changes hands: "information collected about the missing"
             end = min([m.norm_start for m in receivers if m.norm_start > sent.start] + [trig.start]
-                      + [c.start for c in sent.hits("condition")])
+                      + ([cond_start] if cond_start is not None else []))
             item = ctx.text.norm[sent.start:end].strip(" ,")
             item = re.sub(r"\b(was|were|has been|have been|had been)\s*$", "", item).strip(" ,")
             if not item or any(m.norm_start == sent.start for m in receivers):
@@ -85,6 +90,24 @@ def item_key(ctx: DocContext, sent: SentenceView, start: int, end: int, item: st
         if any(start <= h.start < end for h in sent.hits(kind)):
             return kind.split("_", 1)[1]
     return _slug(item)
+
+
+_GENITIVE = re.compile(r"(nın|nin|nun|nün|ın|in|un|ün)$")
+
+
+def condition_start(ctx: DocContext, sent: SentenceView, pos: int) -> int:
+    """Where a condition begins. In Azerbaijani its words precede the marker as a chain of
+    genitives ("onların ailələrinin razılığı əsasında"); elsewhere it starts at the marker."""
+    if ctx.lang != "az":
+        return pos
+    words = [t for t in ctx.text.tokens_in(sent.start, pos) if t.is_word]
+    start = pos
+    for t in reversed(words):
+        if _GENITIVE.search(t.text.lower()):
+            start = t.start
+        else:
+            break
+    return start
 
 
 def _such_as_item(ctx: DocContext, sent: SentenceView, acts, receivers, trig) -> str | None:
@@ -184,3 +207,12 @@ def extract_cooperation(ctx: DocContext, sink: ClaimSink) -> None:
             sink.ref(key, "kg:partner", a)
             sink.ref(key, "kg:partner", b)
             sink.ref(a, "kg:cooperatesWith", b)
+
+
+def extract_questions(ctx: DocContext, sink: ClaimSink) -> None:
+    """The questions a document asks (an FAQ's questions), each with its passage."""
+    for sent in ctx.sentences:
+        if sent.is_question:
+            key = f"question/{ctx.doc.doc_id.lower()}-{ctx.text.to_original(sent.start, sent.end)[0]}"
+            sink.types(key, "kg:Question", evidence=[ctx.sentence_evidence(sent)])
+            sink.lit(key, "kg:surfaceText", sent.text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .context import DocContext, SentenceView
+from .events import condition_start
 from .facts import ClaimSink
 
 
@@ -54,7 +55,7 @@ def _presence_condition(ctx: DocContext, sink: ClaimSink, sent: SentenceView) ->
     sink.types(key, "kg:Mandate", evidence=[ev])
     sink.ref(key, "kg:mandateOf", org)
     sink.ref(org, "kg:hasMandate", key)
-    clause = ctx.text.norm[cond.start:sent.end].strip(" .")
+    clause = ctx.text.norm[condition_start(ctx, sent, cond.start):sent.end].strip(" .")
     sink.lit(key, "kg:condition", clause)
 
 
@@ -68,10 +69,20 @@ def _agreements(ctx: DocContext, sink: ClaimSink, activity_hits, by_span) -> Non
             sink.types(current, "kg:LegalInstrument", "kg:Agreement", evidence=[ev])
             sink.ref(current, "kg:signedOn", sink.instant(days[0].value, days[0].surface))
             sink.labels(current, {"en": f"Agreement signed on {days[0].value}"})
+            governments = [m.entity for m in sent.orgs if ctx.lexicon.entities[m.entity].cls == "Government"]
             for m in sent.mentions:
                 # the parties; a post ("the Minister of Justice") signs on a party's behalf
                 if m.kind == "organisation" and m.role in ("name", "acronym"):
                     sink.ref(current, "kg:signatory", m.entity)
+                elif m.kind == "organisation" and m.role == "post":
+                    signature = f"signature/{days[0].value}-{m.entity.split('/', 1)[1]}"
+                    sink.types(signature, "kg:Signature", "kg:Event", evidence=[ctx.evidence(m.norm_start, m.norm_end)])
+                    sink.ref(signature, "kg:concerns", current)
+                    sink.ref(signature, "kg:signatory", m.entity)
+                    sink.ref(signature, "kg:atTime", sink.instant(days[0].value))
+                    for g in governments:
+                        sink.ref(signature, "kg:onBehalfOf", g)
+                    sink.labels(signature, {"en": f"Signature by the {m.exact} of the agreement of {days[0].value}"})
             agr = sent.hits("agreement")[0]
             sig = sent.hits("signature")[0]
             grants = ctx.text.norm[agr.end:sig.start].strip(" ,")

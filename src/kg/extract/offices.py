@@ -47,7 +47,8 @@ def _mentions_country_word(ctx: DocContext, sent: SentenceView, near: int) -> bo
 def owner_of(ctx: DocContext, sent: SentenceView, pos: int) -> str | None:
     """The organisation an office or activity belongs to: a self-reference ("our") or the
     document's own organisation when the sentence names it, else the nearest organisation."""
-    orgs = [m for m in sent.orgs if ctx.lexicon.entities[m.entity].cls not in ("Government", "Ministry")]
+    # a government is acted upon here ("helped the authorities"); a movement acts through its members
+    orgs = [m for m in sent.orgs if ctx.lexicon.entities[m.entity].cls not in ("Government", "Ministry", "Movement")]
     # "… the Azerbaijan Red Crescent Society, which strives to re-establish family links"
     for rel in sent.hits("relative"):
         before = [m for m in orgs if m.norm_end <= rel.start]
