@@ -6,7 +6,6 @@ Each stage lives in its own module; this one only wires them and reports.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +20,7 @@ from .lexicon import Lexicon, load_lexicon
 from .mentions import MentionFinder
 from .morphology import Morphology
 from .namespaces import IRIs
-from .rdf import build_dataset, load_ontology, union_graph
+from .rdf import build_dataset, load_ontology
 from .resolve import resolve
 from .sources import Document, load_corpus
 from .text import detect_language

@@ -110,12 +110,3 @@ def build_dataset(
         for t in ontology:
             og.add(t)
     return ds
-
-
-def union_graph(ds: Dataset) -> Graph:
-    g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns)
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        g.add((s, p, o))
-    return g
