@@ -222,6 +222,9 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
     """Activity entities; returns {hit span: activity key} for the other extractors."""
     labels = concept_labels(ctx.ontology_dir)
     by_span: dict[tuple[int, int], str] = {}
+    # periods this document dates (an office's presence: "since 1992", "closed in September 2025")
+    dated_periods = {c.subject for c in sink.claims
+                     if c.predicate in ("time:hasBeginning", "time:hasEnd", "kg:endBound")}
     period = report_period(ctx)
     for sent in ctx.sentences:
         if sent.is_question:
@@ -269,10 +272,9 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
                 sink.ref(pk, "time:hasBeginning", sink.instant(period[0]))
                 sink.ref(pk, "time:hasEnd", sink.instant(period[1]))
                 sink.ref(key, "kg:activeDuring", pk)
-            if place == ctx.focal_country and org == ctx.focal_org and place != WORLDWIDE:
+            presence = period_key(f"office/{org.split('/', 1)[1]}-{place.split('/', 1)[-1]}")
+            if place == ctx.focal_country and org == ctx.focal_org and presence in dated_periods:
                 # the organisation's work in the country runs over its presence there
-                presence = period_key(f"office/{org.split('/', 1)[1]}-{place.split('/', 1)[1]}")
-                sink.types(presence, "kg:Period", "time:ProperInterval")
                 sink.ref(key, "kg:activeDuring", presence)
         extract_figures_of(ctx, sink, sent, in_sent, by_span, period)
     return by_span

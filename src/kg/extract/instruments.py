@@ -7,7 +7,7 @@ import re
 
 from .context import DocContext, SentenceView
 from .events import condition_start
-from .facts import ClaimSink
+from .facts import ClaimSink, label_templates
 
 
 def extract_instruments(ctx: DocContext, sink: ClaimSink, activity_hits, by_span) -> None:
@@ -28,20 +28,27 @@ def extract_instruments(ctx: DocContext, sink: ClaimSink, activity_hits, by_span
     _agreements(ctx, sink, activity_hits, by_span)
 
 
+def _organisation_mandate(ctx: DocContext, sink: ClaimSink, sent: SentenceView) -> str:
+    """The mandate of the document's organisation, with this sentence as evidence."""
+    org = ctx.focal_org
+    key = f"mandate/{org.split('/', 1)[1]}"
+    sink.types(key, "kg:Mandate", evidence=[ctx.sentence_evidence(sent)])
+    sink.ref(key, "kg:mandateOf", org)
+    sink.ref(org, "kg:hasMandate", key)
+    tmpl = label_templates(ctx.lexicon_dir)["mandate"]
+    names = ctx.lexicon.entities[org].labels
+    sink.labels(key, {lang: tmpl[lang].format(org=names[lang]) for lang in tmpl if names.get(lang)})
+    return key
+
+
 def _mandate(ctx: DocContext, sink: ClaimSink, sent: SentenceView) -> None:
     """"Its mandate established in the Geneva Conventions": the organisation's mandate."""
     instruments = [m for m in sent.mentions if m.kind == "instrument"]
     if not instruments or not sent.has("mandate") or not ctx.focal_org:
         return
-    org = ctx.focal_org
-    key = f"mandate/{org.split('/', 1)[1]}"
-    ev = ctx.sentence_evidence(sent)
-    sink.types(key, "kg:Mandate", evidence=[ev])
-    sink.ref(key, "kg:mandateOf", org)
-    sink.ref(org, "kg:hasMandate", key)
+    key = _organisation_mandate(ctx, sink, sent)
     for m in instruments:
         sink.ref(key, "kg:establishedBy", m.entity)
-    sink.labels(key, {"en": f"Mandate of the {ctx.lexicon.entities[org].labels.get('en', org)}"})
 
 
 def _presence_condition(ctx: DocContext, sink: ClaimSink, sent: SentenceView) -> None:
@@ -49,12 +56,7 @@ def _presence_condition(ctx: DocContext, sink: ClaimSink, sent: SentenceView) ->
     if not ctx.focal_org or not sent.has("presence_condition"):
         return
     cond = sent.hits("presence_condition")[0]
-    org = ctx.focal_org
-    key = f"mandate/{org.split('/', 1)[1]}"
-    ev = ctx.sentence_evidence(sent)
-    sink.types(key, "kg:Mandate", evidence=[ev])
-    sink.ref(key, "kg:mandateOf", org)
-    sink.ref(org, "kg:hasMandate", key)
+    key = _organisation_mandate(ctx, sink, sent)
     clause = ctx.text.norm[condition_start(ctx, sent, cond.start):sent.end].strip(" .")
     sink.lit(key, "kg:condition", clause)
 
