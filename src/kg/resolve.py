@@ -42,15 +42,28 @@ def merge_claims(claims: list[Claim]) -> list[Claim]:
     return list(merged.values())
 
 
+def _one_pref_per_language(claims: list[Claim]) -> dict[tuple[str, str], str]:
+    """When documents name a node differently (an "office" here, a "delegation" there),
+    the name stated most often stays preferred; the others become alternative labels."""
+    stated: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for c in claims:
+        if c.predicate == "skos:prefLabel" and isinstance(c.object, Lit):
+            stated[(c.subject, c.object.lang)][c.object.value] += 1
+    return {k: sorted(v, key=lambda x: (-v[x], x))[0] for k, v in stated.items() if len(v) > 1}
+
+
 def resolve(claims_by_doc: dict[str, list[Claim]], lexicon: Lexicon) -> dict[str, list[Claim]]:
     everything = [c for cs in claims_by_doc.values() for c in cs]
     pref = choose_pref_labels(everything, lexicon)
+    conflicts = _one_pref_per_language(everything)
     out: dict[str, list[Claim]] = {}
     for doc_id, claims in claims_by_doc.items():
         resolved = []
         for c in claims:
             if c.predicate == "skos:altLabel" and pref.get((c.subject, c.object.lang)) == c.object.value:
                 c = Claim(c.doc_id, c.subject, "skos:prefLabel", c.object, c.evidence)
+            elif c.predicate == "skos:prefLabel" and conflicts.get((c.subject, c.object.lang), c.object.value) != c.object.value:
+                c = Claim(c.doc_id, c.subject, "skos:altLabel", c.object, c.evidence)
             resolved.append(c)
         out[doc_id] = merge_claims(resolved)
     return out

@@ -17,7 +17,7 @@ def extract_instruments(ctx: DocContext, sink: ClaimSink, activity_hits, by_span
         info = ctx.lexicon.entities[m.entity]
         ev = ctx.evidence(m.norm_start, m.norm_end)
         sink.types(m.entity, "kg:LegalInstrument", f"kg:{info.cls}", evidence=[ev])
-        sink.lit(m.entity, "skos:prefLabel" if m.name == info.labels.get(m.lang) else "skos:altLabel", m.name, lang=m.lang)
+        sink.lit(m.entity, "skos:altLabel", m.name, lang=m.lang)  # the corpus-wide step picks the preferred one
         if info.year:
             sink.lit(m.entity, "dcterms:date", info.year, datatype="xsd:gYear")
     for sent in ctx.sentences:
