@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,18 +44,20 @@ class Server:
     def __init__(self, env: dict, args: tuple[str, ...] = ()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # the server logs every query: write to a file, never to a pipe nobody drains
+        self.log = tempfile.NamedTemporaryFile("w+", prefix="kg-serve-", suffix=".log", delete=False)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "kg.cli", "serve", "--port", str(self.port), *args],
             cwd=ROOT,
             env={**os.environ, **env},
-            stdout=subprocess.PIPE,
+            stdout=self.log,
             stderr=subprocess.STDOUT,
             text=True,
         )
         deadline = time.time() + 120
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.proc.stdout.read()}")
+                raise RuntimeError(f"server exited: {Path(self.log.name).read_text()}")
             try:
                 requests.get(self.url + "/", timeout=1)
                 return

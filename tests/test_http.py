@@ -136,3 +136,108 @@ def test_browser_gets_a_query_form(server):
 def test_served_by_waitress_not_the_development_server(server):
     r = requests.get(server.url + "/", timeout=10)
     assert r.headers.get("Server") == "kg"
+
+
+@pytest.mark.parametrize("accept, parser", [
+    ("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/rdf+xml", "xml"),
+    ("application/ld+json", "json-ld"), ("application/trig", "trig"), ("application/n-quads", "nquads"),
+])
+def test_construct_in_every_graph_format(server, accept, parser):
+    from rdflib import Dataset
+
+    q = f"CONSTRUCT {{ <{ICRC}> ?p ?o }} WHERE {{ <{ICRC}> ?p ?o }}"
+    r = server.sparql(q, accept=accept)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith(accept)
+    ds = Dataset()
+    ds.parse(data=r.content, format=parser)
+    assert len({(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))}) > 10
+
+
+def test_graph_formats_by_name_and_406_for_the_wrong_kind(server):
+    q = f"CONSTRUCT {{ <{ICRC}> ?p ?o }} WHERE {{ <{ICRC}> ?p ?o }}"
+    assert server.sparql(q, format="nquads").headers["Content-Type"].startswith("application/n-quads")
+    assert server.sparql(q, accept="text/csv").status_code == 406
+    assert server.sparql(q, accept="application/sparql-results+json").status_code == 406
+    assert server.sparql("ASK {}", accept="text/turtle").status_code == 406
+    # q=0 excludes; the best remaining wins
+    r = server.sparql(q, accept="text/turtle;q=0, application/n-triples;q=0.5, */*;q=0.1")
+    assert r.headers["Content-Type"].startswith("application/n-triples")
+
+
+def test_describe_gives_outgoing_incoming_and_evidence(server):
+    r = server.sparql(f"DESCRIBE <{ICRC}>", accept="application/n-triples")
+    g = Graph().parse(data=r.text, format="nt")
+    from rdflib import URIRef
+
+    icrc = URIRef(ICRC)
+    kg = "https://w3id.org/humanitarian-kg/ontology#"
+    oa = "http://www.w3.org/ns/oa#"
+    assert any(s == icrc for s, _, _ in g)  # outgoing
+    assert any(o == icrc and s != icrc for s, _, o in g)  # incoming (offices, activities, handovers)
+    evidence = set(g.objects(icrc, URIRef(kg + "hasEvidence")))
+    assert evidence
+    ev = next(iter(evidence))
+    assert (ev, URIRef(oa + "hasSource"), None) in g
+    selectors = set(g.objects(ev, URIRef(oa + "hasSelector")))
+    assert len(selectors) == 2
+    assert all(any(True for _ in g.triples((sel, None, None))) for sel in selectors)
+    assert any(True for _ in g.triples((None, URIRef(oa + "exact"), None)))
+    # DESCRIBE of a variable, with a WHERE clause
+    r = server.sparql(f"DESCRIBE ?o WHERE {{ ?o <http://www.w3.org/ns/org#unitOf> <{ICRC}> }} LIMIT 1",
+                      accept="application/n-triples")
+    assert r.status_code == 200 and len(r.text.splitlines()) > 5
+
+
+def test_service_description_is_negotiated(server):
+    for accept, parser in (("application/n-triples", "nt"), ("application/ld+json", "json-ld"),
+                           ("application/rdf+xml", "xml")):
+        r = requests.get(server.url + "/sparql", headers={"Accept": accept}, timeout=30)
+        assert r.status_code == 200 and r.headers["Content-Type"].startswith(accept)
+        g = Graph().parse(data=r.content, format=parser)
+        sd = "http://www.w3.org/ns/sparql-service-description#"
+        preds = {str(p) for _, p, _ in g}
+        assert sd + "endpoint" in preds and sd + "resultFormat" in preds and sd + "namedGraph" in preds
+        names = {str(o) for _, p, o in g if str(p) == sd + "name"}
+        assert sum("/graph/document/" in n for n in names) == 5
+    assert requests.get(server.url + "/sparql", headers={"Accept": "image/png"}, timeout=10).status_code == 406
+
+
+def test_void_description(server):
+    r = requests.get(server.url + "/.well-known/void", headers={"Accept": "text/turtle"}, timeout=60)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/turtle")
+    g = Graph().parse(data=r.text, format="turtle")
+    void = "http://rdfs.org/ns/void#"
+    from rdflib import URIRef
+
+    ds = URIRef("http://localhost:8000/.well-known/void#dataset")
+    assert (ds, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef(void + "Dataset")) in g
+    triples = int(g.value(ds, URIRef(void + "triples")))
+    assert triples > 3000
+    subsets = list(g.objects(ds, URIRef(void + "subset")))
+    graph_counts = [int(g.value(s, URIRef(void + "triples"))) for s in subsets
+                    if (s, URIRef("http://www.w3.org/ns/sparql-service-description#name"), None) in g]
+    assert len(graph_counts) >= 5 and all(n > 0 for n in graph_counts)
+    classes = {str(g.value(p, URIRef(void + "class"))) for p in g.objects(ds, URIRef(void + "classPartition"))}
+    assert "https://w3id.org/humanitarian-kg/ontology#Organisation" in classes
+    props = {str(g.value(p, URIRef(void + "property"))) for p in g.objects(ds, URIRef(void + "propertyPartition"))}
+    assert "https://w3id.org/humanitarian-kg/ontology#hasEvidence" in props
+    assert any((s, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef(void + "Linkset")) in g
+               for s in subsets)
+    assert g.value(ds, URIRef("http://purl.org/dc/terms/license")) is not None
+    sources = set(g.objects(ds, URIRef("http://purl.org/dc/terms/source")))
+    assert len(sources) == 5
+    assert str(g.value(ds, URIRef(void + "sparqlEndpoint"))).endswith("/sparql")
+    jl = requests.get(server.url + "/.well-known/void", headers={"Accept": "application/ld+json"}, timeout=30)
+    assert jl.headers["Content-Type"].startswith("application/ld+json")
+
+
+def test_dataset_from_the_query_and_unknown_graphs(server):
+    g = "http://localhost:8000/graph/document/003_362a282f5771ddaf"
+    q = ("SELECT (COUNT(DISTINCT ?d) AS ?n) FROM <%s> "
+         "WHERE { ?d a <https://w3id.org/humanitarian-kg/ontology#SourceDocument> }" % g)
+    assert server.sparql(q).json()["results"]["bindings"][0]["n"]["value"] == "1"
+    # a graph the store does not hold is empty: nothing is fetched
+    q = "ASK FROM <http://example.org/not-here> { ?s ?p ?o }"
+    assert server.sparql(q).json()["boolean"] is False
+    r = server.sparql("ASK { ?s ?p ?o }", **{"default-graph-uri": "not an iri"})
+    assert r.status_code == 400

@@ -68,33 +68,77 @@ def build(ctx: click.Context) -> None:
     run_build(_settings(ctx))
 
 
+def _graph_file(ctx, param, values):
+    out = []
+    for value in values:
+        iri, sep, file = value.partition("=")
+        if not sep or not iri or not file:
+            raise click.BadParameter(f"{value!r}: use IRI=FILE")
+        path = Path(file)
+        if not path.is_file():
+            raise click.BadParameter(f"{file}: no such file")
+        out.append((iri, path))
+    return out
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="HTTP threads (waitress).")
+@click.option("--workers", type=int, default=None, help="Query worker processes [default: two per core, 2 to 8].")
+@click.option("--query-timeout", type=float, default=None, help="Seconds a query may run before it is stopped [default: 30].")
+@click.option("--max-results", type=int, default=None, help="Rows or triples in one result before it is cut [default: 10000].")
+@click.option("--max-request-bytes", type=int, default=None, help="Largest request body; larger gets 413 [default: 1000000].")
+@click.option("--worker-memory", type=int, default=None, help="MB of memory one query worker may use [default: 4096; 0: no limit].")
+@click.option("--allow-service", multiple=True, help="A SERVICE endpoint queries may call (repeatable; default: none).")
+@click.option("--graph", "graphs", multiple=True, callback=_graph_file, metavar="IRI=FILE",
+              help="Serve FILE in the named graph IRI (repeatable).")
 @click.argument("rdf_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int, rdf_files: tuple[Path, ...]) -> None:
-    """Serve the graph over HTTP (builds first if there is no store)."""
+def serve(ctx: click.Context, host: str, port: int, threads: int, workers, query_timeout, max_results,
+          max_request_bytes, worker_memory, allow_service, graphs, rdf_files: tuple[Path, ...]) -> None:
+    """Serve the graph over HTTP (builds first if there is no store); extra RDF files in their own graphs."""
+    import logging
+    import shutil
+    import signal
+
     from waitress import serve as waitress_serve
 
     from . import store as store_mod
     from .web import create_app
+    from .web.dataset import serving_copy
 
-    settings = _settings(ctx)
+    settings = _settings(ctx).with_overrides(
+        query_timeout_s=query_timeout, max_results=max_results, max_request_bytes=max_request_bytes,
+        query_workers=workers, worker_memory_mb=worker_memory, service_allow=tuple(allow_service) or None)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
     if not settings.store_link.exists():
         click.echo("no store yet: building first", err=True)
         run_build(settings)
-    store = None
-    if rdf_files:
+    store_path = None
+    if rdf_files or graphs:
         try:
-            store = store_mod.serving_copy_with(settings, list(rdf_files))
+            store_path = serving_copy(settings, list(rdf_files), list(graphs))
         except store_mod.RdfFileError as exc:
             raise click.ClickException(str(exc))
-        click.echo(f"serving {len(rdf_files)} extra file(s) in their own named graphs", err=True)
-    app = create_app(settings, store)
-    click.echo(f"serving on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="kg")
+        click.echo(f"serving {len(rdf_files) + len(graphs)} extra file(s) in their own named graphs", err=True)
+    app = create_app(settings, store_path=store_path)
+    engine = app.extensions["kg.engine"]
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        engine.start()
+        isolated = getattr(getattr(engine, "pool", None), "network_isolated", None)
+        click.echo(f"{engine.pool.size} query workers (query timeout {settings.query_timeout_s:g} s, "
+                   f"network {'isolated' if isolated else 'not isolated'})", err=True)
+        click.echo(f"serving on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
+        waitress_serve(app, host=host, port=port, threads=threads, ident="kg",
+                       max_request_body_size=settings.max_request_bytes)
+    finally:
+        pool = getattr(engine, "pool", None)
+        if pool is not None:
+            pool.close()
+        if store_path is not None:
+            shutil.rmtree(store_path, ignore_errors=True)
 
 
 @main.command()

@@ -29,10 +29,20 @@ class Settings:
     sources_dir: Path | None = None
     #: Largest source document accepted, in bytes.
     max_document_bytes: int = 5_000_000
-    #: SPARQL endpoint limits.
+    #: SPARQL endpoint limits: a query is stopped (its worker process killed) after
+    #: ``query_timeout_s``; results are cut after ``max_results`` rows or triples; request
+    #: bodies over ``max_request_bytes`` get 413.
     query_timeout_s: float = 30.0
     max_results: int = 10_000
     max_request_bytes: int = 1_000_000
+    #: Worker processes that run queries (0: two per core, at least 2, at most 8).
+    query_workers: int = 0
+    #: Memory (data segment) one query worker may use, in MB (0: no limit).
+    worker_memory_mb: int = 4096
+    #: SERVICE endpoints a query may call (federated query); empty: SERVICE is refused.
+    service_allow: tuple[str, ...] = ()
+    #: The licence of the published data (VoID ``dcterms:license``).
+    data_license: str = "https://creativecommons.org/licenses/by/4.0/"
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
@@ -86,6 +96,8 @@ def load_settings(**overrides) -> Settings:
         ("query_timeout_s", "KG_QUERY_TIMEOUT", float),
         ("max_results", "KG_MAX_RESULTS", int),
         ("max_request_bytes", "KG_MAX_REQUEST_BYTES", int),
+        ("query_workers", "KG_QUERY_WORKERS", int),
+        ("worker_memory_mb", "KG_WORKER_MEMORY_MB", int),
     ):
         if os.environ.get(name):
             env[key] = cast(os.environ[name])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Flask
@@ -12,18 +13,28 @@ from ..namespaces import PREFIXES
 from .query import StoreProvider
 
 
-def create_app(settings: Settings, store: ox.Store | None = None) -> Flask:
-    """The app serving ``store`` (or the current built store, reopened after rebuilds)."""
+def create_app(settings: Settings, store: ox.Store | None = None, store_path: Path | None = None) -> Flask:
+    """The app serving the current built store (reopened after rebuilds), the store at
+    ``store_path``, or a given ``store`` object (queries then run in-process, without a hard
+    time limit)."""
     app = Flask(__name__)
     app.config["KG_SETTINGS"] = settings
     app.config["KG_PREFIXES"] = dict(PREFIXES)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    app.extensions["kg.store"] = StoreProvider(settings, store)
+    app.extensions["kg.store"] = StoreProvider(settings, store, store_path)
     app.logger.setLevel(logging.INFO)
 
-    from . import sparql
+    from . import sparql, void
+    from .pool import make_engine
 
+    app.extensions["kg.engine"] = make_engine(settings, store, store_path)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(void.bp)
+    app.wsgi_app = sparql.Endpoint(app, app.wsgi_app)  # queries skip Flask's per-request work
+
+    from .pages import bp as pages_bp  # entity, document, list, search, export and query pages
+
+    app.register_blueprint(pages_bp)
 
     @app.get("/")
     def index():

@@ -1,16 +1,25 @@
-"""Running SPARQL on the store: the endpoint's engine, independent of HTTP."""
+"""Running SPARQL on the store: the endpoint's engine, independent of HTTP.
+
+``execute(store, job)`` runs one query and returns the finished response body. The endpoint
+calls it inside a worker process (``kg.web.pool``) so that a query that overruns its time can
+be stopped for real; ``kg query`` calls ``run_query`` directly.
+"""
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..config import Settings
-from ..namespaces import PREFIXES
 from .. import store as store_mod
+from . import lexer, renderers
+
+# (kept free of rdflib: worker processes import this module and should start fast)
+KG = "https://w3id.org/humanitarian-kg/ontology#"
+OA = "http://www.w3.org/ns/oa#"
 
 
 class QueryError(Exception):
@@ -30,9 +39,10 @@ class QueryResult:
 class StoreProvider:
     """The current store, reopened when ``kg build`` publishes a new one."""
 
-    def __init__(self, settings: Settings, store: ox.Store | None = None):
+    def __init__(self, settings: Settings, store: ox.Store | None = None, path: Path | None = None):
         self.settings = settings
         self._fixed = store
+        self._fixed_path = path
         self._lock = threading.Lock()
         self._path: Path | None = None
         self._store: ox.Store | None = None
@@ -40,12 +50,36 @@ class StoreProvider:
     def get(self) -> ox.Store:
         if self._fixed is not None:
             return self._fixed
-        path = store_mod.current_store_path(self.settings)
+        path = self._fixed_path or store_mod.current_store_path(self.settings)
         with self._lock:
             if path != self._path:
                 self._store = ox.Store.read_only(str(path))
                 self._path = path
             return self._store
+
+
+def service_refusal(analysis: lexer.Analysis, allowed: frozenset[str] | set[str] = frozenset()) -> str | None:
+    """Why the query's SERVICE clauses are refused, or None when there are none (or all allowed)."""
+    for target in analysis.services:
+        if target is None or target not in allowed:
+            where = f" <{target}>" if target else ""
+            return ("SERVICE (federated query) is not allowed on this endpoint: it would make the server "
+                    f"connect to{where or ' another endpoint'}. Query the other endpoint yourself.")
+    return None
+
+
+def _dataset_kwargs(default_graph_uris, named_graph_uris) -> dict:
+    """The query's RDF dataset. Protocol parameters replace the query's FROM / FROM NAMED
+    entirely (SPARQL 1.1 Protocol §2.1.4); only graphs the store holds are ever read."""
+    if not default_graph_uris and not named_graph_uris:
+        return {}  # the store's default graph: the union of every named graph (see kg.store)
+    try:
+        return {
+            "default_graph": [ox.NamedNode(u) for u in default_graph_uris or []],
+            "named_graphs": [ox.NamedNode(u) for u in named_graph_uris or []],
+        }
+    except ValueError as exc:
+        raise QueryError(f"not a valid graph IRI: {exc}") from None
 
 
 def run_query(
@@ -55,13 +89,10 @@ def run_query(
     named_graph_uris: list[str] | None = None,
     base_iri: str | None = None,
 ) -> QueryResult:
-    kwargs: dict = {}
-    if default_graph_uris:
-        kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
-    # Otherwise the store's default graph: the union of every named graph, materialised
-    # at build time (see kg.store).
-    if named_graph_uris:
-        kwargs["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
+    refusal = service_refusal(lexer.analyse(query, base_iri))
+    if refusal:
+        raise QueryError(refusal)
+    kwargs = _dataset_kwargs(default_graph_uris, named_graph_uris)
     try:
         result = store.query(query, base_iri=base_iri, **kwargs)
     except SyntaxError as exc:
@@ -73,4 +104,209 @@ def run_query(
     return QueryResult("graph", result)
 
 
-DEFAULT_PREFIXES = PREFIXES
+
+
+# -- the endpoint's jobs ------------------------------------------------------------------
+
+@dataclass
+class Job:
+    """One query, everything decided that HTTP had to decide (formats, dataset, limits)."""
+
+    query: str
+    form: str | None = None
+    describe_select: str | None = None
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    from_graphs: list[str] = field(default_factory=list)
+    base_iri: str | None = None
+    results_format: str | None = "json"  # format names; None: nothing acceptable (406)
+    graph_format: str | None = "turtle"
+    max_results: int = 10_000
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Answer:
+    status: int
+    body: bytes
+    media_type: str = "text/plain"
+    kind: str | None = None  # results | graph
+    rows: int = 0
+    truncated: bool = False
+    charset: bool = True
+
+
+def _text(status: int, message: str) -> Answer:
+    return Answer(status, (message.rstrip() + "\n").encode("utf-8"))
+
+
+def _not_acceptable(kind: str) -> Answer:
+    return _text(406, "none of the formats in Accept can carry this result; offered: "
+                 + ", ".join(renderers.media_types(kind)))
+
+
+def execute(store: ox.Store, job: Job) -> Answer:
+    """Run ``job`` and serialise its result (at most ``job.max_results`` rows or triples)."""
+    try:
+        if job.form == "DESCRIBE" and job.describe_select:
+            return _describe(store, job)
+        kwargs = _dataset_kwargs(job.default_graphs, job.named_graphs)
+        result = store.query(job.query, base_iri=job.base_iri, **kwargs)
+        if isinstance(result, ox.QueryBoolean):
+            fmt = renderers.lookup("results", job.results_format) if job.results_format else None
+            if fmt is None:
+                return _not_acceptable("results")
+            return Answer(200, renderers.write_boolean(bool(result), fmt), fmt.media_type, "results", 1)
+        if isinstance(result, ox.QuerySolutions):
+            fmt = renderers.lookup("results", job.results_format) if job.results_format else None
+            if fmt is None:
+                return _not_acceptable("results")
+            variables = [v.value for v in result.variables]
+            rows: list[tuple] = []
+            limit = job.max_results
+            truncated = False
+            for solution in result:
+                if len(rows) >= limit:
+                    truncated = True
+                    break
+                rows.append(tuple(solution))
+            body = renderers.write_solutions(variables, rows, fmt, truncated)
+            return Answer(200, body, fmt.media_type, "results", len(rows), truncated)
+        triples = []
+        truncated = False
+        for t in result:
+            if len(triples) >= job.max_results:
+                truncated = True
+                break
+            triples.append(t)
+        return _graph_answer(triples, truncated, job)
+    except SyntaxError as exc:
+        return _text(400, f"malformed query: {exc}")
+    except ValueError as exc:
+        return _text(400, f"the query cannot be run: {exc}")
+    except QueryError as exc:
+        return _text(400, str(exc))
+
+
+def _graph_answer(triples: list, truncated: bool, job: Job) -> Answer:
+    fmt = renderers.lookup("graph", job.graph_format) if job.graph_format else None
+    if fmt is None:
+        return _not_acceptable("graph")
+    body = renderers.serialize_triples(triples, fmt, job.prefixes)
+    return Answer(200, body, fmt.media_type, "graph", len(triples), truncated)
+
+
+# -- DESCRIBE: outgoing and incoming triples, and the evidence ------------------------------
+
+HAS_EVIDENCE = ox.NamedNode(KG + "hasEvidence")
+HAS_SELECTOR = ox.NamedNode(OA + "hasSelector")
+
+
+class _Full(Exception):
+    pass
+
+
+def _describe(store: ox.Store, job: Job) -> Answer:
+    kwargs = _dataset_kwargs(job.default_graphs, job.named_graphs)
+    solutions = store.query(job.describe_select, base_iri=job.base_iri, **kwargs)
+    resources = []
+    seen_resources = set()
+    for solution in solutions:
+        for term in solution:
+            if isinstance(term, (ox.NamedNode, ox.BlankNode)) and term not in seen_resources:
+                seen_resources.add(term)
+                resources.append(term)
+        if len(resources) >= job.max_results:
+            break
+    if job.default_graphs or job.named_graphs:  # the protocol's dataset replaces the query's
+        graphs = [ox.NamedNode(g) for g in job.default_graphs]
+    elif job.from_graphs:
+        graphs = [ox.NamedNode(g) for g in job.from_graphs]
+    else:
+        graphs = [ox.DefaultGraph()]
+    triples, truncated = describe(store, resources, graphs, job.max_results)
+    # one block per subject, the described resources first (Turtle groups consecutive subjects)
+    first = set(resources)
+    triples.sort(key=lambda t: (t.subject not in first, str(t.subject)))
+    return _graph_answer(triples, truncated, job)
+
+
+def describe(store: ox.Store, resources: list, graphs: list, limit: int) -> tuple[list, bool]:
+    """Each resource's outgoing triples (following blank nodes), incoming triples, and its
+    evidence: every ``kg:hasEvidence`` node with its statements and its selectors'."""
+    out: list = []
+    seen: set = set()
+
+    def add(q) -> None:
+        t = ox.Triple(q.subject, q.predicate, q.object)
+        if t not in seen:
+            if len(out) >= limit:
+                raise _Full
+            seen.add(t)
+            out.append(t)
+
+    def outgoing(node, g, depth: int = 0) -> None:
+        for q in store.quads_for_pattern(node, None, None, g):
+            add(q)
+            o = q.object
+            if isinstance(o, ox.BlankNode) and depth < 8:
+                outgoing(o, g, depth + 1)
+            elif q.predicate == HAS_EVIDENCE and isinstance(o, (ox.NamedNode, ox.BlankNode)):
+                evidence(o, g)
+
+    def evidence(node, g) -> None:
+        for q in store.quads_for_pattern(node, None, None, g):
+            add(q)
+            if q.predicate == HAS_SELECTOR and isinstance(q.object, (ox.NamedNode, ox.BlankNode)):
+                for sq in store.quads_for_pattern(q.object, None, None, g):
+                    add(sq)
+
+    try:
+        for r in resources:
+            for g in graphs:
+                outgoing(r, g)
+                for q in store.quads_for_pattern(None, None, r, g):
+                    add(q)
+    except _Full:
+        return out, True
+    return out, False
+
+
+# -- dataset statistics (VoID, service description) ----------------------------------------
+
+def dataset_stats(store: ox.Store, base_iri: str) -> dict:
+    """Counts for the VoID description: computed once per store by a worker."""
+
+    def rows(q: str) -> list[tuple]:
+        return [tuple(s) for s in store.query(q)]
+
+    def num(t) -> int:
+        return int(t.value) if t is not None else 0
+
+    stats: dict = {}
+    stats["triples"] = num(rows("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0][0])
+    stats["subjects"] = num(rows("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")[0][0])
+    stats["objects"] = num(rows("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")[0][0])
+    stats["graphs"] = sorted(
+        (g.value, num(n)) for g, n in rows("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        if isinstance(g, ox.NamedNode))
+    stats["classes"] = sorted(
+        (c.value, num(n)) for c, n in rows("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
+        if isinstance(c, ox.NamedNode))
+    stats["properties"] = sorted(
+        (p.value, num(n)) for p, n in rows("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"))
+    ids = f"{base_iri}id/"
+    stats["linksets"] = sorted(
+        (p.value, ns.value, num(n)) for p, ns, n in rows(
+            "SELECT ?p ?ns (COUNT(*) AS ?n) WHERE { ?s ?p ?o "
+            f'FILTER (isIRI(?o) && STRSTARTS(STR(?s), "{ids}") && !STRSTARTS(STR(?o), "{base_iri}") '
+            "&& ?p != <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>) "
+            'BIND (REPLACE(STR(?o), "[^/#]*$", "") AS ?ns) } GROUP BY ?p ?ns'))
+    stats["sources"] = sorted(
+        (d.value, i.value if i else None, t.value if t else None, lang.value if lang else None)
+        for d, i, t, lang in rows(
+            "PREFIX dcterms: <http://purl.org/dc/terms/> "
+            f"SELECT ?d (SAMPLE(?id) AS ?i) (SAMPLE(?title) AS ?t) (SAMPLE(?l) AS ?lang) WHERE {{ ?d a <{KG}SourceDocument> "
+            "OPTIONAL { ?d dcterms:identifier ?id } OPTIONAL { ?d dcterms:title ?title } "
+            "OPTIONAL { ?d dcterms:language ?l } } GROUP BY ?d"))
+    return stats

@@ -1,125 +1,367 @@
-"""The SPARQL 1.1 Protocol endpoint at /sparql (read-only)."""
+"""The SPARQL 1.1 Protocol endpoint at /sparql (read-only).
+
+* queries by GET, by POST of a form (``application/x-www-form-urlencoded``) or directly
+  (``application/sparql-query``); the dataset from ``default-graph-uri`` / ``named-graph-uri``
+  (or the query's FROM / FROM NAMED), always among the graphs the store holds;
+* updates refused: 403 for a well-formed one, 400 for a malformed one, 415 for an unknown
+  media type; nothing ever changes the data;
+* SERVICE refused with 400 (unless the endpoint is on the allow-list);
+* every query runs in a worker process under the time limit (503 when it is stopped);
+* results cut at ``--max-results`` (``X-KG-Truncated`` header and, in JSON, ``"truncated"``);
+* CORS for queries (GET, POST and their preflight), none for anything else;
+* one access log line per request: outcome and duration.
+
+Queries and updates are answered by ``Endpoint``, a WSGI layer in front of Flask (a query
+is the endpoint's hot path: it skips Flask's per-request machinery). A GET without a query —
+the service description, or the query page for a browser — goes on to Flask (``bp``).
+"""
 
 from __future__ import annotations
 
+import functools
+import logging
 import time
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request
 
-from . import renderers
+from . import lexer, renderers
 from .negotiation import choose
-from .query import QueryError, run_query
+from .pool import PoolBusy, QueryTimeout, WorkerDied
+from .query import Job, service_refusal
 
 bp = Blueprint("sparql", __name__)
+access_log = logging.getLogger("kg.access")
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
+CORS_ALLOW_HEADERS = "Accept, Content-Type"
+CORS_EXPOSE_HEADERS = "X-KG-Truncated, X-KG-Max-Results, X-KG-Query-Time"
+CORS = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS)]
+REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
+           405: "Method Not Allowed", 406: "Not Acceptable", 413: "Content Too Large",
+           415: "Unsupported Media Type", 500: "Internal Server Error", 503: "Service Unavailable"}
 
 
-def _error(status: int, message: str) -> Response:
-    return Response(message.rstrip() + "\n", status=status, mimetype="text/plain")
+class Refusal(Exception):
+    def __init__(self, status: int, message: str, outcome: str):
+        self.status, self.message, self.outcome = status, message, outcome
 
 
-def _params() -> tuple[list[str], list[str], list[str], list[str]] | Response:
-    """(queries, updates, default graphs, named graphs) from the request, per the protocol."""
-    args = request.args
-    if request.method == "GET":
-        return args.getlist("query"), args.getlist("update"), args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
-    ctype = (request.mimetype or "").lower()
-    if ctype == FORM:
-        form = request.form
-        return (
-            form.getlist("query"),
-            form.getlist("update"),
-            form.getlist("default-graph-uri") + args.getlist("default-graph-uri"),
-            form.getlist("named-graph-uri") + args.getlist("named-graph-uri"),
-        )
-    if ctype == QUERY_TYPE:
-        body = request.get_data()
-        try:
-            text = body.decode(request.mimetype_params.get("charset", "utf-8"))
-        except (UnicodeDecodeError, LookupError):
-            return _error(400, "the query is not valid UTF-8")
-        return [text], [], args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
-    if ctype == UPDATE_TYPE:
-        return [], ["(direct update)"], [], []
+class Call:
+    """One request to the endpoint: what it asked, and what the access log will say."""
+
+    __slots__ = ("req", "app", "started", "outcome", "form", "rows", "cors")
+
+    def __init__(self, req: Request, app):
+        self.req, self.app = req, app
+        self.started = time.perf_counter()
+        self.outcome, self.form, self.rows, self.cors = "-", "-", "-", False
+
+    @property
+    def settings(self):
+        return self.app.config["KG_SETTINGS"]
+
+    @property
+    def engine(self):
+        return self.app.extensions["kg.engine"]
+
+
+Answer = tuple  # (status, headers, body)
+
+
+def _text(call: Call, status: int, message: str, outcome: str) -> Answer:
+    call.outcome = outcome
+    return status, [("Content-Type", "text/plain; charset=utf-8")], (message.rstrip() + "\n").encode("utf-8")
+
+
+# -- request parsing ------------------------------------------------------------------------
+
+def _charset_ok(req: Request) -> bool:
+    charset = req.mimetype_params.get("charset")
+    return charset is None or charset.strip().lower().replace("_", "-") in ("utf-8", "utf8")
+
+
+def _params(req: Request) -> dict:
+    """The operation and dataset of the request, per the SPARQL 1.1 Protocol."""
+    args = req.args
+    p = {
+        "query": args.getlist("query"),
+        "update": args.getlist("update"),
+        "default": args.getlist("default-graph-uri"),
+        "named": args.getlist("named-graph-uri"),
+        "using": args.getlist("using-graph-uri") + args.getlist("using-named-graph-uri"),
+    }
+    if req.method in ("GET", "HEAD"):
+        return p
+    ctype = (req.mimetype or "").lower()
     if not ctype:
-        return _error(400, "a POST needs a Content-Type: application/x-www-form-urlencoded or application/sparql-query")
-    return _error(415, f"unsupported Content-Type {ctype!r}: use {FORM} or {QUERY_TYPE}")
-
-
-@bp.route("/sparql", methods=["GET", "POST"])
-def sparql() -> Response:
-    parsed = _params()
-    if isinstance(parsed, Response):
-        return parsed
-    queries, updates, default_graphs, named_graphs = parsed
-    if updates:
-        return _error(403, "this endpoint is read-only: SPARQL updates are refused")
-    if not queries:
-        if request.method == "GET":
-            return _describe_service()
-        return _error(400, "no query: send a 'query' parameter")
-    if len(queries) > 1:
-        return _error(400, "more than one 'query' parameter")
-    query = queries[0]
+        raise Refusal(400, "a POST needs a Content-Type: application/x-www-form-urlencoded or "
+                      "application/sparql-query (updates are refused anyway)", "bad-request")
+    if ctype not in (FORM, QUERY_TYPE, UPDATE_TYPE):
+        raise Refusal(415, f"unsupported Content-Type {ctype!r}: use {FORM} or {QUERY_TYPE}", "bad-media-type")
+    if not _charset_ok(req):
+        raise Refusal(415, f"unsupported charset {req.mimetype_params.get('charset')!r}: "
+                      "SPARQL requests are UTF-8", "bad-media-type")
+    if p["query"] or p["update"]:
+        raise Refusal(400, "in a POST the query or update goes in the body, not in the URL", "bad-request")
+    if ctype == FORM:
+        form = req.form
+        p["query"] = form.getlist("query")
+        p["update"] = form.getlist("update")
+        p["default"] += form.getlist("default-graph-uri")
+        p["named"] += form.getlist("named-graph-uri")
+        p["using"] += form.getlist("using-graph-uri") + form.getlist("using-named-graph-uri")
+        return p
     try:
-        query.encode("utf-8")
-    except UnicodeEncodeError:
-        return _error(400, "the query is not valid UTF-8")
+        text = req.get_data(cache=False).decode("utf-8")
+    except UnicodeDecodeError:
+        raise Refusal(400, "the request body is not valid UTF-8", "bad-request") from None
+    p["query" if ctype == QUERY_TYPE else "update"] = [text]
+    return p
 
-    started = time.perf_counter()
-    store = current_app.extensions["kg.store"].get()
+
+# -- the endpoint ---------------------------------------------------------------------------
+
+def answer(call: Call) -> Answer | None:
+    """The endpoint's answer to a query, an update or a preflight; None for a GET without
+    either (Flask answers it: the service description, or the query page)."""
+    req = call.req
+    if req.method == "OPTIONS":
+        return _preflight(call)
+    if req.method not in ("GET", "HEAD", "POST"):
+        call.outcome = "bad-method"
+        return 405, [("Allow", "GET, POST, OPTIONS"), ("Content-Type", "text/plain; charset=utf-8")], \
+            f"method {req.method} is not allowed: queries use GET or POST\n".encode()
     try:
-        result = run_query(store, query, default_graphs, named_graphs)
-        fmt = _negotiate(result.kind)
-        if fmt is None:
-            return _error(406, "none of the formats in Accept can carry this result; offered: "
-                          + ", ".join(renderers.media_types(result.kind)))
-        if result.kind == "results":
-            body = renderers.serialize_results(result.value, fmt)
-        else:
-            body = renderers.serialize_triples(result.value, fmt, current_app.config["KG_PREFIXES"])
-    except QueryError as exc:
-        current_app.logger.info("query refused in %.3fs: %s", time.perf_counter() - started, exc)
-        return _error(400, str(exc))
-    except OSError as exc:
-        return _error(500, f"the query failed: {exc}")
-    current_app.logger.info("query answered in %.3fs (%s)", time.perf_counter() - started, fmt.name)
-    resp = Response(body, mimetype=fmt.media_type)
-    if fmt.media_type.startswith("text/") or fmt.name in ("json", "jsonld", "xml"):
-        resp.charset = "utf-8"
+        p = _params(req)
+        if p["update"]:
+            return _refuse_update(call, p)
+        if not p["query"]:
+            if req.method in ("GET", "HEAD"):
+                return None
+            raise Refusal(400, "no query: send a 'query' parameter (form) or an application/sparql-query body",
+                          "bad-request")
+        if len(p["query"]) > 1:
+            raise Refusal(400, "more than one 'query' parameter", "bad-request")
+        call.cors = True
+        return _run(call, p["query"][0], p)
+    except Refusal as r:
+        return _text(call, r.status, r.message, r.outcome)
+    except HTTPException as exc:  # 413 from reading a body over the limit
+        return _text(call, exc.code or 400, exc.description or exc.name, "bad-request")
+
+
+def _analyse(query: str, base: str) -> lexer.Analysis:
+    return _analyse_cached(query, base) if len(query) <= 4096 else lexer.analyse(query, base)
+
+
+@functools.lru_cache(maxsize=1024)
+def _analyse_cached(query: str, base: str) -> lexer.Analysis:
+    return lexer.analyse(query, base)
+
+
+def _run(call: Call, query: str, p: dict) -> Answer:
+    s = call.settings
+    base = f"{s.base_iri}sparql"
+    a = _analyse(query, base)
+    call.form = a.form or "-"
+    if a.form == "UPDATE":
+        raise Refusal(400, "the 'query' parameter holds an update; this endpoint is read-only and "
+                      "refuses SPARQL updates", "refused-update")
+    refusal = service_refusal(a, set(s.service_allow))
+    if refusal:
+        raise Refusal(400, refusal, "refused-service")
+    results_fmt, graph_fmt = _negotiate(call.req, "results"), _negotiate(call.req, "graph")
+    if a.kind == "results" and results_fmt is None or a.kind == "graph" and graph_fmt is None:
+        raise Refusal(406, "none of the formats asked for (Accept or format=) can carry this result; offered: "
+                      + ", ".join(renderers.media_types(a.kind)), "not-acceptable")
+    job = Job(
+        query=query,
+        form=a.form,
+        describe_select=a.describe_select,
+        default_graphs=p["default"],
+        named_graphs=p["named"],
+        from_graphs=a.from_graphs,
+        base_iri=base,
+        results_format=results_fmt.name if results_fmt else None,
+        graph_format=graph_fmt.name if graph_fmt else None,
+        max_results=s.max_results,
+        prefixes=call.app.config["KG_PREFIXES"],
+    )
+    try:
+        result = call.engine.run(job)
+    except QueryTimeout:
+        raise Refusal(503, f"the query was stopped: it ran longer than this endpoint's limit of "
+                      f"{s.query_timeout_s:g} s. Narrow it down (LIMIT, more specific patterns) and "
+                      "try again.", "timeout") from None
+    except PoolBusy:
+        raise Refusal(503, f"every query worker stayed busy for {s.query_timeout_s:g} s; try again later",
+                      "busy") from None
+    except WorkerDied:
+        raise Refusal(500, "the query's worker process ended while running it (out of memory?); "
+                      "the query was not answered", "worker-died") from None
+    call.rows = result.rows
+    if result.status != 200:
+        call.outcome = {400: "malformed", 406: "not-acceptable"}.get(result.status, "error")
+        return result.status, [("Content-Type", "text/plain; charset=utf-8")], result.body
+    call.outcome = "truncated" if result.truncated else "ok"
+    headers = [("Content-Type", _content_type(result.kind, result.media_type)), ("Vary", "Accept")]
+    if result.truncated:
+        headers += [("X-KG-Truncated", "true"), ("X-KG-Max-Results", str(s.max_results))]
+    return 200, headers, result.body
+
+
+@functools.lru_cache(maxsize=64)
+def _content_type(kind: str, media_type: str) -> str:
+    fmt = renderers.lookup(kind, media_type)
+    return media_type + ("; charset=utf-8" if fmt is None or fmt.text else "")
+
+
+def _refuse_update(call: Call, p: dict) -> Answer:
+    if p["query"]:
+        raise Refusal(400, "a request carries either a query or an update, not both", "bad-request")
+    if len(p["update"]) > 1:
+        raise Refusal(400, "more than one 'update' parameter", "bad-request")
+    if call.req.method in ("GET", "HEAD"):
+        raise Refusal(400, "SPARQL updates are sent with POST, and this endpoint is read-only: it refuses them",
+                      "refused-update")
+    text = p["update"][0]
+    call.form = "UPDATE"
+    a = lexer.analyse(text)
+    if p["using"] and a.update_dataset_clause:
+        raise Refusal(400, "using-graph-uri / using-named-graph-uri cannot be combined with an update that "
+                      "has USING or WITH (SPARQL 1.1 Protocol §2.2.3)", "bad-request")
+    try:
+        problem = call.engine.check_update(text)
+    except (QueryTimeout, PoolBusy, WorkerDied):
+        problem = None
+    if problem:
+        raise Refusal(400, f"malformed update: {problem}", "malformed-update")
+    raise Refusal(403, "this endpoint is read-only: SPARQL updates (and LOAD) are refused", "refused-update")
+
+
+def _preflight(call: Call) -> Answer:
+    """CORS preflight: queries (GET, POST) may be sent from any origin; nothing else."""
+    call.outcome = "preflight"
+    headers = [("Allow", "GET, POST, OPTIONS")]
+    method = (call.req.headers.get("Access-Control-Request-Method") or "").upper()
+    if method in ("GET", "POST"):
+        headers += [("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", "GET, POST"),
+                    ("Access-Control-Allow-Headers", CORS_ALLOW_HEADERS), ("Access-Control-Max-Age", "86400")]
+    return 204, headers, b""
+
+
+# -- formats --------------------------------------------------------------------------------
+
+def _format_param(req: Request) -> str | None:
+    wanted = req.args.get("format")
+    if wanted is None and req.method == "POST" and req.mimetype == FORM:
+        wanted = req.form.get("format")
+    return wanted
+
+
+def _negotiate(req: Request, kind: str):
+    return _negotiated(kind, req.headers.get("Accept"), _format_param(req))
+
+
+@functools.lru_cache(maxsize=512)
+def _negotiated(kind: str, accept: str | None, wanted: str | None):
+    if wanted:
+        return renderers.lookup(kind, wanted)
+    pairs = renderers.offers(kind)
+    chosen = choose(accept, [m for m, _ in pairs])
+    return dict(pairs).get(chosen) if chosen else None
+
+
+# -- the WSGI layer -------------------------------------------------------------------------
+
+class Endpoint:
+    """WSGI middleware: answers /sparql queries, updates and preflights before Flask."""
+
+    def __init__(self, app, wsgi_app):
+        self.app = app
+        self.next = wsgi_app
+        self.request_class = type("SparqlRequest", (Request,), {
+            "max_content_length": app.config.get("MAX_CONTENT_LENGTH"),
+            "max_form_memory_size": app.config.get("MAX_CONTENT_LENGTH"),
+        })
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") != "/sparql":
+            return self.next(environ, start_response)
+        call = Call(self.request_class(environ), self.app)
+        try:
+            result = answer(call)
+        except Exception:  # noqa: BLE001
+            access_log.exception("the endpoint failed")
+            result = _text(call, 500, "the endpoint failed on this request", "error")
+        if result is None:
+            return self.next(environ, start_response)
+        status, headers, body = result
+        if call.cors and call.req.method in ("GET", "HEAD", "POST"):
+            headers += CORS
+        ms = (time.perf_counter() - call.started) * 1000
+        headers += [("X-KG-Query-Time", f"{ms:.1f}ms"), ("Content-Length", str(len(body)))]
+        start_response(f"{status} {REASONS.get(status, 'Unknown')}", headers)
+        log(call, status, len(body), ms)
+        return [b"" if call.req.method == "HEAD" else body]
+
+
+def log(call: Call, status: int, size, ms: float) -> None:
+    req = call.req
+    access_log.info('%s "%s %s" %d outcome=%s form=%s rows=%s bytes=%s time=%.1fms',
+                    req.remote_addr or "-", req.method, req.path, status, call.outcome, call.form, call.rows,
+                    size, ms)
+
+
+# -- a GET without a query (through Flask) ---------------------------------------------------
+
+def negotiated_graph_response(triples, prefixes=None) -> Response:
+    """Triples in the graph format the client prefers (Turtle first); 406 when none fits."""
+    fmt = _negotiate(request, "graph")
+    if fmt is None:
+        g.kg_outcome = "not-acceptable"
+        return Response("offered: " + ", ".join(renderers.media_types("graph")) + "\n", status=406,
+                        mimetype="text/plain")
+    body = renderers.serialize_triples(triples, fmt, prefixes or current_app.config["KG_PREFIXES"])
+    resp = Response(body, status=200)
+    resp.content_type = fmt.media_type + ("; charset=utf-8" if fmt.text else "")
     resp.vary.add("Accept")
+    g.kg_outcome = "ok"
     return resp
 
 
-def _negotiate(kind: str):
-    wanted = request.values.get("format")
-    if wanted:
-        return renderers.lookup(kind, wanted)
-    offers = [f.media_type for f in renderers.formats(kind)]
-    accept = request.headers.get("Accept")
-    chosen = choose(accept, offers)
-    if chosen is None:
-        # aliases (application/json, text/xml ...) are accepted too
-        for alias in renderers.media_types(kind):
-            if choose(accept, [alias]):
-                return renderers.lookup(kind, alias)
-        return None
-    return renderers.lookup(kind, chosen)
-
-
-def _describe_service() -> Response:
+@bp.route("/sparql", methods=["GET"])
+def service_page() -> Response:
+    """The service description (content-negotiated), or the query page for a browser."""
+    g.kg_started = time.perf_counter()
+    g.kg_form = "service-description"
     accept = request.headers.get("Accept", "")
-    if choose(accept, ["text/html", "text/turtle"]) == "text/html" and "html" in accept:
+    if "html" in accept and choose(accept, ["text/html"] + renderers.media_types("graph")) == "text/html":
+        g.kg_outcome = "ok"
         return Response(render_template("sparql_form.html"), mimetype="text/html")
     from .service_description import service_description
 
-    fmt = renderers.lookup("graph", choose(accept, [f.media_type for f in renderers.formats("graph")]) or "turtle")
-    if fmt is None:
-        return _error(406, "the service description is available as " + ", ".join(renderers.media_types("graph")))
-    body = renderers.serialize_triples(service_description(request.base_url), fmt, current_app.config["KG_PREFIXES"])
-    resp = Response(body, mimetype=fmt.media_type)
-    resp.vary.add("Accept")
+    g.kg_cors = True
+    return negotiated_graph_response(service_description(
+        request.base_url, current_app.config["KG_SETTINGS"], current_app.extensions["kg.engine"]))
+
+
+@bp.after_app_request
+def _cors_and_log(resp: Response) -> Response:
+    """CORS and the access log for what Flask answers here (service description, VoID)."""
+    started = getattr(g, "kg_started", None)
+    if started is None:
+        return resp
+    if getattr(g, "kg_cors", False) and request.method in ("GET", "HEAD"):
+        resp.headers["Access-Control-Allow-Origin"] = "*"
+        resp.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
+    ms = (time.perf_counter() - started) * 1000
+    access_log.info('%s "%s %s" %d outcome=%s form=%s rows=- bytes=%s time=%.1fms',
+                    request.remote_addr or "-", request.method, request.path, resp.status_code,
+                    getattr(g, "kg_outcome", "-"), getattr(g, "kg_form", "-"),
+                    resp.calculate_content_length() if not resp.is_streamed else "-", ms)
     return resp

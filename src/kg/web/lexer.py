@@ -1,0 +1,233 @@
+"""A light look at the text of a SPARQL request before anything runs it.
+
+Not a parser — Oxigraph parses queries and reports their syntax errors. This tokenizer only
+finds what the endpoint must know *before* a query runs:
+
+* its form (SELECT, ASK, CONSTRUCT, DESCRIBE — or an update sent where a query belongs),
+  to negotiate the response format and answer 406 without running anything;
+* every ``SERVICE`` (federated query: the server would call a URL of the query's choosing),
+  refused unless its endpoint is on the allow-list;
+* the DESCRIBE's resources, as a ``SELECT DISTINCT`` that finds them (the endpoint's
+  DESCRIBE gives outgoing and incoming triples and the evidence: see ``query.describe``);
+* the FROM / FROM NAMED graphs, and WITH / USING in updates.
+
+SPARQL allows ``\\uXXXX`` escapes *anywhere* in a request, processed before parsing
+(SPARQL 1.1 Query §19.2), so they are decoded first: ``\\u0053ERVICE`` is ``SERVICE``.
+Where a keyword could be read two ways, the check errs on the side of refusing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def unescape(text: str) -> str:
+    """Decode SPARQL codepoint escapes (``\\u0041``, ``\\U00000041``) everywhere."""
+    if "\\u" not in text and "\\U" not in text:
+        return text
+
+    def repl(m: re.Match) -> str:
+        try:
+            return chr(int(m.group(1) or m.group(2), 16))
+        except (ValueError, OverflowError):
+            return m.group(0)
+
+    return _ESCAPE.sub(repl, text)
+
+
+_PN = r"[^\W\d_]"  # a letter (PN_CHARS_BASE, roughly)
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*(?:'''|$)
+             |\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|$)
+             |'(?:[^'\\\n\r]|\\.)*'
+             |"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
+  | (?P<bnode>_:[\w\-.\u00B7\u0300-\u036F\u203F-\u2040]*)
+  | (?P<pname>(?:""" + _PN + r"""[\w\-.\u00B7]*)?:(?:[\w\-.:%\u00B7]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
+  | (?P<word>""" + _PN + r"""\w*)
+  | (?P<punct>\^\^|&&|\|\||!=|<=|>=|.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # string iri var bnode pname lang number word punct
+    text: str
+    start: int
+    end: int
+
+    @property
+    def upper(self) -> str:
+        return self.text.upper()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of (already unescaped) SPARQL text; whitespace and comments dropped."""
+    out: list[Token] = []
+    pos, n = 0, len(text)
+    while pos < n:
+        m = _TOKEN.match(text, pos)
+        kind = m.lastgroup
+        end = m.end()
+        if kind == "pname" or kind == "bnode":
+            # a prefixed name or blank node label does not end with '.'
+            while end > pos + 1 and text[end - 1] == "." and m.group(kind)[-2:-1] != ":":
+                end -= 1
+        if kind not in ("ws", "comment"):
+            out.append(Token(kind, text[pos:end], pos, end))
+        pos = end
+    return out
+
+
+UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+
+
+@dataclass
+class Analysis:
+    text: str  # the request text with codepoint escapes decoded
+    form: str | None = None  # SELECT | ASK | CONSTRUCT | DESCRIBE | UPDATE | None (let the parser say)
+    base: str | None = None
+    prefixes: dict[str, str] = field(default_factory=dict)
+    #: every SERVICE's endpoint IRI; None where it is a variable or cannot be resolved
+    services: list[str | None] = field(default_factory=list)
+    from_graphs: list[str] = field(default_factory=list)
+    from_named: list[str] = field(default_factory=list)
+    #: the DESCRIBE as a SELECT DISTINCT of the resources to describe
+    describe_select: str | None = None
+    #: an update with WITH / USING (conflicts with using-graph-uri / using-named-graph-uri)
+    update_dataset_clause: bool = False
+
+    @property
+    def kind(self) -> str | None:
+        """results | graph | None"""
+        if self.form in ("SELECT", "ASK"):
+            return "results"
+        if self.form in ("CONSTRUCT", "DESCRIBE"):
+            return "graph"
+        return None
+
+
+def _resolve(tok: Token, prefixes: dict[str, str], base: str | None) -> str | None:
+    if tok.kind == "iri":
+        iri = tok.text[1:-1]
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", iri):
+            return iri
+        return urljoin(base, iri) if base else None
+    if tok.kind == "pname":
+        prefix, local = tok.text.split(":", 1)
+        ns = prefixes.get(prefix)
+        if ns is None:
+            return None
+        return ns + re.sub(r"\\(.)", r"\1", local)
+    return None
+
+
+def _looks_like_service(tok: Token) -> bool:
+    """SERVICE as Oxigraph's parser might read it, erring towards yes.
+
+    Its keywords need no word boundary: ``trueSERVICE<…>`` reads as ``true SERVICE <…>``
+    and ``service:x {…}`` as ``SERVICE :x {…}``. So any word, language tag or prefix of a
+    prefixed name that contains the keyword counts. Variables, blank node labels and the
+    local part of a prefixed name are read whole (``?xSERVICE``, ``ex:SERVICE`` are not it).
+    """
+    if tok.kind in ("word", "lang"):
+        return "SERVICE" in tok.upper
+    if tok.kind == "pname":
+        return "SERVICE" in tok.upper.split(":", 1)[0]
+    return False
+
+
+def analyse(text: str, base_iri: str | None = None) -> Analysis:
+    text = unescape(text)
+    toks = tokenize(text)
+    a = Analysis(text=text, base=base_iri)
+    i, n = 0, len(toks)
+    # prologue: BASE <iri> | PREFIX pname: <iri>
+    while i < n and toks[i].kind == "word" and toks[i].upper in ("BASE", "PREFIX"):
+        if toks[i].upper == "BASE" and i + 1 < n and toks[i + 1].kind == "iri":
+            a.base = _resolve(toks[i + 1], {}, a.base) or a.base
+            i += 2
+        elif toks[i].upper == "PREFIX" and i + 2 < n and toks[i + 1].kind == "pname" and toks[i + 2].kind == "iri":
+            a.prefixes[toks[i + 1].text[:-1]] = _resolve(toks[i + 2], {}, a.base) or ""
+            i += 3
+        else:
+            break
+    first = toks[i] if i < n else None
+    if first is not None and first.kind == "word":
+        if first.upper in QUERY_FORMS:
+            a.form = first.upper
+        elif first.upper in UPDATE_KEYWORDS:
+            a.form = "UPDATE"
+
+    for j, tok in enumerate(toks):
+        if _looks_like_service(tok) and j >= i:  # (prologue names are prefixes, not keywords)
+            target = None
+            k = j + 1
+            if tok.upper == "SERVICE" and tok.kind == "word":
+                if k < n and toks[k].kind == "word" and toks[k].upper == "SILENT":
+                    k += 1
+                if k < n and toks[k].kind in ("iri", "pname"):
+                    target = _resolve(toks[k], a.prefixes, a.base)
+            a.services.append(target)
+        elif tok.kind == "word" and tok.upper in ("WITH", "USING") and a.form == "UPDATE":
+            a.update_dataset_clause = True
+        elif tok.kind == "word" and tok.upper == "FROM" and j + 1 < n:
+            named = toks[j + 1].kind == "word" and toks[j + 1].upper == "NAMED"
+            target_tok = toks[j + 2] if named and j + 2 < n else toks[j + 1]
+            iri = _resolve(target_tok, a.prefixes, a.base)
+            if iri:
+                (a.from_named if named else a.from_graphs).append(iri)
+
+    if a.form == "DESCRIBE":
+        a.describe_select = _describe_as_select(text, toks, i)
+    return a
+
+
+_DESCRIBE_STOP = {"FROM", "WHERE", "ORDER", "LIMIT", "OFFSET", "VALUES", "GROUP", "HAVING"}
+
+
+def _describe_as_select(text: str, toks: list[Token], i: int) -> str | None:
+    """``DESCRIBE ?x <a> WHERE {…}`` as ``SELECT DISTINCT ?x (<a> AS ?_kg_d1) WHERE {…}``."""
+    start = toks[i].start
+    j = i + 1
+    items: list[str] = []
+    star = False
+    while j < len(toks):
+        t = toks[j]
+        if t.kind == "word" and t.upper in _DESCRIBE_STOP or t.text == "{":
+            break
+        if t.text == "*":
+            star = True
+        elif t.kind == "var":
+            items.append(t.text)
+        elif t.kind in ("iri", "pname"):
+            items.append(f"({t.text} AS ?_kg_d{len(items)})")
+        else:
+            return None
+        j += 1
+    if not star and not items:
+        return None
+    projection = "*" if star else " ".join(items)
+    # dataset clauses, then the WHERE clause (optional in DESCRIBE, required in SELECT)
+    k = j
+    while k < len(toks) and toks[k].kind == "word" and toks[k].upper == "FROM":
+        k += 2 if not (k + 1 < len(toks) and toks[k + 1].upper == "NAMED") else 3
+    rest_at = toks[k].start if k < len(toks) else len(text)
+    has_where = k < len(toks) and (toks[k].text == "{" or (toks[k].kind == "word" and toks[k].upper == "WHERE"))
+    head = text[:start] + "SELECT DISTINCT " + projection + " "
+    middle = text[toks[j].start:rest_at] if j < len(toks) else ""
+    tail = text[rest_at:]
+    return head + middle + ("" if has_where else " WHERE {} ") + tail

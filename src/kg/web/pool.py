@@ -1,0 +1,286 @@
+"""Query workers: every query runs in a worker process that can be stopped for real.
+
+pyoxigraph cannot cancel a running query from Python, and a thread cannot be killed. So the
+endpoint keeps a pool of worker processes (``python -m kg.web.worker``), each holding the
+on-disk store open read-only (``pyoxigraph.Store.read_only``). A request thread hands its
+query to an idle worker and waits at most until the query's deadline; a worker still busy
+then is killed (SIGKILL: its CPU and memory are freed at once) and a fresh one takes its
+place in the background, while the other workers go on serving other clients.
+
+Workers die with the server (``PR_SET_PDEATHSIG``; they are started from one long-lived
+thread, since the signal follows the thread that started them) and, where the kernel allows,
+run in a network namespace of their own with no interface up: even a query that slipped past
+the SERVICE check could not open a connection.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import pickle
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .. import store as store_mod
+from ..config import Settings
+from .query import Answer, Job, dataset_stats, execute
+from .worker import check_update
+
+log = logging.getLogger("kg.web.pool")
+
+_SRC = str(Path(__file__).resolve().parents[2])  # the directory holding the kg package
+
+
+class QueryTimeout(Exception):
+    """The query ran out of time and its worker was stopped."""
+
+
+class PoolBusy(Exception):
+    """No worker became free before the query's deadline."""
+
+
+class WorkerDied(Exception):
+    """The worker ended while running the query (out of memory, crash)."""
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: subprocess.Popen
+    conn: Connection
+    pid: int = 0
+
+
+class WorkerPool:
+    def __init__(self, size: int, isolate_network: bool = True, memory_mb: int = 0):
+        self.size = max(1, size)
+        self.isolate = isolate_network
+        self.memory_mb = memory_mb
+        self.network_isolated: bool | None = None
+        self.replaced = 0  # workers killed at their deadline (or dead) and replaced
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._started = False
+        self._closed = False
+        self._warm_path: str | None = None
+        self._spawn_requests: queue.SimpleQueue = queue.SimpleQueue()
+        self._spawner: threading.Thread | None = None
+
+    # -- lifecycle
+    def start(self, warm_path: str | None = None) -> None:
+        with self._lock:
+            if self._started:
+                return
+            self._warm_path = warm_path
+            self._spawner = threading.Thread(target=self._spawn_loop, daemon=True, name="kg-worker-spawner")
+            self._spawner.start()
+            done: queue.SimpleQueue = queue.SimpleQueue()
+            for _ in range(self.size):
+                self._spawn_requests.put(done)
+            errors = [done.get() for _ in range(self.size)]
+            if any(errors):
+                raise RuntimeError(f"query workers did not start: {next(e for e in errors if e)}")
+            self._started = True
+            atexit.register(self.close)
+
+    def close(self) -> None:
+        self._closed = True
+        for w in list(self._workers):
+            self._kill(w)
+
+    def pids(self) -> list[int]:
+        return sorted(w.pid for w in self._workers)
+
+    def _spawn_loop(self) -> None:
+        """Start every worker from this one thread, which lives as long as the server."""
+        while not self._closed:
+            reply_to = self._spawn_requests.get()
+            error = None
+            for attempt in range(3):
+                try:
+                    self._idle.put(self._spawn())
+                    error = None
+                    break
+                except Exception as exc:  # noqa: BLE001
+                    error = exc
+                    log.exception("could not start a query worker")
+                    time.sleep(0.5 * (attempt + 1))
+            if reply_to is not None:
+                reply_to.put(error)
+
+    def _spawn(self) -> _Worker:
+        ours, theirs = socket.socketpair()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = _SRC + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "kg.web.worker", str(theirs.fileno()), "1" if self.isolate else "0",
+                 str(self.memory_mb)],
+                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env, close_fds=True,
+            )
+        finally:
+            theirs.close()
+        conn = Connection(ours.detach())
+        w = _Worker(proc, conn)
+        try:
+            if not conn.poll(120):
+                raise RuntimeError("a query worker did not start within 120 s")
+            _, w.pid, isolated = pickle.loads(conn.recv_bytes())
+            if self._warm_path:
+                conn.send_bytes(pickle.dumps(("open", self._warm_path, None)))
+                if conn.poll(120):
+                    conn.recv_bytes()
+        except BaseException:
+            proc.kill()
+            conn.close()
+            raise
+        if self.isolate and not isolated and self.network_isolated is not False:
+            log.warning("query workers cannot have a network namespace of their own here; "
+                        "SERVICE is still refused by the query check")
+        self.network_isolated = isolated
+        self._workers.add(w)
+        return w
+
+    def _kill(self, w: _Worker) -> None:
+        self._workers.discard(w)
+        try:
+            w.process.kill()
+        except OSError:
+            pass
+        try:
+            w.conn.close()
+        except OSError:
+            pass
+        try:
+            w.process.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def _retire(self, w: _Worker) -> None:
+        """Kill ``w`` now (SIGKILL) and have a fresh worker started in its place."""
+        self._kill(w)
+        self.replaced += 1
+        if not self._closed:
+            self._spawn_requests.put(None)
+
+    # -- use
+    def call(self, op: str, path: str | None, payload, timeout: float):
+        """Run ``op`` in a worker; at ``timeout`` seconds the worker is killed (QueryTimeout)."""
+        self.start()
+        deadline = time.monotonic() + timeout
+        message = pickle.dumps((op, path, payload), protocol=pickle.HIGHEST_PROTOCOL)
+        while True:
+            try:
+                w = self._idle.get(timeout=max(0.001, deadline - time.monotonic()))
+            except queue.Empty:
+                raise PoolBusy() from None
+            try:
+                w.conn.send_bytes(message)
+            except OSError:
+                self._retire(w)  # it died while idle: nothing ran, so try another
+                continue
+            try:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not w.conn.poll(remaining):
+                    self._retire(w)
+                    raise QueryTimeout()
+                data = w.conn.recv_bytes()
+            except (EOFError, OSError):
+                self._retire(w)
+                raise WorkerDied() from None
+            self._idle.put(w)
+            return pickle.loads(data)
+
+
+# -- engines: what the endpoint calls ------------------------------------------------------
+
+def default_workers() -> int:
+    return max(2, min(8, 2 * (os.cpu_count() or 1)))
+
+
+class PoolEngine:
+    """Queries in worker processes, on the built store (reopened after rebuilds) or a fixed path."""
+
+    hard_timeout = True
+
+    def __init__(self, settings: Settings, store_path: Path | None = None):
+        self.settings = settings
+        self._fixed = str(store_path) if store_path else None
+        self.pool = WorkerPool(settings.query_workers or default_workers(),
+                               isolate_network=not settings.service_allow, memory_mb=settings.worker_memory_mb)
+        self._path_cache: tuple[float, str] | None = None
+        self._stats: dict[str, dict] = {}
+
+    def store_path(self) -> str:
+        if self._fixed:
+            return self._fixed
+        now = time.monotonic()
+        if self._path_cache and now - self._path_cache[0] < 1.0:
+            return self._path_cache[1]
+        path = str(store_mod.current_store_path(self.settings))
+        self._path_cache = (now, path)
+        self.pool._warm_path = path  # replacements open the newest build
+        return path
+
+    def start(self) -> None:
+        self.pool.start(self.store_path())
+
+    def run(self, job: Job) -> Answer:
+        return self.pool.call("query", self.store_path(), job, self.settings.query_timeout_s)
+
+    def check_update(self, text: str) -> str | None:
+        return self.pool.call("check_update", None, text, self.settings.query_timeout_s)
+
+    def stats(self) -> dict:
+        path = self.store_path()
+        if path not in self._stats:
+            result = self.pool.call("stats", path, self.settings.base_iri, max(self.settings.query_timeout_s, 60.0))
+            if isinstance(result, Answer):
+                raise RuntimeError(result.body.decode("utf-8", "replace"))
+            self._stats = {path: result}
+        return self._stats[path]
+
+
+class InProcessEngine:
+    """Queries on a given ``pyoxigraph.Store`` object, in the calling thread.
+
+    For embedding and tests that hand ``create_app`` a store object (an in-memory store has no
+    path a worker could open). No hard time limit: a query here cannot be stopped.
+    """
+
+    hard_timeout = False
+
+    def __init__(self, settings: Settings, store: ox.Store):
+        self.settings = settings
+        self.store = store
+        self._stats: dict | None = None
+
+    def start(self) -> None:
+        pass
+
+    def run(self, job: Job) -> Answer:
+        return execute(self.store, job)
+
+    def check_update(self, text: str) -> str | None:
+        return check_update(text)
+
+    def stats(self) -> dict:
+        if self._stats is None:
+            self._stats = dataset_stats(self.store, self.settings.base_iri)
+        return self._stats
+
+
+def make_engine(settings: Settings, store: ox.Store | None = None, store_path: Path | None = None):
+    if store is not None and store_path is None:
+        return InProcessEngine(settings, store)
+    return PoolEngine(settings, store_path)

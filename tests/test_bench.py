@@ -1,0 +1,28 @@
+"""The benchmark runs end to end at a tiny size (it is a benchmark, not a timed test)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_bench_small_run(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "bench/bench.py", "--small", "--countries", "2", "--reps", "1", "--seconds", "0.5",
+         "--work", str(tmp_path / "work"), "--json", str(tmp_path / "bench.json")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert "| query | kg serve ms | oxigraph ms | rdflib-endpoint ms |" in out
+    assert "| 4 clients |" in out and "targets:" in out
+    assert "result sizes differ" not in out
+    import json
+
+    results = json.loads((tmp_path / "bench.json").read_text())
+    assert results["triples"] > 5000
+    for name, row in results["queries"].items():
+        assert isinstance(row["kg serve"]["size"], int), (name, row)
+        assert row["kg serve"]["size"] == row["oxigraph"]["size"], name

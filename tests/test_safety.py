@@ -1,0 +1,458 @@
+"""The endpoint is safe on the open internet: proved on a real server on loopback, no mocks.
+
+* no query makes the server open a connection (SERVICE, LOAD) or read a local file (FROM);
+* a runaway query is stopped at its time limit — its worker process killed, its CPU freed —
+  while other clients are answered;
+* request bodies over the limit get 413; results over the limit are cut, and say so;
+* CORS for queries only; one access log line per request, with outcome and duration.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from conftest import ROOT, free_port
+
+ICRC = "http://localhost:8000/id/organisation/icrc"
+JSON = "application/sparql-results+json"
+
+
+class LoggedServer:
+    """``kg serve`` on loopback, its output in a file (read by the tests, never a full pipe)."""
+
+    def __init__(self, env: dict, args: tuple[str, ...], log: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self._out = open(log, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kg.cli", "serve", "--port", str(self.port), *args],
+            cwd=ROOT, env={**os.environ, **env}, stdout=self._out, stderr=subprocess.STDOUT,
+        )
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {log.read_text()}")
+            try:
+                requests.get(self.url + "/", timeout=1)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("server did not start")
+
+    def get(self, query: str, accept: str = JSON, timeout: float = 30, **params) -> requests.Response:
+        return requests.get(self.url + "/sparql", params={"query": query, **params}, headers={"Accept": accept},
+                            timeout=timeout)
+
+    def post(self, query: str, accept: str = JSON, timeout: float = 30) -> requests.Response:
+        return requests.post(self.url + "/sparql", data=query.encode(), timeout=timeout,
+                             headers={"Content-Type": "application/sparql-query", "Accept": accept})
+
+    def children(self) -> list[int]:
+        return children_of(self.proc.pid)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self._out.close()
+
+
+def children_of(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                out.append(int(entry))
+    return sorted(out)
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture(scope="module")
+def srv(built, tmp_path_factory):
+    log = tmp_path_factory.mktemp("safety") / "serve.log"
+    s = LoggedServer(built["env"], ("--max-results", "5"), log)
+    yield s
+    s.stop()
+
+
+class Listener:
+    """A listening socket on loopback that counts the connections made to it."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+                self.connections += 1
+                conn.close()
+            except (socket.timeout, OSError):
+                continue
+
+    def close(self):
+        self._stop = True
+        self._thread.join(2)
+        self.sock.close()
+
+
+# -- no connection, no file ------------------------------------------------------------------
+
+def service_queries(port: int) -> list[str]:
+    url = f"http://127.0.0.1:{port}/"
+    return [
+        f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"select * where {{ service silent <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{url}> {{ ?a ?b ?c }} }} }}",
+        f"SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{url}> {{ ?a ?b ?c }} }} }} }}",
+        f"PREFIX x: <{url}> SELECT * WHERE {{ SERVICE x: {{ ?a ?b ?c }} }}",
+        f"PREFIX : <{url}> SELECT * WHERE {{ service:x {{ ?a ?b ?c }} }}",
+        f"SELECT * WHERE {{ ?s ?p true SERVICE <{url}> {{ ?a ?b ?c }} }}",
+        f"SELECT * WHERE {{ ?s ?p trueSERVICE <{url}> {{ ?a ?b ?c }} }}",
+        f"SELECT * WHERE {{ SERVICE ?x {{ ?a ?b ?c }} VALUES ?x {{ <{url}> }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"ASK {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"DESCRIBE ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    ]
+
+
+def test_service_is_refused_and_no_connection_is_made(srv):
+    listener = Listener()
+    try:
+        for q in service_queries(listener.port):
+            for send in (srv.get, srv.post):
+                r = send(q)
+                assert r.status_code == 400, (q, r.status_code, r.text)
+                assert "SERVICE" in r.text and "not allowed" in r.text
+        time.sleep(0.5)
+        assert listener.connections == 0
+    finally:
+        listener.close()
+
+
+def test_load_and_updates_make_no_connection(srv):
+    listener = Listener()
+    url = f"http://127.0.0.1:{listener.port}/"
+    try:
+        for update in (f"LOAD <{url}>", f"LOAD SILENT <{url}> INTO GRAPH <urn:g>",
+                       f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"):
+            r = requests.post(srv.url + "/sparql", data={"update": update}, timeout=10)
+            assert r.status_code == 403, r.text
+            r = requests.post(srv.url + "/sparql", data=update.encode(), timeout=10,
+                              headers={"Content-Type": "application/sparql-update"})
+            assert r.status_code == 403, r.text
+        # an update sent where a query belongs is refused too
+        assert srv.get(f"LOAD <{url}>").status_code == 400
+        time.sleep(0.5)
+        assert listener.connections == 0
+    finally:
+        listener.close()
+
+
+def test_service_check_agrees_with_oxigraphs_parser():
+    """Every spelling Oxigraph's own parser reads as SERVICE is caught by the check.
+
+    Runs each query in an in-memory pyoxigraph store (in this test process), against a local
+    listener: a query that makes Oxigraph connect must be one the endpoint refuses.
+    """
+    from kg.web.lexer import analyse
+
+    listener = Listener()
+    try:
+        url = f"http://127.0.0.1:{listener.port}/"
+        store = ox.Store()
+        s = ox.NamedNode("urn:s")
+        for o in (ox.NamedNode(url), ox.Literal("x"), ox.Literal("true", datatype=ox.NamedNode(
+                "http://www.w3.org/2001/XMLSchema#boolean")), ox.Literal("1", datatype=ox.NamedNode(
+                "http://www.w3.org/2001/XMLSchema#integer"))):
+            store.add(ox.Quad(s, s, o))
+        prefixes = f"PREFIX : <{url}> PREFIX ex: <{url}> "
+        tricky = service_queries(listener.port) + [prefixes + q for q in (
+            f"SELECT * {{ SERVICESILENT<{url}> {{ ?a ?b ?c }} }}",
+            "SELECT * { SERVICEx:y { ?a ?b ?c } }",
+            f"SELECT * {{ ?s ?p 1SERVICE <{url}> {{ ?a ?b ?c }} }}",
+            f"SELECT * {{ ?s ?p \"x\"SERVICE <{url}> {{ ?a ?b ?c }} }}",
+            f"SELECT * {{ ?s ?p ex: SERVICE <{url}> {{ ?a ?b ?c }} }}",
+            f"SELECT * {{ ?s ?p ?o #c\nSERVICE <{url}> {{ ?a ?b ?c }} }}",
+            f"SELECT * {{ ?s ?p ?oSERVICE <{url}> {{ ?a ?b ?c }} }}",
+            f"SELECT * {{ ?s ?p ex:SERVICE <{url}> {{ ?a ?b ?c }} }}",
+            f"SELECT * {{ ?s ?p _:bSERVICE <{url}> {{ ?a ?b ?c }} }}",
+            f"SELECT * {{ \\u0053ERVICE <{url}> {{ ?a ?b ?c }} }}",
+            "SELECT * { ?s ?p ?service }",
+        )]
+        for q in tricky:
+            before = listener.connections
+            try:
+                r = store.query(q)
+                list(r) if not isinstance(r, ox.QueryBoolean) else bool(r)
+            except (SyntaxError, OSError, ValueError, RuntimeError):
+                pass
+            time.sleep(0.05)
+            connected = listener.connections > before
+            assert not connected or analyse(q).services, f"missed: {q}"
+        assert not analyse("SELECT * { ?s ?p ?service . ?s ex:service 'SERVICE' } # SERVICE").services
+    finally:
+        listener.close()
+
+
+def test_workers_have_no_network(tmp_path):
+    """The second line of defence: a query worker's network namespace has no route at all."""
+    listener = Listener()
+    try:
+        code = (
+            "import socket, sys\n"
+            "from kg.web.worker import isolate_network\n"
+            "if not isolate_network(): sys.exit(3)\n"
+            f"socket.create_connection(('127.0.0.1', {listener.port}), timeout=2)\n"
+        )
+        proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30)
+        if proc.returncode == 3:
+            pytest.skip("this kernel does not allow an unprivileged network namespace")
+        assert proc.returncode != 0 and ("unreachable" in proc.stderr.lower() or "OSError" in proc.stderr)
+        assert listener.connections == 0
+    finally:
+        listener.close()
+
+
+def test_from_a_file_iri_reads_nothing(srv, tmp_path):
+    # a FIFO: whoever opens it for reading blocks, and a writer can tell that a reader came
+    fifo = tmp_path / "graph.ttl"
+    os.mkfifo(fifo)
+    queries = [
+        f"SELECT * FROM <{fifo.as_uri()}> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * FROM NAMED <{fifo.as_uri()}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        "SELECT * FROM <file:///etc/hostname> WHERE { ?s ?p ?o }",
+        "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+    ]
+    for q in queries:
+        r = srv.get(q, timeout=10)
+        assert r.status_code == 200, r.text
+        assert r.json()["results"]["bindings"] == []
+    r = srv.get("SELECT * WHERE { ?s ?p ?o }", **{"default-graph-uri": fifo.as_uri()})
+    assert r.status_code == 200 and r.json()["results"]["bindings"] == []
+    with pytest.raises(OSError):  # ENXIO: no process ever opened it for reading
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+# -- time limits -----------------------------------------------------------------------------
+
+CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+@pytest.fixture(scope="module")
+def big(built, tmp_path_factory):
+    """A server with a 200,000-triple graph more, a 3 s query limit and two workers."""
+    d = tmp_path_factory.mktemp("big")
+    data = d / "big.nt"
+    with open(data, "w") as f:
+        for i in range(200_000):
+            f.write(f'<urn:kg:s{i}> <urn:kg:p{i % 50}> "value {i}" .\n')
+    s = LoggedServer(built["env"], ("--query-timeout", "3", "--workers", "2", str(data)), d / "serve.log")
+    yield s
+    s.stop()
+
+
+def test_runaway_query_is_stopped_and_others_are_served(big):
+    workers = big.children()
+    assert len(workers) == 2
+    result: dict = {}
+
+    def heavy():
+        t = time.perf_counter()
+        r = big.post(CROSS_PRODUCT, timeout=30)
+        result.update(status=r.status_code, text=r.text, elapsed=time.perf_counter() - t)
+
+    thread = threading.Thread(target=heavy)
+    thread.start()
+    time.sleep(0.7)
+    # another client, meanwhile: answered at once
+    for _ in range(3):
+        t = time.perf_counter()
+        r = big.get(f"ASK {{ <{ICRC}> ?p ?o }}", timeout=10)
+        assert r.status_code == 200 and r.json()["boolean"] is True
+        assert time.perf_counter() - t < 1.0
+    # which worker is burning CPU
+    before = {pid: cpu_seconds(pid) for pid in workers}
+    time.sleep(0.5)
+    busy = max(workers, key=lambda pid: cpu_seconds(pid) - before[pid])
+    assert cpu_seconds(busy) - before[busy] > 0.2
+    thread.join(30)
+    assert result["status"] == 503, result
+    assert "stopped" in result["text"] and "3 s" in result["text"]
+    assert result["elapsed"] < 3 + 1.5
+    # the worker was killed: its CPU is free, and a fresh worker took its place
+    deadline = time.time() + 5
+    while alive(busy) and time.time() < deadline:
+        time.sleep(0.1)
+    assert not alive(busy)
+    while len(big.children()) < 2 and time.time() < deadline:
+        time.sleep(0.1)
+    now = big.children()
+    assert len(now) == 2 and busy not in now
+    before = {pid: cpu_seconds(pid) for pid in now}
+    time.sleep(1.0)
+    assert sum(cpu_seconds(pid) - before[pid] for pid in now) < 0.3
+    # and the server goes on answering
+    assert big.get("ASK { ?s ?p ?o }").json()["boolean"] is True
+    assert "outcome=timeout" in big.log.read_text()
+
+
+def test_every_worker_busy_still_answers_clearly(big):
+    """More runaway queries than workers: each ends with 503 within its limit, nothing hangs."""
+    statuses = []
+
+    def heavy():
+        t = time.perf_counter()
+        r = big.post(CROSS_PRODUCT, timeout=30)
+        statuses.append((r.status_code, time.perf_counter() - t))
+
+    threads = [threading.Thread(target=heavy) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert [s for s, _ in statuses] == [503, 503, 503]
+    assert all(elapsed < 3 + 2 for _, elapsed in statuses)
+    time.sleep(1)
+    assert big.get("ASK { ?s ?p ?o }").json()["boolean"] is True
+
+
+# -- sizes -------------------------------------------------------------------------------------
+
+def test_a_20_mb_request_gets_413(srv):
+    body = b"ASK {} #" + b"x" * 20_000_000
+    r = requests.post(srv.url + "/sparql", data=body, headers={"Content-Type": "application/sparql-query"}, timeout=30)
+    assert r.status_code == 413
+    r = requests.post(srv.url + "/sparql", data={"query": body.decode()}, timeout=30)
+    assert r.status_code == 413
+    # just under the limit (1 MB by default) is fine
+    r = srv.post("ASK { } #" + "x" * 900_000)
+    assert r.status_code == 200 and r.json()["boolean"] is True
+
+
+def test_results_are_cut_at_the_limit_and_say_so(srv):
+    r = srv.get("SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 100")
+    assert r.status_code == 200
+    assert len(r.json()["results"]["bindings"]) == 5
+    assert r.json()["truncated"] is True
+    assert r.headers["X-KG-Truncated"] == "true" and r.headers["X-KG-Max-Results"] == "5"
+    csv = srv.get("SELECT ?s WHERE { ?s ?p ?o } LIMIT 100", accept="text/csv")
+    assert len(csv.text.strip().splitlines()) == 1 + 5 and csv.headers["X-KG-Truncated"] == "true"
+    ttl = srv.get("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 100", accept="application/n-triples")
+    assert len(ttl.text.strip().splitlines()) == 5 and ttl.headers["X-KG-Truncated"] == "true"
+    d = srv.get(f"DESCRIBE <{ICRC}>", accept="application/n-triples")
+    assert len(d.text.strip().splitlines()) == 5 and d.headers["X-KG-Truncated"] == "true"
+    small = srv.get(f"SELECT ?l WHERE {{ <{ICRC}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }}")
+    assert "X-KG-Truncated" not in small.headers and "truncated" not in small.json()
+
+
+# -- CORS and the access log -----------------------------------------------------------------
+
+def test_cors_on_query_reads_only(srv):
+    origin = {"Origin": "https://app.example"}
+    q = "ASK { ?s ?p ?o }"
+    r = requests.get(srv.url + "/sparql", params={"query": q}, headers=origin, timeout=10)
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    assert "X-KG-Truncated" in r.headers["Access-Control-Expose-Headers"]
+    r = requests.post(srv.url + "/sparql", data={"query": q}, headers=origin, timeout=10)
+    assert r.status_code == 200 and r.headers["Access-Control-Allow-Origin"] == "*"
+    r = requests.post(srv.url + "/sparql", data=q, headers={**origin, "Content-Type": "application/sparql-query"},
+                      timeout=10)
+    assert r.status_code == 200 and r.headers["Access-Control-Allow-Origin"] == "*"
+    pre = requests.options(srv.url + "/sparql", timeout=10, headers={
+        **origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+    assert pre.status_code in (200, 204)
+    assert pre.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in pre.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in pre.headers["Access-Control-Allow-Headers"].lower()
+    # and nothing else
+    for resp in (
+        requests.options(srv.url + "/sparql", timeout=10, headers={**origin, "Access-Control-Request-Method": "PUT"}),
+        requests.options(srv.url + "/sparql", timeout=10, headers={**origin, "Access-Control-Request-Method": "DELETE"}),
+        requests.post(srv.url + "/sparql", data={"update": "CLEAR ALL"}, headers=origin, timeout=10),
+        requests.post(srv.url + "/sparql", data=b"CLEAR ALL", timeout=10,
+                      headers={**origin, "Content-Type": "application/sparql-update"}),
+        requests.put(srv.url + "/sparql", data=b"x", headers=origin, timeout=10),
+        requests.delete(srv.url + "/sparql", headers=origin, timeout=10),
+        requests.get(srv.url + "/", headers=origin, timeout=10),
+    ):
+        assert "Access-Control-Allow-Origin" not in resp.headers, (resp.request.method, resp.status_code)
+
+
+def test_access_log_line_per_query(srv):
+    marker = "kg-log-marker-7f3a"
+    srv.get(f"SELECT * WHERE {{ ?s ?p '{marker}' }}")
+    srv.get("SELEKT nothing")
+    srv.get("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    time.sleep(0.3)
+    lines = [line for line in srv.log.read_text().splitlines() if "kg.access" in line]
+    tail = lines[-3:]
+    assert "outcome=ok" in tail[0] and "form=SELECT" in tail[0]
+    assert "outcome=malformed" in tail[1] and " 400 " in tail[1]
+    assert "outcome=refused-service" in tail[2]
+    assert all("time=" in line and "ms" in line for line in tail)
+
+
+def test_service_allow_list(built, tmp_path):
+    """With ``--allow-service``, exactly the listed endpoints may be called; others still refused."""
+    allowed, other = Listener(), Listener()
+    url = f"http://127.0.0.1:{allowed.port}/sparql"
+    s = LoggedServer(built["env"], ("--allow-service", url), tmp_path / "serve.log")
+    try:
+        r = s.get(f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}")
+        assert r.status_code == 200  # SILENT: the listener hung up, the result is empty
+        r = s.get(f"PREFIX x: <http://127.0.0.1:{allowed.port}/> SELECT * WHERE {{ SERVICE x:sparql {{ ?s ?p ?o }} }}")
+        assert r.status_code in (200, 500)
+        r = s.get(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{other.port}/sparql> {{ ?s ?p ?o }} }}")
+        assert r.status_code == 400 and "not allowed" in r.text
+        r = s.get(f"SELECT * WHERE {{ SERVICE ?x {{ ?s ?p ?o }} VALUES ?x {{ <{url}> }} }}")
+        assert r.status_code == 400
+        time.sleep(0.5)
+        assert allowed.connections >= 1 and other.connections == 0
+    finally:
+        s.stop()
+        allowed.close()
+        other.close()
