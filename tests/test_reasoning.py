@@ -51,3 +51,11 @@ def test_ontology_documentation_page(tmp_path, built):
         assert f"kg:{c}" in html
     assert "Handover" in html and "передача" in html.lower() or "təhvil" in html
     assert "at:detention-visits" in html
+
+
+def test_ontology_page_is_served(server):
+    import requests
+
+    r = requests.get(server.url + "/ontology", timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
+    assert "kg:Handover" in r.text and "at:detention-visits" in r.text

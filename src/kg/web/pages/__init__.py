@@ -9,6 +9,7 @@ One blueprint, ``pages``; one view module per kind of page:
   views_pictures  /timeline
   views_export    /export?format=…, /context.jsonld
   views_query     /query (the query page; also what /sparql shows a browser)
+  views_ontology  /ontology (the ontology and activity types, readable)
 """
 
 from __future__ import annotations
@@ -92,4 +93,4 @@ def settings():
 
 # the view modules add their routes to bp
 from . import views_document, views_entity, views_export  # noqa: F401
-from . import views_lists, views_pictures, views_query, views_search  # noqa: F401
+from . import views_lists, views_ontology, views_pictures, views_query, views_search  # noqa: F401

@@ -34,6 +34,7 @@ _M: dict[str, tuple[str, str, str]] = {
     "activity-types": ("Activity types", "Виды деятельности", "Fəaliyyət növləri"),
     "timeline": ("Timeline", "Хронология", "Xronologiya"),
     "classes": ("Classes", "Классы", "Siniflər"),
+    "ontology": ("Ontology", "Онтология", "Ontologiya"),
     "search": ("Search", "Поиск", "Axtarış"),
     "search-placeholder": ("Name in any language: ICRC, МККК, BQXK-nın …", "Название на любом языке: ICRC, МККК, BQXK-nın …",
                            "İstənilən dildə ad: ICRC, МККК, BQXK-nın …"),
