@@ -41,23 +41,27 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, env: dict, args: tuple[str, ...] = ()):
+    def __init__(self, env: dict, args: tuple[str, ...] = (), log: Path | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # the server logs every query: write to a file, never to a pipe nobody drains
-        self.log = tempfile.NamedTemporaryFile("w+", prefix="kg-serve-", suffix=".log", delete=False)
+        if log is None:
+            fd, name = tempfile.mkstemp(prefix="kg-serve-", suffix=".log")
+            os.close(fd)
+            log = Path(name)
+        self.log = log
+        self._out = open(log, "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "kg.cli", "serve", "--port", str(self.port), *args],
             cwd=ROOT,
             env={**os.environ, **env},
-            stdout=self.log,
+            stdout=self._out,
             stderr=subprocess.STDOUT,
-            text=True,
         )
         deadline = time.time() + 120
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {Path(self.log.name).read_text()}")
+                raise RuntimeError(f"server exited: {self.log.read_text()}")
             try:
                 requests.get(self.url + "/", timeout=1)
                 return
@@ -76,6 +80,7 @@ class Server:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+        self._out.close()
 
 
 @pytest.fixture(scope="session")

@@ -21,35 +21,14 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from conftest import ROOT, free_port
+from conftest import ROOT, Server
 
 ICRC = "http://localhost:8000/id/organisation/icrc"
 JSON = "application/sparql-results+json"
 
 
-class LoggedServer:
-    """``kg serve`` on loopback, its output in a file (read by the tests, never a full pipe)."""
-
-    def __init__(self, env: dict, args: tuple[str, ...], log: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        self._out = open(log, "w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "serve", "--port", str(self.port), *args],
-            cwd=ROOT, env={**os.environ, **env}, stdout=self._out, stderr=subprocess.STDOUT,
-        )
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {log.read_text()}")
-            try:
-                requests.get(self.url + "/", timeout=1)
-                return
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("server did not start")
+class LoggedServer(Server):
+    """``kg serve`` on loopback (see conftest.Server), with the requests these tests send."""
 
     def get(self, query: str, accept: str = JSON, timeout: float = 30, **params) -> requests.Response:
         return requests.get(self.url + "/sparql", params={"query": query, **params}, headers={"Accept": accept},
@@ -61,15 +40,6 @@ class LoggedServer:
 
     def children(self) -> list[int]:
         return children_of(self.proc.pid)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        self._out.close()
 
 
 def children_of(pid: int) -> list[int]:
