@@ -209,12 +209,13 @@ def _continues(ctx: DocContext, sent: SentenceView) -> bool:
                if s.paragraph == sent.paragraph and s.start <= sent.start)
 
 
-def report_period(ctx: DocContext) -> tuple[str, str] | None:
-    """A document that reports on a period says so near its start ("… for the first half of 2024")."""
+def report_period(ctx: DocContext):
+    """A document that reports on a period says so near its start ("… for the first half of
+    2024"): that interval's time expression, or None."""
     for sent in ctx.sentences[:3]:
         for t in sent.times:
             if t.kind == "interval" and t.begin and t.end_value:
-                return t.begin, t.end_value
+                return t
     return None
 
 
@@ -263,14 +264,15 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
             key = by_span[(h.start, h.end)]
             if starts:
                 pk = "period/" + key.replace("/", "-")
-                sink.types(pk, "kg:Period", "time:ProperInterval")
+                sink.types(pk, "kg:Period", "time:ProperInterval", evidence=[ctx.evidence(starts[0].start, starts[0].end)])
                 sink.ref(key, "kg:activeDuring", pk)
                 sink.ref(pk, "time:hasBeginning", sink.instant(starts[0].value, starts[0].surface))
             elif period:
                 pk = f"period/report-{ctx.doc.doc_id.lower()}"
-                sink.types(pk, "kg:Period", "time:ProperInterval")
-                sink.ref(pk, "time:hasBeginning", sink.instant(period[0]))
-                sink.ref(pk, "time:hasEnd", sink.instant(period[1]))
+                sink.types(pk, "kg:Period", "time:ProperInterval", evidence=[ctx.evidence(period.start, period.end)])
+                sink.lit(pk, "kg:surfaceText", period.surface)
+                sink.ref(pk, "time:hasBeginning", sink.instant(period.begin))
+                sink.ref(pk, "time:hasEnd", sink.instant(period.end_value))
                 sink.ref(key, "kg:activeDuring", pk)
             presence = period_key(f"office/{org.split('/', 1)[1]}-{place.split('/', 1)[-1]}")
             if place == ctx.focal_country and org == ctx.focal_org and presence in dated_periods:
