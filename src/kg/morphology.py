@@ -63,6 +63,10 @@ class Morphology:
             return az_lower(word)
         return word.lower()
 
+    def ru_genitive(self, word: str) -> bool:
+        """A Russian word that reads as genitive (as the complement of a name's head does)."""
+        return any("gent" in p.tag for p in _morph().parse(word.lower())[:2])
+
     # -- Azerbaijani ------------------------------------------------------------
     def az_inflects(self, word_key: str, lex_key: str) -> bool:
         """True when ``word_key`` is ``lex_key`` followed by a valid suffix chain."""

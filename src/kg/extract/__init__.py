@@ -19,6 +19,7 @@ from ..text import Text
 from .activities import extract_activities, find_activity_hits
 from .context import build_context
 from .dates import find_time_expressions
+from .discovery import OrganisationDiscovery
 from .events import (
     extract_cooperation,
     extract_handovers,
@@ -46,6 +47,9 @@ def extract_document(doc: Document, finder: MentionFinder, lexicon: Lexicon, ont
     text = Text(doc.text)
     lexicon_dir = lexicon.directory
     mentions = finder.find(doc.doc_id, text)
+    # organisations the lexicon does not know, named in the usual shape of such names
+    mentions = sorted(mentions + OrganisationDiscovery(lexicon, finder.morph).find(doc.doc_id, text, doc.language, mentions),
+                      key=lambda m: m.norm_start)
     times = find_time_expressions(text, doc.language, lexicon_dir)
     figures = find_figures(text, doc.language, lexicon_dir)
     triggers = find_triggers(text, doc.language, lexicon_dir / "triggers.yaml", finder.morph)
