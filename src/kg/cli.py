@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .config import load_settings
+from .ingest import KINDS as DOCUMENT_KINDS
 
 
 def _settings(ctx: click.Context):
@@ -234,7 +235,7 @@ def validate(ctx: click.Context, rdf_file: Path | None, report_file: Path | None
 @click.option("--date", "date_", help="Date as YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--publisher", help="Publisher, as stated.")
 @click.option("--kind", default="Article", show_default=True,
-              type=click.Choice(["PressRelease", "FAQ", "ActivityReport", "ProgrammePage", "Article"]))
+              type=click.Choice(list(DOCUMENT_KINDS)))
 @click.pass_context
 def ingest(ctx: click.Context, file: Path, lang: str, title, date_, publisher, kind) -> None:
     """Add a document to the sources and rebuild; a refused document changes nothing."""

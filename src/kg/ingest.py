@@ -9,8 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import SUPPORTED_LANGUAGES, Settings
-from .sources import SourceError, decode_text, read_metadata, validate_metadata, write_metadata
-from .text import detect_language
+from .sources import SourceError, check_language, decode_text, read_metadata, validate_metadata, write_metadata
 
 KINDS = ("PressRelease", "FAQ", "ActivityReport", "ProgrammePage", "Article")
 
@@ -41,11 +40,7 @@ def ingest(settings: Settings, path: Path, lang: str, title: str | None = None, 
     except OSError as exc:
         raise SourceError(path, f"cannot be read: {exc.strerror or exc}") from None
     text = decode_text(path, data, settings.max_document_bytes)
-    detected, _ = detect_language(text, settings.lexicon_dir / "languages.yaml")
-    if detected is None:
-        raise SourceError(path, "its text does not read as English, Russian or Azerbaijani")
-    if detected != lang:
-        raise SourceError(path, f"--lang says {lang!r} but the text reads as {detected!r}")
+    check_language(path, text, lang, settings.lexicon_dir / "languages.yaml", claimed_by="--lang gives")
     meta = read_metadata(settings)
     existing = set(meta) | {p.name for p in settings.sources.glob("*.txt")}
     name = _doc_name(path, existing)

@@ -21,11 +21,9 @@ from .mentions import MentionFinder
 from .morphology import Morphology
 from .namespaces import IRIs
 from .rdf import build_dataset, load_ontology
-from .resolve import resolve
-from .sources import Document, load_corpus
-from .text import detect_language
-from .sources import SourceError
 from .reasoning import entailments
+from .resolve import resolve
+from .sources import Document, check_language, load_corpus
 from .validate import InconsistentGraph, ValidationReport, load_shapes, owl_check, shacl_validate
 
 
@@ -65,25 +63,12 @@ def _finder(lexicon_dir: Path) -> tuple[Lexicon, MentionFinder]:
     return lexicon, MentionFinder(lexicon, Morphology(lexicon_dir / "az-suffixes.yaml"))
 
 
-def check_language(doc: Document, settings: Settings) -> None:
-    """Refuse a document whose text does not read as its declared language."""
-    detected, scores = detect_language(doc.text, settings.lexicon_dir / "languages.yaml")
-    if detected is None:
-        raise SourceError(doc.file_name, "its text does not read as English, Russian or Azerbaijani")
-    if detected != doc.language:
-        raise SourceError(
-            doc.file_name,
-            f"metadata says language {doc.language!r} but the text reads as {detected!r}"
-            + ("" if detected in ("en", "ru", "az") else " (not a supported language)"),
-        )
-
-
 def extract_corpus(
-    settings: Settings, progress: Callable[[str], None] | None = None
+    settings: Settings, ontology: Graph, progress: Callable[[str], None] | None = None
 ) -> tuple[list[Document], list[DocumentExtraction], Dataset]:
     documents = load_corpus(settings)
     for doc in documents:
-        check_language(doc, settings)
+        check_language(doc.file_name, doc.text, doc.language, settings.lexicon_dir / "languages.yaml")
     lexicon, finder = _finder(settings.lexicon_dir)
     extractions = []
     for doc in documents:
@@ -91,7 +76,6 @@ def extract_corpus(
         if progress:
             progress(doc.file_name)
     claims = resolve({x.document.doc_id: x.claims for x in extractions}, lexicon)
-    ontology = load_ontology(settings.ontology_dir)
     ds = build_dataset(documents, claims, IRIs(settings.base_iri), lexicon, ontology)
     for x in extractions:
         x.claims = claims[x.document.doc_id]
@@ -101,13 +85,14 @@ def extract_corpus(
 def build(settings: Settings, progress: Callable[[str], None] | None = None, publish: bool = True) -> BuildResult:
     times: dict[str, float] = {}
     t0 = time.perf_counter()
-    documents, extractions, ds = extract_corpus(settings, progress)
+    ontology = load_ontology(settings.ontology_dir)  # parsed once: dataset, SHACL, OWL
+    documents, extractions, ds = extract_corpus(settings, ontology, progress)
     times["extract"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
     iris = IRIs(settings.base_iri)
     data = union_graph_without_ontology(ds, iris)
-    report = shacl_validate(data, load_shapes(settings.shapes_dir), load_ontology(settings.ontology_dir))
+    report = shacl_validate(data, load_shapes(settings.shapes_dir), ontology)
     times["validate"] = time.perf_counter() - t1
     result = BuildResult(ds, documents, extractions, report)
     for x in extractions:
@@ -120,7 +105,6 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, pub
 
     # OWL: HermiT must find ontology + data consistent; the entailments go to their own graph
     t3 = time.perf_counter()
-    ontology = load_ontology(settings.ontology_dir)
     try:
         secs, individuals = owl_check(data, ontology)
     except InconsistentGraph as exc:

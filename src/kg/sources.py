@@ -66,10 +66,23 @@ def decode_text(path: Path, data: bytes, max_bytes: int) -> str:
     )
     if controls > max(3, len(text) // 1000):
         raise SourceError(path, f"the file is binary ({controls} control characters), not text")
-    if text.startswith("\ufeff"):
-        # A BOM is kept in the text (offsets count it) but is not content.
-        pass
-    return text
+    return text  # a BOM stays: offsets count it
+
+
+def check_language(path: Path | str, text: str, declared: str, profiles_file: Path,
+                   claimed_by: str = "metadata says") -> None:
+    """Refuse a text that does not read as the language it is said to be in."""
+    from .text import detect_language
+
+    detected, _ = detect_language(text, profiles_file)
+    if detected is None:
+        raise SourceError(path, "its text does not read as English, Russian or Azerbaijani")
+    if detected != declared:
+        raise SourceError(
+            path,
+            f"{claimed_by} language {declared!r} but the text reads as {detected!r}"
+            + ("" if detected in SUPPORTED_LANGUAGES else " (not a supported language)"),
+        )
 
 
 def validate_metadata(path: Path, meta: dict) -> None:
