@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from rdflib import BNode, Graph, Namespace, URIRef
+from rdflib import Graph, Namespace
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 

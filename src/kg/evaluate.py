@@ -36,11 +36,6 @@ def _similar(a: str, b: str) -> bool:
     return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) >= 0.5
 
 
-def _unit(u: str | None) -> str:
-    u = (u or "").lower().strip()
-    return {"persons": "people", "person": "people"}.get(u, u.rstrip("s"))
-
-
 @dataclass
 class Score:
     tp: int = 0

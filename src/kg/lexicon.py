@@ -45,8 +45,17 @@ class LexiconError(Exception):
 class Lexicon:
     entities: dict[str, EntityInfo]
     names: list[Name]
-    templates: list[dict]  # contextual templates: (id pattern, class, labels), per focal country
     directory: Path | None = None  # where the lexicon files are (other data files sit beside them)
+    _acronyms: dict | None = field(default=None, repr=False)
+
+    def acronym(self, key: str, lang: str) -> str | None:
+        """The entity's first acronym in a language ("ICRC", "МККК", "BQXK"), if any."""
+        if self._acronyms is None:
+            self._acronyms = {}
+            for n in self.names:
+                if n.role == "acronym":
+                    self._acronyms.setdefault((n.entity, n.lang), n.text)
+        return self._acronyms.get((key, lang))
 
     def entity(self, key: str) -> EntityInfo:
         return self.entities[key]
@@ -118,7 +127,6 @@ def load_lexicon(lexicon_dir: Path) -> Lexicon:
         add_names(key, i.get("acronyms"), "acronym")
 
     templates = _load_yaml(lexicon_dir / "organisation-templates.yaml").get("templates", [])
-    contextual_templates = []
     for t in templates:
         for variant in t.get("domains") or [{}]:
             for c in countries:
@@ -150,7 +158,6 @@ def load_lexicon(lexicon_dir: Path) -> Lexicon:
             for lang, patterns in t.get("posts", {}).items():
                 for pat in patterns:
                     names.append(Name(focal_key, lang, pat.format(**variant), "post"))
-            contextual_templates.append({"key": focal_key})
     # Names in languages the pipeline reads; others are kept for reference only.
     names = [n for n in names if n.lang in SUPPORTED_LANGUAGES]
-    return Lexicon(entities, names, contextual_templates, lexicon_dir)
+    return Lexicon(entities, names, lexicon_dir)

@@ -37,11 +37,18 @@ class ActivityHit:
 
 
 @lru_cache(maxsize=2)
-def activity_terms(ontology_dir: Path) -> dict[str, list[tuple[str, list[str]]]]:
-    """{lang: [(concept, term words)]}, longest terms first."""
+def _scheme(ontology_dir: Path) -> Graph:
+    """The ontology files, parsed once for the activity terms and labels below."""
     g = Graph()
     for p in sorted(ontology_dir.glob("*.ttl")):
         g.parse(p, format="turtle")
+    return g
+
+
+@lru_cache(maxsize=2)
+def activity_terms(ontology_dir: Path) -> dict[str, list[tuple[str, list[str]]]]:
+    """{lang: [(concept, term words)]}, longest terms first."""
+    g = _scheme(ontology_dir)
     table: dict[str, list[tuple[str, list[str]]]] = {}
     for prop in (SKOS.prefLabel, SKOS.altLabel, KG.triggerTerm):
         for concept, label in g.subject_objects(prop):
@@ -141,9 +148,7 @@ def emit_activity(ctx: DocContext, sink: ClaimSink, org: str, concept: str, plac
 
 @lru_cache(maxsize=2)
 def concept_labels(ontology_dir: Path) -> dict[tuple[str, str], str]:
-    g = Graph()
-    for p in sorted(ontology_dir.glob("*.ttl")):
-        g.parse(p, format="turtle")
+    g = _scheme(ontology_dir)
     return {(str(c)[len(str(AT)):], l.language): str(l) for c, l in g.subject_objects(SKOS.prefLabel)
             if str(c).startswith(str(AT)) and getattr(l, "language", None)}
 
@@ -249,19 +254,17 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
                 org = subject[0].entity if subject else ctx.focal_org
             else:
                 org = owner_of(ctx, sent, h.start)
-            if org is None:
+            places = [p for p in sentence_places(ctx, sent, h.start) if p is not None]
+            if org is None or not places:
                 continue
-            for place in sentence_places(ctx, sent, h.start):
-                if place is None:
-                    continue
+            for place in places:
                 key = emit_activity(ctx, sink, org, h.type, place, ev, labels)
-                by_span.setdefault((h.start, h.end), key)
                 if place not in (ctx.focal_country, WORLDWIDE) and _continues(ctx, sent):
                     # "Our work in Armenia … will continue": work that goes on elsewhere
                     sink.ref(key, "kg:continuesIn", place)
-            if (h.start, h.end) not in by_span:
-                continue
-            key = by_span[(h.start, h.end)]
+            # the first place's activity stands for the hit (figures and periods attach to it)
+            place = places[0]
+            key = by_span[(h.start, h.end)] = activity_key(org, h.type, place)
             if starts:
                 pk = "period/" + key.replace("/", "-")
                 sink.types(pk, "kg:Period", "time:ProperInterval", evidence=[ctx.evidence(starts[0].start, starts[0].end)])

@@ -31,8 +31,7 @@ def short_name(lexicon: Lexicon, key: str, lang: str) -> str:
     info = lexicon.entities.get(key)
     if info is None:
         return key.split("/", 1)[1]
-    acronyms = [n.text for n in lexicon.names if n.entity == key and n.role == "acronym" and n.lang == lang]
-    return acronyms[0] if acronyms else info.labels.get(lang) or info.labels.get("en") or key
+    return lexicon.acronym(key, lang) or info.labels.get(lang) or info.labels.get("en") or key
 
 
 class ClaimSink:

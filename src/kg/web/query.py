@@ -26,10 +26,6 @@ class QueryError(Exception):
     """The query cannot be run as asked (syntax, refused feature); HTTP 400."""
 
 
-class QueryRefused(QueryError):
-    """The query asks for something the endpoint does not do (updates); HTTP 403."""
-
-
 @dataclass
 class QueryResult:
     kind: str  # results | graph
