@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .lexicon import FOCAL, Lexicon, Name
 from .morphology import Morphology
-from .text import Text, Token
+from .text import Text, Token, tokenize
 
 # Punctuation that may sit inside a name ("Prisoners of War, Hostages", "BQXK-nın").
 _TRANSPARENT = {",", "-", "'", "/"}
@@ -60,9 +60,7 @@ def _stream(text: Text) -> list[list[Token]]:
 
 
 def _name_tokens(lang: str, text: str) -> list[str]:
-    from .text import _TOKEN
-
-    toks = [m.group() for m in _TOKEN.finditer(text) if m.group()[0].isalnum()]
+    toks = [t for t in tokenize(text) if t[0].isalnum()]
     if lang == "en":
         toks = [t for t in toks if t.lower() not in _EN_SKIP]
     return toks

@@ -90,6 +90,12 @@ class Text:
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
 
 
+def tokenize(text: str) -> list[str]:
+    """Words and punctuation marks, as documents are tokenised: the same for lexicon names
+    and trigger terms, so that they line up with the text."""
+    return [m.group() for m in _TOKEN.finditer(text)]
+
+
 def _is_wrapped(lines: list[str]) -> bool:
     """True when the text looks hard-wrapped (PDF extraction): many lines of similar length."""
     lengths = [len(l.strip()) for l in lines if l.strip()]

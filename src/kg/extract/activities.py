@@ -17,7 +17,7 @@ from rdflib.namespace import SKOS
 from ..morphology import Morphology
 from ..namespaces import slugify
 from ..namespaces import AT, KG
-from ..text import Text, _TOKEN
+from ..text import Text, tokenize
 from .context import DocContext, SentenceView
 from .facts import ClaimSink, label_templates, short_name
 from .offices import owner_of, period_key
@@ -54,7 +54,7 @@ def activity_terms(ontology_dir: Path) -> dict[str, list[tuple[str, list[str]]]]
         for concept, label in g.subject_objects(prop):
             if not str(concept).startswith(str(AT)) or not getattr(label, "language", None):
                 continue
-            words = [m.group() for m in _TOKEN.finditer(str(label)) if m.group()[0].isalnum() or m.group() == GAP]
+            words = [w for w in tokenize(str(label)) if w[0].isalnum() or w == GAP]
             # a one-word label ("assistance", "training") is too common a word to signal the
             # activity by itself; one-word signals are listed as kg:triggerTerm on purpose
             if prop != KG.triggerTerm and len(words) < 2:

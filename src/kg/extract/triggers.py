@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from ..morphology import Morphology, az_lower
-from ..text import Text, _TOKEN
+from ..text import Text, tokenize
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ def load_triggers(path: Path) -> dict[str, dict[str, list[list[str]]]]:
     for kind, by_lang in data.items():
         out[kind] = {}
         for lang, terms in by_lang.items():
-            out[kind][lang] = [[m.group() for m in _TOKEN.finditer(str(t))] for t in terms]
+            out[kind][lang] = [tokenize(str(t)) for t in terms]
     return out
 
 
