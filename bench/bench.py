@@ -323,12 +323,13 @@ def request(ep: Endpoint, query: str, accept: str = "application/sparql-results+
             conn.close()
 
 
-def start_kg(var: Path, logdir: Path) -> Endpoint:
+def start_kg(var: Path, logdir: Path, extra: list[str] = ()) -> Endpoint:
     port = free_port()
     log = open(logdir / "kg.log", "w")
     env = {**os.environ, "KG_VAR": str(var)}
     proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--query-timeout", "600",
-                             "--max-results", "10000000"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                             "--max-results", "10000000", *extra], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
     return Endpoint("kg serve", "/sparql", port, proc, log)
 
 
@@ -561,6 +562,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=None, help="working directory (default: a temporary one)")
     ap.add_argument("--skip-rdflib", action="store_true", help="leave rdflib-endpoint out")
     ap.add_argument("--json", type=Path, default=None, help="also write the measurements as JSON")
+    ap.add_argument("--kg-serve-args", default="", help="more options for kg serve, e.g. '--http-workers 2'")
     a = ap.parse_args(argv)
     countries = a.countries or (4 if a.small else 340)
     reps = a.reps if a.reps is not None else (2 if a.small else 7)
@@ -576,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
         info, var, oxdir, full = prepare(work, countries)
         mix = query_mix(info)
         points = point_queries(info)
-        endpoints.append(start_kg(var, logdir))
+        endpoints.append(start_kg(var, logdir, a.kg_serve_args.split()))
         endpoints.append(start_oxigraph(oxdir, logdir))
         if not a.skip_rdflib:
             t = time.perf_counter()

@@ -85,8 +85,15 @@ def _graph_file(ctx, param, values):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="HTTP threads (waitress).")
-@click.option("--workers", type=int, default=None, help="Query worker processes [default: two per core, 2 to 8].")
+@click.option("--http-workers", type=int, default=None,
+              help="HTTP processes [default: one per two cores, 2 to 8].")
+@click.option("--threads", default=2, show_default=True, type=int,
+              help="Request threads in each HTTP process (more contend for Python's interpreter lock).")
+@click.option("--workers", type=int, default=None,
+              help="Query worker processes in each HTTP process: queries that may run long, at once [default: 2].")
+@click.option("--fast-lane-ms", type=float, default=None,
+              help="Repeatable queries that ran within this many ms run in the HTTP process next time "
+                   "[default: 50; 0: off].")
 @click.option("--query-timeout", type=float, default=None, help="Seconds a query may run before it is stopped [default: 30].")
 @click.option("--max-results", type=int, default=None, help="Rows or triples in one result before it is cut [default: 10000].")
 @click.option("--max-request-bytes", type=int, default=None, help="Largest request body; larger gets 413 [default: 1000000].")
@@ -96,22 +103,22 @@ def _graph_file(ctx, param, values):
               help="Serve FILE in the named graph IRI (repeatable).")
 @click.argument("rdf_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int, workers, query_timeout, max_results,
-          max_request_bytes, worker_memory, allow_service, graphs, rdf_files: tuple[Path, ...]) -> None:
+def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, workers, fast_lane_ms,
+          query_timeout, max_results, max_request_bytes, worker_memory, allow_service, graphs,
+          rdf_files: tuple[Path, ...]) -> None:
     """Serve the graph over HTTP (builds first if there is no store); extra RDF files in their own graphs."""
     import logging
     import shutil
-    import signal
-
-    from waitress import serve as waitress_serve
 
     from . import store as store_mod
-    from .web import create_app
     from .web.dataset import serving_copy
+    from .web.server import default_http_workers
+    from .web.server import serve as serve_http
 
     settings = _settings(ctx).with_overrides(
         query_timeout_s=query_timeout, max_results=max_results, max_request_bytes=max_request_bytes,
-        query_workers=workers, worker_memory_mb=worker_memory, service_allow=tuple(allow_service) or None)
+        query_workers=workers, worker_memory_mb=worker_memory, fast_lane_ms=fast_lane_ms,
+        service_allow=tuple(allow_service) or None)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
     if not settings.store_link.exists():
         click.echo("no store yet: building first", err=True)
@@ -123,21 +130,12 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, workers, query
         except store_mod.RdfFileError as exc:
             raise click.ClickException(str(exc))
         click.echo(f"serving {len(rdf_files) + len(graphs)} extra file(s) in their own named graphs", err=True)
-    app = create_app(settings, store_path=store_path)
-    engine = app.extensions["kg.engine"]
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    http_workers = http_workers or default_http_workers()
+    click.echo(f"serving on http://{host}:{port}/ (SPARQL at /sparql): {http_workers} HTTP processes, "
+               f"query timeout {settings.query_timeout_s:g} s", err=True)
     try:
-        engine.start()
-        isolated = getattr(getattr(engine, "pool", None), "network_isolated", None)
-        click.echo(f"{engine.pool.size} query workers (query timeout {settings.query_timeout_s:g} s, "
-                   f"network {'isolated' if isolated else 'not isolated'})", err=True)
-        click.echo(f"serving on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
-        waitress_serve(app, host=host, port=port, threads=threads, ident="kg",
-                       max_request_body_size=settings.max_request_bytes)
+        serve_http(settings, host, port, http_workers, threads, store_path)
     finally:
-        pool = getattr(engine, "pool", None)
-        if pool is not None:
-            pool.close()
         if store_path is not None:
             shutil.rmtree(store_path, ignore_errors=True)
 

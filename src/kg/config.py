@@ -7,7 +7,7 @@ CI and deployments point the same code at other directories or another IRI base.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 #: Languages the pipeline can read. A document in any other language is refused.
@@ -35,8 +35,14 @@ class Settings:
     query_timeout_s: float = 30.0
     max_results: int = 10_000
     max_request_bytes: int = 1_000_000
-    #: Worker processes that run queries (0: two per core, at least 2, at most 8).
-    query_workers: int = 0
+    #: Query worker processes in each HTTP process: queries that may run long, at once.
+    query_workers: int = 2
+    #: A repeatable query that ran in a worker within this many milliseconds runs in the
+    #: HTTP process from then on (kg.web.fastlane); 0 turns the fast lane off.
+    fast_lane_ms: float = 50.0
+    #: Query workers read the default graph from memory (kg.web.zygote) when it has at most
+    #: this many triples (0: always from disk).
+    memory_store_max_triples: int = 3_000_000
     #: Memory (data segment) one query worker may use, in MB (0: no limit).
     worker_memory_mb: int = 4096
     #: SERVICE endpoints a query may call (federated query); empty: SERVICE is refused.
@@ -77,6 +83,25 @@ class Settings:
     def store_link(self) -> Path:
         return self.var / "store"
 
+    def to_json(self) -> dict:
+        """The settings as JSON values (for the server's other processes)."""
+        return {f.name: (str(v) if isinstance(v, Path) else list(v) if isinstance(v, tuple) else v)
+                for f in fields(self) for v in [getattr(self, f.name)]}
+
+    @classmethod
+    def from_json(cls, values: dict) -> "Settings":
+        kinds = {f.name: f.type for f in fields(cls)}
+        out = {}
+        for name, v in values.items():
+            if name not in kinds:
+                continue
+            if v is not None and "Path" in str(kinds[name]):
+                v = Path(v)
+            elif isinstance(v, list):
+                v = tuple(v)
+            out[name] = v
+        return cls(**out)
+
     def with_overrides(self, **changes) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
@@ -98,6 +123,8 @@ def load_settings(**overrides) -> Settings:
         ("max_request_bytes", "KG_MAX_REQUEST_BYTES", int),
         ("query_workers", "KG_QUERY_WORKERS", int),
         ("worker_memory_mb", "KG_WORKER_MEMORY_MB", int),
+        ("fast_lane_ms", "KG_FAST_LANE_MS", float),
+        ("memory_store_max_triples", "KG_MEMORY_STORE_MAX_TRIPLES", int),
     ):
         if os.environ.get(name):
             env[key] = cast(os.environ[name])

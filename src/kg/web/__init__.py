@@ -13,21 +13,22 @@ from ..namespaces import PREFIXES
 from .query import StoreProvider
 
 
-def create_app(settings: Settings, store: ox.Store | None = None, store_path: Path | None = None) -> Flask:
+def create_app(settings: Settings, store: ox.Store | None = None, store_path: Path | None = None,
+               zygote: str | None = None) -> Flask:
     """The app serving the current built store (reopened after rebuilds), the store at
     ``store_path``, or a given ``store`` object (queries then run in-process, without a hard
-    time limit)."""
+    time limit). ``zygote``: the socket of a kg.web.zygote to fork query workers from."""
     app = Flask(__name__)
     app.config["KG_SETTINGS"] = settings
     app.config["KG_PREFIXES"] = dict(PREFIXES)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    app.extensions["kg.store"] = StoreProvider(settings, store, store_path)
+    stores = app.extensions["kg.store"] = StoreProvider(settings, store, store_path)
     app.logger.setLevel(logging.INFO)
 
     from . import sparql, void
     from .pool import make_engine
 
-    app.extensions["kg.engine"] = make_engine(settings, store, store_path)
+    app.extensions["kg.engine"] = make_engine(settings, stores, store, store_path, zygote)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(void.bp)
     app.wsgi_app = sparql.Endpoint(app, app.wsgi_app)  # queries skip Flask's per-request work

@@ -109,6 +109,16 @@ class Analysis:
     describe_select: str | None = None
     #: an update with WITH / USING (conflicts with using-graph-uri / using-named-graph-uri)
     update_dataset_clause: bool = False
+    #: calls a function whose value differs between runs (RAND, NOW, UUID, STRUUID, BNODE)
+    volatile: bool = False
+    #: may read named graphs: GRAPH, FROM or FROM NAMED (erring towards yes)
+    names_graphs: bool = False
+
+    @property
+    def repeatable(self) -> bool:
+        """Running it again on the same read-only store does the same work: no volatile
+        function, no SERVICE (whose cost is another server's)."""
+        return not self.volatile and not self.services and self.form in QUERY_FORMS
 
     @property
     def kind(self) -> str | None:
@@ -135,8 +145,8 @@ def _resolve(tok: Token, prefixes: dict[str, str], base: str | None) -> str | No
     return None
 
 
-def _looks_like_service(tok: Token) -> bool:
-    """SERVICE as Oxigraph's parser might read it, erring towards yes.
+def _contains_keyword(tok: Token, keywords: tuple[str, ...]) -> bool:
+    """One of ``keywords`` as Oxigraph's parser might read it in ``tok``, erring towards yes.
 
     Its keywords need no word boundary: ``trueSERVICE<…>`` reads as ``true SERVICE <…>``
     and ``service:x {…}`` as ``SERVICE :x {…}``. So any word, language tag or prefix of a
@@ -144,10 +154,21 @@ def _looks_like_service(tok: Token) -> bool:
     local part of a prefixed name are read whole (``?xSERVICE``, ``ex:SERVICE`` are not it).
     """
     if tok.kind in ("word", "lang"):
-        return "SERVICE" in tok.upper
-    if tok.kind == "pname":
-        return "SERVICE" in tok.upper.split(":", 1)[0]
-    return False
+        text = tok.upper
+    elif tok.kind == "pname":
+        text = tok.upper.split(":", 1)[0]
+    else:
+        return False
+    return any(k in text for k in keywords)
+
+
+def _looks_like_service(tok: Token) -> bool:
+    return _contains_keyword(tok, ("SERVICE",))
+
+
+#: Functions whose value changes from one run of a query to the next (a random number, the
+#: clock, fresh identifiers), so the work a query does may too.
+VOLATILE_FUNCTIONS = ("RAND", "NOW", "UUID", "STRUUID", "BNODE")
 
 
 def analyse(text: str, base_iri: str | None = None) -> Analysis:
@@ -182,6 +203,10 @@ def analyse(text: str, base_iri: str | None = None) -> Analysis:
                 if k < n and toks[k].kind in ("iri", "pname"):
                     target = _resolve(toks[k], a.prefixes, a.base)
             a.services.append(target)
+        elif _contains_keyword(tok, VOLATILE_FUNCTIONS):
+            a.volatile = True
+        if j >= i and _contains_keyword(tok, ("GRAPH", "FROM", "NAMED")):
+            a.names_graphs = True
         elif tok.kind == "word" and tok.upper in ("WITH", "USING") and a.form == "UPDATE":
             a.update_dataset_clause = True
         elif tok.kind == "word" and tok.upper == "FROM" and j + 1 < n:

@@ -20,6 +20,7 @@ import logging
 import os
 import pickle
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -33,8 +34,10 @@ import pyoxigraph as ox
 
 from .. import store as store_mod
 from ..config import Settings
-from .query import Answer, Job, dataset_stats, execute
+from .fastlane import FastLane
+from .query import Answer, Job, StoreProvider, dataset_stats, execute
 from .worker import check_update
+from .zygote import request_fork, request_load
 
 log = logging.getLogger("kg.web.pool")
 
@@ -55,14 +58,23 @@ class WorkerDied(Exception):
 
 @dataclass(eq=False)
 class _Worker:
-    process: subprocess.Popen
+    process: subprocess.Popen | None  # None: forked by the zygote, not our child
     conn: Connection
     pid: int = 0
+    memory_path: str | None = None  # the build whose default graph it holds in memory
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+        elif self.pid:
+            os.kill(self.pid, signal.SIGKILL)  # the zygote reaps it
 
 
 class WorkerPool:
-    def __init__(self, size: int, isolate_network: bool = True, memory_mb: int = 0):
+    def __init__(self, size: int, isolate_network: bool = True, memory_mb: int = 0, zygote: str | None = None):
         self.size = max(1, size)
+        self.zygote = zygote  # the zygote's socket: workers are forked there (kg.web.zygote)
+        self.memory_path: str | None = None  # the build the zygote holds in memory
         self.isolate = isolate_network
         self.memory_mb = memory_mb
         self.network_isolated: bool | None = None
@@ -119,6 +131,8 @@ class WorkerPool:
                 reply_to.put(error)
 
     def _spawn(self) -> _Worker:
+        if self.zygote:
+            return self._started_worker(_Worker(None, Connection(request_fork(self.zygote, os.getpid()).detach())))
         ours, theirs = socket.socketpair()
         env = dict(os.environ)
         env["PYTHONPATH"] = _SRC + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
@@ -130,18 +144,23 @@ class WorkerPool:
             )
         finally:
             theirs.close()
-        conn = Connection(ours.detach())
-        w = _Worker(proc, conn)
+        return self._started_worker(_Worker(proc, Connection(ours.detach())))
+
+    def _started_worker(self, w: _Worker) -> _Worker:
+        conn = w.conn
         try:
             if not conn.poll(120):
                 raise RuntimeError("a query worker did not start within 120 s")
-            _, w.pid, isolated = pickle.loads(conn.recv_bytes())
+            _, w.pid, isolated, w.memory_path = pickle.loads(conn.recv_bytes())
             if self._warm_path:
                 conn.send_bytes(pickle.dumps(("open", self._warm_path, None)))
                 if conn.poll(120):
                     conn.recv_bytes()
         except BaseException:
-            proc.kill()
+            try:
+                w.kill()
+            except OSError:
+                pass
             conn.close()
             raise
         if self.isolate and not isolated and self.network_isolated is not False:
@@ -154,17 +173,18 @@ class WorkerPool:
     def _kill(self, w: _Worker) -> None:
         self._workers.discard(w)
         try:
-            w.process.kill()
+            w.kill()
         except OSError:
             pass
         try:
             w.conn.close()
         except OSError:
             pass
-        try:
-            w.process.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
+        if w.process is not None:
+            try:
+                w.process.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
 
     def _retire(self, w: _Worker) -> None:
         """Kill ``w`` now (SIGKILL) and have a fresh worker started in its place."""
@@ -198,26 +218,29 @@ class WorkerPool:
             except (EOFError, OSError):
                 self._retire(w)
                 raise WorkerDied() from None
-            self._idle.put(w)
+            if self.zygote and w.memory_path != self.memory_path:
+                self._retire(w)  # forked before the zygote loaded the current build
+            else:
+                self._idle.put(w)
             return pickle.loads(data)
 
 
 # -- engines: what the endpoint calls ------------------------------------------------------
 
-def default_workers() -> int:
-    return max(2, min(8, 2 * (os.cpu_count() or 1)))
-
-
 class PoolEngine:
-    """Queries in worker processes, on the built store (reopened after rebuilds) or a fixed path."""
+    """Queries in worker processes, on the built store (reopened after rebuilds) or a fixed
+    path; queries already seen to be cheap there run here, in the fast lane."""
 
     hard_timeout = True
 
-    def __init__(self, settings: Settings, store_path: Path | None = None):
+    def __init__(self, settings: Settings, stores: StoreProvider, store_path: Path | None = None,
+                 zygote: str | None = None):
         self.settings = settings
+        self.stores = stores
         self._fixed = str(store_path) if store_path else None
-        self.pool = WorkerPool(settings.query_workers or default_workers(),
-                               isolate_network=not settings.service_allow, memory_mb=settings.worker_memory_mb)
+        self.pool = WorkerPool(settings.query_workers, isolate_network=not settings.service_allow,
+                               memory_mb=settings.worker_memory_mb, zygote=zygote)
+        self.fast = FastLane(settings.fast_lane_ms, settings.query_timeout_s)
         self._path_cache: tuple[float, str] | None = None
         self._stats: dict[str, dict] = {}
 
@@ -228,15 +251,35 @@ class PoolEngine:
         if self._path_cache and now - self._path_cache[0] < 1.0:
             return self._path_cache[1]
         path = str(store_mod.current_store_path(self.settings))
+        if self._path_cache and path != self._path_cache[1] and self.pool.zygote:
+            threading.Thread(target=self._load_in_zygote, args=(path,), daemon=True).start()
         self._path_cache = (now, path)
         self.pool._warm_path = path  # replacements open the newest build
         return path
 
+    def _load_in_zygote(self, path: str) -> None:
+        """A new build: have the zygote hold it in memory; workers holding the old one are
+        replaced as they finish (they answer from disk meanwhile)."""
+        try:
+            request_load(self.pool.zygote, path)
+            self.pool.memory_path = path
+        except OSError:
+            log.exception("the query zygote could not load the new build %s", path)
+
     def start(self) -> None:
-        self.pool.start(self.store_path())
+        path = self.store_path()
+        self.pool.memory_path = path
+        self.pool.start(path)
 
     def run(self, job: Job) -> Answer:
-        return self.pool.call("query", self.store_path(), job, self.settings.query_timeout_s)
+        path = self.store_path()
+        key = self.fast.key(path, job)
+        rows = self.fast.known_rows(key)
+        if rows is not None:
+            return self.fast.run(self.stores.open(path), key, rows, job)
+        answer = self.pool.call("query", path, job, self.settings.query_timeout_s)
+        self.fast.learn(key, answer)
+        return answer
 
     def check_update(self, text: str) -> str | None:
         return self.pool.call("check_update", None, text, self.settings.query_timeout_s)
@@ -269,7 +312,9 @@ class InProcessEngine:
         pass
 
     def run(self, job: Job) -> Answer:
-        return execute(self.store, job)
+        answer = execute(self.store, job)
+        answer.lane = "in-process"
+        return answer
 
     def check_update(self, text: str) -> str | None:
         return check_update(text)
@@ -280,7 +325,8 @@ class InProcessEngine:
         return self._stats
 
 
-def make_engine(settings: Settings, store: ox.Store | None = None, store_path: Path | None = None):
+def make_engine(settings: Settings, stores: StoreProvider, store: ox.Store | None = None,
+                store_path: Path | None = None, zygote: str | None = None):
     if store is not None and store_path is None:
         return InProcessEngine(settings, store)
-    return PoolEngine(settings, store_path)
+    return PoolEngine(settings, stores, store_path, zygote)

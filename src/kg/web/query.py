@@ -8,6 +8,7 @@ be stopped for real; ``kg query`` calls ``run_query`` directly.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,12 @@ from . import lexer, renderers
 # (kept free of rdflib: worker processes import this module and should start fast)
 KG = "https://w3id.org/humanitarian-kg/ontology#"
 OA = "http://www.w3.org/ns/oa#"
+
+
+#: Result formats Oxigraph writes exactly as ``renderers`` does (tests/test_fastlane.py), so
+#: either may write them. Not TSV: Oxigraph writes an xsd:integer bare (``4``), we write it
+#: typed (``"4"^^xsd:integer``); both are allowed, but one answer must not depend on the lane.
+NATIVE_RESULTS = frozenset({"json", "xml", "csv"})
 
 
 class QueryError(Exception):
@@ -40,16 +47,20 @@ class StoreProvider:
         self._fixed = store
         self._fixed_path = path
         self._lock = threading.Lock()
-        self._path: Path | None = None
+        self._path: str | None = None
         self._store: ox.Store | None = None
 
     def get(self) -> ox.Store:
         if self._fixed is not None:
             return self._fixed
-        path = self._fixed_path or store_mod.current_store_path(self.settings)
+        return self.open(self._fixed_path or store_mod.current_store_path(self.settings))
+
+    def open(self, path: Path | str) -> ox.Store:
+        """The store at ``path``, read-only (the one open store is reused while it is current)."""
+        path = str(path)
         with self._lock:
             if path != self._path:
-                self._store = ox.Store.read_only(str(path))
+                self._store = ox.Store.read_only(path)
                 self._path = path
             return self._store
 
@@ -119,6 +130,15 @@ class Job:
     graph_format: str | None = "turtle"
     max_results: int = 10_000
     prefixes: dict[str, str] = field(default_factory=dict)
+    #: the same query on the same store does the same work (see lexer.Analysis.repeatable)
+    repeatable: bool = False
+    #: reads nothing but the default graph (no GRAPH, FROM, dataset parameters or DESCRIBE)
+    default_graph_only: bool = False
+
+    def key(self) -> tuple:
+        """What decides the work and the answer: the query, its dataset, formats and limits."""
+        return (self.query, self.form, self.describe_select, tuple(self.default_graphs), tuple(self.named_graphs),
+                self.base_iri, self.results_format, self.graph_format, self.max_results)
 
 
 @dataclass
@@ -130,6 +150,10 @@ class Answer:
     rows: int = 0
     truncated: bool = False
     charset: bool = True
+    compute_ms: float = 0.0  # time spent running and serialising the query
+    #: where it ran: worker (from disk) | memory (a worker, on the default graph in memory,
+    #: see kg.web.zygote) | fast (the HTTP process, see kg.web.fastlane) | in-process
+    lane: str = "worker"
 
 
 def _text(status: int, message: str) -> Answer:
@@ -141,8 +165,19 @@ def _not_acceptable(kind: str) -> Answer:
                  + ", ".join(renderers.media_types(kind)))
 
 
-def execute(store: ox.Store, job: Job) -> Answer:
-    """Run ``job`` and serialise its result (at most ``job.max_results`` rows or triples)."""
+def execute(store: ox.Store, job: Job, known_rows: int | None = None) -> Answer:
+    """Run ``job`` and serialise its result (at most ``job.max_results`` rows or triples).
+
+    ``known_rows``: the query is known to give this many solutions, fewer than the cap (the
+    fast lane knows it from an earlier run), so Oxigraph may write them all itself — several
+    times faster than building them row by row here."""
+    started = time.perf_counter()
+    answer = _execute(store, job, known_rows)
+    answer.compute_ms = (time.perf_counter() - started) * 1000
+    return answer
+
+
+def _execute(store: ox.Store, job: Job, known_rows: int | None = None) -> Answer:
     try:
         if job.form == "DESCRIBE" and job.describe_select:
             return _describe(store, job)
@@ -157,6 +192,8 @@ def execute(store: ox.Store, job: Job) -> Answer:
             fmt = renderers.lookup("results", job.results_format) if job.results_format else None
             if fmt is None:
                 return _not_acceptable("results")
+            if known_rows is not None and known_rows < job.max_results and fmt.name in NATIVE_RESULTS:
+                return Answer(200, result.serialize(format=fmt.oxigraph), fmt.media_type, "results", known_rows)
             variables = [v.value for v in result.variables]
             rows: list[tuple] = []
             limit = job.max_results

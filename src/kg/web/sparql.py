@@ -21,12 +21,14 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request
 
 from . import lexer, renderers
+from .logs import access
 from .negotiation import choose
 from .pool import PoolBusy, QueryTimeout, WorkerDied
 from .query import Job, service_refusal
@@ -53,12 +55,12 @@ class Refusal(Exception):
 class Call:
     """One request to the endpoint: what it asked, and what the access log will say."""
 
-    __slots__ = ("req", "app", "started", "outcome", "form", "rows", "cors")
+    __slots__ = ("req", "app", "started", "outcome", "form", "rows", "cors", "lane")
 
     def __init__(self, req: Request, app):
         self.req, self.app = req, app
         self.started = time.perf_counter()
-        self.outcome, self.form, self.rows, self.cors = "-", "-", "-", False
+        self.outcome, self.form, self.rows, self.cors, self.lane = "-", "-", "-", False, "-"
 
     @property
     def settings(self):
@@ -84,16 +86,26 @@ def _charset_ok(req: Request) -> bool:
     return charset is None or charset.strip().lower().replace("_", "-") in ("utf-8", "utf8")
 
 
+@functools.lru_cache(maxsize=1024)
+def _url_params(query_string: str) -> dict:
+    """The protocol's parameters in a URL's query string (cached: clients repeat queries)."""
+    args: dict[str, list[str]] = {}
+    for name, value in parse_qsl(query_string, keep_blank_values=True, errors="replace"):
+        args.setdefault(name, []).append(value)
+    return {
+        "query": args.get("query", []),
+        "update": args.get("update", []),
+        "default": args.get("default-graph-uri", []),
+        "named": args.get("named-graph-uri", []),
+        "using": args.get("using-graph-uri", []) + args.get("using-named-graph-uri", []),
+        "format": (args.get("format") or [None])[0],
+    }
+
+
 def _params(req: Request) -> dict:
     """The operation and dataset of the request, per the SPARQL 1.1 Protocol."""
-    args = req.args
-    p = {
-        "query": args.getlist("query"),
-        "update": args.getlist("update"),
-        "default": args.getlist("default-graph-uri"),
-        "named": args.getlist("named-graph-uri"),
-        "using": args.getlist("using-graph-uri") + args.getlist("using-named-graph-uri"),
-    }
+    p = {k: list(v) if isinstance(v, list) else v
+         for k, v in _url_params(req.environ.get("QUERY_STRING", "")).items()}
     if req.method in ("GET", "HEAD"):
         return p
     ctype = (req.mimetype or "").lower()
@@ -109,6 +121,7 @@ def _params(req: Request) -> dict:
         raise Refusal(400, "in a POST the query or update goes in the body, not in the URL", "bad-request")
     if ctype == FORM:
         form = req.form
+        p["format"] = p["format"] or form.get("format")
         p["query"] = form.getlist("query")
         p["update"] = form.getlist("update")
         p["default"] += form.getlist("default-graph-uri")
@@ -174,7 +187,8 @@ def _run(call: Call, query: str, p: dict) -> Answer:
     refusal = service_refusal(a, set(s.service_allow))
     if refusal:
         raise Refusal(400, refusal, "refused-service")
-    results_fmt, graph_fmt = _negotiate(call.req, "results"), _negotiate(call.req, "graph")
+    accept = call.req.environ.get("HTTP_ACCEPT")
+    results_fmt, graph_fmt = _negotiated("results", accept, p["format"]), _negotiated("graph", accept, p["format"])
     if a.kind == "results" and results_fmt is None or a.kind == "graph" and graph_fmt is None:
         raise Refusal(406, "none of the formats asked for (Accept or format=) can carry this result; offered: "
                       + ", ".join(renderers.media_types(a.kind)), "not-acceptable")
@@ -190,6 +204,8 @@ def _run(call: Call, query: str, p: dict) -> Answer:
         graph_format=graph_fmt.name if graph_fmt else None,
         max_results=s.max_results,
         prefixes=call.app.config["KG_PREFIXES"],
+        repeatable=a.repeatable,
+        default_graph_only=not (a.names_graphs or p["default"] or p["named"] or a.form == "DESCRIBE"),
     )
     try:
         result = call.engine.run(job)
@@ -203,7 +219,7 @@ def _run(call: Call, query: str, p: dict) -> Answer:
     except WorkerDied:
         raise Refusal(500, "the query's worker process ended while running it (out of memory?); "
                       "the query was not answered", "worker-died") from None
-    call.rows = result.rows
+    call.rows, call.lane = result.rows, result.lane
     if result.status != 200:
         call.outcome = {400: "malformed", 406: "not-acceptable"}.get(result.status, "error")
         return result.status, [("Content-Type", "text/plain; charset=utf-8")], result.body
@@ -312,9 +328,9 @@ class Endpoint:
 
 def log(call: Call, status: int, size, ms: float) -> None:
     req = call.req
-    access_log.info('%s "%s %s" %d outcome=%s form=%s rows=%s bytes=%s time=%.1fms',
-                    req.remote_addr or "-", req.method, req.path, status, call.outcome, call.form, call.rows,
-                    size, ms)
+    access('%s "%s %s" %d outcome=%s form=%s rows=%s bytes=%s time=%.1fms lane=%s',
+           req.remote_addr or "-", req.method, req.path, status, call.outcome, call.form, call.rows,
+           size, ms, call.lane)
 
 
 # -- a GET without a query (through Flask) ---------------------------------------------------
@@ -360,8 +376,8 @@ def _cors_and_log(resp: Response) -> Response:
         resp.headers["Access-Control-Allow-Origin"] = "*"
         resp.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
     ms = (time.perf_counter() - started) * 1000
-    access_log.info('%s "%s %s" %d outcome=%s form=%s rows=- bytes=%s time=%.1fms',
-                    request.remote_addr or "-", request.method, request.path, resp.status_code,
-                    getattr(g, "kg_outcome", "-"), getattr(g, "kg_form", "-"),
-                    resp.calculate_content_length() if not resp.is_streamed else "-", ms)
+    access('%s "%s %s" %d outcome=%s form=%s rows=- bytes=%s time=%.1fms',
+           request.remote_addr or "-", request.method, request.path, resp.status_code,
+           getattr(g, "kg_outcome", "-"), getattr(g, "kg_form", "-"),
+           resp.calculate_content_length() if not resp.is_streamed else "-", ms)
     return resp

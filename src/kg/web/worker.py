@@ -66,18 +66,27 @@ def limit_memory(megabytes: int) -> None:
 
 
 def serve(fd: int, isolate: bool, memory_mb: int = 0) -> None:
+    """A worker started on its own (``python -m kg.web.worker``): reads the store from disk."""
     from multiprocessing.connection import Connection
-
-    import pyoxigraph as ox
-
-    from .query import Answer, dataset_stats, execute
 
     die_with_parent()
     limit_memory(memory_mb)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     isolated = isolate_network() if isolate else False
-    conn = Connection(fd)
-    conn.send_bytes(pickle.dumps(("ready", os.getpid(), isolated)))
+    answer_requests(Connection(fd), isolated)
+
+
+def answer_requests(conn, isolated: bool, memory=None) -> None:
+    """Answer ``(op, store path, payload)`` requests until the server goes away.
+
+    ``memory``: ``(store path, in-memory store of its default graph)`` (see kg.web.zygote);
+    a query on that path that reads only the default graph runs there, all else on disk."""
+    import pyoxigraph as ox
+
+    from .query import Answer, dataset_stats, execute
+
+    memory_path, memory_store = memory or (None, None)
+    conn.send_bytes(pickle.dumps(("ready", os.getpid(), isolated, memory_path)))
     stores: dict[str, ox.Store] = {}
     while True:
         try:
@@ -87,6 +96,9 @@ def serve(fd: int, isolate: bool, memory_mb: int = 0) -> None:
         try:
             if op == "check_update":
                 reply = check_update(payload)
+            elif op == "query" and path == memory_path and payload.default_graph_only:
+                reply = execute(memory_store, payload)
+                reply.lane = "memory"
             else:
                 store = stores.get(path)
                 if store is None:

@@ -1,0 +1,86 @@
+"""The HTTP server behind ``kg serve``: granian (HTTP in Rust) in front of the WSGI app.
+
+granian accepts and parses HTTP in Rust and runs the app in several processes
+(``http_workers``), so requests are not serialised behind one Python interpreter. Each of
+those processes builds its own app (``worker_app``) with its own pool of killable query
+workers (``kg.web.pool``): a runaway query is stopped by killing its worker, never the HTTP
+process. If an HTTP process ends anyway, granian starts a new one.
+
+Each HTTP process runs few request threads (``--threads``, default 2): threads that run
+Python at the same time contend for the interpreter lock, and on two cores four threads per
+process served point lookups at about half the rate of two (bench/bench.py). A thread
+waiting on a query worker runs no Python, so slow queries do not slow the others down;
+they only occupy a thread until they end or are stopped at the time limit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from functools import partial
+from pathlib import Path
+
+from ..config import Settings
+
+log = logging.getLogger("kg.web.server")
+
+
+def default_http_workers() -> int:
+    """One per two cores, at least two (so one HTTP process's stall is not the server's)."""
+    return max(2, min(8, (os.cpu_count() or 1) // 2))
+
+
+def worker_app(config: str):
+    """The WSGI app of one HTTP process (called there by granian; ``config`` is JSON)."""
+    from . import create_app
+    from .logs import use_queued_log
+
+    use_queued_log()
+    c = json.loads(config)
+    settings = Settings.from_json(c["settings"])
+    app = create_app(settings, store_path=Path(c["store_path"]) if c["store_path"] else None, zygote=c["zygote"])
+    engine = app.extensions["kg.engine"]
+    engine.start()
+    log.info("HTTP process %d: %d query workers (network %s)", os.getpid(), engine.pool.size,
+             "isolated" if engine.pool.network_isolated else "not isolated")
+    return app
+
+
+def serve(settings: Settings, host: str, port: int, http_workers: int, threads: int,
+          store_path: Path | None = None) -> None:
+    """Serve until SIGINT/SIGTERM."""
+    from granian.constants import Interfaces
+    from granian.server import Server
+
+    from .. import store as store_mod
+    from . import zygote
+
+    run_dir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+    socket_path = run_dir / "zygote.sock"
+    serving = str(store_path or store_mod.current_store_path(settings))
+    log.info("query zygote: loading the default graph of %s into memory", serving)
+    zygote_proc = zygote.start(socket_path, not settings.service_allow, settings.worker_memory_mb, serving,
+                               settings.memory_store_max_triples)
+    config = json.dumps({"settings": settings.to_json(), "store_path": str(store_path) if store_path else None,
+                         "zygote": str(socket_path)})
+    server = Server(
+        "kg.web:app",  # a name for granian's log; the app comes from target_loader
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=http_workers,
+        blocking_threads=threads,
+        respawn_failed_workers=True,
+        respawn_interval=0.5,
+        log_level="warning",
+    )
+    log.info("%d HTTP processes x %d threads, %d query workers each", http_workers, threads,
+             settings.query_workers)
+    try:
+        server.serve(target_loader=partial(worker_app, config), wrap_loader=False)
+    finally:
+        zygote_proc.kill()
+        shutil.rmtree(run_dir, ignore_errors=True)

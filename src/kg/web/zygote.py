@@ -1,0 +1,183 @@
+"""The zygote: one process that holds the default graph in memory and forks query workers.
+
+Oxigraph answers whole-graph joins and aggregates two to three times faster from its
+in-memory store than from its on-disk one (it joins by index lookups, and a lookup in memory
+is cheaper than one in RocksDB; bench/bench.py measures it). Loading a million triples takes
+seconds and half a gigabyte, too much for every worker. So ``kg serve`` starts one zygote:
+it copies the store's default graph into memory once, then forks a worker for each request
+on its Unix socket. The fork shares the loaded pages (copy-on-write): a worker starts in
+milliseconds with the graph already in memory, and is still a process of its own that the
+HTTP process can kill at a query's deadline.
+
+Requests (one line on a fresh connection to the socket):
+
+* ``fork PID``: fork a worker that serves this very connection (see ``worker.answer_requests``)
+  and ends when process PID (the HTTP process that asked) does;
+* ``load PATH``: load the default graph of the store at PATH (a new build), for later forks.
+
+The zygote runs in the network namespace it gave itself, so its workers have no network
+either; it dies with ``kg serve`` (PR_SET_PDEATHSIG). Stores larger than
+``memory_store_max_triples`` stay on disk (workers then read the disk store, as without it).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from .worker import answer_requests, die_with_parent, isolate_network, limit_memory
+
+
+def default_graph_ntriples(store_path: str) -> bytes:
+    """The default graph of a store as N-Triples, read by a helper process: opening RocksDB
+    here would leave its threads in a process that is about to fork."""
+    code = ("import sys, pyoxigraph as ox\n"
+            "s = ox.Store.read_only(sys.argv[1])\n"
+            "s.dump(sys.stdout.buffer, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())\n")
+    return subprocess.run([sys.executable, "-c", code, store_path], check=True, capture_output=True).stdout
+
+
+def count_default_triples(store_path: str) -> int:
+    code = ("import sys, pyoxigraph as ox\n"
+            "s = ox.Store.read_only(sys.argv[1])\n"
+            "print(sum(1 for _ in s.quads_for_pattern(None, None, None, ox.DefaultGraph())))\n")
+    out = subprocess.run([sys.executable, "-c", code, store_path], check=True, capture_output=True, text=True)
+    return int(out.stdout)
+
+
+def load_memory(store_path: str, max_triples: int):
+    """``(path, in-memory store of its default graph)``, or None when it is too large."""
+    import pyoxigraph as ox
+
+    if max_triples <= 0 or count_default_triples(store_path) > max_triples:
+        return None
+    memory = ox.Store()
+    memory.load(default_graph_ntriples(store_path), format=ox.RdfFormat.N_TRIPLES)
+    return store_path, memory
+
+
+def _data_segment_mb() -> int:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _read_line(conn: socket.socket) -> list[str]:
+    data = b""
+    while b"\n" not in data and len(data) < 4096:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode("ascii", "replace").split()
+
+
+def _watch_requester(pid: int) -> None:
+    """End this worker when the HTTP process that asked for it is gone (even mid-query:
+    pyoxigraph lets this thread run while a query computes)."""
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:
+            pass
+
+
+def _become_worker(conn: socket.socket, requester: int, isolated: bool, memory, memory_mb: int) -> None:
+    from multiprocessing.connection import Connection
+
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    if memory_mb > 0:  # on top of the data segment the fork shares with the zygote
+        limit_memory(memory_mb + _data_segment_mb())
+    threading.Thread(target=_watch_requester, args=(requester,), daemon=True).start()
+    try:
+        answer_requests(Connection(conn.detach()), isolated, memory)
+    finally:
+        os._exit(0)
+
+
+def serve(socket_path: str, isolate: bool, memory_mb: int, store_path: str, max_triples: int) -> None:
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked workers are reaped by the kernel
+    isolated = isolate_network() if isolate else False
+    memory = load_memory(store_path, max_triples) if store_path else None
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(socket_path + ".tmp")
+    os.replace(socket_path + ".tmp", socket_path)  # the socket appears when the zygote is ready
+    listener.listen(64)
+    while True:
+        conn, _ = listener.accept()
+        try:
+            conn.settimeout(5)
+            line = _read_line(conn)
+            conn.settimeout(None)
+        except OSError:
+            conn.close()
+            continue
+        if len(line) == 2 and line[0] == "fork" and line[1].isdigit():
+            if os.fork() == 0:
+                listener.close()
+                _become_worker(conn, int(line[1]), isolated, memory, memory_mb)
+            conn.close()
+        elif len(line) == 2 and line[0] == "load":
+            if memory is None or memory[0] != line[1]:
+                try:
+                    memory = None  # let the old graph go before loading the new one
+                    memory = load_memory(line[1], max_triples)
+                except (OSError, subprocess.CalledProcessError, ValueError):
+                    memory = None
+            conn.sendall(b"ok\n")
+            conn.close()
+        else:
+            conn.close()
+
+
+def start(socket_path: Path, isolate: bool, memory_mb: int, store_path: str | None, max_triples: int,
+          timeout: float = 600) -> subprocess.Popen:
+    """Start the zygote; return once it answers on ``socket_path``."""
+    env = dict(os.environ)
+    src = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    proc = subprocess.Popen([sys.executable, "-m", "kg.web.zygote", str(socket_path), "1" if isolate else "0",
+                             str(memory_mb), store_path or "", str(max_triples)], stdin=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + timeout
+    while not socket_path.exists():
+        if proc.poll() is not None:
+            raise RuntimeError(f"the query zygote ended at start ({proc.returncode})")
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"the query zygote did not start within {timeout:.0f} s")
+        time.sleep(0.05)
+    return proc
+
+
+def request_fork(socket_path: str, requester: int) -> socket.socket:
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(socket_path)
+    s.sendall(f"fork {requester}\n".encode())
+    return s
+
+
+def request_load(socket_path: str, store_path: str, timeout: float = 600) -> None:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(timeout)
+        s.connect(socket_path)
+        s.sendall(f"load {store_path}\n".encode())
+        s.recv(16)
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], sys.argv[2] == "1", int(sys.argv[3]), sys.argv[4], int(sys.argv[5]))
