@@ -1,8 +1,9 @@
 """Query workers: every query runs in a worker process that can be stopped for real.
 
 pyoxigraph cannot cancel a running query from Python, and a thread cannot be killed. So the
-endpoint keeps a pool of worker processes (``python -m kg.web.worker``), each holding the
-on-disk store open read-only (``pyoxigraph.Store.read_only``). A request thread hands its
+endpoint keeps a pool of worker processes, each holding the on-disk store open read-only
+(``pyoxigraph.Store.read_only``): forked by ``kg serve``'s zygote, with the default graph
+in memory too (``kg.web.zygote``), or else started as ``python -m kg.web.worker``. A request thread hands its
 query to an idle worker and waits at most until the query's deadline; a worker still busy
 then is killed (SIGKILL: its CPU and memory are freed at once) and a fresh one takes its
 place in the background, while the other workers go on serving other clients.
@@ -74,7 +75,8 @@ class WorkerPool:
     def __init__(self, size: int, isolate_network: bool = True, memory_mb: int = 0, zygote: str | None = None):
         self.size = max(1, size)
         self.zygote = zygote  # the zygote's socket: workers are forked there (kg.web.zygote)
-        self.memory_path: str | None = None  # the build the zygote holds in memory
+        self.memory_path: str | None = None  # the build the zygote holds in memory (None: none)
+        self._memory_known = False
         self.isolate = isolate_network
         self.memory_mb = memory_mb
         self.network_isolated: bool | None = None
@@ -152,6 +154,8 @@ class WorkerPool:
             if not conn.poll(120):
                 raise RuntimeError("a query worker did not start within 120 s")
             _, w.pid, isolated, w.memory_path = pickle.loads(conn.recv_bytes())
+            if self.zygote and not self._memory_known:
+                self.memory_path, self._memory_known = w.memory_path, True
             if self._warm_path:
                 conn.send_bytes(pickle.dumps(("open", self._warm_path, None)))
                 if conn.poll(120):
@@ -261,15 +265,12 @@ class PoolEngine:
         """A new build: have the zygote hold it in memory; workers holding the old one are
         replaced as they finish (they answer from disk meanwhile)."""
         try:
-            request_load(self.pool.zygote, path)
-            self.pool.memory_path = path
+            self.pool.memory_path = request_load(self.pool.zygote, path)
         except OSError:
             log.exception("the query zygote could not load the new build %s", path)
 
     def start(self) -> None:
-        path = self.store_path()
-        self.pool.memory_path = path
-        self.pool.start(path)
+        self.pool.start(self.store_path())
 
     def run(self, job: Job) -> Answer:
         path = self.store_path()

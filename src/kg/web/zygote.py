@@ -13,7 +13,10 @@ Requests (one line on a fresh connection to the socket):
 
 * ``fork PID``: fork a worker that serves this very connection (see ``worker.answer_requests``)
   and ends when process PID (the HTTP process that asked) does;
-* ``load PATH``: load the default graph of the store at PATH (a new build), for later forks.
+* ``load PATH``: load the default graph of the store at PATH (a new build), for later forks;
+  answers ``ok PATH`` (or ``ok -`` when it is too large to hold).
+
+The socket is in a directory only the server's user can enter (``tempfile.mkdtemp``).
 
 The zygote runs in the network namespace it gave itself, so its workers have no network
 either; it dies with ``kg serve`` (PR_SET_PDEATHSIG). Stores larger than
@@ -72,14 +75,16 @@ def _data_segment_mb() -> int:
     return 0
 
 
-def _read_line(conn: socket.socket) -> list[str]:
+def _read_line(conn: socket.socket) -> tuple[str, str]:
+    """(command, argument) of one request or reply line; the argument may hold spaces."""
     data = b""
-    while b"\n" not in data and len(data) < 4096:
-        chunk = conn.recv(4096)
+    while b"\n" not in data and len(data) < 65536:
+        chunk = conn.recv(65536)
         if not chunk:
             break
         data += chunk
-    return data.decode("ascii", "replace").split()
+    command, _, argument = data.decode("utf-8", "replace").split("\n", 1)[0].partition(" ")
+    return command, argument
 
 
 def _watch_requester(pid: int) -> None:
@@ -122,24 +127,24 @@ def serve(socket_path: str, isolate: bool, memory_mb: int, store_path: str, max_
         conn, _ = listener.accept()
         try:
             conn.settimeout(5)
-            line = _read_line(conn)
+            command, argument = _read_line(conn)
             conn.settimeout(None)
         except OSError:
             conn.close()
             continue
-        if len(line) == 2 and line[0] == "fork" and line[1].isdigit():
+        if command == "fork" and argument.isdigit():
             if os.fork() == 0:
                 listener.close()
-                _become_worker(conn, int(line[1]), isolated, memory, memory_mb)
+                _become_worker(conn, int(argument), isolated, memory, memory_mb)
             conn.close()
-        elif len(line) == 2 and line[0] == "load":
-            if memory is None or memory[0] != line[1]:
+        elif command == "load" and argument:
+            if memory is None or memory[0] != argument:
                 try:
                     memory = None  # let the old graph go before loading the new one
-                    memory = load_memory(line[1], max_triples)
+                    memory = load_memory(argument, max_triples)
                 except (OSError, subprocess.CalledProcessError, ValueError):
                     memory = None
-            conn.sendall(b"ok\n")
+            conn.sendall(f"ok {memory[0] if memory else '-'}\n".encode())
             conn.close()
         else:
             conn.close()
@@ -171,12 +176,14 @@ def request_fork(socket_path: str, requester: int) -> socket.socket:
     return s
 
 
-def request_load(socket_path: str, store_path: str, timeout: float = 600) -> None:
+def request_load(socket_path: str, store_path: str, timeout: float = 600) -> str | None:
+    """Have the zygote load ``store_path``; the path it then holds in memory (None: none)."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
         s.settimeout(timeout)
         s.connect(socket_path)
         s.sendall(f"load {store_path}\n".encode())
-        s.recv(16)
+        command, argument = _read_line(s)
+    return argument if command == "ok" and argument != "-" else None
 
 
 if __name__ == "__main__":
