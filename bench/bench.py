@@ -15,8 +15,9 @@
    number of results, and prints the median latency of each query and the throughput of
    point lookups at 1 and 4 concurrent clients, with ratios to Oxigraph's server.
 
-    python bench/bench.py                 # full size (~1.04 M triples; about 20 minutes)
+    python bench/bench.py                 # full size (~1.04 M triples; about 5 minutes)
     python bench/bench.py --small         # a quick run that proves the pipeline works
+    python bench/bench.py --skip-rdflib --kg-serve-args '--http-workers 1'   # try a setting
 
 Needs the ``bench`` extra: ``pip install -e '.[bench]'`` (oxigraph, rdflib-endpoint).
 """
