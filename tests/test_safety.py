@@ -453,3 +453,25 @@ def test_service_allow_list(built, tmp_path):
         s.stop()
         allowed.close()
         other.close()
+
+
+def test_killing_the_server_leaves_nothing_running(built, tmp_path):
+    """kill -9 of ``kg serve``: its HTTP processes, zygote and query workers all end, and
+    nothing answers on the port any more."""
+    s = LoggedServer(built["env"], (), tmp_path / "serve.log")
+    assert s.get("ASK { ?s ?p ?o }").json()["boolean"] is True
+    everyone, todo = [], [s.proc.pid]
+    while todo:
+        for child in children_of(todo.pop()):
+            everyone.append(child)
+            todo.append(child)
+    assert len(everyone) >= 2 + 1 + 4  # two HTTP processes, the zygote, two workers each
+    s.proc.kill()
+    s.proc.wait(10)
+    deadline = time.time() + 10
+    while any(alive(pid) for pid in everyone) and time.time() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in everyone if alive(pid)]
+    with pytest.raises(requests.ConnectionError):
+        requests.get(s.url + "/", timeout=5)
+    s.stop()

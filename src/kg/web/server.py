@@ -20,6 +20,8 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
+import time
 from functools import partial
 from pathlib import Path
 
@@ -39,6 +41,7 @@ def worker_app(config: str):
     from .logs import use_queued_log
 
     use_queued_log()
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     c = json.loads(config)
     settings = Settings.from_json(c["settings"])
     app = create_app(settings, store_path=Path(c["store_path"]) if c["store_path"] else None, zygote=c["zygote"])
@@ -47,6 +50,17 @@ def worker_app(config: str):
     log.info("HTTP process %d: %d query workers (network %s)", os.getpid(), engine.pool.size,
              "isolated" if engine.pool.network_isolated else "not isolated")
     return app
+
+
+def _end_with_parent(parent: int) -> None:
+    """End this HTTP process when the server process that started it is gone (even killed
+    with SIGKILL), instead of serving on as an orphan."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            log.warning("the server process is gone: HTTP process %d ends", os.getpid())
+            logging.shutdown()
+            os._exit(1)
 
 
 def serve(settings: Settings, host: str, port: int, http_workers: int, threads: int,
