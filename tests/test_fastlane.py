@@ -95,6 +95,13 @@ def test_volatile_and_cut_results_never_take_the_fast_lane(one):
         assert first.status_code == second.status_code == 200
         assert lanes(one, 2) == ["memory", "memory"], q
     assert second.headers.get("X-KG-Truncated") == "true"
+    # a very long query text is not kept in the fast lane's memory
+    long = f"ASK {{ <{ICRC}> ?p ?o }} #" + "x" * 20_000
+    for _ in range(2):
+        r = requests.post(one.url + "/sparql", data=long.encode(), timeout=30,
+                          headers={"Content-Type": "application/sparql-query", "Accept": RESULTS["json"]})
+        assert r.status_code == 200 and r.json()["boolean"] is True
+    assert lanes(one, 2) == ["memory", "memory"]
 
 
 def test_a_fast_lane_query_past_the_limit_ends_the_process():

@@ -28,6 +28,8 @@ from .query import Answer, Job, execute
 
 log = logging.getLogger("kg.web.fastlane")
 
+#: longer query texts are never remembered (the memory holds up to ``capacity`` of them)
+MAX_QUERY_CHARS = 16_384
 #: a remembered query that takes this many times the fast-lane limit is forgotten
 SLOWDOWN_TO_FORGET = 4
 #: the fast lane reads the store from disk; a worker may have read the default graph from
@@ -51,7 +53,7 @@ class FastLane:
         return self.limit_ms > 0
 
     def key(self, store_path: str, job: Job) -> tuple | None:
-        if not self.enabled or not job.repeatable:
+        if not self.enabled or not job.repeatable or len(job.query) > MAX_QUERY_CHARS:
             return None
         return (store_path, *job.key())
 

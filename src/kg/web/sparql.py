@@ -86,9 +86,18 @@ def _charset_ok(req: Request) -> bool:
     return charset is None or charset.strip().lower().replace("_", "-") in ("utf-8", "utf8")
 
 
-@functools.lru_cache(maxsize=1024)
 def _url_params(query_string: str) -> dict:
-    """The protocol's parameters in a URL's query string (cached: clients repeat queries)."""
+    """The protocol's parameters in a URL's query string (cached: clients repeat queries;
+    long ones are not kept, so that the cache stays small)."""
+    return _url_params_cached(query_string) if len(query_string) <= 4096 else _parse_url_params(query_string)
+
+
+@functools.lru_cache(maxsize=1024)
+def _url_params_cached(query_string: str) -> dict:
+    return _parse_url_params(query_string)
+
+
+def _parse_url_params(query_string: str) -> dict:
     args: dict[str, list[str]] = {}
     for name, value in parse_qsl(query_string, keep_blank_values=True, errors="replace"):
         args.setdefault(name, []).append(value)
