@@ -105,3 +105,12 @@ def test_serve_refuses_unparseable_extra_file(built, tmp_path):
     bad.write_text("this is not turtle", encoding="utf-8")
     proc = kg("serve", "--port", "0", str(bad), env=built["env"], timeout=60)
     assert proc.returncode != 0 and "bad.ttl" in proc.stderr
+
+
+@pytest.mark.parametrize("option, value", [
+    ("--threads", "0"), ("--http-workers", "0"), ("--workers", "-1"), ("--fast-lane-ms", "-5"), ("--threads", "many"),
+])
+def test_serve_refuses_bad_process_counts(built, option, value):
+    proc = kg("serve", "--port", "9", option, value, env=built["env"], timeout=60)
+    assert proc.returncode == 2
+    assert option in proc.stderr and "Invalid value" in proc.stderr, proc.stderr

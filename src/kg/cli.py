@@ -85,13 +85,13 @@ def _graph_file(ctx, param, values):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--http-workers", type=int, default=None,
+@click.option("--http-workers", type=click.IntRange(1, 64), default=None,
               help="HTTP processes [default: one per two cores, 2 to 8].")
-@click.option("--threads", default=2, show_default=True, type=int,
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Request threads in each HTTP process (more contend for Python's interpreter lock).")
-@click.option("--workers", type=int, default=None,
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Query worker processes in each HTTP process: queries that may run long, at once [default: 2].")
-@click.option("--fast-lane-ms", type=float, default=None,
+@click.option("--fast-lane-ms", type=click.FloatRange(min=0), default=None,
               help="Repeatable queries that ran within this many ms run in the HTTP process next time "
                    "[default: 50; 0: off].")
 @click.option("--query-timeout", type=float, default=None, help="Seconds a query may run before it is stopped [default: 30].")
