@@ -354,6 +354,32 @@ def test_every_worker_busy_still_answers_clearly(big):
 
 # -- sizes -------------------------------------------------------------------------------------
 
+def test_a_query_past_the_memory_cap_ends_its_worker_not_the_server(built, tmp_path):
+    """--worker-memory: a query that would take more memory fails (its worker ends and is
+    replaced); the client is told, and the server goes on answering."""
+    data = tmp_path / "big.nt"
+    with open(data, "w") as f:
+        for i in range(200_000):
+            f.write(f'<urn:kg:s{i}> <urn:kg:p{i % 50}> "value {i}" .\n')
+    s = LoggedServer(built["env"], ("--worker-memory", "300", "--query-timeout", "20", str(data)),
+                     tmp_path / "serve.log")
+    try:
+        workers = s.query_workers()
+        t = time.perf_counter()
+        r = s.get("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f", timeout=30)  # sorts 4e10 rows
+        assert r.status_code == 500 and "out of memory" in r.text, r.text
+        assert time.perf_counter() - t < 15
+        assert s.get("ASK { ?s ?p ?o }").json()["boolean"] is True
+        deadline = time.time() + 10
+        while len(s.query_workers()) < len(workers) and time.time() < deadline:
+            time.sleep(0.2)
+        assert len(s.query_workers()) == len(workers)
+        time.sleep(0.5)
+        assert "outcome=worker-died" in s.log.read_text()
+    finally:
+        s.stop()
+
+
 def test_a_20_mb_request_gets_413(srv):
     body = b"ASK {} #" + b"x" * 20_000_000
     r = requests.post(srv.url + "/sparql", data=body, headers={"Content-Type": "application/sparql-query"}, timeout=30)
