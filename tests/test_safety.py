@@ -330,9 +330,9 @@ def test_runaway_query_is_stopped_and_others_are_served(big):
 
 
 def test_every_worker_busy_still_answers_clearly(big):
-    """More runaway queries than the server runs at once (two HTTP processes, two threads
-    each): every one is stopped at its limit with a 503; one that had to wait for a thread
-    first ends within two limits; nothing hangs."""
+    """More runaway queries than the server runs at once (two HTTP processes, two workers
+    each): every one ends with a 503 — stopped at its limit, or, when every worker of its
+    process stayed busy, told so — within two limits; nothing hangs."""
     statuses = []
 
     def heavy():
@@ -346,7 +346,7 @@ def test_every_worker_busy_still_answers_clearly(big):
     for t in threads:
         t.join(30)
     assert [s for s, _, _ in statuses] == [503] * 5, statuses
-    assert all("stopped" in text for _, text, _ in statuses)
+    assert all("stopped" in text or "busy" in text for _, text, _ in statuses), statuses
     assert all(elapsed < 2 * 3 + 2 for _, _, elapsed in statuses)
     time.sleep(1)
     assert big.get("ASK { ?s ?p ?o }").json()["boolean"] is True

@@ -87,8 +87,9 @@ def _graph_file(ctx, param, values):
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--http-workers", type=click.IntRange(1, 64), default=None,
               help="HTTP processes [default: one per two cores, 2 to 8].")
-@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Request threads in each HTTP process (more contend for Python's interpreter lock).")
+@click.option("--threads", default=None, type=click.IntRange(1, 64),
+              help="Request threads in each HTTP process [default: one more than --workers; more threads "
+                   "contend for Python's interpreter lock].")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Query worker processes in each HTTP process: queries that may run long, at once [default: 2].")
 @click.option("--fast-lane-ms", type=click.FloatRange(min=0), default=None,
@@ -131,6 +132,7 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
             raise click.ClickException(str(exc))
         click.echo(f"serving {len(rdf_files) + len(graphs)} extra file(s) in their own named graphs", err=True)
     http_workers = http_workers or default_http_workers()
+    threads = threads or settings.query_workers + 1
     click.echo(f"serving on http://{host}:{port}/ (SPARQL at /sparql): {http_workers} HTTP processes, "
                f"query timeout {settings.query_timeout_s:g} s", err=True)
     try:

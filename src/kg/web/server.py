@@ -6,11 +6,12 @@ those processes builds its own app (``worker_app``) with its own pool of killabl
 workers (``kg.web.pool``): a runaway query is stopped by killing its worker, never the HTTP
 process. If an HTTP process ends anyway, granian starts a new one.
 
-Each HTTP process runs few request threads (``--threads``, default 2): threads that run
-Python at the same time contend for the interpreter lock, and on two cores four threads per
-process served point lookups at about half the rate of two (bench/bench.py). A thread
-waiting on a query worker runs no Python, so slow queries do not slow the others down;
-they only occupy a thread until they end or are stopped at the time limit.
+Each HTTP process runs few request threads (``--threads``, default: one more than its
+query workers, so that with every worker busy it still answers from the fast lane): threads
+that run Python at the same time contend for the interpreter lock, and on two cores four
+threads per process served point lookups at about half the rate of two (bench/bench.py).
+A thread waiting on a query worker runs no Python, so slow queries do not slow the others
+down; they only occupy a thread until they end or are stopped at the time limit.
 """
 
 from __future__ import annotations
