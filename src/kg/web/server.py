@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -81,6 +82,9 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
                                settings.memory_store_max_triples)
     config = json.dumps({"settings": settings.to_json(), "store_path": str(store_path) if store_path else None,
                          "zygote": str(socket_path)})
+    # granian would fork the HTTP processes from this one, which may have built the store or
+    # a serving copy (RocksDB's threads, a JVM for HermiT): start them afresh instead.
+    multiprocessing.set_start_method("spawn", force=True)
     server = Server(
         "kg.web:app",  # a name for granian's log; the app comes from target_loader
         address=host,
