@@ -11,6 +11,7 @@ endpoint's limit (``--max-results``) and say so: a capped SPARQL JSON result car
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ _REGISTRY: list[Format] = []
 
 def register(fmt: Format) -> None:
     _REGISTRY.append(fmt)
+    _lookup.cache_clear()
 
 
 def formats(kind: str) -> list[Format]:
@@ -62,6 +64,13 @@ def offers(kind: str) -> list[tuple[str, Format]]:
 
 
 def lookup(kind: str, name_or_media: str) -> Format | None:
+    if len(name_or_media) > 200:  # no format is named so; keep such keys out of the cache
+        return None
+    return _lookup(kind, name_or_media)
+
+
+@functools.lru_cache(maxsize=256)
+def _lookup(kind: str, name_or_media: str) -> Format | None:
     key = name_or_media.strip().lower().split(";")[0].strip()
     for f in formats(kind):
         if key in (f.name, f.media_type, f.extension) or key in f.aliases:

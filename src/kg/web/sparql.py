@@ -55,12 +55,23 @@ class Refusal(Exception):
 class Call:
     """One request to the endpoint: what it asked, and what the access log will say."""
 
-    __slots__ = ("req", "app", "started", "outcome", "form", "rows", "cors", "lane")
+    __slots__ = ("environ", "method", "_req", "_request_class", "app", "started", "outcome", "form", "rows",
+                 "cors", "lane")
 
-    def __init__(self, req: Request, app):
-        self.req, self.app = req, app
+    def __init__(self, environ: dict, request_class: type[Request], app):
+        self.environ, self._request_class, self.app = environ, request_class, app
+        self.method = environ.get("REQUEST_METHOD", "GET").upper()
+        self._req: Request | None = None
         self.started = time.perf_counter()
         self.outcome, self.form, self.rows, self.cors, self.lane = "-", "-", "-", False, "-"
+
+    @property
+    def req(self) -> Request:
+        """The request as Werkzeug reads it: made only when needed (bodies, headers), since a
+        GET of a query needs none of it."""
+        if self._req is None:
+            self._req = self._request_class(self.environ)
+        return self._req
 
     @property
     def settings(self):
@@ -111,12 +122,13 @@ def _parse_url_params(query_string: str) -> dict:
     }
 
 
-def _params(req: Request) -> dict:
+def _params(call: Call) -> dict:
     """The operation and dataset of the request, per the SPARQL 1.1 Protocol."""
     p = {k: list(v) if isinstance(v, list) else v
-         for k, v in _url_params(req.environ.get("QUERY_STRING", "")).items()}
-    if req.method in ("GET", "HEAD"):
+         for k, v in _url_params(call.environ.get("QUERY_STRING", "")).items()}
+    if call.method in ("GET", "HEAD"):
         return p
+    req = call.req
     ctype = (req.mimetype or "").lower()
     if not ctype:
         raise Refusal(400, "a POST needs a Content-Type: application/x-www-form-urlencoded or "
@@ -150,19 +162,19 @@ def _params(req: Request) -> dict:
 def answer(call: Call) -> Answer | None:
     """The endpoint's answer to a query, an update or a preflight; None for a GET without
     either (Flask answers it: the service description, or the query page)."""
-    req = call.req
-    if req.method == "OPTIONS":
+    method = call.method
+    if method == "OPTIONS":
         return _preflight(call)
-    if req.method not in ("GET", "HEAD", "POST"):
+    if method not in ("GET", "HEAD", "POST"):
         call.outcome = "bad-method"
         return 405, [("Allow", "GET, POST, OPTIONS"), ("Content-Type", "text/plain; charset=utf-8")], \
-            f"method {req.method} is not allowed: queries use GET or POST\n".encode()
+            f"method {method} is not allowed: queries use GET or POST\n".encode()
     try:
-        p = _params(req)
+        p = _params(call)
         if p["update"]:
             return _refuse_update(call, p)
         if not p["query"]:
-            if req.method in ("GET", "HEAD"):
+            if method in ("GET", "HEAD"):
                 return None
             raise Refusal(400, "no query: send a 'query' parameter (form) or an application/sparql-query body",
                           "bad-request")
@@ -196,7 +208,7 @@ def _run(call: Call, query: str, p: dict) -> Answer:
     refusal = service_refusal(a, set(s.service_allow))
     if refusal:
         raise Refusal(400, refusal, "refused-service")
-    accept = call.req.environ.get("HTTP_ACCEPT")
+    accept = call.environ.get("HTTP_ACCEPT")
     results_fmt, graph_fmt = _negotiated("results", accept, p["format"]), _negotiated("graph", accept, p["format"])
     if a.kind == "results" and results_fmt is None or a.kind == "graph" and graph_fmt is None:
         raise Refusal(406, "none of the formats asked for (Accept or format=) can carry this result; offered: "
@@ -250,7 +262,7 @@ def _refuse_update(call: Call, p: dict) -> Answer:
         raise Refusal(400, "a request carries either a query or an update, not both", "bad-request")
     if len(p["update"]) > 1:
         raise Refusal(400, "more than one 'update' parameter", "bad-request")
-    if call.req.method in ("GET", "HEAD"):
+    if call.method in ("GET", "HEAD"):
         raise Refusal(400, "SPARQL updates are sent with POST, and this endpoint is read-only: it refuses them",
                       "refused-update")
     text = p["update"][0]
@@ -317,7 +329,7 @@ class Endpoint:
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") != "/sparql":
             return self.next(environ, start_response)
-        call = Call(self.request_class(environ), self.app)
+        call = Call(environ, self.request_class, self.app)
         try:
             result = answer(call)
         except Exception:  # noqa: BLE001
@@ -326,20 +338,20 @@ class Endpoint:
         if result is None:
             return self.next(environ, start_response)
         status, headers, body = result
-        if call.cors and call.req.method in ("GET", "HEAD", "POST"):
+        if call.cors and call.method in ("GET", "HEAD", "POST"):
             headers += CORS
         ms = (time.perf_counter() - call.started) * 1000
         headers += [("X-KG-Query-Time", f"{ms:.1f}ms"), ("Content-Length", str(len(body)))]
         start_response(f"{status} {REASONS.get(status, 'Unknown')}", headers)
         log(call, status, len(body), ms)
-        return [b"" if call.req.method == "HEAD" else body]
+        return [b"" if call.method == "HEAD" else body]
 
 
 def log(call: Call, status: int, size, ms: float) -> None:
-    req = call.req
+    env = call.environ
     access('%s "%s %s" %d outcome=%s form=%s rows=%s bytes=%s time=%.1fms lane=%s',
-           req.remote_addr or "-", req.method, req.path, status, call.outcome, call.form, call.rows,
-           size, ms, call.lane)
+           env.get("REMOTE_ADDR") or "-", call.method, env.get("PATH_INFO", ""), status, call.outcome, call.form,
+           call.rows, size, ms, call.lane)
 
 
 # -- a GET without a query (through Flask) ---------------------------------------------------
