@@ -34,6 +34,28 @@ def kg(*args: str, env: dict | None = None, timeout: float = 300, check: bool = 
     return proc
 
 
+def children_of(pid: int) -> list[int]:
+    """The live (not zombie) child processes of ``pid``, from /proc."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                out.append(int(entry))
+    return sorted(out)
+
+
+def _is_zygote(pid: int) -> bool:
+    try:
+        return b"kg.web.zygote" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -72,6 +94,20 @@ class Server:
 
     def sparql(self, query: str, accept: str = "application/sparql-results+json", **kw) -> requests.Response:
         return requests.get(self.url + "/sparql", params={"query": query, **kw}, headers={"Accept": accept}, timeout=30)
+
+    def descendants(self) -> list[int]:
+        """Every live process under the server (HTTP processes, zygote, query workers)."""
+        out, todo = [], [self.proc.pid]
+        while todo:
+            for child in children_of(todo.pop()):
+                out.append(child)
+                todo.append(child)
+        return sorted(out)
+
+    def query_workers(self) -> list[int]:
+        """The query workers: the children of the server's zygote (kg.web.zygote)."""
+        zygotes = [pid for pid in self.descendants() if _is_zygote(pid)]
+        return sorted(pid for z in zygotes for pid in children_of(z) if _is_zygote(pid))
 
     def stop(self) -> None:
         if self.proc.poll() is None:

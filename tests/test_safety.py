@@ -39,38 +39,6 @@ class LoggedServer(Server):
         return requests.post(self.url + "/sparql", data=query.encode(), timeout=timeout,
                              headers={"Content-Type": "application/sparql-query", "Accept": accept})
 
-    def query_workers(self) -> list[int]:
-        """The query worker processes under the server: the children of its zygote
-        (kg serve → kg.web.zygote → forked workers)."""
-        out, todo = [], [self.proc.pid]
-        while todo:
-            parent = todo.pop()
-            for child in children_of(parent):
-                todo.append(child)
-                if is_zygote(parent) and is_zygote(child):
-                    out.append(child)
-        return sorted(out)
-
-
-def is_zygote(pid: int) -> bool:
-    try:
-        return b"kg.web.zygote" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-
-
-def children_of(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            fields = stat.rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid and fields[0] != "Z":
-                out.append(int(entry))
-    return sorted(out)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -486,11 +454,7 @@ def test_killing_the_server_leaves_nothing_running(built, tmp_path):
     nothing answers on the port any more."""
     s = LoggedServer(built["env"], (), tmp_path / "serve.log")
     assert s.get("ASK { ?s ?p ?o }").json()["boolean"] is True
-    everyone, todo = [], [s.proc.pid]
-    while todo:
-        for child in children_of(todo.pop()):
-            everyone.append(child)
-            todo.append(child)
+    everyone = s.descendants()
     assert len(everyone) >= 2 + 1 + 4  # two HTTP processes, the zygote, two workers each
     s.proc.kill()
     s.proc.wait(10)

@@ -46,7 +46,6 @@ class FastLane:
         self._lock = threading.Lock()
         self._running: dict[int, float] = {}  # thread id -> deadline (monotonic)
         self._watchdog: threading.Thread | None = None
-        self.runs = 0  # queries answered here (for tests and the log)
 
     @property
     def enabled(self) -> bool:
@@ -90,7 +89,6 @@ class FastLane:
             answer = execute(store, job, known_rows=rows)
         finally:
             self._running.pop(me, None)
-        self.runs += 1
         answer.lane = "fast"
         if answer.compute_ms > self.limit_ms * SLOWDOWN_TO_FORGET:
             log.warning("a remembered cheap query took %.0f ms here: back to the workers", answer.compute_ms)
