@@ -167,3 +167,20 @@ def test_default_graph_from_memory_named_graphs_from_disk(one, store):
     assert lanes(one, 1) == ["worker"]
     n = int(r.json()["results"]["bindings"][0]["n"]["value"])
     assert 0 < n < len(list(store.quads_for_pattern(None, None, None, None)))
+
+
+def test_a_store_too_large_for_memory_is_read_from_disk(built, tmp_path):
+    """Over KG_MEMORY_STORE_MAX_TRIPLES the zygote holds nothing: workers read the disk store,
+    and keep serving (none is replaced for not holding the build in memory)."""
+    s = Server({**built["env"], "KG_MEMORY_STORE_MAX_TRIPLES": "10"}, ("--http-workers", "1"),
+               tmp_path / "serve.log")
+    try:
+        workers = s.query_workers()
+        assert len(workers) == 2
+        for i in range(4):
+            r = ask(s, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} # {i}")
+            assert int(r.json()["results"]["bindings"][0]["n"]["value"]) > 10
+        assert lanes(s, 4) == ["worker"] * 4
+        assert s.query_workers() == workers
+    finally:
+        s.stop()

@@ -37,31 +37,49 @@ from pathlib import Path
 from .worker import answer_requests, die_with_parent, isolate_network, limit_memory
 
 
-def default_graph_ntriples(store_path: str) -> bytes:
-    """The default graph of a store as N-Triples, read by a helper process: opening RocksDB
-    here would leave its threads in a process that is about to fork."""
+def default_graph_ntriples(store_path: str, max_triples: int) -> bytes | None:
+    """The default graph of a store as N-Triples, or None when it has more than
+    ``max_triples``. Read by a helper process: opening RocksDB here would leave its threads
+    in a process that is about to fork."""
     code = ("import sys, pyoxigraph as ox\n"
             "s = ox.Store.read_only(sys.argv[1])\n"
-            "s.dump(sys.stdout.buffer, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())\n")
-    return subprocess.run([sys.executable, "-c", code, store_path], check=True, capture_output=True).stdout
+            "n = int(next(iter(s.query('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }')))[0].value)\n"
+            "if n <= int(sys.argv[2]):\n"
+            "    s.dump(sys.stdout.buffer, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())\n"
+            "else:\n"
+            "    sys.exit(3)\n")
+    proc = subprocess.run([sys.executable, "-c", code, store_path, str(max_triples)], capture_output=True)
+    if proc.returncode == 3:
+        return None
+    proc.check_returncode()
+    return proc.stdout
 
 
-def count_default_triples(store_path: str) -> int:
-    code = ("import sys, pyoxigraph as ox\n"
-            "s = ox.Store.read_only(sys.argv[1])\n"
-            "print(sum(1 for _ in s.quads_for_pattern(None, None, None, ox.DefaultGraph())))\n")
-    out = subprocess.run([sys.executable, "-c", code, store_path], check=True, capture_output=True, text=True)
-    return int(out.stdout)
+def _reap_exited_workers() -> None:
+    """Collect workers that ended while SIGCHLD was not ignored (they would stay zombies)."""
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0] > 0:
+            pass
+    except ChildProcessError:
+        pass
 
 
 def load_memory(store_path: str, max_triples: int):
     """``(path, in-memory store of its default graph)``, or None when it is too large."""
     import pyoxigraph as ox
 
-    if max_triples <= 0 or count_default_triples(store_path) > max_triples:
+    # The zygote lets the kernel reap its children (SIGCHLD ignored); the helper's exit
+    # status would then be lost (read as 0), so it is reaped here meanwhile.
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    try:
+        data = default_graph_ntriples(store_path, max_triples) if max_triples > 0 else None
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+        _reap_exited_workers()
+    if data is None:
         return None
     memory = ox.Store()
-    memory.load(default_graph_ntriples(store_path), format=ox.RdfFormat.N_TRIPLES)
+    memory.load(data, format=ox.RdfFormat.N_TRIPLES)
     return store_path, memory
 
 
