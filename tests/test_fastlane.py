@@ -184,3 +184,25 @@ def test_a_store_too_large_for_memory_is_read_from_disk(built, tmp_path):
         assert s.query_workers() == workers
     finally:
         s.stop()
+
+
+def test_the_app_on_its_own_runs_queries_in_spawned_workers(built):
+    """``create_app`` used without ``kg serve`` (under another WSGI server): no zygote, so
+    its workers are started as ``python -m kg.web.worker``; they answer, and a runaway is
+    stopped at the limit all the same."""
+    from kg.config import Settings
+    from kg.web import create_app
+
+    app = create_app(Settings(var_dir=built["var"], query_timeout_s=2.0))
+    engine = app.extensions["kg.engine"]
+    try:
+        c = app.test_client()
+        r = c.get("/sparql", query_string={"query": f"ASK {{ <{ICRC}> ?p ?o }}"}, headers={"Accept": RESULTS["json"]})
+        assert r.status_code == 200 and r.get_json()["boolean"] is True
+        assert engine.pool.zygote is None and len(engine.pool.pids()) == 2
+        r = c.get("/sparql", headers={"Accept": RESULTS["json"]}, query_string={
+            "query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"})
+        assert r.status_code == 503 and "stopped" in r.get_data(as_text=True)
+        assert engine.pool.replaced == 1
+    finally:
+        engine.pool.close()
