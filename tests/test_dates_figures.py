@@ -9,8 +9,8 @@ import re
 import pytest
 import yaml
 
-from kg.extract.dates import TimeExpression, find_time_expressions
-from kg.extract.figures import QUALIFIERS, Figure, find_figures
+from kg.annotate.dates import TimeExpression, find_time_expressions
+from kg.annotate.figures import QUALIFIERS, Figure, find_figures
 from kg.text import Text
 
 from conftest import ROOT, SOURCES

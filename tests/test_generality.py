@@ -80,11 +80,12 @@ def test_organisations_the_lexicon_does_not_know(facts):
 
 
 def test_discovery_keeps_known_names_and_splits_lists():
-    from kg.extract.discovery import OrganisationDiscovery
-    from kg.pipeline import _finder
+    from kg.annotate.discovery import OrganisationDiscovery
+    from kg.resources import load_resources
     from kg.text import Text
 
-    lexicon, finder = _finder(ROOT / "data" / "lexicon")
+    res = load_resources(ROOT / "data" / "lexicon")
+    lexicon, finder = res.lexicon, res.names
     discovery = OrganisationDiscovery(lexicon, finder.morph)
     cases = [
         ("en", "The Caritas Armenia Foundation and the Armenian Relief Society worked in Gyumri with the ICRC.",

@@ -61,3 +61,52 @@ class Claim:
     @property
     def triple(self) -> tuple[str, str, Ref | Lit]:
         return (self.subject, self.predicate, self.object)
+
+
+_PRECISION = {
+    "day": ("time:inXSDDate", "xsd:date", "time:unitDay"),
+    "month": ("time:inXSDgYearMonth", "xsd:gYearMonth", "time:unitMonth"),
+    "year": ("time:inXSDgYear", "xsd:gYear", "time:unitYear"),
+}
+
+
+def precision_of(iso: str) -> str:
+    return {4: "year", 7: "month", 10: "day"}[len(iso)]
+
+
+class ClaimSink:
+    """Collects claims for one document."""
+
+    def __init__(self, doc_id: str):
+        self.doc_id = doc_id
+        self.claims: list[Claim] = []
+
+    def add(self, subject: str, predicate: str, obj: Ref | Lit, evidence: list[Evidence] | None = None) -> None:
+        self.claims.append(Claim(self.doc_id, subject, predicate, obj, list(evidence or [])))
+
+    def ref(self, subject: str, predicate: str, key: str, evidence=None) -> None:
+        self.add(subject, predicate, Ref(key), evidence)
+
+    def lit(self, subject: str, predicate: str, value, datatype: str | None = None, lang: str | None = None,
+            evidence=None) -> None:
+        self.add(subject, predicate, Lit(str(value), lang=lang, datatype=datatype), evidence)
+
+    def types(self, subject: str, *classes: str, evidence=None) -> None:
+        for cls in classes:
+            self.ref(subject, "rdf:type", cls, evidence)
+
+    def instant(self, iso: str, surface: str | None = None) -> str:
+        """The key of the instant for an ISO date at its precision (day, month or year)."""
+        key = f"instant/{iso}"
+        prop, dtype, unit = _PRECISION[precision_of(iso)]
+        self.types(key, "time:Instant")
+        self.lit(key, prop, iso, datatype=dtype)
+        self.ref(key, "time:unitType", unit)
+        if surface:
+            self.lit(key, "kg:surfaceText", surface)
+        return key
+
+    def labels(self, subject: str, labels: dict[str, str], predicate: str = "skos:prefLabel") -> None:
+        for lang, text in labels.items():
+            if text:
+                self.lit(subject, predicate, text, lang=lang)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -15,12 +14,10 @@ from rdflib import Dataset, Graph
 
 from . import store as store_mod
 from .config import Settings
-from .extract import DocumentExtraction, extract_document
-from .lexicon import Lexicon, load_lexicon
-from .mentions import MentionFinder
-from .morphology import Morphology
+from .extraction import DocumentExtraction, extract_document
 from .namespaces import IRIs
 from .rdf import build_dataset, load_ontology
+from .resources import load_resources
 from .reasoning import entailments
 from .resolve import resolve
 from .sources import Document, check_language, load_corpus
@@ -57,22 +54,17 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=4)
-def _finder(lexicon_dir: Path) -> tuple[Lexicon, MentionFinder]:
-    lexicon = load_lexicon(lexicon_dir)
-    return lexicon, MentionFinder(lexicon, Morphology(lexicon_dir / "az-suffixes.yaml"))
-
-
 def extract_corpus(
     settings: Settings, ontology: Graph, progress: Callable[[str], None] | None = None
 ) -> tuple[list[Document], list[DocumentExtraction], Dataset]:
     documents = load_corpus(settings)
     for doc in documents:
         check_language(doc.file_name, doc.text, doc.language, settings.lexicon_dir / "languages.yaml")
-    lexicon, finder = _finder(settings.lexicon_dir)
+    resources = load_resources(settings.lexicon_dir, settings.ontology_dir)
+    lexicon = resources.lexicon
     extractions = []
     for doc in documents:
-        extractions.append(extract_document(doc, finder, lexicon, settings.ontology_dir))
+        extractions.append(extract_document(doc, resources))
         if progress:
             progress(doc.file_name)
     claims = resolve({x.document.doc_id: x.claims for x in extractions}, lexicon)

@@ -2,7 +2,7 @@
 
 Three ways a name can match, best first:
   * the whole name, ignoring case (and Azerbaijani/Russian letter variants);
-  * the lexicon's own name finder (:class:`kg.mentions.MentionFinder`), which knows
+  * the lexicon's own name finder (:class:`kg.annotate.names.MentionFinder`), which knows
     inflected forms: "BQXK-nın", "Международного Комитета Красного Креста";
   * word by word through :mod:`kg.morphology` — Russian lemmas ("Красного Креста" →
     красный крест), Azerbaijani suffix chains ("Komitəsinin" → komitə) — and, last,
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
+from pathlib import Path
 import unicodedata
 from dataclasses import dataclass
 
@@ -25,17 +26,16 @@ _WORD = re.compile(r"\w+(?:['’-]\w+)*", re.UNICODE)
 _LANGS = ("en", "ru", "az")
 
 _finder_lock = threading.Lock()
-_finder_cache: dict = {}
 
 
 def _finder(lexicon_dir):
-    with _finder_lock:
-        hit = _finder_cache.get(str(lexicon_dir))
-        if hit is None:
-            from ...pipeline import _finder as make
+    """The lexicon and its name finder, built once per process (world knowledge, not the
+    extraction pipeline)."""
+    from ...resources import load_resources
 
-            hit = _finder_cache[str(lexicon_dir)] = make(lexicon_dir)
-        return hit
+    with _finder_lock:
+        res = load_resources(Path(lexicon_dir))
+        return res.lexicon, res.names
 
 
 def fold(text: str) -> str:

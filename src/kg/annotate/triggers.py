@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from ..morphology import Morphology, az_lower
+from ..components import component
 from ..text import Text, tokenize
 
 
@@ -31,7 +32,7 @@ def load_triggers(path: Path) -> dict[str, dict[str, list[list[str]]]]:
     return out
 
 
-def _word_matches(lang: str, term_word: str, token: str, morph: Morphology, last: bool = True) -> bool:
+def word_matches(lang: str, term_word: str, token: str, morph: Morphology, last: bool = True) -> bool:
     if not term_word[0].isalnum():
         return term_word == token
     if lang == "en":
@@ -58,8 +59,13 @@ def find_triggers(text: Text, lang: str, triggers_file: Path, morph: Morphology)
         for term in by_lang.get(lang, []):
             n = len(term)
             for i in range(len(toks) - n + 1):
-                if all(_word_matches(lang, term[k], toks[i + k].text, morph, k == n - 1) for k in range(n)):
+                if all(word_matches(lang, term[k], toks[i + k].text, morph, k == n - 1) for k in range(n)):
                     hits.append(TriggerHit(kind, toks[i].start, toks[i + n - 1].end, " ".join(term)))
     # one hit per kind and span (several stems may match the same word)
     unique = {(h.kind, h.start, h.end): h for h in hits}
     return sorted(unique.values(), key=lambda h: (h.start, -h.end))
+
+
+@component("triggers", adds=("triggers",))
+def triggers(doc) -> None:
+    doc.triggers = find_triggers(doc.text, doc.lang, doc.lexicon_dir / "triggers.yaml", doc.resources.morph)

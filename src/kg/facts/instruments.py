@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 
-from .context import DocContext, SentenceView
-from .events import condition_start
-from .facts import ClaimSink, label_templates
+from ..annotate.doc import Doc as DocContext
+from ..annotate.sentences import SentenceView
+from ..claims import ClaimSink
+from ..components import component
+from .common import condition_start, label_templates
 
 
 def extract_instruments(ctx: DocContext, sink: ClaimSink, activity_hits, by_span) -> None:
@@ -122,3 +124,8 @@ def _emit_post(ctx: DocContext, sink: ClaimSink, m) -> None:
         sink.labels(m.entity, {l: v for l, v in info.labels.items()})
         if info.jurisdiction:
             sink.ref(m.entity, "kg:jurisdiction", info.jurisdiction)
+
+
+@component("instruments", needs=("sentences", "mentions", "activity_hits", "activities_by_span"))
+def instruments(doc) -> None:
+    extract_instruments(doc, doc.sink, doc.activity_hits, doc.facts["activities_by_span"])

@@ -4,7 +4,7 @@
 persons". The words (qualifiers, separators, units, time units) are in
 ``data/lexicon/figures.yaml``. A number counts as a figure only with a qualifier or a
 counted noun, so phone numbers and stray digits are left out; numbers inside a date
-(``kg.extract.dates``) and durations ("30 years", "30 ildən çox") are never figures.
+(``kg.annotate.dates``) and durations ("30 years", "30 ildən çox") are never figures.
 Offsets are into ``text.norm``.
 """
 
@@ -19,7 +19,8 @@ import yaml
 
 from ..morphology import Morphology, az_lower
 from ..text import Text
-from .dates import find_time_expressions, fold, month_and_weekday_words
+from ..components import component
+from .dates import TimeExpression, find_time_expressions, fold, month_and_weekday_words
 
 QUALIFIERS = ("exactly", "approximately", "nearly", "moreThan", "lessThan", "atLeast", "several")
 _UNSUPPORTED = "unsupported"
@@ -172,15 +173,18 @@ def _vague_figures(L: _Lang, norm: str) -> list[Figure]:
     return out
 
 
-def find_figures(text: Text, lang: str, lexicon_dir: Path) -> list[Figure]:
-    """Figures of ``text.norm`` in order of position."""
+def find_figures(text: Text, lang: str, lexicon_dir: Path, times: list[TimeExpression] | None = None) -> list[Figure]:
+    """Figures of ``text.norm`` in order of position (``times``: the text's time expressions,
+    found here when not given)."""
     lexicon_dir = Path(lexicon_dir)
     L = _lang(lexicon_dir, lang)
     if L is None or not text.norm:
         return []
     norm = text.norm
     blocked = bytearray(len(norm))
-    for t in find_time_expressions(text, lang, lexicon_dir):
+    if times is None:
+        times = find_time_expressions(text, lang, lexicon_dir)
+    for t in times:
         if t.surface.isdigit() and L.unit_rx.match(norm, t.end):
             continue  # "of 2000 people": a bare "year" followed by a counted noun is a count
         blocked[t.start:t.end] = b"\x01" * (t.end - t.start)
@@ -189,3 +193,8 @@ def find_figures(text: Text, lang: str, lexicon_dir: Path) -> list[Figure]:
         if not any(f.start < v.end and v.start < f.end for f in figures):
             figures.append(v)
     return sorted(figures, key=lambda f: f.start)
+
+
+@component("figures", needs=("times",), adds=("figures",))
+def figures(doc) -> None:
+    doc.figures = find_figures(doc.text, doc.lang, doc.lexicon_dir, doc.times)

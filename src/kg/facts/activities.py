@@ -7,121 +7,19 @@ Activity types and the words that signal them come from ontology/activity-types.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-
-from rdflib import Graph
-from rdflib.namespace import SKOS
-
-from ..morphology import Morphology
+from ..annotate.activity_terms import ActivityHit, concept_labels
+from ..annotate.doc import Doc as DocContext
+from ..annotate.sentences import SentenceView
+from ..claims import ClaimSink
+from ..components import component
 from ..namespaces import slugify
-from ..namespaces import AT, KG
-from ..text import Text, tokenize
-from .context import DocContext, SentenceView
-from .facts import ClaimSink, label_templates, short_name
+from .common import label_templates, short_name
 from .offices import owner_of, period_key
-from .triggers import _word_matches
 
 WORLDWIDE = "worldwide"  # place of a statement about the whole world: no kg:inPlace
 
 # Verbs that link a number of people to what they received ("benefited from", "received").
 BENEFIT_KIND = "benefit"
-
-
-@dataclass(frozen=True)
-class ActivityHit:
-    type: str  # concept local name, e.g. "detention-visits"
-    start: int
-    end: int
-
-
-@lru_cache(maxsize=2)
-def _scheme(ontology_dir: Path) -> Graph:
-    """The ontology files, parsed once for the activity terms and labels below."""
-    g = Graph()
-    for p in sorted(ontology_dir.glob("*.ttl")):
-        g.parse(p, format="turtle")
-    return g
-
-
-@lru_cache(maxsize=2)
-def activity_terms(ontology_dir: Path) -> dict[str, list[tuple[str, list[str]]]]:
-    """{lang: [(concept, term words)]}, longest terms first."""
-    g = _scheme(ontology_dir)
-    table: dict[str, list[tuple[str, list[str]]]] = {}
-    for prop in (SKOS.prefLabel, SKOS.altLabel, KG.triggerTerm):
-        for concept, label in g.subject_objects(prop):
-            if not str(concept).startswith(str(AT)) or not getattr(label, "language", None):
-                continue
-            words = [w for w in tokenize(str(label)) if w[0].isalnum() or w == GAP]
-            # a one-word label ("assistance", "training") is too common a word to signal the
-            # activity by itself; one-word signals are listed as kg:triggerTerm on purpose
-            if prop != KG.triggerTerm and len(words) < 2:
-                continue
-            if words:
-                table.setdefault(label.language, []).append((str(concept)[len(str(AT)):], words))
-    for terms in table.values():
-        terms.sort(key=lambda t: -len(t[1]))
-    return table
-
-
-GAP = "…"  # in a term: up to GAP_WORDS words of any kind
-GAP_WORDS = 6
-
-
-def _match_at(lang: str, term: list[str], words, i: int, morph: Morphology, limit: int) -> int | None:
-    """Index just past the match of ``term`` starting at word ``i``, or None."""
-    j = i
-    for k, w in enumerate(term):
-        if w == GAP:
-            continue
-        last = k == len(term) - 1
-        if k > 0 and term[k - 1] == GAP:
-            for skip in range(GAP_WORDS + 1):
-                if j + skip < limit and _word_matches(lang, w, words[j + skip].text, morph, last):
-                    j = j + skip + 1
-                    break
-            else:
-                return None
-        else:
-            if j >= limit or not _word_matches(lang, w, words[j].text, morph, last):
-                return None
-            j += 1
-    return j
-
-
-def find_activity_hits(text: Text, lang: str, ontology_dir: Path, morph: Morphology,
-                       exclude: list[tuple[int, int]]) -> list[ActivityHit]:
-    """Activity-type terms in the text, longest first, never inside ``exclude`` spans
-    (names of organisations) nor across a sentence boundary."""
-    words = [t for t in text.tokens if t.is_word]
-    # limits[i]: index of the first word past the sentence of word i
-    limits = [0] * len(words)
-    i = 0
-    for sent in text.sentences:
-        j = i
-        while j < len(words) and words[j].start < sent.end:
-            j += 1
-        for k in range(i, j):
-            limits[k] = j
-        i = j
-    for k in range(i, len(words)):
-        limits[k] = len(words)
-    hits: list[ActivityHit] = []
-    taken: list[tuple[int, int]] = list(exclude)
-    for concept, term in activity_terms(ontology_dir).get(lang, []):
-        for i in range(len(words)):
-            j = _match_at(lang, term, words, i, morph, limits[i])
-            if j is None:
-                continue
-            s, e = words[i].start, words[j - 1].end
-            if any(s < te and ts < e for ts, te in taken):
-                continue
-            taken.append((s, e))
-            hits.append(ActivityHit(concept, s, e))
-    hits.sort(key=lambda h: h.start)
-    return hits
 
 
 def activity_key(org: str, concept: str, place: str) -> str:
@@ -144,13 +42,6 @@ def emit_activity(ctx: DocContext, sink: ClaimSink, org: str, concept: str, plac
         for lang in tmpl
     })
     return key
-
-
-@lru_cache(maxsize=2)
-def concept_labels(ontology_dir: Path) -> dict[tuple[str, str], str]:
-    g = _scheme(ontology_dir)
-    return {(str(c)[len(str(AT)):], l.language): str(l) for c, l in g.subject_objects(SKOS.prefLabel)
-            if str(c).startswith(str(AT)) and getattr(l, "language", None)}
 
 
 def _place_key(ctx: DocContext, m) -> str:
@@ -271,7 +162,7 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
                 sink.ref(key, "kg:activeDuring", pk)
                 sink.ref(pk, "time:hasBeginning", sink.instant(starts[0].value, starts[0].surface))
             elif period:
-                pk = f"period/report-{ctx.doc.doc_id.lower()}"
+                pk = f"period/report-{ctx.doc_id.lower()}"
                 sink.types(pk, "kg:Period", "time:ProperInterval", evidence=[ctx.evidence(period.start, period.end)])
                 sink.lit(pk, "kg:surfaceText", period.surface)
                 sink.ref(pk, "time:hasBeginning", sink.instant(period.begin))
@@ -293,7 +184,7 @@ def extract_figures_of(ctx: DocContext, sink: ClaimSink, sent: SentenceView, in_
     for fig in sent.figures:
         candidates = [h for h in in_sent if (h.start, h.end) in by_span]
         if not candidates:
-            _emit_figure(ctx, sink, fig, f"figure/{ctx.doc.doc_id.lower()}-{fig.start}", None, period)
+            _emit_figure(ctx, sink, fig, f"figure/{ctx.doc_id.lower()}-{fig.start}", None, period)
             continue
         after_benefit = [h for h in candidates for b in benefit if h.start >= b.end]
         if after_benefit and not any(h.start <= fig.end + 1 and h.end >= fig.number_end for h in candidates):
@@ -318,4 +209,9 @@ def _emit_figure(ctx: DocContext, sink: ClaimSink, fig, key: str, activity: str 
     if activity:
         sink.ref(activity, "kg:reached", key)
     if period:
-        sink.ref(key, "kg:activeDuring", f"period/report-{ctx.doc.doc_id.lower()}")
+        sink.ref(key, "kg:activeDuring", f"period/report-{ctx.doc_id.lower()}")
+
+
+@component("activities", needs=("sentences", "activity_hits", "offices"), adds=("activities_by_span",))
+def activities(doc) -> None:
+    doc.facts["activities_by_span"] = extract_activities(doc, doc.sink, doc.activity_hits)

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ..claims import Evidence
-from ..lexicon import Lexicon
-from ..mentions import Mention
-from ..sources import Document
+from ..components import component
 from ..text import Text
+from .names import Mention
 from .dates import TimeExpression
 from .figures import Figure
 from .triggers import TriggerHit
@@ -47,45 +44,19 @@ class SentenceView:
         return self.text.rstrip().endswith("?")
 
 
-@dataclass
-class DocContext:
-    doc: Document
-    text: Text
-    lexicon: Lexicon
-    mentions: list[Mention]
-    sentences: list[SentenceView]
-    focal_org: str | None  # whom "we" and "our" mean: the organisation the document names most
-    focal_country: str | None  # the country the document is about
-    ontology_dir: Path | None = None
+@dataclass(frozen=True)
+class Focus:
+    """Whom and where a document is about: "we" and "our" mean ``org``; ``country`` is the
+    country its place names point at most."""
 
-    @property
-    def lang(self) -> str:
-        return self.doc.language
-
-    @property
-    def lexicon_dir(self):
-        return self.lexicon.directory
-
-    def evidence(self, start: int, end: int) -> Evidence:
-        """Evidence for a normalised span, as offsets into the original file."""
-        s, e = self.text.to_original(start, end)
-        return Evidence.of(self.doc.doc_id, self.doc.text, s, e)
-
-    def sentence_evidence(self, sent: SentenceView) -> Evidence:
-        return self.evidence(sent.start, sent.end)
+    org: str | None
+    country: str | None
 
 
-def build_context(
-    doc: Document,
-    text: Text,
-    mentions: list[Mention],
-    times: list[TimeExpression],
-    figures: list[Figure],
-    triggers: list[TriggerHit],
-    lexicon: Lexicon,
-    ontology_dir: Path | None = None,
-    publisher_orgs: list[str] | None = None,
-) -> DocContext:
+@component("sentences", needs=("mentions", "times", "figures", "triggers"), adds=("sentences", "focus"))
+def sentences(doc) -> None:
+    """Sentence views, each with the mentions, times, figures and triggers inside it."""
+    text = doc.text
     views = []
     paragraph, prev_end = 0, 0
     for s in text.sentences:
@@ -103,14 +74,22 @@ def build_context(
             if i < len(views) and views[i].start <= pos:
                 target(views[i]).append(item)
 
-    place(mentions, lambda m: m.norm_start, lambda v: v.mentions)
-    place(times, lambda t: t.start, lambda v: v.times)
-    place(figures, lambda f: f.start, lambda v: v.figures)
-    place(triggers, lambda t: t.start, lambda v: v.triggers)
+    place(doc.mentions, lambda m: m.norm_start, lambda v: v.mentions)
+    place(doc.times, lambda t: t.start, lambda v: v.times)
+    place(doc.figures, lambda f: f.start, lambda v: v.figures)
+    place(doc.triggers, lambda t: t.start, lambda v: v.triggers)
+    doc.sentences = views
+    doc.focus = _focus(doc)
 
+
+def _focus(doc) -> Focus:
+    lexicon = doc.lexicon
+    mentions = doc.mentions
     org_counts = Counter(m.entity for m in mentions if m.kind == "organisation" and m.role in ("name", "acronym"))
     # "we" is the publisher when the document names it, else the organisation named most
-    named = [o for o in (publisher_orgs or []) if o in org_counts]
+    publisher = [m.entity for m in doc.resources.names.find("publisher", Text(doc.document.publisher))
+                 if m.kind == "organisation"] if doc.document.publisher else []
+    named = [o for o in publisher if o in org_counts]
     focal_org = named[0] if named else (org_counts.most_common(1)[0][0] if org_counts else None)
     country_counts: Counter[str] = Counter()
     for m in mentions:
@@ -120,4 +99,4 @@ def build_context(
             if country:
                 country_counts[country] += 1
     focal_country = country_counts.most_common(1)[0][0] if country_counts else None
-    return DocContext(doc, text, lexicon, mentions, views, focal_org, focal_country, ontology_dir)
+    return Focus(focal_org, focal_country)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ..claims import Claim, Evidence, Lit, Ref
 from ..lexicon import Lexicon
-from ..mentions import Mention
+from ..annotate.names import Mention
+from ..components import component
 from ..sources import Document
 
 # The ontology classes for each lexicon class. A movement is a network of organisations
@@ -54,3 +55,8 @@ def _label_of(m: Mention, info) -> str | None:
     if m.role in ("contextual", "post", "short"):
         return None  # "the Commission": a reference, not a name
     return m.name
+
+
+@component("entities", needs=("mentions",))
+def entities(doc) -> None:
+    doc.sink.claims.extend(extract_organisations(doc.document, doc.mentions, doc.lexicon))

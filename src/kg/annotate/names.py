@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .lexicon import FOCAL, Lexicon, Name
-from .morphology import Morphology
-from .text import Text, Token, tokenize
+from ..components import component
+from ..lexicon import FOCAL, Lexicon, Name
+from ..morphology import Morphology
+from ..text import Text, Token, tokenize
 
 # Punctuation that may sit inside a name ("Prisoners of War, Hostages", "BQXK-nın").
 _TRANSPARENT = {",", "-", "'", "/"}
@@ -197,3 +198,9 @@ class MentionFinder:
         if not counts:
             return None
         return counts.most_common(1)[0][0]
+
+
+@component("names", adds=("mentions",))
+def names(doc) -> None:
+    """Names the lexicon knows, in any of the three languages and any inflection."""
+    doc.mentions = doc.resources.names.find(doc.doc_id, doc.text)

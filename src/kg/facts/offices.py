@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..mentions import Mention
-from .context import DocContext, SentenceView
-from .facts import ClaimSink, label_templates, short_name
-from .triggers import TriggerHit
+from ..annotate.names import Mention
+from ..annotate.doc import Doc as DocContext
+from ..annotate.sentences import SentenceView
+from ..claims import ClaimSink
+from ..components import component
+from .common import label_templates, short_name
+from ..annotate.triggers import TriggerHit
 
 _NOUN_TYPE = {"en": {"delegation": "Delegation", "delegations": "Delegation", "sub-delegation": "Delegation"},
               "ru": {"делегаци": "Delegation"}, "az": {"nümayəndəli": "Delegation"}}
@@ -243,3 +246,8 @@ def extract_openings(ctx: DocContext, sink: ClaimSink, offices: dict[str, Office
         sink.ref(ref.key, "kg:activeDuring", period)
         sink.ref(period, "time:hasBeginning", sink.instant(starts[0].value, starts[0].surface), evidence=[ev])
         return  # the first statement of the start is enough
+
+
+@component("offices", needs=("sentences", "focus"), adds=("offices",))
+def offices(doc) -> None:
+    doc.facts["offices"] = extract_offices(doc, doc.sink)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from ..components import component
 from ..text import Text
 
 
@@ -328,3 +329,8 @@ def find_time_expressions(text: Text, lang: str, lexicon_dir: Path) -> list[Time
             chosen.append(c)
             taken[c.start:c.end] = b"\x01" * (c.end - c.start)
     return sorted(chosen, key=lambda c: c.start)
+
+
+@component("times", adds=("times",))
+def times(doc) -> None:
+    doc.times = find_time_expressions(doc.text, doc.lang, doc.lexicon_dir)

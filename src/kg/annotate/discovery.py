@@ -14,7 +14,8 @@ from pathlib import Path
 import yaml
 
 from ..lexicon import EntityInfo, Lexicon
-from ..mentions import Mention
+from ..components import component
+from .names import Mention
 from ..morphology import Morphology, az_lower
 from ..namespaces import slugify
 from ..text import Text
@@ -143,3 +144,10 @@ class OrganisationDiscovery:
             self.lexicon.entities[key] = EntityInfo(key, "Organisation", {lang: surface})
         os_, oe = text.to_original(s, e)
         return Mention(doc_id, os_, oe, text.original[os_:oe], key, lang, surface, "name", s, e)
+
+
+@component("organisation_discovery", needs=("mentions",), adds=("mentions",))
+def discover_organisations(doc) -> None:
+    """Organisations the lexicon does not know, added to the lexicon's names."""
+    found = OrganisationDiscovery(doc.lexicon, doc.resources.morph).find(doc.doc_id, doc.text, doc.lang, doc.mentions)
+    doc.mentions = sorted(doc.mentions + found, key=lambda m: m.norm_start)

@@ -1,27 +1,18 @@
-"""Relations between organisations stated in a sentence: handovers of activities,
-referrals (whom to contact for what), membership and cooperation."""
+"""Handovers: an organisation hands an activity or a thing (information, equipment, the
+remaining activities) to another, possibly on a condition."""
 
 from __future__ import annotations
 
 import re
 
+from ..annotate.activity_terms import ActivityHit
+from ..annotate.doc import Doc as DocContext
+from ..annotate.sentences import SentenceView
+from ..claims import ClaimSink
+from ..components import component
 from ..namespaces import slugify
-from .activities import ActivityHit, concept_labels, emit_activity, sentence_place
-from .context import DocContext, SentenceView
-from .facts import ClaimSink, label_templates, short_name
-
-_CLAUSE_END = re.compile(r"[,.;:!?]")
-
-
-def _slug(text: str, words: int = 6) -> str:
-    return slugify(text, words)
-
-
-def _clause_after(ctx: DocContext, sent: SentenceView, pos: int) -> str:
-    rest = ctx.text.norm[pos:sent.end]
-    m = _CLAUSE_END.search(rest)
-    return (rest[: m.start()] if m else rest).strip()
-
+from .activities import concept_labels, emit_activity, sentence_place
+from .common import clause_after, condition_start, label_templates, short_name
 
 def extract_handovers(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit], by_span: dict, ontology_dir) -> None:
     labels = concept_labels(ontology_dir)
@@ -52,7 +43,7 @@ def extract_handovers(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit],
             if cond_start < c.start:  # "onların ailələrinin razılığı əsasında": the condition's words precede
                 condition = ctx.text.norm[cond_start:c.end]
             else:
-                condition = _clause_after(ctx, sent, c.start)
+                condition = clause_after(ctx, sent, c.start)
         tmpl = label_templates(ctx.lexicon_dir)["handover"]
         such = _such_as_item(ctx, sent, acts, receivers, trig)
         if such:
@@ -89,25 +80,7 @@ def item_key(ctx: DocContext, sent: SentenceView, start: int, end: int, item: st
     for kind in ITEM_KINDS:
         if any(start <= h.start < end for h in sent.hits(kind)):
             return kind.split("_", 1)[1]
-    return _slug(item)
-
-
-_GENITIVE = re.compile(r"(nın|nin|nun|nün|ın|in|un|ün)$")
-
-
-def condition_start(ctx: DocContext, sent: SentenceView, pos: int) -> int:
-    """Where a condition begins. In Azerbaijani its words precede the marker as a chain of
-    genitives ("onların ailələrinin razılığı əsasında"); elsewhere it starts at the marker."""
-    if ctx.lang != "az":
-        return pos
-    words = [t for t in ctx.text.tokens_in(sent.start, pos) if t.is_word]
-    start = pos
-    for t in reversed(words):
-        if _GENITIVE.search(t.text.lower()):
-            start = t.start
-        else:
-            break
-    return start
+    return slugify(item, 6)
 
 
 def _such_as_item(ctx: DocContext, sent: SentenceView, acts, receivers, trig) -> str | None:
@@ -146,73 +119,6 @@ def _emit_handover(ctx, sink, key, giver, receiver, ev, tmpl, what: dict, condit
         sink.lit(key, "kg:condition", condition)
 
 
-def extract_referrals(ctx: DocContext, sink: ClaimSink) -> None:
-    for sent in ctx.sentences:
-        if sent.is_question or not sent.has("referral") or not sent.orgs:
-            continue
-        trig = sent.hits("referral")[0]
-        to = min(sent.orgs, key=lambda m: abs(m.norm_start - trig.start))
-        before = ctx.text.norm[sent.start:min(trig.start, to.norm_start)].strip(" ,.")
-        matter = re.sub(r"^(for|для|по)\s+", "", before, flags=re.I) if before else _clause_after(ctx, sent, max(trig.end, to.norm_end))
-        if not matter:
-            matter = ctx.text.norm[sent.start:sent.end]
-        by = ctx.focal_org
-        key = f"referral/{by.split('/', 1)[1] if by else 'document'}-to-{to.entity.split('/', 1)[1]}"
-        ev = ctx.sentence_evidence(sent)
-        sink.types(key, "kg:Referral", evidence=[ev])
-        sink.ref(key, "kg:referTo", to.entity)
-        if by:
-            sink.ref(key, "kg:referredBy", by)
-        sink.lit(key, "kg:forMatter", matter)
-
-
-def extract_memberships(ctx: DocContext, sink: ClaimSink) -> None:
-    for sent in ctx.sentences:
-        if sent.is_question or not sent.has("membership") or len(sent.orgs) < 2:
-            continue
-        trig = sent.hits("membership")[0]
-        wholes = [m for m in sent.orgs if ctx.lexicon.entities[m.entity].cls in ("Movement", "InternationalFederation")]
-        whole = (wholes or [min(sent.orgs, key=lambda m: abs(m.norm_start - trig.start))])[0].entity
-        ev = ctx.sentence_evidence(sent)
-        for m in sent.orgs:
-            if m.entity == whole:
-                continue
-            key = f"membership/{m.entity.split('/', 1)[1]}-in-{whole.split('/', 1)[1]}"
-            sink.types(key, "org:Membership", evidence=[ev])
-            sink.ref(key, "org:member", m.entity)
-            sink.ref(key, "org:organization", whole)
-            sink.ref(m.entity, "org:memberOf", whole)
-
-
-def extract_cooperation(ctx: DocContext, sink: ClaimSink) -> None:
-    for sent in ctx.sentences:
-        if sent.is_question or not sent.has("cooperation"):
-            continue
-        owner = ctx.focal_org
-        partners = sorted({m.entity for m in sent.orgs if m.entity != owner
-                           and ctx.lexicon.entities[m.entity].cls != "Movement"})
-        if not owner or not partners:
-            continue
-        ev = ctx.sentence_evidence(sent)
-        for p in partners:
-            if ctx.lexicon.entities[p].cls == "NationalSociety":
-                # working with a national society is an activity of its own kind
-                place = sentence_place(ctx, sent, sent.start) or ctx.focal_country
-                if place:
-                    emit_activity(ctx, sink, owner, "cooperation-with-national-society", place, ev,
-                                  concept_labels(ctx.ontology_dir))
-            a, b = sorted([owner, p])
-            key = f"partnership/{a.split('/', 1)[1]}--{b.split('/', 1)[1]}"
-            sink.types(key, "kg:Partnership", evidence=[ev])
-            sink.ref(key, "kg:partner", a)
-            sink.ref(key, "kg:partner", b)
-            sink.ref(a, "kg:cooperatesWith", b)
-
-
-def extract_questions(ctx: DocContext, sink: ClaimSink) -> None:
-    """The questions a document asks (an FAQ's questions), each with its passage."""
-    for sent in ctx.sentences:
-        if sent.is_question:
-            key = f"question/{ctx.doc.doc_id.lower()}-{ctx.text.to_original(sent.start, sent.end)[0]}"
-            sink.types(key, "kg:Question", evidence=[ctx.sentence_evidence(sent)])
-            sink.lit(key, "kg:surfaceText", sent.text)
+@component("handovers", needs=("sentences", "activity_hits", "activities_by_span"))
+def handovers(doc) -> None:
+    extract_handovers(doc, doc.sink, doc.activity_hits, doc.facts["activities_by_span"], doc.ontology_dir)

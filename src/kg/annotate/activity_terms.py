@@ -1,0 +1,127 @@
+"""Activity terms: the words that signal a kind of activity, from the SKOS activity scheme
+(``ontology/activity-types.ttl``: skos:prefLabel, skos:altLabel and kg:triggerTerm in en/ru/az),
+found in a document's text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.namespace import SKOS
+
+from ..components import component
+from ..morphology import Morphology
+from ..namespaces import AT, KG
+from ..text import Text, tokenize
+from .triggers import word_matches
+
+
+@dataclass(frozen=True)
+class ActivityHit:
+    type: str  # concept local name, e.g. "detention-visits"
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=2)
+def _scheme(ontology_dir: Path) -> Graph:
+    """The ontology files, parsed once for the activity terms and labels below."""
+    g = Graph()
+    for p in sorted(ontology_dir.glob("*.ttl")):
+        g.parse(p, format="turtle")
+    return g
+
+
+@lru_cache(maxsize=2)
+def activity_terms(ontology_dir: Path) -> dict[str, list[tuple[str, list[str]]]]:
+    """{lang: [(concept, term words)]}, longest terms first."""
+    g = _scheme(ontology_dir)
+    table: dict[str, list[tuple[str, list[str]]]] = {}
+    for prop in (SKOS.prefLabel, SKOS.altLabel, KG.triggerTerm):
+        for concept, label in g.subject_objects(prop):
+            if not str(concept).startswith(str(AT)) or not getattr(label, "language", None):
+                continue
+            words = [w for w in tokenize(str(label)) if w[0].isalnum() or w == GAP]
+            # a one-word label ("assistance", "training") is too common a word to signal the
+            # activity by itself; one-word signals are listed as kg:triggerTerm on purpose
+            if prop != KG.triggerTerm and len(words) < 2:
+                continue
+            if words:
+                table.setdefault(label.language, []).append((str(concept)[len(str(AT)):], words))
+    for terms in table.values():
+        terms.sort(key=lambda t: -len(t[1]))
+    return table
+
+
+GAP = "…"  # in a term: up to GAP_WORDS words of any kind
+GAP_WORDS = 6
+
+
+def _match_at(lang: str, term: list[str], words, i: int, morph: Morphology, limit: int) -> int | None:
+    """Index just past the match of ``term`` starting at word ``i``, or None."""
+    j = i
+    for k, w in enumerate(term):
+        if w == GAP:
+            continue
+        last = k == len(term) - 1
+        if k > 0 and term[k - 1] == GAP:
+            for skip in range(GAP_WORDS + 1):
+                if j + skip < limit and word_matches(lang, w, words[j + skip].text, morph, last):
+                    j = j + skip + 1
+                    break
+            else:
+                return None
+        else:
+            if j >= limit or not word_matches(lang, w, words[j].text, morph, last):
+                return None
+            j += 1
+    return j
+
+
+def find_activity_hits(text: Text, lang: str, ontology_dir: Path, morph: Morphology,
+                       exclude: list[tuple[int, int]]) -> list[ActivityHit]:
+    """Activity-type terms in the text, longest first, never inside ``exclude`` spans
+    (names of organisations) nor across a sentence boundary."""
+    words = [t for t in text.tokens if t.is_word]
+    # limits[i]: index of the first word past the sentence of word i
+    limits = [0] * len(words)
+    i = 0
+    for sent in text.sentences:
+        j = i
+        while j < len(words) and words[j].start < sent.end:
+            j += 1
+        for k in range(i, j):
+            limits[k] = j
+        i = j
+    for k in range(i, len(words)):
+        limits[k] = len(words)
+    hits: list[ActivityHit] = []
+    taken: list[tuple[int, int]] = list(exclude)
+    for concept, term in activity_terms(ontology_dir).get(lang, []):
+        for i in range(len(words)):
+            j = _match_at(lang, term, words, i, morph, limits[i])
+            if j is None:
+                continue
+            s, e = words[i].start, words[j - 1].end
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            taken.append((s, e))
+            hits.append(ActivityHit(concept, s, e))
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+@lru_cache(maxsize=2)
+def concept_labels(ontology_dir: Path) -> dict[tuple[str, str], str]:
+    g = _scheme(ontology_dir)
+    return {(str(c)[len(str(AT)):], l.language): str(l) for c, l in g.subject_objects(SKOS.prefLabel)
+            if str(c).startswith(str(AT)) and getattr(l, "language", None)}
+
+
+@component("activity_terms", needs=("mentions",), adds=("activity_hits",))
+def activity_terms_in(doc) -> None:
+    """Activity-type terms outside organisations' names ("Tracing Service" is a name)."""
+    names = [(m.norm_start, m.norm_end) for m in doc.mentions if m.kind == "organisation"]
+    doc.activity_hits = find_activity_hits(doc.text, doc.lang, doc.ontology_dir, doc.resources.morph, names)

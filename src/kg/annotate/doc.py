@@ -1,0 +1,95 @@
+"""The document state every extraction component reads and adds to (one per document).
+
+A :class:`Doc` starts with the document, its normalised text (offsets kept) and the shared
+resources; components fill its layers — ``mentions``, ``times``, ``figures``,
+``triggers``, ``activity_hits``, ``sentences``, ``focus`` — and the fact extractors add
+claims to ``sink``. Offsets in layers are into ``text.norm``; :meth:`Doc.evidence` maps a
+span back to the original file for the Web Annotation selectors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..claims import ClaimSink, Evidence
+from ..sources import Document
+from ..text import Text
+
+if TYPE_CHECKING:  # layers' types, for readers and checkers only
+    from ..lexicon import Lexicon
+    from ..resources import Resources
+    from .activity_terms import ActivityHit
+    from .dates import TimeExpression
+    from .figures import Figure
+    from .names import Mention
+    from .sentences import Focus, SentenceView
+    from .triggers import TriggerHit
+
+
+@dataclass
+class Doc:
+    document: Document
+    text: Text
+    resources: "Resources"
+    # layers, None until a component adds them
+    mentions: list["Mention"] | None = None
+    times: list["TimeExpression"] | None = None
+    figures: list["Figure"] | None = None
+    triggers: list["TriggerHit"] | None = None
+    activity_hits: list["ActivityHit"] | None = None
+    sentences: list["SentenceView"] | None = None
+    focus: "Focus | None" = None
+    sink: ClaimSink = field(init=False)
+    #: what one fact extractor leaves for the others (offices found, activities by span …)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.sink = ClaimSink(self.document.doc_id)
+
+    LAYERS = ("mentions", "times", "figures", "triggers", "activity_hits", "sentences", "focus", "facts")
+
+    def has(self, layer: str) -> bool:
+        if layer in ("document", "text"):
+            return True
+        if layer in self.LAYERS:
+            return getattr(self, layer) is not None
+        return layer in self.facts
+
+    # -- conveniences the extractors share ------------------------------------------
+    @property
+    def lang(self) -> str:
+        return self.document.language
+
+    @property
+    def doc_id(self) -> str:
+        return self.document.doc_id
+
+    @property
+    def lexicon(self) -> "Lexicon":
+        return self.resources.lexicon
+
+    @property
+    def lexicon_dir(self) -> Path:
+        return self.resources.lexicon_dir
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.resources.ontology_dir
+
+    @property
+    def focal_org(self) -> str | None:
+        return self.focus.org if self.focus else None
+
+    @property
+    def focal_country(self) -> str | None:
+        return self.focus.country if self.focus else None
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        """Evidence for a normalised span, as offsets into the original file."""
+        s, e = self.text.to_original(start, end)
+        return Evidence.of(self.document.doc_id, self.document.text, s, e)
+
+    def sentence_evidence(self, sent) -> Evidence:
+        return self.evidence(sent.start, sent.end)

@@ -1,0 +1,15 @@
+"""Facts: one module per kind of fact, each a registered component that reads the
+annotated :class:`~kg.annotate.doc.Doc` and adds claims (with their passages) to its sink."""
+
+from . import (  # noqa: F401  (register)
+    activities,
+    cooperation,
+    dates,
+    entities,
+    handovers,
+    instruments,
+    memberships,
+    offices,
+    questions,
+    referrals,
+)

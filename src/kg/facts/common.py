@@ -1,0 +1,52 @@
+"""Helpers the fact extractors share: label templates, short names, clause boundaries."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..annotate.doc import Doc as DocContext
+from ..annotate.sentences import SentenceView
+from ..lexicon import Lexicon
+
+@lru_cache(maxsize=4)
+def label_templates(lexicon_dir: Path) -> dict:
+    return yaml.safe_load((lexicon_dir / "labels.yaml").read_text(encoding="utf-8"))
+
+
+def short_name(lexicon: Lexicon, key: str, lang: str) -> str:
+    """An entity's short name in a language: its acronym if the lexicon has one."""
+    info = lexicon.entities.get(key)
+    if info is None:
+        return key.split("/", 1)[1]
+    return lexicon.acronym(key, lang) or info.labels.get(lang) or info.labels.get("en") or key
+
+
+_CLAUSE_END = re.compile(r"[,.;:!?]")
+
+
+def clause_after(ctx: DocContext, sent: SentenceView, pos: int) -> str:
+    rest = ctx.text.norm[pos:sent.end]
+    m = _CLAUSE_END.search(rest)
+    return (rest[: m.start()] if m else rest).strip()
+
+
+_GENITIVE = re.compile(r"(nın|nin|nun|nün|ın|in|un|ün)$")
+
+
+def condition_start(ctx: DocContext, sent: SentenceView, pos: int) -> int:
+    """Where a condition begins. In Azerbaijani its words precede the marker as a chain of
+    genitives ("onların ailələrinin razılığı əsasında"); elsewhere it starts at the marker."""
+    if ctx.lang != "az":
+        return pos
+    words = [t for t in ctx.text.tokens_in(sent.start, pos) if t.is_word]
+    start = pos
+    for t in reversed(words):
+        if _GENITIVE.search(t.text.lower()):
+            start = t.start
+        else:
+            break
+    return start

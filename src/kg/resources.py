@@ -1,0 +1,49 @@
+"""The world knowledge extraction reads, loaded once per process and shared by every Doc.
+
+Each kind of resource has one loader: the lexicon (``data/lexicon/*.yaml``), the
+morphology of each language, the name finder built on them, the label templates, the
+activity scheme (``ontology/activity-types.ttl``). Components reach them through
+``doc.resources`` and never read data files themselves.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import yaml
+
+from .lexicon import Lexicon, load_lexicon
+from .morphology import Morphology
+
+
+class Resources:
+    def __init__(self, lexicon_dir: Path, ontology_dir: Path | None = None):
+        self.lexicon_dir = Path(lexicon_dir)
+        # data/lexicon -> the project's ontology/ beside data/
+        self.ontology_dir = Path(ontology_dir) if ontology_dir else self.lexicon_dir.parents[1] / "ontology"
+
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        return load_lexicon(self.lexicon_dir)
+
+    @cached_property
+    def morph(self) -> Morphology:
+        return Morphology(self.lexicon_dir / "az-suffixes.yaml")
+
+    @cached_property
+    def names(self):
+        """The finder of lexicon names (organisations, places, posts, instruments)."""
+        from .annotate.names import MentionFinder
+
+        return MentionFinder(self.lexicon, self.morph)
+
+    @cached_property
+    def labels(self) -> dict:
+        """Label templates for the nodes the pipeline names itself (``labels.yaml``)."""
+        return yaml.safe_load((self.lexicon_dir / "labels.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=4)
+def load_resources(lexicon_dir: Path, ontology_dir: Path | None = None) -> Resources:
+    return Resources(lexicon_dir, ontology_dir)
