@@ -86,7 +86,7 @@ def test_discovery_keeps_known_names_and_splits_lists():
 
     res = load_resources(ROOT / "data" / "lexicon")
     lexicon, finder = res.lexicon, res.names
-    discovery = OrganisationDiscovery(lexicon, finder.morph)
+    discovery = OrganisationDiscovery(lexicon, finder.morph, res.entities())
     cases = [
         ("en", "The Caritas Armenia Foundation and the Armenian Relief Society worked in Gyumri with the ICRC.",
          ["Caritas Armenia Foundation", "Armenian Relief Society"]),

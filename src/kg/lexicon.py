@@ -7,6 +7,7 @@ new organisation or country needs an edit to a YAML file, not to code.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +68,49 @@ class Lexicon:
         if not country:
             return None
         return key.replace(FOCAL, country.split("/", 1)[1])
+
+
+class Entities(Mapping[str, EntityInfo]):
+    """The entities one document can refer to: those it introduces itself (organisations
+    discovered in its text, people, places no dataset knows) over the shared ones (the
+    lexicon's, then the gazetteer's). The shared tables are never written to, so documents
+    can be read in any order, in any process."""
+
+    def __init__(self, *shared: Mapping[str, EntityInfo]):
+        self.local: dict[str, EntityInfo] = {}
+        self.shared = shared
+
+    def __getitem__(self, key: str) -> EntityInfo:
+        hit = self.local.get(key)
+        if hit is not None:
+            return hit
+        for table in self.shared:
+            hit = table.get(key)
+            if hit is not None:
+                return hit
+        raise KeyError(key)
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+    def __iter__(self):
+        seen = set(self.local)
+        yield from self.local
+        for table in self.shared:
+            for k in table:
+                if k not in seen:
+                    seen.add(k)
+                    yield k
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def add(self, info: EntityInfo) -> EntityInfo:
+        """Introduce an entity (a known one is kept as it is)."""
+        if info.key in self:
+            return self[info.key]
+        self.local[info.key] = info
+        return info
 
 
 def _load_yaml(path: Path) -> dict:

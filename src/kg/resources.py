@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .lexicon import Lexicon, load_lexicon
+from .lexicon import Entities, Lexicon, load_lexicon
 from .morphology import Morphology
 
 
@@ -37,6 +37,10 @@ class Resources:
         from .annotate.names import MentionFinder
 
         return MentionFinder(self.lexicon, self.morph)
+
+    def entities(self) -> Entities:
+        """A fresh table for one document: its own entities over the shared ones."""
+        return Entities(self.lexicon.entities)
 
     @cached_property
     def labels(self) -> dict:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from ..lexicon import EntityInfo, Lexicon
+from ..lexicon import Entities, EntityInfo, Lexicon
 from ..components import component
 from .names import Mention
 from ..morphology import Morphology, az_lower
@@ -30,8 +30,9 @@ def _heads(path: Path) -> dict:
 
 
 class OrganisationDiscovery:
-    def __init__(self, lexicon: Lexicon, morph: Morphology):
+    def __init__(self, lexicon: Lexicon, morph: Morphology, entities: Entities):
         self.lexicon = lexicon
+        self.entities = entities  # where the organisations found are introduced
         self.morph = morph
         self.data = _heads(lexicon.directory / "org-heads.yaml")
 
@@ -140,8 +141,7 @@ class OrganisationDiscovery:
         parts.append(text.norm[pos:e])
         surface = " ".join("".join(parts).split())
         key = f"organisation/{slugify(surface, 10)}"
-        if key not in self.lexicon.entities:
-            self.lexicon.entities[key] = EntityInfo(key, "Organisation", {lang: surface})
+        self.entities.add(EntityInfo(key, "Organisation", {lang: surface}))
         os_, oe = text.to_original(s, e)
         return Mention(doc_id, os_, oe, text.original[os_:oe], key, lang, surface, "name", s, e)
 
@@ -149,5 +149,5 @@ class OrganisationDiscovery:
 @component("organisation_discovery", needs=("mentions",), adds=("mentions",))
 def discover_organisations(doc) -> None:
     """Organisations the lexicon does not know, added to the lexicon's names."""
-    found = OrganisationDiscovery(doc.lexicon, doc.resources.morph).find(doc.doc_id, doc.text, doc.lang, doc.mentions)
+    found = OrganisationDiscovery(doc.lexicon, doc.resources.morph, doc.entities).find(doc.doc_id, doc.text, doc.lang, doc.mentions)
     doc.mentions = sorted(doc.mentions + found, key=lambda m: m.norm_start)

@@ -18,7 +18,7 @@ from ..sources import Document
 from ..text import Text
 
 if TYPE_CHECKING:  # layers' types, for readers and checkers only
-    from ..lexicon import Lexicon
+    from ..lexicon import Entities, Lexicon
     from ..resources import Resources
     from .activity_terms import ActivityHit
     from .dates import TimeExpression
@@ -45,8 +45,12 @@ class Doc:
     #: what one fact extractor leaves for the others (offices found, activities by span …)
     facts: dict[str, Any] = field(default_factory=dict)
 
+    #: the entities this document can refer to (its own over the lexicon's and gazetteer's)
+    entities: "Entities" = field(init=False)
+
     def __post_init__(self) -> None:
         self.sink = ClaimSink(self.document.doc_id)
+        self.entities = self.resources.entities()
 
     LAYERS = ("mentions", "times", "figures", "triggers", "activity_hits", "sentences", "focus", "facts")
 

@@ -83,7 +83,6 @@ def sentences(doc) -> None:
 
 
 def _focus(doc) -> Focus:
-    lexicon = doc.lexicon
     mentions = doc.mentions
     org_counts = Counter(m.entity for m in mentions if m.kind == "organisation" and m.role in ("name", "acronym"))
     # "we" is the publisher when the document names it, else the organisation named most
@@ -94,7 +93,7 @@ def _focus(doc) -> Focus:
     country_counts: Counter[str] = Counter()
     for m in mentions:
         if m.kind == "place":
-            info = lexicon.entities[m.entity]
+            info = doc.entities[m.entity]
             country = m.entity if info.cls == "Country" else info.part_of
             if country:
                 country_counts[country] += 1

@@ -36,16 +36,16 @@ def emit_activity(ctx: DocContext, sink: ClaimSink, org: str, concept: str, plac
     tmpl = label_templates(ctx.lexicon_dir)["activity"]
     where = label_templates(ctx.lexicon_dir).get("worldwide_label", {})
     sink.labels(key, {
-        lang: tmpl[lang].format(org=short_name(ctx.lexicon, org, lang), type=concept_labels.get((concept, lang), concept),
+        lang: tmpl[lang].format(org=short_name(ctx, org, lang), type=concept_labels.get((concept, lang), concept),
                                 place=where.get(lang, place) if place == WORLDWIDE
-                                else ctx.lexicon.entities[place].labels.get(lang, place))
+                                else ctx.entities[place].labels.get(lang, place))
         for lang in tmpl
     })
     return key
 
 
 def _place_key(ctx: DocContext, m) -> str:
-    info = ctx.lexicon.entities[m.entity]
+    info = ctx.entities[m.entity]
     # work "in Baku" is the programme for the document's country; other towns, and
     # capitals of other countries ("delegates based in Erevan"), stay as named
     if info.cls == "Settlement" and info.capital and info.part_of == ctx.focal_country:
@@ -63,7 +63,7 @@ def sentence_place(ctx: DocContext, sent: SentenceView, pos: int) -> str | None:
 
 def sentence_places(ctx: DocContext, sent: SentenceView, pos: int) -> list[str | None]:
     """Like sentence_place, but every place of a list ("in Erevan and Khankendi")."""
-    places = [m for m in sent.places if ctx.lexicon.entities[m.entity].cls in ("Country", "Settlement")]
+    places = [m for m in sent.places if ctx.entities[m.entity].cls in ("Country", "Settlement")]
     if places:
         nearest = min(places, key=lambda m: abs(m.norm_start - pos))
         listed = [nearest]
@@ -77,12 +77,12 @@ def sentence_places(ctx: DocContext, sent: SentenceView, pos: int) -> list[str |
                 listed.insert(0, m)
         return [_place_key(ctx, m) for m in listed]
     for m in sent.orgs:
-        jur = ctx.lexicon.entities[m.entity].jurisdiction
+        jur = ctx.entities[m.entity].jurisdiction
         if m.entity != ctx.focal_org and jur:
             return [jur]
     # a region the statement happens in ("in the Southern Caucasus"), not one people came from
     unit_in = label_templates(ctx.lexicon_dir).get("unit_in", {}).get(ctx.lang, [])
-    regions = [m for m in sent.places if ctx.lexicon.entities[m.entity].cls == "Region"
+    regions = [m for m in sent.places if ctx.entities[m.entity].cls == "Region"
                and any(w in unit_in for w in ctx.text.norm[max(0, m.norm_start - 12):m.norm_start].lower().split()[-2:])]
     if regions:
         return [min(regions, key=lambda m: abs(m.norm_start - pos)).entity]
@@ -93,7 +93,7 @@ def sentence_places(ctx: DocContext, sent: SentenceView, pos: int) -> list[str |
 
 def _paragraph_place(ctx: DocContext, sent: SentenceView) -> str | None:
     earlier = [m for s in ctx.sentences if s.paragraph == sent.paragraph and s.end <= sent.start
-               for m in s.places if ctx.lexicon.entities[m.entity].cls in ("Country", "Settlement")]
+               for m in s.places if ctx.entities[m.entity].cls in ("Country", "Settlement")]
     if earlier:
         return _place_key(ctx, earlier[-1])
     return ctx.focal_country

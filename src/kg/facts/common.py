@@ -10,19 +10,18 @@ import yaml
 
 from ..annotate.doc import Doc as DocContext
 from ..annotate.sentences import SentenceView
-from ..lexicon import Lexicon
 
 @lru_cache(maxsize=4)
 def label_templates(lexicon_dir: Path) -> dict:
     return yaml.safe_load((lexicon_dir / "labels.yaml").read_text(encoding="utf-8"))
 
 
-def short_name(lexicon: Lexicon, key: str, lang: str) -> str:
+def short_name(doc: DocContext, key: str, lang: str) -> str:
     """An entity's short name in a language: its acronym if the lexicon has one."""
-    info = lexicon.entities.get(key)
+    info = doc.entities.get(key)
     if info is None:
         return key.split("/", 1)[1]
-    return lexicon.acronym(key, lang) or info.labels.get(lang) or info.labels.get("en") or key
+    return doc.lexicon.acronym(key, lang) or info.labels.get(lang) or info.labels.get("en") or key
 
 
 _CLAUSE_END = re.compile(r"[,.;:!?]")

@@ -13,12 +13,12 @@ def extract_cooperation(ctx: DocContext, sink: ClaimSink) -> None:
             continue
         owner = ctx.focal_org
         partners = sorted({m.entity for m in sent.orgs if m.entity != owner
-                           and ctx.lexicon.entities[m.entity].cls != "Movement"})
+                           and ctx.entities[m.entity].cls != "Movement"})
         if not owner or not partners:
             continue
         ev = ctx.sentence_evidence(sent)
         for p in partners:
-            if ctx.lexicon.entities[p].cls == "NationalSociety":
+            if ctx.entities[p].cls == "NationalSociety":
                 # working with a national society is an activity of its own kind
                 place = sentence_place(ctx, sent, sent.start) or ctx.focal_country
                 if place:

@@ -3,10 +3,12 @@ name the documents use, evidence per mention."""
 
 from __future__ import annotations
 
-from ..claims import Claim, Evidence, Lit, Ref
-from ..lexicon import Lexicon
+from collections.abc import Mapping
+
 from ..annotate.names import Mention
+from ..claims import Claim, Evidence, Lit, Ref
 from ..components import component
+from ..lexicon import EntityInfo
 from ..sources import Document
 
 # The ontology classes for each lexicon class. A movement is a network of organisations
@@ -20,12 +22,12 @@ def entity_classes(cls: str) -> list[str]:
     return [base] if base == f"kg:{cls}" else [base, f"kg:{cls}"]
 
 
-def extract_organisations(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> list[Claim]:
+def extract_organisations(doc: Document, mentions: list[Mention], entities: Mapping[str, EntityInfo]) -> list[Claim]:
     claims: list[Claim] = []
     for m in mentions:
         if m.kind not in EXTRACTED_KINDS:
             continue
-        info = lexicon.entity(m.entity)
+        info = entities[m.entity]
         ev = Evidence.of(doc.doc_id, doc.text, m.start, m.end)
         for cls in entity_classes(info.cls):
             claims.append(Claim(doc.doc_id, m.entity, "rdf:type", Ref(cls), [ev]))
@@ -37,7 +39,7 @@ def extract_organisations(doc: Document, mentions: list[Mention], lexicon: Lexic
         if info.part_of:
             claims.append(Claim(doc.doc_id, m.entity, "kg:locatedIn", Ref(info.part_of)))
             # the containing place, as the lexicon knows it (it may not be named here)
-            outer = lexicon.entity(info.part_of)
+            outer = entities[info.part_of]
             for cls in entity_classes(outer.cls):
                 claims.append(Claim(doc.doc_id, info.part_of, "rdf:type", Ref(cls)))
             for lang, label in outer.labels.items():
@@ -59,4 +61,4 @@ def _label_of(m: Mention, info) -> str | None:
 
 @component("entities", needs=("mentions",))
 def entities(doc) -> None:
-    doc.sink.claims.extend(extract_organisations(doc.document, doc.mentions, doc.lexicon))
+    doc.sink.claims.extend(extract_organisations(doc.document, doc.mentions, doc.entities))

@@ -113,8 +113,8 @@ def _emit_handover(ctx, sink, key, giver, receiver, ev, tmpl, what: dict, condit
     sink.types(key, "kg:Handover", "kg:Event", evidence=[ev])
     sink.ref(key, "kg:giver", giver)
     sink.ref(key, "kg:receiver", receiver)
-    sink.labels(key, {l: tmpl[l].format(what=what[l], giver=short_name(ctx.lexicon, giver, l),
-                                        receiver=short_name(ctx.lexicon, receiver, l)) for l in tmpl})
+    sink.labels(key, {l: tmpl[l].format(what=what[l], giver=short_name(ctx, giver, l),
+                                        receiver=short_name(ctx, receiver, l)) for l in tmpl})
     if condition:
         sink.lit(key, "kg:condition", condition)
 

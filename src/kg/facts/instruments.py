@@ -16,7 +16,7 @@ def extract_instruments(ctx: DocContext, sink: ClaimSink, activity_hits, by_span
     for m in ctx.mentions:
         if m.kind != "instrument":
             continue
-        info = ctx.lexicon.entities[m.entity]
+        info = ctx.entities[m.entity]
         ev = ctx.evidence(m.norm_start, m.norm_end)
         sink.types(m.entity, "kg:LegalInstrument", f"kg:{info.cls}", evidence=[ev])
         sink.lit(m.entity, "skos:altLabel", m.name, lang=m.lang)  # the corpus-wide step picks the preferred one
@@ -38,7 +38,7 @@ def _organisation_mandate(ctx: DocContext, sink: ClaimSink, sent: SentenceView) 
     sink.ref(key, "kg:mandateOf", org)
     sink.ref(org, "kg:hasMandate", key)
     tmpl = label_templates(ctx.lexicon_dir)["mandate"]
-    names = ctx.lexicon.entities[org].labels
+    names = ctx.entities[org].labels
     sink.labels(key, {lang: tmpl[lang].format(org=names[lang]) for lang in tmpl if names.get(lang)})
     return key
 
@@ -73,7 +73,7 @@ def _agreements(ctx: DocContext, sink: ClaimSink, activity_hits, by_span) -> Non
             sink.types(current, "kg:LegalInstrument", "kg:Agreement", evidence=[ev])
             sink.ref(current, "kg:signedOn", sink.instant(days[0].value, days[0].surface))
             sink.labels(current, {"en": f"Agreement signed on {days[0].value}"})
-            governments = [m.entity for m in sent.orgs if ctx.lexicon.entities[m.entity].cls == "Government"]
+            governments = [m.entity for m in sent.orgs if ctx.entities[m.entity].cls == "Government"]
             for m in sent.mentions:
                 # the parties; a post ("the Minister of Justice") signs on a party's behalf
                 if m.kind == "organisation" and m.role in ("name", "acronym"):
@@ -118,7 +118,7 @@ def _agreements(ctx: DocContext, sink: ClaimSink, activity_hits, by_span) -> Non
 
 
 def _emit_post(ctx: DocContext, sink: ClaimSink, m) -> None:
-    info = ctx.lexicon.entities.get(m.entity)
+    info = ctx.entities.get(m.entity)
     sink.types(m.entity, "org:Post", evidence=[ctx.evidence(m.norm_start, m.norm_end)])
     if info:
         sink.labels(m.entity, {l: v for l, v in info.labels.items()})

@@ -11,7 +11,7 @@ def extract_memberships(ctx: DocContext, sink: ClaimSink) -> None:
         if sent.is_question or not sent.has("membership") or len(sent.orgs) < 2:
             continue
         trig = sent.hits("membership")[0]
-        wholes = [m for m in sent.orgs if ctx.lexicon.entities[m.entity].cls in ("Movement", "InternationalFederation")]
+        wholes = [m for m in sent.orgs if ctx.entities[m.entity].cls in ("Movement", "InternationalFederation")]
         whole = (wholes or [min(sent.orgs, key=lambda m: abs(m.norm_start - trig.start))])[0].entity
         ev = ctx.sentence_evidence(sent)
         for m in sent.orgs:

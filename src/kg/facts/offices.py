@@ -51,7 +51,7 @@ def owner_of(ctx: DocContext, sent: SentenceView, pos: int) -> str | None:
     """The organisation an office or activity belongs to: a self-reference ("our") or the
     document's own organisation when the sentence names it, else the nearest organisation."""
     # a government is acted upon here ("helped the authorities"); a movement acts through its members
-    orgs = [m for m in sent.orgs if ctx.lexicon.entities[m.entity].cls not in ("Government", "Ministry", "Movement")]
+    orgs = [m for m in sent.orgs if ctx.entities[m.entity].cls not in ("Government", "Ministry", "Movement")]
     # "… the Azerbaijan Red Crescent Society, which strives to re-establish family links"
     for rel in sent.hits("relative"):
         before = [m for m in orgs if m.norm_end <= rel.start]
@@ -92,7 +92,7 @@ def resolve_office(ctx: DocContext, sent: SentenceView, hit: TriggerHit) -> list
 
 
 def _ref(ctx: DocContext, org: str, place: str, typ: str, span, keep_settlement: bool = False) -> OfficeRef:
-    info = ctx.lexicon.entities[place]
+    info = ctx.entities[place]
     settlement = None
     if info.cls == "Settlement" and info.capital and info.part_of and not keep_settlement:
         settlement, place = place, info.part_of
@@ -112,9 +112,9 @@ def emit_office(ctx: DocContext, sink: ClaimSink, ref: OfficeRef, evidence) -> N
     tmpl = label_templates(ctx.lexicon_dir)
     labels = {}
     for lang in ("en", "ru", "az"):
-        place_label = ctx.lexicon.entities[ref.place].labels.get(lang)
+        place_label = ctx.entities[ref.place].labels.get(lang)
         labels[lang] = tmpl["office"][lang].format(
-            org=short_name(ctx.lexicon, ref.org, lang),
+            org=short_name(ctx, ref.org, lang),
             type=tmpl["office_types"][ref.type if ref.type != "Office" else "Office"][lang],
             place=place_label,
         )
@@ -138,14 +138,14 @@ def extract_offices(ctx: DocContext, sink: ClaimSink) -> dict[str, OfficeRef]:
             for place in sent.places:
                 between = ctx.text.norm[org.norm_end:place.norm_start].strip().lower()
                 if place.norm_start > org.norm_end and between in unit_in and \
-                        ctx.lexicon.entities[place.entity].cls == "Country" and \
-                        ctx.lexicon.entities[org.entity].cls not in ("Government", "Ministry", "StateCommission"):
+                        ctx.entities[place.entity].cls == "Country" and \
+                        ctx.entities[org.entity].cls not in ("Government", "Ministry", "StateCommission"):
                     refs.append(_ref(ctx, org.entity, place.entity, "Office", (org.norm_start, place.norm_end)))
         # "the ICRC will end its physical presence in the country": the delegation there
         if not refs and sent.has("closure") and ctx.focal_country and not sent.is_question:
             owner = owner_of(ctx, sent, sent.hits("closure")[0].start)
             if owner and (sent.has("self") or any(m.entity == owner for m in sent.orgs)):
-                places = [m for m in sent.places if ctx.lexicon.entities[m.entity].cls == "Country"]
+                places = [m for m in sent.places if ctx.entities[m.entity].cls == "Country"]
                 country = places[0].entity if places else ctx.focal_country
                 refs.append(_ref(ctx, owner, country, "Office", (sent.start, sent.end)))
         if sent.is_question:
@@ -213,9 +213,9 @@ def _reason(ctx: DocContext, sent: SentenceView) -> str | None:
 def _office_label(ctx: DocContext, office: OfficeRef, lang: str) -> str:
     tmpl = label_templates(ctx.lexicon_dir)
     return tmpl["office"][lang].format(
-        org=short_name(ctx.lexicon, office.org, lang),
+        org=short_name(ctx, office.org, lang),
         type=tmpl["office_types"][office.type][lang],
-        place=ctx.lexicon.entities[office.place].labels.get(lang),
+        place=ctx.entities[office.place].labels.get(lang),
     )
 
 
@@ -230,8 +230,8 @@ def extract_openings(ctx: DocContext, sink: ClaimSink, offices: dict[str, Office
         org = owner_of(ctx, sent, starts[0].start)
         if org != ctx.focal_org:
             continue
-        places = [m for m in sent.places if ctx.lexicon.entities[m.entity].cls in ("Country", "Settlement")]
-        if places and ctx.lexicon.entities[places[0].entity].cls == "Country" and places[0].entity != ctx.focal_country:
+        places = [m for m in sent.places if ctx.entities[m.entity].cls in ("Country", "Settlement")]
+        if places and ctx.entities[places[0].entity].cls == "Country" and places[0].entity != ctx.focal_country:
             continue
         if not (sent.has("opening") or sent.has("office") or places or any(m.entity == org for m in sent.orgs)):
             continue
