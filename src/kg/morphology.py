@@ -1,18 +1,24 @@
 """Per-language word matching, so that inflected forms match the names in the lexicon.
 
-* English: lower case (plural stays distinct).
-* Russian: the lemma from pymorphy3 ("Федерацией" -> "федерация").
-* Azerbaijani: a word matches a lexicon word when it is that word plus a chain of
-  suffixes from ``az-suffixes.yaml`` ("Azərbaycandakı" = "Azərbaycan" + "da" + "kı"),
-  with Azerbaijani dotted/dotless i casing.
+Each language's file (``data/languages/``) says how (:attr:`kg.language.Language.inflection`):
+
+* ``exact`` (English): lower case (plural stays distinct).
+* ``lemma`` (Russian): the lemma from pymorphy3 ("Федерацией" -> "федерация").
+* ``suffixes`` (Azerbaijani): a word matches a lexicon word when it is that word plus a
+  chain of suffixes from ``az-suffixes.yaml`` ("Azərbaycandakı" = "Azərbaycan" + "da" +
+  "kı"), with the language's own casing (dotted/dotless i).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from .config import SUPPORTED_LANGUAGES
+from .language import Language, load_language
 
 _AZ_LOWER = str.maketrans({"I": "ı", "İ": "i"})
 
@@ -28,6 +34,12 @@ def _morph():
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
+def _default_languages(az_suffix_file: Path) -> dict[str, Language]:
+    languages_dir = az_suffix_file.parents[1] / "languages"
+    return {code: load_language(languages_dir, code) for code in SUPPORTED_LANGUAGES
+            if (languages_dir / f"{code}.yaml").exists()}
+
+
 def _flatten(group) -> list[str]:
     if isinstance(group, str):
         return [group]
@@ -35,7 +47,9 @@ def _flatten(group) -> list[str]:
 
 
 class Morphology:
-    def __init__(self, az_suffix_file: Path):
+    def __init__(self, az_suffix_file: Path, languages: Mapping[str, Language] | None = None):
+        # languages not given (tests of one finder): the three the project reads, from data/languages
+        self.languages = dict(languages) if languages else _default_languages(az_suffix_file)
         data = yaml.safe_load(az_suffix_file.read_text(encoding="utf-8"))
         self._vowels = set(data["vowels"])
         self._buffers = tuple(data["buffer_consonants"])
@@ -53,15 +67,44 @@ class Morphology:
             hit = self._cache[k] = self._compute(lang, word)
         return hit
 
+    def inflection(self, lang: str) -> str:
+        language = self.languages.get(lang)
+        return language.inflection if language else "exact"
+
+    def lower(self, lang: str, word: str) -> str:
+        language = self.languages.get(lang)
+        return language.lower(word) if language else word.lower()
+
     def _compute(self, lang: str, word: str) -> str:
-        if lang == "ru":
+        if self.inflection(lang) == "lemma":
             w = word.lower().replace("ё", "е")
             if not any("а" <= c <= "я" for c in w):
                 return w
             return _morph().parse(w)[0].normal_form.replace("ё", "е")
-        if lang == "az":
-            return az_lower(word)
-        return word.lower()
+        return self.lower(lang, word)
+
+    def matches(self, lang: str, listed: str, word: str, last: bool = True) -> bool:
+        """A word of the text is a form of a listed word (of a trigger term or a name).
+
+        ``exact``: the same word, a capitalised listed word needing a capital in the text;
+        ``lemma``: the word or its lemma starts with the listed stem; ``suffixes``: the last
+        word of a term is a stem (verbs inflect: bağla-yacaq), earlier words take only noun
+        suffixes, so "əlaqə" does not match "əlaqədar".
+        """
+        if not listed[0].isalnum():
+            return listed == word
+        how = self.inflection(lang)
+        if how == "exact":
+            if listed[0].isupper():
+                return word == listed
+            return word.lower() == listed
+        if how == "lemma":
+            t = listed.lower()
+            return word.lower().startswith(t) or self.key(lang, word).startswith(t)
+        w, l = self.lower(lang, word), self.lower(lang, listed)
+        if last:
+            return w.startswith(l)
+        return self.az_inflects(w, l)
 
     def ru_genitive(self, word: str) -> bool:
         """A Russian word that reads as genitive (as the complement of a name's head does)."""

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from .config import SUPPORTED_LANGUAGES
+from .language import Language, load_language
 from .lexicon import Entities, Lexicon, load_lexicon
 from .morphology import Morphology
 
@@ -28,8 +30,16 @@ class Resources:
         return load_lexicon(self.lexicon_dir)
 
     @cached_property
+    def languages_dir(self) -> Path:
+        return self.lexicon_dir.parent / "languages"
+
+    def language(self, code: str) -> Language:
+        return load_language(self.languages_dir, code)
+
+    @cached_property
     def morph(self) -> Morphology:
-        return Morphology(self.lexicon_dir / "az-suffixes.yaml")
+        languages = {code: self.language(code) for code in SUPPORTED_LANGUAGES}
+        return Morphology(self.lexicon_dir / "az-suffixes.yaml", languages)
 
     @cached_property
     def names(self):

@@ -18,6 +18,7 @@ from ..sources import Document
 from ..text import Text
 
 if TYPE_CHECKING:  # layers' types, for readers and checkers only
+    from ..language import Language
     from ..lexicon import Entities, Lexicon
     from ..resources import Resources
     from .activity_terms import ActivityHit
@@ -65,6 +66,10 @@ class Doc:
     @property
     def lang(self) -> str:
         return self.document.language
+
+    @property
+    def language(self) -> "Language":
+        return self.resources.language(self.document.language)
 
     @property
     def doc_id(self) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from ..morphology import Morphology, az_lower
+from ..morphology import Morphology
 from ..text import Text
 from ..components import component
 from .dates import TimeExpression, find_time_expressions, fold, month_and_weekday_words
@@ -70,21 +70,23 @@ class _Lang:
         self.multipliers = {fold(k): v for k, v in (data.get("multipliers") or {}).items()}
         self.multiplier_rx = re.compile(rf" {_alt(data.get('multipliers') or {})}(?!\w)", re.I)
         units = data.get("units", [])
-        tail = r"[^\W\d_]*" if lang == "az" else ""  # az nouns carry case endings: ailə|yə
+        self.morph = _morphology(lexicon_dir)
+        suffixing = self.morph.inflection(lang) == "suffixes"
+        tail = r"[^\W\d_]*" if suffixing else ""  # nouns carry case endings: ailə|yə
         self.unit_rx = re.compile(rf"(?: ?%| {_alt([u for u in units if u != '%'])}{tail}(?!\w))", re.I)
         self.classifiers = {fold(c) for c in data.get("classifiers", [])}
         self.time_units = {fold(t) for t in data.get("time_units", [])}
         self.not_units = {fold(w) for w in data.get("not_units", [])} | month_and_weekday_words(lexicon_dir, lang)
-        self.morph = _az_morphology(lexicon_dir) if lang == "az" else None
+        self.suffixing = suffixing
 
     def is_time_unit(self, word: str) -> bool:
         w = fold(word)
-        if self.morph is not None:  # "ildən", "ayın": a time-unit stem with a case ending
-            return any(self.morph.az_inflects(az_lower(word), stem) for stem in self.time_units)
+        if self.suffixing:  # "ildən", "ayın": a time-unit stem with a case ending
+            return any(self.morph.az_inflects(self.lower(word), stem) for stem in self.time_units)
         return w in self.time_units
 
     def lower(self, word: str) -> str:
-        return az_lower(word) if self.lang == "az" else word.lower()
+        return self.morph.lower(self.lang, word)
 
 
 @lru_cache(maxsize=8)
@@ -93,7 +95,7 @@ def _load(path: Path) -> dict:
 
 
 @lru_cache(maxsize=2)
-def _az_morphology(lexicon_dir: Path) -> Morphology:
+def _morphology(lexicon_dir: Path) -> Morphology:
     return Morphology(lexicon_dir / "az-suffixes.yaml")
 
 

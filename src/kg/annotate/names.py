@@ -20,7 +20,6 @@ from ..text import Text, Token, tokenize
 # Punctuation that may sit inside a name ("Prisoners of War, Hostages", "BQXK-nın").
 _TRANSPARENT = {",", "-", "'", "/"}
 _ROLE_RANK = {"name": 0, "acronym": 1, "short": 2, "post": 3, "contextual": 4}
-_EN_SKIP = {"the"}
 
 
 @dataclass(frozen=True)
@@ -60,11 +59,15 @@ def _stream(text: Text) -> list[list[Token]]:
     return runs
 
 
-def _name_tokens(lang: str, text: str) -> list[str]:
-    toks = [t for t in tokenize(text) if t[0].isalnum()]
-    if lang == "en":
-        toks = [t for t in toks if t.lower() not in _EN_SKIP]
-    return toks
+def _name_tokens(morph: Morphology, lang: str, text: str) -> list[str]:
+    articles = _articles(morph, lang)
+    return [t for t in tokenize(text) if t[0].isalnum() and t.lower() not in articles]
+
+
+def _articles(morph: Morphology, lang: str) -> frozenset[str]:
+    """Articles are skipped in names ("the ICRC" is "ICRC")."""
+    language = morph.languages.get(lang)
+    return language.articles if language else frozenset()
 
 
 class MentionFinder:
@@ -74,7 +77,7 @@ class MentionFinder:
         # trie per language: key -> node; node["$"] = [(Name, name_tokens)]
         self._tries: dict[str, dict] = {}
         for name in lexicon.names:
-            toks = _name_tokens(name.lang, name.text)
+            toks = _name_tokens(self.morph, name.lang, name.text)
             if not toks:
                 continue
             node = self._tries.setdefault(name.lang, {})
@@ -84,16 +87,17 @@ class MentionFinder:
 
     # -- matching --------------------------------------------------------------
     def _children(self, lang: str, node: dict, key: str) -> list[dict]:
-        if lang != "az":
+        if self.morph.inflection(lang) != "suffixes":
             child = node.get(key)
             return [child] if child is not None else []
-        # Azerbaijani words carry suffix chains: try each stem the word could inflect.
+        # words carry suffix chains: try each stem the word could inflect
         return [node[stem] for stem in self.morph.az_stems(key) if stem in node]
 
     def _candidates(self, text: Text):
         for run in _stream(text):
             for lang, trie in self._tries.items():
-                seq = [t for t in run if not (lang == "en" and t.text.lower() in _EN_SKIP)]
+                articles = _articles(self.morph, lang)
+                seq = [t for t in run if t.text.lower() not in articles]
                 keys = [self.morph.key(lang, t.text) for t in seq]
                 for i in range(len(seq)):
                     frontier = [trie]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from ..morphology import Morphology, az_lower
+from ..morphology import Morphology
 from ..components import component
 from ..text import Text, tokenize
 
@@ -33,21 +33,8 @@ def load_triggers(path: Path) -> dict[str, dict[str, list[list[str]]]]:
 
 
 def word_matches(lang: str, term_word: str, token: str, morph: Morphology, last: bool = True) -> bool:
-    if not term_word[0].isalnum():
-        return term_word == token
-    if lang == "en":
-        # exact word form; a capitalised term word needs a capital in the text
-        if term_word[0].isupper():
-            return token == term_word
-        return token.lower() == term_word
-    if lang == "ru":
-        t = term_word.lower()
-        return token.lower().startswith(t) or morph.key("ru", token).startswith(t)
-    # Azerbaijani: the last word of a term is a stem (verbs inflect: bağla-yacaq);
-    # earlier words take only noun suffixes, so "əlaqə" does not match "əlaqədar".
-    if last:
-        return az_lower(token).startswith(az_lower(term_word))
-    return morph.az_inflects(az_lower(token), az_lower(term_word))
+    """A token of the text is a form of a term's word (see :meth:`Morphology.matches`)."""
+    return morph.matches(lang, term_word, token, last)
 
 
 def find_triggers(text: Text, lang: str, triggers_file: Path, morph: Morphology) -> list[TriggerHit]:

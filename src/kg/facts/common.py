@@ -33,18 +33,17 @@ def clause_after(ctx: DocContext, sent: SentenceView, pos: int) -> str:
     return (rest[: m.start()] if m else rest).strip()
 
 
-_GENITIVE = re.compile(r"(nın|nin|nun|nün|ın|in|un|ün)$")
-
-
 def condition_start(ctx: DocContext, sent: SentenceView, pos: int) -> int:
-    """Where a condition begins. In Azerbaijani its words precede the marker as a chain of
-    genitives ("onların ailələrinin razılığı əsasında"); elsewhere it starts at the marker."""
-    if ctx.lang != "az":
+    """Where a condition begins. In a language whose modifiers precede what they modify in
+    the genitive, its words precede the marker as a chain of genitives ("onların
+    ailələrinin razılığı əsasında"); elsewhere it starts at the marker."""
+    language = ctx.language
+    if not language.verb_final or not language.genitive_endings:
         return pos
     words = [t for t in ctx.text.tokens_in(sent.start, pos) if t.is_word]
     start = pos
     for t in reversed(words):
-        if _GENITIVE.search(t.text.lower()):
+        if language.lower(t.text).endswith(language.genitive_endings):
             start = t.start
         else:
             break

@@ -1,0 +1,82 @@
+"""What the pipeline knows about each language it reads, from ``data/languages/<code>.yaml``.
+
+Code asks a :class:`Language` for its rules ("is the verb final?", "how is a word matched
+to a listed word?", "which prepositions open a place slot?") instead of branching on
+language codes, so a new language is a data file (and its lexicon entries), not code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+INFLECTIONS = ("exact", "lemma", "suffixes")
+_TURKIC_LOWER = str.maketrans({"I": "ı", "İ": "i"})
+
+
+class LanguageError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    inflection: str  # exact | lemma | suffixes
+    case: str = "default"  # default | turkic
+    verb_final: bool = False
+    head_final: bool = False
+    articles: frozenset[str] = frozenset()
+    conjunctions: tuple[str, ...] = ()
+    place_prepositions: frozenset[str] = frozenset()
+    place_case_endings: tuple[str, ...] = ()
+    unit_in: frozenset[str] = frozenset()
+    quote_pairs: dict[str, str] = field(default_factory=dict)
+    abbreviations: frozenset[str] = frozenset()
+    auxiliaries: frozenset[str] = frozenset()
+    name_complement_case: str | None = None
+    genitive_endings: tuple[str, ...] = ()
+
+    def lower(self, word: str) -> str:
+        """Lower case by the language's rules (Turkic: I -> ı, İ -> i)."""
+        if self.case == "turkic":
+            return word.translate(_TURKIC_LOWER).lower()
+        return word.lower()
+
+    def is_conjunction(self, words: str) -> bool:
+        return self.lower(words.strip(" ,")) in self.conjunctions or not words.strip(" ,")
+
+
+def _tuple(v) -> tuple[str, ...]:
+    return tuple(str(x) for x in (v or []))
+
+
+@lru_cache(maxsize=16)
+def load_language(languages_dir: Path, code: str) -> Language:
+    path = Path(languages_dir) / f"{code}.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise LanguageError(f"{path}: cannot read the language file: {exc}") from None
+    inflection = data.get("inflection", "exact")
+    if inflection not in INFLECTIONS:
+        raise LanguageError(f"{path}: inflection {inflection!r} is not one of {', '.join(INFLECTIONS)}")
+    lang = Language(
+        code=code,
+        name=data.get("name", code),
+        inflection=inflection,
+        case=data.get("case", "default"),
+        verb_final=bool(data.get("verb_final")),
+        head_final=bool(data.get("head_final")),
+        conjunctions=_tuple(data.get("conjunctions")),
+        place_case_endings=tuple(sorted(_tuple(data.get("place_case_endings")), key=len, reverse=True)),
+        quote_pairs=dict(data.get("quote_pairs") or {}),
+        name_complement_case=data.get("name_complement_case"),
+        genitive_endings=tuple(sorted(_tuple(data.get("genitive_endings")), key=len, reverse=True)),
+    )
+    sets = {k: frozenset(_tuple(data.get(k))) for k in
+            ("articles", "place_prepositions", "unit_in", "abbreviations", "auxiliaries")}
+    return Language(**{**lang.__dict__, **sets})
