@@ -16,6 +16,32 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "data" / "sources"
+DEV_CORPUS = ROOT / "tests" / "corpus" / "dev"  # real documents about other organisations and countries
+
+
+def extract(path: Path, lang: str | None = None, **meta):
+    """Run the real extraction pipeline in-process on one file (no build, no store).
+
+    ``lang`` defaults to the language in the file name ("05_en_…") or metadata.json beside it.
+    Returns :class:`kg.extraction.DocumentExtraction` (``.doc`` holds every layer)."""
+    import hashlib
+    import json
+
+    from kg.extraction import extract_document
+    from kg.resources import load_resources
+    from kg.sources import Document
+
+    if lang is None:
+        meta_file = path.parent / "metadata.json"
+        known = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
+        lang = known.get(path.name, {}).get("language") or path.name.split("_")[1]
+    data = path.read_bytes()
+    document = Document(
+        doc_id=path.stem, file_name=path.name, language=lang, title=meta.get("title", ""),
+        kind=meta.get("kind", "Article"), publisher=meta.get("publisher", ""), date=meta.get("date", ""),
+        date_as_stated=meta.get("date_as_stated", ""), text=data.decode("utf-8"), sha256=hashlib.sha256(data).hexdigest(),
+    )
+    return extract_document(document, load_resources(ROOT / "data" / "lexicon", ROOT / "ontology"))
 
 
 def kg(*args: str, env: dict | None = None, timeout: float = 300, check: bool = False) -> subprocess.CompletedProcess:

@@ -27,6 +27,7 @@ class DocumentExtraction:
     text: Text
     mentions: list[Mention]
     claims: list[Claim]
+    doc: Doc  # the annotated state, every layer (for tests and tools)
 
 
 @lru_cache(maxsize=1)
@@ -42,4 +43,4 @@ def extract_document(document: Document, resources: Resources) -> DocumentExtrac
         missing = [layer for layer in comp.adds if not doc.has(layer)]
         if missing:
             raise PipelineError(f"component {comp.name!r} did not add {', '.join(missing)}")
-    return DocumentExtraction(document, doc.text, doc.mentions or [], doc.sink.claims)
+    return DocumentExtraction(document, doc.text, doc.mentions or [], doc.sink.claims, doc)
