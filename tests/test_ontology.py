@@ -688,7 +688,7 @@ def test_shacl_document_and_evidence_structure(shapes):
     g = realistic_graph()
     doc = ID[f"document/{DOC_ID}"]
     g.set((doc, DCTERMS.language, Literal("fr")))
-    g.remove((doc, DCTERMS.title, None))
+    g.add((doc, DCTERMS.title, Literal("A second title", lang="en")))  # at most one
     g.remove((doc, CNT.chars, None))
     ev = next(g.objects(ID["organisation/icrc"], KG.hasEvidence))
     pos = next(s for s in g.objects(ev, OA.hasSelector) if (s, RDF.type, OA.TextPositionSelector) in g)

@@ -7,6 +7,7 @@ language codes, so a new language is a data file (and its lexicon entries), not 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,7 @@ class Language:
     code: str
     name: str
     inflection: str  # exact | lemma | suffixes
+    script: str = "Latin"  # Latin | Cyrillic: the script its words are written in
     case: str = "default"  # default | turkic
     verb_final: bool = False
     head_final: bool = False
@@ -45,6 +47,14 @@ class Language:
         if self.case == "turkic":
             return word.translate(_TURKIC_LOWER).lower()
         return word.lower()
+
+    def share_in_script(self, text: str) -> float:
+        """The share of the letters of ``text`` written in the language's script."""
+        letters = [c for c in text if c.isalpha()]
+        if not letters:
+            return 0.0
+        script = self.script.upper()
+        return sum(1 for c in letters if unicodedata.name(c, "").startswith(script)) / len(letters)
 
     def is_conjunction(self, words: str) -> bool:
         return self.lower(words.strip(" ,")) in self.conjunctions or not words.strip(" ,")
@@ -68,6 +78,7 @@ def load_language(languages_dir: Path, code: str) -> Language:
         code=code,
         name=data.get("name", code),
         inflection=inflection,
+        script=data.get("script", "Latin"),
         case=data.get("case", "default"),
         verb_final=bool(data.get("verb_final")),
         head_final=bool(data.get("head_final")),

@@ -5,6 +5,7 @@ from . import (  # noqa: F401  (register)
     activities,
     cooperation,
     dates,
+    document,
     entities,
     handovers,
     instruments,
