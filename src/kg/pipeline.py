@@ -74,6 +74,18 @@ def extract_corpus(
     return documents, extractions, ds
 
 
+def extract_store(settings: Settings):
+    """The corpus extracted into an in-memory store (no validation, nothing published):
+    what ``kg eval`` scores."""
+    import pyoxigraph as ox
+
+    _, _, ds = extract_corpus(settings, load_ontology(settings.ontology_dir))
+    store = ox.Store()
+    store.bulk_load(ds.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
+    store.update(store_mod.MATERIALISE_UNION)  # the default graph, as a built store has it
+    return store
+
+
 def build(settings: Settings, progress: Callable[[str], None] | None = None, publish: bool = True) -> BuildResult:
     times: dict[str, float] = {}
     t0 = time.perf_counter()
