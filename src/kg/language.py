@@ -41,6 +41,12 @@ class Language:
     auxiliaries: frozenset[str] = frozenset()
     name_complement_case: str | None = None
     genitive_endings: tuple[str, ...] = ()
+    #: case -> {"prepositions": (...), "suffixes": (...), "inflection": (...), "postpositions": (...)}
+    cases: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    clause_openers: tuple[str, ...] = ()
+    anaphors: tuple[str, ...] = ()
+    hedges: tuple[str, ...] = ()
+    negations: tuple[str, ...] = ()
 
     def lower(self, word: str) -> str:
         """Lower case by the language's rules (Turkic: I -> ı, İ -> i)."""
@@ -87,6 +93,12 @@ def load_language(languages_dir: Path, code: str) -> Language:
         quote_pairs=dict(data.get("quote_pairs") or {}),
         name_complement_case=data.get("name_complement_case"),
         genitive_endings=tuple(sorted(_tuple(data.get("genitive_endings")), key=len, reverse=True)),
+        cases={case: {how: tuple(sorted(_tuple(words), key=len, reverse=True)) for how, words in (marks or {}).items()}
+               for case, marks in (data.get("cases") or {}).items()},
+        clause_openers=_tuple(data.get("clause_openers")),
+        anaphors=_tuple(data.get("anaphors")),
+        hedges=_tuple(data.get("hedges")),
+        negations=_tuple(data.get("negations")),
     )
     sets = {k: frozenset(_tuple(data.get(k))) for k in
             ("articles", "place_prepositions", "unit_in", "abbreviations", "auxiliaries")}
