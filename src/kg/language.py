@@ -47,6 +47,8 @@ class Language:
     anaphors: tuple[str, ...] = ()
     hedges: tuple[str, ...] = ()
     negations: tuple[str, ...] = ()
+    bare_verb_markers: tuple[str, ...] = ()
+    self_suffixes: tuple[str, ...] = ()
 
     def lower(self, word: str) -> str:
         """Lower case by the language's rules (Turkic: I -> ı, İ -> i)."""
@@ -99,6 +101,8 @@ def load_language(languages_dir: Path, code: str) -> Language:
         anaphors=_tuple(data.get("anaphors")),
         hedges=_tuple(data.get("hedges")),
         negations=_tuple(data.get("negations")),
+        bare_verb_markers=_tuple(data.get("bare_verb_markers")),
+        self_suffixes=tuple(sorted(_tuple(data.get("self_suffixes")), key=len, reverse=True)),
     )
     sets = {k: frozenset(_tuple(data.get(k))) for k in
             ("articles", "place_prepositions", "unit_in", "abbreviations", "auxiliaries")}

@@ -105,6 +105,13 @@ class Morphology:
             self._cache[k] = hit
         return hit
 
+    def dictionary_forms(self, lang: str, word: str) -> frozenset[str]:
+        """The dictionary forms the word may be a form of, as the dictionary gives them
+        (without the word itself added): "close" -> {close}, "closes" -> {close}."""
+        if self.inflection(lang) == "exact":
+            return frozenset(l.lower() for forms in _english_lemmas(word).values() for l in forms)
+        return self.lemmas(lang, word)
+
     def matches(self, lang: str, listed: str, word: str, last: bool = True) -> bool:
         """A word of the text is a form of a listed word (of a trigger term or a name).
 

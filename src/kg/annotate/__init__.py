@@ -8,6 +8,7 @@ component over one :class:`~kg.annotate.doc.Doc` (offsets into the normalised te
     triggers         -> triggers        words that signal a kind of statement
     activity_terms   -> activity_hits   terms of the SKOS activity scheme
     sentences        -> sentences, focus
+    frames           -> frames          events with their roles, from the grammar of the clause
 """
 
-from . import activity_terms, dates, discovery, figures, names, sentences, triggers  # noqa: F401  (register)
+from . import activity_terms, dates, discovery, figures, frames, names, sentences, triggers  # noqa: F401  (register)

@@ -17,7 +17,8 @@ from ..language import Language
 #: determiners that may stand between a preposition and its noun ("to the Commission", "in its office")
 _DETERMINERS = {"the", "a", "an", "its", "their", "our", "his", "her", "this", "that", "these", "those", "свой", "своей",
                 "своего", "свою", "своим", "своём", "своем"}
-_CLAUSE_PUNCT = re.compile(r";|\s[–—]\s|\s-\s|:\s|\(|\)|[«»\"“”]")
+# brackets and quotes do not end a clause: they hold an acronym or a name ("(МККК)", «Российский Красный Крест»)
+_CLAUSE_PUNCT = re.compile(r";|\s[–—]\s|\s-\s|:\s")
 _APOSTROPHES = "'’`-"
 
 
@@ -69,6 +70,10 @@ def inflection_case(language: Language, words: list[str]) -> str | None:
             continue
         if any("Fixd" in p.tag for p in nouns[:1]):  # indeclinable (МККК): the case is not marked
             return None
+        possible = {str(p.tag.case) for p in nouns}
+        # an inanimate noun's nominative and accusative look alike: before the verb, the subject
+        if possible & tags.get("nominative", set()):
+            return "nominative"
         for case, wanted in tags.items():
             if any(str(p.tag.case) in wanted for p in nouns[:1]):
                 return case
