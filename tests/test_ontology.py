@@ -428,7 +428,7 @@ def test_key_axioms(onto: Graph):
     assert onto.value(KG.hasEvidence, RDFS.domain) is None
     qualifiers = set(onto.subjects(RDF.type, KG.Qualifier))
     assert qualifiers == {KG.exactly, KG.approximately, KG.nearly, KG.moreThan, KG.lessThan,
-                          KG.atLeast, KG.several}
+                          KG.atLeast, KG.several, KG.range}
     kinds = set(onto.subjects(SKOS.inScheme, KG.DocumentKinds))
     assert kinds == {KG.PressRelease, KG.FAQ, KG.ActivityReport, KG.ProgrammePage, KG.Article}
 

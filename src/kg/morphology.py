@@ -105,6 +105,17 @@ class Morphology:
             self._cache[k] = hit
         return hit
 
+    def only_adjective(self, lang: str, word: str) -> bool:
+        """The dictionary knows the word only as an adjective ("operational", "местных")."""
+        how = self.inflection(lang)
+        if how == "exact":
+            pos = set(_english_lemmas(word))
+            return bool(pos) and pos <= {"ADJ"}
+        if how == "lemma":
+            parses = _morph().parse(word.lower())
+            return bool(parses) and all(p.tag.POS in ("ADJF", "ADJS", "PRTF") for p in parses[:2])
+        return False
+
     def dictionary_forms(self, lang: str, word: str) -> frozenset[str]:
         """The dictionary forms the word may be a form of, as the dictionary gives them
         (without the word itself added): "close" -> {close}, "closes" -> {close}."""

@@ -23,6 +23,7 @@ from ..text import tokenize
 
 #: a line of at least this many words, or of two sentences, is running text (the body)
 BODY_WORDS = 25
+SENTENCE_WORDS = 8
 TITLE_WORDS = (3, 30)
 #: a publication date stands on a short header line, or within the first words of the body
 HEADER_DATE_WORDS = 12
@@ -58,7 +59,10 @@ def lines(norm: str) -> list[Line]:
 
 
 def is_body(line: Line) -> bool:
-    return len(line.words) >= BODY_WORDS or len(_SENTENCE_END.findall(line.text)) >= 2
+    """Running text: a long line, two sentences, or one full sentence of some length."""
+    words = len(line.words)
+    return words >= BODY_WORDS or len(_SENTENCE_END.findall(line.text)) >= 2 or \
+        (words >= SENTENCE_WORDS and line.text.rstrip().endswith((".", "!", "?", "»", '"')))
 
 
 def header(norm: str) -> tuple[list[Line], Line | None]:
@@ -118,11 +122,12 @@ def find_date(head: list[Line], body: Line | None, times: list[TimeExpression]) 
     return None
 
 
-@component("document", needs=("times",), adds=("times", "reference_date"))
+@component("document", needs=("times",), adds=("times", "reference_date", "body_start"))
 def document(doc) -> None:
     """The document's title and date (from its text when the metadata lacks them), and its
     relative dates resolved against that date."""
     head, body = header(doc.text.norm)
+    doc.facts["body_start"] = body.start if body is not None else 0
     meta = doc.document
     subject = f"document/{doc.doc_id}"
     if not meta.title:
