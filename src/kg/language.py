@@ -32,6 +32,7 @@ class Language:
     articles: frozenset[str] = frozenset()
     conjunctions: tuple[str, ...] = ()
     place_prepositions: frozenset[str] = frozenset()
+    locative_prepositions: frozenset[str] = frozenset()
     place_case_endings: tuple[str, ...] = ()
     unit_in: frozenset[str] = frozenset()
     quote_pairs: dict[str, str] = field(default_factory=dict)
@@ -39,6 +40,9 @@ class Language:
     auxiliaries: frozenset[str] = frozenset()
     name_complement_case: str | None = None
     genitive_endings: tuple[str, ...] = ()
+    place_heads: dict[str, str] = field(default_factory=dict)  # head noun -> class of the place it names
+    place_head_links: frozenset[str] = frozenset()
+    contact_words: frozenset[str] = frozenset()
 
     def lower(self, word: str) -> str:
         """Lower case by the language's rules (Turkic: I -> ı, İ -> i)."""
@@ -76,7 +80,9 @@ def load_language(languages_dir: Path, code: str) -> Language:
         quote_pairs=dict(data.get("quote_pairs") or {}),
         name_complement_case=data.get("name_complement_case"),
         genitive_endings=tuple(sorted(_tuple(data.get("genitive_endings")), key=len, reverse=True)),
+        place_heads={str(k): str(v) for k, v in (data.get("place_heads") or {}).items()},
     )
     sets = {k: frozenset(_tuple(data.get(k))) for k in
-            ("articles", "place_prepositions", "unit_in", "abbreviations", "auxiliaries")}
+            ("articles", "place_prepositions", "locative_prepositions", "unit_in", "abbreviations", "auxiliaries", "place_head_links",
+             "contact_words")}
     return Language(**{**lang.__dict__, **sets})
