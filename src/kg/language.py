@@ -34,6 +34,7 @@ class Language:
     articles: frozenset[str] = frozenset()
     conjunctions: tuple[str, ...] = ()
     place_prepositions: frozenset[str] = frozenset()
+    locative_prepositions: frozenset[str] = frozenset()
     place_case_endings: tuple[str, ...] = ()
     unit_in: frozenset[str] = frozenset()
     quote_pairs: dict[str, str] = field(default_factory=dict)
@@ -49,6 +50,9 @@ class Language:
     negations: tuple[str, ...] = ()
     bare_verb_markers: tuple[str, ...] = ()
     self_suffixes: tuple[str, ...] = ()
+    place_heads: dict[str, str] = field(default_factory=dict)  # head noun -> class of the place it names
+    place_head_links: frozenset[str] = frozenset()
+    contact_words: frozenset[str] = frozenset()
 
     def lower(self, word: str) -> str:
         """Lower case by the language's rules (Turkic: I -> ı, İ -> i)."""
@@ -103,7 +107,9 @@ def load_language(languages_dir: Path, code: str) -> Language:
         negations=_tuple(data.get("negations")),
         bare_verb_markers=_tuple(data.get("bare_verb_markers")),
         self_suffixes=tuple(sorted(_tuple(data.get("self_suffixes")), key=len, reverse=True)),
+        place_heads={str(k): str(v) for k, v in (data.get("place_heads") or {}).items()},
     )
     sets = {k: frozenset(_tuple(data.get(k))) for k in
-            ("articles", "place_prepositions", "unit_in", "abbreviations", "auxiliaries")}
+            ("articles", "place_prepositions", "locative_prepositions", "unit_in", "abbreviations", "auxiliaries", "place_head_links",
+             "contact_words")}
     return Language(**{**lang.__dict__, **sets})

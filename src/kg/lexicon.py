@@ -133,20 +133,10 @@ def load_lexicon(lexicon_dir: Path) -> Lexicon:
             for v in values or []:
                 names.append(Name(key, lang, str(v), role))
 
+    # Places are the gazetteer's (kg.gazetteer, with places.yaml as its curated overlay);
+    # the organisation templates read the curated countries' adjectives and formal names.
     places = _load_yaml(lexicon_dir / "places.yaml")
     countries = places.get("countries", [])
-    for c in countries:
-        key = f"place/{c['id']}"
-        entities[key] = EntityInfo(key, "Country", {l: v[0] for l, v in c["names"].items()})
-        add_names(key, c["names"], "name")
-    for section, cls in (("settlements", "Settlement"), ("regions", "Region")):
-        for p in places.get(section, []):
-            key = f"place/{p['id']}"
-            part = f"place/{p['country']}" if p.get("country") else None
-            entities[key] = EntityInfo(
-                key, cls, {l: v[0] for l, v in p["names"].items()}, part_of=part, capital=bool(p.get("capital"))
-            )
-            add_names(key, p["names"], "name")
 
     orgs = _load_yaml(lexicon_dir / "organisations.yaml")
     for o in orgs.get("organisations", []):

@@ -67,7 +67,7 @@ def extract_corpus(
         extractions.append(extract_document(doc, resources))
         if progress:
             progress(doc.file_name)
-    claims = resolve({x.document.doc_id: x.claims for x in extractions}, lexicon)
+    claims = resolve({x.document.doc_id: x.claims for x in extractions}, resources.entities())
     ds = build_dataset(documents, claims, IRIs(settings.base_iri), lexicon, ontology)
     for x in extractions:
         x.claims = claims[x.document.doc_id]

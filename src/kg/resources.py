@@ -48,9 +48,23 @@ class Resources:
 
         return MentionFinder(self.lexicon, self.morph)
 
+    @cached_property
+    def gazetteer(self):
+        """Every country, region and city with names in en/ru/az (``gazetteer.tsv``,
+        generated from CLDR, ISO 3166 and GeoNames, with ``places.yaml`` over it)."""
+        from .gazetteer import Gazetteer
+
+        return Gazetteer.load(self.lexicon_dir, self.morph)
+
+    @cached_property
+    def place_adjectives(self) -> dict[str, frozenset[str]]:
+        """Countries' adjectives and demonyms per language (lower case / lemma)."""
+        return self.gazetteer.adjectives()
+
     def entities(self) -> Entities:
-        """A fresh table for one document: its own entities over the shared ones."""
-        return Entities(self.lexicon.entities)
+        """A fresh table for one document: its own entities over the shared ones (the
+        lexicon's, then the gazetteer's places)."""
+        return Entities(self.lexicon.entities, self.gazetteer.entities)
 
     @cached_property
     def labels(self) -> dict:

@@ -1,8 +1,11 @@
 """Annotation: finders that mark what a document's text contains, each a registered
 component over one :class:`~kg.annotate.doc.Doc` (offsets into the normalised text).
 
-    names (lexicon)  -> mentions        organisations, places, posts, instruments
+    names (lexicon)  -> mentions        organisations, posts, instruments
     discovery        -> mentions        organisations the lexicon does not know
+    places           -> mentions        the gazetteer's places, places in place slots no
+                                        dataset knows; datelines and contact lines marked
+    contextual_names -> mentions        "the authorities" -> the body of the country in context
     dates            -> times           instants, periods, starts, end bounds
     figures          -> figures         numbers with qualifier and counted noun
     triggers         -> triggers        words that signal a kind of statement
@@ -11,4 +14,4 @@ component over one :class:`~kg.annotate.doc.Doc` (offsets into the normalised te
     frames           -> frames          events with their roles, from the grammar of the clause
 """
 
-from . import activity_terms, dates, discovery, figures, frames, names, sentences, triggers  # noqa: F401  (register)
+from . import activity_terms, contextual, dates, discovery, figures, frames, names, places, sentences, triggers  # noqa: F401  (register)
