@@ -94,3 +94,18 @@ def test_metadata_wins_over_the_text(tmp_path):
     assert not claims & {"dcterms:title", "dcterms:date"}
     # "Yesterday" counts from the metadata's date when it is the only one: too coarse for a day
     assert not any(v.startswith("2012-01-") for v in _instants(x) if len(v) == 10 and v != "2012-01-13")
+
+
+@pytest.mark.parametrize("name, place", [
+    ("01_en_iraq-icrc-first-detention-visit.txt", "place/geneva"),   # "GENEVA (Reuters) –"
+    ("08_en_somalia-msf-withdrawal.txt", "place/mogadishu"),          # "MOGADISHU (Reuters) -"
+    ("20_ru_kazakhstan-unhcr-agreement.txt", "place/astana"),         # "АСТАНА, 14 ноя - РИА Новости"
+    ("22_ru_tajik-red-crescent-aid.txt", "place/dushanbe"),           # "ДУШАНБЕ, 07.03.2022 /НИАТ «Ховар»/"
+])
+def test_the_dateline_is_the_documents_own_and_no_facts_place(name, place):
+    x, claims = _document_claims(DEV_CORPUS / name)
+    assert claims["kg:dateline"].object.key == place
+    # the dateline is where the text was filed: no office, activity or closure is placed there by it
+    placed = {c.subject for c in x.claims if c.predicate == "kg:inPlace" and c.object.key == place
+              and not c.subject.startswith("document/")}
+    assert not placed, placed

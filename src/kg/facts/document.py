@@ -154,3 +154,12 @@ def document(doc) -> None:
         if t is not None:
             resolved.append(t)
     doc.times = resolved
+
+
+@component("dateline", needs=("mentions",))
+def dateline(doc) -> None:
+    """The place the document was filed from (its dateline), with the passage."""
+    first = next((m for m in doc.mentions if m.kind == "place" and m.role == "dateline"), None)
+    if first is not None:
+        doc.sink.ref(f"document/{doc.doc_id}", "kg:dateline", first.entity,
+                     evidence=[doc.evidence(first.norm_start, first.norm_end)])
