@@ -61,6 +61,18 @@ class Resources:
         """Countries' adjectives and demonyms per language (lower case / lemma)."""
         return self.gazetteer.adjectives()
 
+    @cached_property
+    def country_by_adjective(self) -> dict[str, dict[str, str]]:
+        """{language: {adjective or demonym (lower case / lemma): country key}}, for the
+        countries that own the word alone ("Angolan" -> Angola)."""
+        owners: dict[str, dict[str, set[str]]] = {}
+        for c in self.gazetteer.countries():
+            for lang, adjs in c.adjectives.items():
+                for a in adjs:
+                    owners.setdefault(lang, {}).setdefault(a.lower(), set()).add(c.key)
+        return {lang: {a: next(iter(keys)) for a, keys in table.items() if len(keys) == 1}
+                for lang, table in owners.items()}
+
     def entities(self) -> Entities:
         """A fresh table for one document: its own entities over the shared ones (the
         lexicon's, then the gazetteer's places)."""

@@ -20,6 +20,7 @@ A country that acts (signs, orders) stands for its government (metonymy).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -147,7 +148,16 @@ class FrameBuilder:
 
     def places_in(self, clause, frame: Frame) -> list[Mention]:
         inside = [m for m in self.places if clause[0] <= m.norm_start < clause[1]]
-        governed = [m for m in inside if self.case(m) in PLACE_CASES]
+        # leaving is "out of X" / "from X" as well as "in X"; anything else happens "in X"
+        cases = PLACE_CASES if frame.kind in ("withdrawal", "expulsion") else ("locative",)
+        governed = [m for m in inside if self.case(m) in cases]
+        if frame.units:
+            # "its office in Uzbekistan … because of the war in Tajikistan": the unit's own place,
+            # the one named right after it ("office in X") or right before it ("the Nepal office", "Bakıdakı ofis")
+            own = [m for m in inside for u in frame.units
+                   if 0 <= m.norm_start - u.end <= 25 or 0 <= u.start - m.norm_end <= 3]
+            if own:
+                governed = [m for m in governed if m in own] or own[:1]
         if frame.kind in ("withdrawal", "expulsion"):  # "leave Somalia", "покинуть страну"
             governed += [m for m in inside if m.norm_start > frame.end and self.case(m) in (None, "accusative")]
         out: list[Mention] = []
@@ -159,13 +169,24 @@ class FrameBuilder:
             for n in inside:
                 if n.norm_start <= last.norm_end or n in out:
                     continue
-                gap = self.norm[last.norm_end:n.norm_start]
+                gap = self._without_times(last.norm_end, n.norm_start)
                 if self.language.is_conjunction(gap) or gap.strip() in (",", ", and", ", or"):
                     out.append(n)
                     last = n
                 else:
                     break
         return sorted(out, key=lambda m: m.norm_start)
+
+    def _without_times(self, a: int, b: int) -> str:
+        """The text between two places, without the time expressions in it ("in X this
+        month and Y by the end of the year": each item may carry its own time)."""
+        text = self.norm[a:b]
+        for t in self.doc.times:
+            if a <= t.start and t.end <= b:
+                text = text.replace(t.surface, " ")
+        for w in ("by", "until", "до", "к"):  # a marker left before a time
+            text = re.sub(rf"\b{w}\b", " ", text)
+        return " ".join(text.split())
 
     # -- building ---------------------------------------------------------------------
     def build(self) -> list[Frame]:
@@ -228,10 +249,18 @@ class FrameBuilder:
             subject = self.subject_before(clause, start)
             if subject is None and not verb_final:
                 subject = self.subject_anywhere(clause)
-        we = self.self_reference(clause, start) or self._we_by_ending(clause, end)
-        if subject is None and (we or self.refers_back(clause, start) or self._relative_clause(clause, sent)):
-            key = self.doc.focal_org if we else self.salient_org(clause[0])
+        if noun:  # "its closure", "their withdrawal": only a possessive right before the noun refers
+            we = self._possessive_before(start, self.language.possessives + ("our", "наш", "bizim")) == "self"
+            back = self._possessive_before(start, self.language.possessives) is not None
+        else:
+            we = self.self_reference(clause, start) or self._we_by_ending(clause, end)
+            back = self.refers_back(clause, start) or self._relative_clause(clause, sent)
+        if subject is None and (we or back):
+            key = self.doc.focal_org if we else self.salient_org(start)
             subject = _Pseudo(key) if key else None
+        if subject is None and f.units:
+            # "в Женеве было открыто бюро МККК", "OCHA's Nepal office": the unit's owner
+            subject = self._unit_owner(f.units, orgs)
 
         takes_over = self._states(start, end, _term_set(spec, "receiver_subject", lang))
         datives = [m for m in orgs if self.case(m) == "dative" and m is not subject]
@@ -261,6 +290,24 @@ class FrameBuilder:
         words = [w for w in tokenize(self.norm[start:end]) if w[0].isalnum()]
         return any(len(t) == len(words) and all(morph.matches(self.doc.lang, t[k], words[k], k == len(t) - 1)
                                                 for k in range(len(t))) for t in terms)
+
+    def _possessive_before(self, start: int, possessives: tuple[str, ...]) -> str | None:
+        words = [self.language.lower(w) for w in tokenize(self.norm[max(0, start - 30):start]) if w[0].isalpha()][-2:]
+        for w in words:
+            if w in [self.language.lower(p) for p in possessives]:
+                sent = next((s for s in self.doc.sentences if s.start <= start < s.end), None)
+                is_self = sent is not None and any(h.end <= start and h.start >= start - 30 for h in sent.hits("self"))
+                return "self" if is_self else "other"
+        return None
+
+    def _unit_owner(self, units, orgs) -> Mention | None:
+        """The organisation an office noun belongs to: named right after it in the genitive
+        ("бюро МККК", "office of UNHCR") or right before it ("OCHA's Nepal office", "BQXK-nın ofisi")."""
+        for u in units:
+            near = [m for m in orgs if 0 <= m.norm_start - u.end <= 6 or 0 <= u.start - m.norm_end <= 25]
+            if near:
+                return min(near, key=lambda m: min(abs(m.norm_start - u.end), abs(u.start - m.norm_end)))
+        return None
 
     def _we_by_ending(self, clause, end: int) -> bool:
         """A word up to the event word ends in a "we"/"our" ending (ofis-imiz, ver-mişik)."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..components import component
 from ..text import Text
 from .names import Mention
-from .places import SPECIAL_ROLES, document_country
+from .places import SPECIAL_ROLES, country_of
 from .dates import TimeExpression
 from .figures import Figure
 from .triggers import TriggerHit
@@ -56,7 +56,7 @@ class Focus:
     country: str | None
 
 
-@component("sentences", needs=("mentions", "times", "figures", "triggers"), adds=("sentences", "focus"))
+@component("sentences", needs=("mentions", "times", "figures", "triggers", "title_span", "body_start"), adds=("sentences", "focus"))
 def sentences(doc) -> None:
     """Sentence views, each with the mentions, times, figures and triggers inside it."""
     text = doc.text
@@ -93,5 +93,49 @@ def _focus(doc) -> Focus:
                  if m.kind == "organisation"] if doc.document.publisher else []
     named = [o for o in publisher if o in org_counts]
     focal_org = named[0] if named else (org_counts.most_common(1)[0][0] if org_counts else None)
-    focal_country = document_country(doc, mentions)
-    return Focus(focal_org, focal_country)
+    return Focus(focal_org, subject_country(doc, doc.sentences))
+
+
+def subject_country(doc, views) -> str | None:
+    """The country the document says it is about: the one its headline names, or else the
+    one its first sentence names ("Angolan", "в Узбекистане", "Azərbaycanda"), or else the
+    only country any of its places lies in; none when they name several. Never the
+    dateline, a contact line or the country named most (kg.annotate.places marks the
+    first two)."""
+    title = doc.facts.get("title_span")
+    body = doc.facts.get("body_start", 0)
+    lead = next((v for v in views if v.start >= body), None)
+    spans = ([title] if title else []) + ([(lead.start, lead.end)] if lead else [])
+    for a, b in spans:
+        countries = _countries_in(doc, a, b)
+        if len(countries) == 1:
+            return countries.pop()
+        if countries:
+            return None  # the headline or lead names several: the document is about none alone
+    # headline and lead name none: the one country every place of the document lies in, if any
+    everywhere = _countries_in(doc, 0, len(doc.text.norm))
+    return everywhere.pop() if len(everywhere) == 1 else None
+
+
+def _countries_in(doc, a: int, b: int) -> set[str]:
+    out = set()
+    for m in doc.mentions:
+        if m.kind == "place" and m.role not in SPECIAL_ROLES and a <= m.norm_start < b:
+            c = country_of(doc, m.entity)
+            if c:
+                out.add(c)
+        if m.kind == "organisation" and a <= m.norm_start < b and m.entity in doc.entities:
+            jurisdiction = doc.entities[m.entity].jurisdiction  # "the Tajik Red Crescent": Tajikistan
+            if jurisdiction and country_of(doc, jurisdiction):
+                out.add(country_of(doc, jurisdiction))
+    adjectives = doc.resources.country_by_adjective.get(doc.lang, {})
+    morph = doc.resources.morph
+    inside_names = [(m.norm_start, m.norm_end) for m in doc.mentions if a <= m.norm_start < b]
+    for tok in doc.text.tokens_in(a, b):
+        if any(s <= tok.start < e for s, e in inside_names):
+            continue  # "Norwegian Refugee Council" names no country
+        if tok.is_word and tok.text[:1].isupper():
+            for form in {tok.text.lower(), morph.key(doc.lang, tok.text)}:
+                if form in adjectives:
+                    out.add(adjectives[form])
+    return out

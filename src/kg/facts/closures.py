@@ -4,8 +4,9 @@ presence, and openings: each from an event frame (:mod:`kg.annotate.frames`).
 The unit affected is the office the clause names ("close its office in X", "two
 operational centres"), else the organisation's presence in each place the clause names
 ("close down in Sri Lanka, Poland and Liberia", "pull out of Somalia"), else, when the
-clause says "the country", in the document's country. No place stated, no closure: an
-organisation is never said to close where the text does not say. A hedged or negated
+clause says "the country" or the organisation is the document's own, in the country the
+document says it is about (its headline or first sentence). No place stated, no closure:
+an organisation is never said to close where the text does not say. A hedged or negated
 statement ("may shut", "did not close") states no event.
 """
 
@@ -32,7 +33,8 @@ def _units(doc, frame: Frame) -> list[OfficeRef]:
     if frame.units:
         typ = _office_type(min(frame.units, key=lambda u: abs(u.start - frame.start)), doc.lang)
     places = [m.entity for m in frame.places if m.entity in doc.entities]
-    if not places and frame.country_word and doc.focal_country:
+    if not places and doc.focal_country and (frame.country_word or org == doc.focal_org):
+        # "in the country", or the document's own organisation in the country the document is about
         places = [doc.focal_country]
     span = (frame.sentence.start, frame.sentence.end)
     refs = []

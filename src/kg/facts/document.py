@@ -102,6 +102,12 @@ def find_title(doc, head: list[Line], times: list[TimeExpression]) -> Line | Non
     return (repeated or candidates)[0]
 
 
+def _stated_title(head: list[Line], title: str) -> Line | None:
+    """The header line that repeats the metadata's title, if the text carries it."""
+    want = " ".join(title.split()).casefold()
+    return next((l for l in head if " ".join(l.text.split()).casefold() == want), None)
+
+
 def find_date(head: list[Line], body: Line | None, times: list[TimeExpression]) -> TimeExpression | None:
     """The publication date: a full date on a short header line, or at the very start of
     the body (a dateline: "ДУШАНБЕ, 07.03.2022 /НИАТ «Ховар»/.")."""
@@ -122,7 +128,7 @@ def find_date(head: list[Line], body: Line | None, times: list[TimeExpression]) 
     return None
 
 
-@component("document", needs=("times",), adds=("times", "reference_date", "body_start"))
+@component("document", needs=("times",), adds=("times", "reference_date", "body_start", "title_span"))
 def document(doc) -> None:
     """The document's title and date (from its text when the metadata lacks them), and its
     relative dates resolved against that date."""
@@ -130,8 +136,9 @@ def document(doc) -> None:
     doc.facts["body_start"] = body.start if body is not None else 0
     meta = doc.document
     subject = f"document/{doc.doc_id}"
+    title = find_title(doc, head, doc.times) if not meta.title else _stated_title(head, meta.title)
+    doc.facts["title_span"] = (title.start, title.start + len(title.text)) if title else None
     if not meta.title:
-        title = find_title(doc, head, doc.times)
         if title:
             s = title.start + len(title.text) - len(title.text.lstrip())
             e = title.start + len(title.text.rstrip())
