@@ -100,8 +100,18 @@ class FrameBuilder:
     def case(self, m: Mention) -> str | None:
         key = (m.norm_start, m.norm_end)
         if key not in self._cases:
-            self._cases[key] = phrase_case(self.doc, m.norm_start, m.norm_end, self._stem_end(m))
+            head = self._apposed_to(m)
+            # "Agentliyinə (ANAMA)": an acronym in brackets after a name takes that name's case
+            self._cases[key] = self.case(head) if head is not None else \
+                phrase_case(self.doc, m.norm_start, m.norm_end, self._stem_end(m))
         return self._cases[key]
+
+    def _apposed_to(self, m: Mention) -> Mention | None:
+        if self.norm[max(0, m.norm_start - 2):m.norm_start].strip() != "(":
+            return None
+        before = [n for n in self.doc.mentions if n.norm_end <= m.norm_start and m.norm_start - n.norm_end <= 2
+                  and n.kind == m.kind]
+        return before[-1] if before else None
 
     def _stem_end(self, m: Mention) -> int | None:
         """Where the name's last word ends inside the text's last word ("Bakı|da")."""
@@ -194,11 +204,13 @@ class FrameBuilder:
         toks = doc.text.tokens
         matcher = _matcher(doc.lexicon_dir / "events.yaml", doc.lang, doc.resources.morph)
         seen: dict[tuple[int, int], Frame] = {}
-        for label, i, j in sorted(matcher.find(toks), key=lambda m: (m[1], -(m[2] - m[1]))):
+        # a word read as a verb and as a noun ("handing over") is taken as the verb
+        matches = sorted(set(matcher.find(toks)), key=lambda m: (m[1], -(m[2] - m[1]), m[0].endswith("/nouns")))
+        for label, i, j in matches:
             kind, part = label.split("/")
             start, end = toks[i].start, toks[j - 1].end
-            if any(s <= start and end <= e and (s, e) != (start, end) for s, e in seen):
-                continue  # inside a longer event term
+            if (start, end) in seen or any(s <= start and end <= e for s, e in seen):
+                continue  # read already, or inside a longer event term
             sent = next((s for s in doc.sentences if s.start <= start < s.end), None)
             if sent is None or sent.is_question:
                 continue
@@ -206,10 +218,23 @@ class FrameBuilder:
                 continue  # a word of a name ("Office of …", "Closure Committee")
             if part == "verbs" and not self._verb_form(i, toks):
                 continue
+            if part == "verbs" and self.language.verb_final and self._attributive(end, sent):
+                continue
             frame = self.frame(kind, part == "nouns", start, end, sent)
             if frame is not None:
                 seen[(start, end)] = frame
         return sorted(seen.values(), key=lambda f: f.start)
+
+    def _attributive(self, end: int, sent) -> bool:
+        """In a verb-final language the clause's verb closes it: a verb form with more words
+        after it before any comma or conjunction is a participle modifying them
+        ("bölüşülmüş təcrübələr": shared experiences), not what the clause states."""
+        rest = self.norm[end:sent.end]
+        cut = re.search(r"[,;:.!?]", rest)
+        words = [w for w in tokenize(rest[:cut.start()] if cut else rest) if w[0].isalpha()]
+        if not words or self.language.lower(words[0]) in [self.language.lower(c) for c in self.language.conjunctions]:
+            return False
+        return len(words) > 2
 
     def _verb_form(self, i: int, toks) -> bool:
         """A verb the language leaves bare ("close", "open") is read as a verb only after a
@@ -277,12 +302,25 @@ class FrameBuilder:
             f.agent = subject
             if kind == "handover":
                 f.recipient = datives[0] if datives else None
+                if f.recipient is None and self._states_stem(start, end, spec.get("receiver_with") or {}):
+                    shared = [m for m in orgs if self.case(m) == "instrumental" and m is not subject]
+                    f.recipient = min(shared, key=lambda m: abs(m.norm_start - start)) if shared else None
         if kind == "agreement":
             f.parties = [m for m in orgs if self.case(m) in SUBJECT_CASES + ("instrumental", "genitive")]
+            # a country that signs is its state ("Казахстан и УВКБ ООН подписали соглашение")
+            f.parties += [m for m in self.places if clause[0] <= m.norm_start < start and self.case(m) in SUBJECT_CASES
+                          and self.doc.entities.get(m.entity) is not None and self.doc.entities[m.entity].cls == "Country"]
             if isinstance(subject, _Pseudo) and subject.entity:
                 f.parties.append(subject)
         f.places = self.places_in(clause, f)
         return f
+
+    def _states_stem(self, start: int, end: int, by_lang: dict) -> bool:
+        """The event's first word is a form of one of the listed words of the language."""
+        words = [w for w in tokenize(self.norm[start:end]) if w[0].isalnum()]
+        morph = self.doc.resources.morph
+        return bool(words) and any(morph.matches(self.doc.lang, str(t).split()[0], words[0], True)
+                                   for t in by_lang.get(self.doc.lang, []))
 
     def _states(self, start: int, end: int, terms: set[tuple[str, ...]]) -> bool:
         """The words at [start, end) are one of ``terms`` (inflected as the language does)."""

@@ -44,6 +44,18 @@ def preposition_case(language: Language, norm: str, start: int) -> str | None:
     return None
 
 
+def postposition_case(language: Language, norm: str, end: int) -> str | None:
+    """The case a postposition right after the phrase gives it ("X ilə": with X)."""
+    nxt = re.match(r"[" + _APOSTROPHES + r"]?[^\W\d_]*\s+([^\W\d_]+)", norm[end:end + 40])
+    word = language.lower(nxt.group(1)) if nxt else None
+    if word is None:
+        return None
+    for case, marks in language.cases.items():
+        if word in {language.lower(p) for p in marks.get("postpositions", ())}:
+            return case
+    return None
+
+
 def suffix_case(language: Language, rest: str) -> str | None:
     """The case an ending (what follows a name's stem: "da" of "Bakıda") marks."""
     rest = language.lower(rest.strip(_APOSTROPHES))
@@ -96,7 +108,7 @@ def phrase_case(doc, start: int, end: int, stem_end: int | None = None) -> str |
     phrase inside the same word."""
     language = doc.language
     norm = doc.text.norm
-    case = preposition_case(language, norm, start)
+    case = preposition_case(language, norm, start) or postposition_case(language, norm, end)
     if case:
         return case
     if any(m.get("suffixes") for m in language.cases.values()):

@@ -3,6 +3,7 @@ annotated :class:`~kg.annotate.doc.Doc` and adds claims (with their passages) to
 
 from . import (  # noqa: F401  (register)
     activities,
+    agreements,
     closures,
     cooperation,
     dates,

@@ -12,6 +12,7 @@ from ..claims import ClaimSink
 from ..components import component
 from ..namespaces import slugify
 from .activities import concept_labels, emit_activity, sentence_place
+from ..annotate.frames import load_events
 from .common import clause_after, condition_start, label_templates, short_name
 
 def extract_handovers(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit], by_span: dict, ontology_dir) -> None:
@@ -107,6 +108,7 @@ def _emit_item_handover(ctx, sink, sent, begin, end, item, giver, receiver, ev, 
     what = names if names else {ctx.lang: item}
     _emit_handover(ctx, sink, key, giver, receiver, ev, {l: tmpl[l] for l in what}, what, condition)
     sink.lit(key, "kg:handedOverItem", item)
+    return key
 
 
 def _emit_handover(ctx, sink, key, giver, receiver, ev, tmpl, what: dict, condition) -> None:
@@ -119,6 +121,88 @@ def _emit_handover(ctx, sink, key, giver, receiver, ev, tmpl, what: dict, condit
         sink.lit(key, "kg:condition", condition)
 
 
-@component("handovers", needs=("sentences", "activity_hits", "activities_by_span"))
+def frame_handovers(doc, done: set[int]) -> None:
+    """Handovers stated in other words ("gave ANAMA 500 signs", "handing over one province
+    each year", "təhvil vermişik", "передал"): the giver is the frame's agent, the receiver
+    the organisation in the dative (or, for "share", the one shared with); nationalising a
+    programme hands it to the state of the country. What changes hands is the activity
+    named in the clause, else the words of its object."""
+    spec = load_events(doc.lexicon_dir / "events.yaml").get("handover", {})
+    to_state = [tuple(t.split()) for t in (spec.get("to_state") or {}).get(doc.lang, [])]
+    tmpl = label_templates(doc.lexicon_dir)["handover"]
+    labels = concept_labels(doc.ontology_dir)
+    by_span = doc.facts["activities_by_span"]
+    stated: dict[tuple[str, str], str] = {}  # (giver, receiver) -> the handover of a thing already stated
+    for frame in doc.facts["frames"]:
+        if frame.kind != "handover" or frame.hedged or frame.negated or frame.sentence.start in done:
+            continue
+        giver = getattr(frame.agent, "entity", None)
+        receiver = getattr(frame.recipient, "entity", None)
+        clause = doc.text.norm[frame.clause[0]:frame.clause[1]].lower()
+        if receiver is None and doc.focal_country and any(all(w in clause for w in t) for t in to_state):
+            receiver = _government(doc, doc.focal_country)  # nationalisation: to the state
+        if not giver or not receiver or giver == receiver or receiver not in doc.entities or giver not in doc.entities:
+            continue
+        ev = doc.sentence_evidence(frame.sentence)
+        acts = [h for h in doc.activity_hits if frame.clause[0] <= h.start < frame.clause[1]]
+        if acts:
+            for h in acts:
+                activity = by_span.get((h.start, h.end))
+                key = f"handover/{giver.split('/', 1)[1]}-{h.type}-to-{receiver.split('/', 1)[1]}"
+                _emit_handover(doc, doc.sink, key, giver, receiver, ev, tmpl,
+                               {l: labels.get((h.type, l), h.type) for l in tmpl}, None)
+                if activity:
+                    doc.sink.ref(key, "kg:handedOverActivity", activity)
+            continue
+        if (giver, receiver) in stated:
+            # the headline and the story state one handover: one node, each passage its evidence
+            doc.sink.types(stated[(giver, receiver)], "kg:Handover", evidence=[ev])
+            continue
+        begin, end = _object_span(doc, frame)
+        item = doc.text.norm[begin:end].strip(" ,.;:") if end > begin else ""
+        if not item:
+            item = frame.surface
+        stated[(giver, receiver)] = _emit_item_handover(doc, doc.sink, frame.sentence, begin, max(end, begin), item,
+                                                        giver, receiver, ev, tmpl, None)
+
+
+def _government(doc, country: str) -> str | None:
+    key = f"organisation/government-of-{country.split('/', 1)[1]}"
+    return key if key in doc.entities else None
+
+
+def _object_span(doc, frame) -> tuple[int, int]:
+    """Where the thing handed over is named: between the receiver and the verb when the verb
+    ends the clause, else from the verb to the receiver or the clause's end."""
+    names = [m for m in (frame.agent, frame.recipient) if m is not None and getattr(m, "norm_start", -1) >= 0]
+    if doc.language.verb_final:
+        begin = max([m.norm_end for m in names if m.norm_end <= frame.start] + [frame.clause[0]])
+        end = frame.start
+    else:
+        begin = frame.end
+        after = [m.norm_start for m in names if m.norm_start >= frame.end]
+        end = min(after + [frame.clause[1]])
+    # no time expression or figure-free determiner at the edges
+    for t in frame.times:
+        if begin <= t.start < end:
+            if t.start - begin < end - t.end:
+                begin = max(begin, t.end)
+            else:
+                end = min(end, t.start)
+    words = doc.text.norm[begin:end].split()
+    if len(words) > 14:
+        end = begin + len(" ".join(words[:14]))
+    return begin, end
+
+
+@component("handovers", needs=("sentences", "activity_hits", "activities_by_span", "frames"))
 def handovers(doc) -> None:
     extract_handovers(doc, doc.sink, doc.activity_hits, doc.facts["activities_by_span"], doc.ontology_dir)
+    # sentences the trigger-word reading above already took: the frames read the others
+    stated = {ev.start for c in doc.sink.claims if c.subject.startswith("handover/") for ev in c.evidence}
+    done = set()
+    for sent in doc.sentences:
+        a, b = doc.text.to_original(sent.start, sent.end)
+        if any(a <= x < b for x in stated):
+            done.add(sent.start)
+    frame_handovers(doc, done)

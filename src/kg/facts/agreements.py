@@ -1,0 +1,96 @@
+"""Agreements stated in any words: signed, concluded, reached, ratified, or under
+negotiation — their parties, when and where they were signed, and what they are about.
+
+Each comes from an event frame (:mod:`kg.annotate.frames`): the parties are the subjects of
+the verb ("X and Y signed an agreement") and the organisations it is made with ("with X",
+"с X", "X ilə"); a country that signs stands for its government (metonymy). Later
+mentions of "the agreement" add their passages to the agreement the document last spoke
+of. Agreements the instruments lexicon already dates (kg.facts.instruments) are kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..components import component
+from ..lexicon import EntityInfo
+from ..namespaces import slugify
+from .common import label_templates
+
+#: what a signing verb says about the agreement's state
+SIGNED, PENDING = "signed", "negotiating"
+
+
+def _government_of(doc, country: str) -> str:
+    """The government of a country, as the lexicon or gazetteer names it (made when absent)."""
+    key = f"organisation/government-of-{country.split('/', 1)[1]}"
+    if key not in doc.entities:
+        names = doc.entities[country].labels
+        tmpl = label_templates(doc.lexicon_dir)["government"]
+        labels = {lang: tmpl[lang].format(place=names[lang]) for lang in tmpl if names.get(lang)}
+        doc.entities.add(EntityInfo(key, "Government", labels, jurisdiction=country, generated=True))
+    return key
+
+
+def _parties(doc, frame) -> list[str]:
+    out = []
+    for m in frame.parties:
+        key = getattr(m, "entity", None)
+        if key and m.kind == "place":
+            key = _government_of(doc, key)
+        if key and key not in out and doc.entities.get(key) is not None:
+            out.append(key)
+    return out
+
+
+@component("agreements", needs=("frames", "sentences"), after=("instruments",))
+def agreements(doc) -> None:
+    sink = doc.sink
+    dated = {c.subject for c in sink.claims if c.subject.startswith("agreement/")}
+    stated_in = {ev.start for c in sink.claims if c.subject.startswith("agreement/") for ev in c.evidence}
+    current: str | None = None
+    found: dict[str, set[str]] = {}
+    for frame in doc.facts["frames"]:
+        if frame.kind != "agreement" or frame.negated:
+            continue
+        ev = doc.sentence_evidence(frame.sentence)
+        if ev.start in stated_in:
+            continue  # an agreement the instruments lexicon already read from this sentence
+        parties = set(_parties(doc, frame))
+        if frame.pending and doc.focal_org and not parties:
+            parties = {doc.focal_org}
+        if frame.pending and (self_ := doc.focal_org):
+            parties.add(self_)
+            other = [m.entity for m in doc.mentions if m.kind == "organisation" and m.norm_end <= frame.start
+                     and m.entity != self_ and doc.entities.get(m.entity) is not None]
+            if other and re.search(r"\b(them|их|onlarla)\b", doc.text.norm[frame.clause[0]:frame.clause[1]], re.I):
+                parties.add(other[-1])  # "in negotiations with them": the body spoken of before
+        key = next((k for k, ps in found.items() if parties and (parties <= ps or ps <= parties)), None)
+        if key is None and not parties:
+            key = current  # "the agreement", "данное соглашение": the one spoken of last
+        if key is None:
+            if not parties:
+                continue
+            days = [t for t in frame.times if t.value and t.kind == "instant"]
+            tail = days[0].value if days else "-".join(sorted(p.split("/", 1)[1] for p in parties))
+            key = f"agreement/{slugify(tail, 12)}" if not days else f"agreement/{tail}"
+            if key in dated:
+                key = f"agreement/{slugify('-'.join(sorted(p.split('/', 1)[1] for p in parties)), 12)}-{tail}"
+        found.setdefault(key, set()).update(parties)
+        current = key
+        sink.types(key, "kg:LegalInstrument", "kg:Agreement", evidence=[ev])
+        for p in sorted(parties):
+            sink.ref(key, "kg:party", p)
+        if frame.pending:
+            sink.lit(key, "kg:status", PENDING)
+        elif not frame.noun:
+            sink.lit(key, "kg:status", SIGNED)
+            for t in frame.times:
+                if t.kind == "instant" and t.value:
+                    sink.ref(key, "kg:signedOn", sink.instant(t.value, t.surface))
+                    break
+            for m in frame.places:
+                sink.ref(key, "kg:signedIn", m.entity)
+        names = [doc.entities[p].labels.get("en") or p.split("/", 1)[1] for p in sorted(found[key])]
+        if names:
+            sink.labels(key, {"en": "Agreement between " + " and ".join(names)})
