@@ -21,7 +21,8 @@ from .resources import load_resources
 from .reasoning import entailments
 from .resolve import resolve
 from .sources import Document, check_language, load_corpus
-from .validate import InconsistentGraph, ValidationReport, load_shapes, owl_check, shacl_validate
+from .validate import (InconsistentGraph, ValidationReport, disagreements_as_warnings, load_shapes, owl_check,
+                       shacl_validate)
 
 
 INFERRED_GRAPH = "inferred"  # what the ontology entails, apart from what documents state
@@ -96,7 +97,11 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, pub
     t1 = time.perf_counter()
     iris = IRIs(settings.base_iri)
     data = union_graph_without_ontology(ds, iris)
-    report = shacl_validate(data, load_shapes(settings.shapes_dir), ontology)
+    shapes = load_shapes(settings.shapes_dir)
+    report = shacl_validate(data, shapes, ontology)
+    if not report.conforms:
+        report = disagreements_as_warnings(
+            report, [ds.graph(iris.document_graph(d.doc_id)) for d in documents], shapes, ontology)
     times["validate"] = time.perf_counter() - t1
     result = BuildResult(ds, documents, extractions, report)
     for x in extractions:

@@ -171,6 +171,35 @@ def shacl_validate(data: Graph, shapes: Graph, ontology: Graph | None = None) ->
     )
 
 
+def disagreements_as_warnings(report: ValidationReport, documents: list[Graph], shapes: Graph,
+                              ontology: Graph | None = None) -> ValidationReport:
+    """Tell a document's own error from documents disagreeing.
+
+    A violation of the union that no single document's graph commits (an office whose
+    documents give two different beginnings) is a disagreement between documents: each
+    document's claims stand in its own graph, so it is reported as a warning naming the
+    disagreement, never a reason to refuse a document. A violation some document commits
+    on its own stays a violation."""
+    wanted = {(f.shape, f.focus) for f in report.violations}
+    if not wanted:
+        return report
+    own: set[tuple[str, str]] = set()
+    for g in documents:
+        focus = {str(n) for n in set(g.subjects()) | set(g.objects())}
+        if not any(f in focus for _, f in wanted):
+            continue
+        for f in shacl_validate(g, shapes, ontology).violations:
+            own.add((f.shape, f.focus))
+    findings = []
+    for f in report.findings:
+        if f.severity == "Violation" and (f.shape, f.focus) not in own:
+            f = Finding("Warning", f.shape, f.focus, f.focus_label, f.path,
+                        "Documents disagree (each is consistent on its own): " + f.message, f.passage)
+        findings.append(f)
+    conforms = not any(f.severity == "Violation" for f in findings)
+    return ValidationReport(conforms, findings, report.report_graph, report.seconds, report.reasoner)
+
+
 # -- SHACL-SPARQL on Oxigraph -------------------------------------------------------
 #
 # pyshacl runs each sh:select once per focus node in rdflib's SPARQL evaluator: ~90 s

@@ -1,0 +1,100 @@
+"""Documents nobody here has read go in one after another, in any order, and the graph
+conforms; two documents' nodes are one node only when they state the same thing; when
+documents disagree, each keeps its claims and the shapes say so (warnings), never refuse."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kg.config import load_settings
+from kg.namespaces import IRIs
+from kg.pipeline import build
+
+from conftest import DEV_CORPUS, SOURCES
+
+DEV = sorted(p.name for p in DEV_CORPUS.glob("*.txt"))
+
+
+def _sources(tmp: Path, names: list[str]) -> Path:
+    """A sources directory with the first corpus and the named development documents."""
+    target = tmp / "sources"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(SOURCES, target)
+    meta = json.loads((target / "metadata.json").read_text(encoding="utf-8"))
+    dev_meta = json.loads((DEV_CORPUS / "metadata.json").read_text(encoding="utf-8"))
+    for name in names:
+        shutil.copyfile(DEV_CORPUS / name, target / name)
+        meta[name] = dev_meta[name]
+    (target / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize("seed", [11, 2026])
+def test_development_documents_go_in_one_after_another_in_any_order(tmp_path, seed):
+    order = DEV[:]
+    random.Random(seed).shuffle(order)
+    settings = load_settings(var_dir=tmp_path / "var")
+    # every growing prefix of a shuffled order conforms (prefixes of 1, 2, 4, 7, 12 and all)
+    for n in (1, 2, 4, 7, 12, len(order)):
+        result = build(replace(settings, sources_dir=_sources(tmp_path, order[:n])), publish=False)
+        assert result.report.conforms, (order[:n], result.report.text())
+
+
+def test_documents_that_disagree_are_both_kept_and_the_disagreement_is_a_warning(tmp_path):
+    target = _sources(tmp_path, [])
+    meta = json.loads((target / "metadata.json").read_text(encoding="utf-8"))
+    for name, year in (("a_one.txt", "1992"), ("b_two.txt", "1994")):
+        (target / name).write_text(f"The Norwegian Refugee Council has been active in Armenia since {year}. "
+                                   "The Norwegian Refugee Council office in Armenia supports displaced families.\n",
+                                   encoding="utf-8")
+        meta[name] = {"language": "en"}
+    (target / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    result = build(load_settings(var_dir=tmp_path / "var", sources_dir=target), publish=False)
+    assert result.report.conforms, result.report.text()
+    disagreements = [f for f in result.report.warnings if f.message.startswith("Documents disagree")]
+    assert disagreements, result.report.text()
+    iris = IRIs(load_settings().base_iri)
+    beginnings = set()
+    for doc_id in ("a_one", "b_two"):
+        g = result.dataset.graph(iris.document_graph(doc_id))
+        beginnings |= {str(o) for o in g.objects(None, None) if str(o) in ("1992", "1994")}
+    assert beginnings == {"1992", "1994"}  # each document's own claim stands
+
+
+@pytest.fixture(scope="module")
+def everything(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("all")
+    return build(load_settings(var_dir=tmp / "var", sources_dir=_sources(tmp, DEV)), publish=False)
+
+
+def test_a_node_stated_by_two_documents_is_placed_where_each_of_them_says(everything):
+    """No node carries evidence from two documents about different countries unless both
+    state the same fact: each document naming the node's place itself."""
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    ds = everything.dataset
+    iris = IRIs(load_settings().base_iri)
+    kg = "https://w3id.org/humanitarian-kg/ontology#"
+    graphs = {d.doc_id: ds.graph(iris.document_graph(d.doc_id)) for d in everything.documents}
+    has_evidence, in_place = URIRef(kg + "hasEvidence"), URIRef(kg + "inPlace")
+    typed = {URIRef(kg + c) for c in ("Activity", "Office", "Closure", "Handover", "Agreement")}
+    checked = 0
+    for doc_id, g in graphs.items():
+        for node in {s for s, t in g.subject_objects(RDF.type) if t in typed}:
+            stating = [d for d, other in graphs.items() if (node, has_evidence, None) in other]
+            if len(stating) < 2:
+                continue
+            for place in ds.objects(node, in_place):
+                for d in stating:
+                    assert (place, has_evidence, None) in graphs[d] or (node, in_place, place) in graphs[d], \
+                        f"{node} is placed in {place} but {d} does not say so"
+                checked += 1
+    assert checked > 0
