@@ -39,6 +39,7 @@ class Language:
     auxiliaries: frozenset[str] = frozenset()
     name_complement_case: str | None = None
     genitive_endings: tuple[str, ...] = ()
+    suffix_harmony: dict[str, str] = field(default_factory=dict)
 
     def lower(self, word: str) -> str:
         """Lower case by the language's rules (Turkic: I -> ı, İ -> i)."""
@@ -76,6 +77,7 @@ def load_language(languages_dir: Path, code: str) -> Language:
         quote_pairs=dict(data.get("quote_pairs") or {}),
         name_complement_case=data.get("name_complement_case"),
         genitive_endings=tuple(sorted(_tuple(data.get("genitive_endings")), key=len, reverse=True)),
+        suffix_harmony=dict(data.get("suffix_harmony") or {}),
     )
     sets = {k: frozenset(_tuple(data.get(k))) for k in
             ("articles", "place_prepositions", "unit_in", "abbreviations", "auxiliaries")}
