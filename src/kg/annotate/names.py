@@ -115,14 +115,21 @@ class MentionFinder:
     def _shape_ok(name: Name, toks: list[str], surface: list[Token]) -> bool:
         if name.role == "acronym":
             return [t.text for t in surface] == toks
-        for lex, tok in zip(toks, surface):
-            # A capitalised word of a name must be capitalised in the text too,
-            # so "the commission" is not "the Commission".
-            if lex[0].isupper() and not tok.text[0].isupper():
-                return False
+        # A name's first word keeps its capital in the text, so "the commission" is not "the
+        # Commission"; later words may vary ("Международный комитет Красного Креста" is the
+        # lexicon's "Международный Комитет Красного Креста"). A one-word name keeps its case.
+        lex, tok = toks[0], surface[0]
+        if lex[0].isupper() and not tok.text[0].isupper():
+            return False
+        if len(toks) > 1 and not any(t.text[0].isupper() for t in surface[1:]) and \
+                sum(1 for t in toks[1:] if t[0].isupper()) > 1:
+            return False  # a capitalised name written all in lower case after its first word is a phrase
         return True
 
-    def find(self, doc_id: str, text: Text) -> list[Mention]:
+    def find(self, doc_id: str, text: Text, keep_contextual: bool = False) -> list[Mention]:
+        """Mentions of lexicon names. ``keep_contextual``: a contextual name ("the
+        authorities") whose country this finder cannot tell keeps its placeholder key, for
+        :mod:`kg.annotate.coreference` to resolve or drop."""
         raw = []
         for name, surface in self._candidates(text):
             raw.append((surface[0].start, surface[-1].end, name))
@@ -151,7 +158,10 @@ class MentionFinder:
             picked = None
             for n in names:
                 key = self.lexicon.resolve_focal(n.entity, self._country_before(text, countries, s) or focal)
-                if key is None or key not in self.lexicon.entities:
+                if (key is None or key not in self.lexicon.entities) and n.role in ("contextual", "post") \
+                        and keep_contextual:
+                    key = n.entity  # left for kg.annotate.coreference to resolve in context, or drop
+                elif key is None or key not in self.lexicon.entities:
                     continue
                 if n.role == "short" and key not in seen:
                     continue  # a short form refers back to an entity named in full
@@ -207,4 +217,4 @@ class MentionFinder:
 @component("names", adds=("mentions",))
 def names(doc) -> None:
     """Names the lexicon knows, in any of the three languages and any inflection."""
-    doc.mentions = doc.resources.names.find(doc.doc_id, doc.text)
+    doc.mentions = doc.resources.names.find(doc.doc_id, doc.text, keep_contextual=True)
