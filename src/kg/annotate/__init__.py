@@ -3,6 +3,8 @@ component over one :class:`~kg.annotate.doc.Doc` (offsets into the normalised te
 
     names (lexicon)  -> mentions        organisations, places, posts, instruments
     discovery        -> mentions        organisations the lexicon does not know
+    acronyms         -> mentions        acronyms the text defines ("… Council (NRC)")
+    coreference      -> mentions        generic phrases resolved in context ("the authorities")
     dates            -> times           instants, periods, starts, end bounds
     figures          -> figures         numbers with qualifier and counted noun
     triggers         -> triggers        words that signal a kind of statement
@@ -10,4 +12,5 @@ component over one :class:`~kg.annotate.doc.Doc` (offsets into the normalised te
     sentences        -> sentences, focus
 """
 
-from . import activity_terms, dates, discovery, figures, names, sentences, triggers  # noqa: F401  (register)
+from . import (activity_terms, acronyms, coreference, dates, discovery, figures, names,  # noqa: F401  (register)
+               sentences, triggers)
