@@ -40,6 +40,7 @@ class Language:
     name_complement_case: str | None = None
     genitive_endings: tuple[str, ...] = ()
     suffix_harmony: dict[str, str] = field(default_factory=dict)
+    person_ner: str | None = None
 
     def lower(self, word: str) -> str:
         """Lower case by the language's rules (Turkic: I -> ı, İ -> i)."""
@@ -78,6 +79,7 @@ def load_language(languages_dir: Path, code: str) -> Language:
         name_complement_case=data.get("name_complement_case"),
         genitive_endings=tuple(sorted(_tuple(data.get("genitive_endings")), key=len, reverse=True)),
         suffix_harmony=dict(data.get("suffix_harmony") or {}),
+        person_ner=data.get("person_ner"),
     )
     sets = {k: frozenset(_tuple(data.get(k))) for k in
             ("articles", "place_prepositions", "unit_in", "abbreviations", "auxiliaries")}

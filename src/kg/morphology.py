@@ -206,11 +206,11 @@ def _ru_person_nominative(words: list[str]) -> list[str]:
     for w in words:
         ps = [p for p in m.parse(w.lower()) if {"Name", "Surn", "Patr"} & set(str(p.tag).replace(" ", ",").split(","))]
         if gender:
-            ps = [p for p in ps if p.tag.gender in (gender, "ms-f", None)] or ps
+            ps = [p for p in ps if gender in p.tag or "ms-f" in p.tag or p.tag.gender is None] or ps
         if not ps or "nomn" in ps[0].tag and (w.lower() == ps[0].word):
             out.append(w)
             continue
-        form = ps[0].inflect({"nomn", "sing"} | ({gender} if gender and ps[0].tag.gender == "ms-f" else set()))
+        form = ps[0].inflect({"nomn", "sing"} | ({gender} if gender and "ms-f" in ps[0].tag else set()))
         out.append(_capital_like(w, form.word) if form else w)
     return out
 

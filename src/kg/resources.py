@@ -46,6 +46,29 @@ class Resources:
         return yaml.safe_load((self.lexicon_dir / "org-heads.yaml").read_text(encoding="utf-8"))
 
     @cached_property
+    def people_data(self) -> dict:
+        """Roles, titles and verbs of saying that mark people's names (``people.yaml``)."""
+        return yaml.safe_load((self.lexicon_dir / "people.yaml").read_text(encoding="utf-8"))
+
+    @cached_property
+    def _natasha(self):
+        from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+
+        return Segmenter(), NewsNERTagger(NewsEmbedding())
+
+    def person_spans(self, model: str, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each person's name a packaged NER model finds in ``text``."""
+        if model != "natasha":
+            raise ValueError(f"unknown person NER model {model!r} (data/languages: person_ner)")
+        from natasha import Doc as NatashaDoc
+
+        segmenter, tagger = self._natasha
+        d = NatashaDoc(text)
+        d.segment(segmenter)
+        d.tag_ner(tagger)
+        return [(s.start, s.stop) for s in d.spans if s.type == "PER"]
+
+    @cached_property
     def references(self) -> dict:
         """Generic phrases that refer to an organisation in context (``references.yaml``)."""
         return yaml.safe_load((self.lexicon_dir / "references.yaml").read_text(encoding="utf-8"))

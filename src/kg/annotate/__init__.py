@@ -5,6 +5,7 @@ component over one :class:`~kg.annotate.doc.Doc` (offsets into the normalised te
     discovery        -> mentions        organisations the lexicon does not know
     acronyms         -> mentions        acronyms the text defines ("… Council (NRC)")
     coreference      -> mentions        generic phrases resolved in context ("the authorities")
+    people           -> mentions        people, with their role and organisation (facts["people"])
     dates            -> times           instants, periods, starts, end bounds
     figures          -> figures         numbers with qualifier and counted noun
     triggers         -> triggers        words that signal a kind of statement
@@ -13,4 +14,4 @@ component over one :class:`~kg.annotate.doc.Doc` (offsets into the normalised te
 """
 
 from . import (activity_terms, acronyms, coreference, dates, discovery, figures, names,  # noqa: F401  (register)
-               sentences, triggers)
+               people, sentences, triggers)
