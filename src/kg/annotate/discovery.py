@@ -37,14 +37,16 @@ class Head:
     cls: str
     words: dict[str, tuple[str, ...]]
     after: dict[str, tuple[str, ...]] | None
+    within: dict[str, tuple[str, ...]] | None = None
 
 
 def load_heads(data: dict) -> list[Head]:
     out = []
     for h in data.get("heads", []):
-        words = {k: tuple(v) for k, v in h.items() if k not in ("class", "after")}
+        words = {k: tuple(v) for k, v in h.items() if k not in ("class", "after", "with")}
         after = {k: tuple(v) for k, v in h["after"].items()} if h.get("after") else None
-        out.append(Head(h["class"], words, after))
+        within = {k: tuple(v) for k, v in h["with"].items()} if h.get("with") else None
+        out.append(Head(h["class"], words, after, within))
     return out
 
 
@@ -88,6 +90,9 @@ class OrganisationDiscovery:
                 continue
             if h.after is not None:
                 if any(self._in(lang, w, h.after.get(lang, ())) for w in before):
+                    return h.cls
+            elif h.within is not None:
+                if any(self._in(lang, w, h.within.get(lang, ())) for w in words):
                     return h.cls
             elif plain is None:
                 plain = h.cls
