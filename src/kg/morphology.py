@@ -110,7 +110,8 @@ class Morphology:
         """The word may be read in ``case`` (languages matched by lemma, whose analyser tags case)."""
         if self.inflection(lang) != "lemma":
             return False
-        return any(case in p.tag for p in _morph().parse(word.lower())[:2])
+        return any(case in p.tag and p.tag.POS in ("NOUN", "ADJF", "PRTF") and "Abbr" not in p.tag
+                   for p in _morph().parse(word.lower())[:2])
 
     # -- Azerbaijani ------------------------------------------------------------
     def az_inflects(self, word_key: str, lex_key: str) -> bool:

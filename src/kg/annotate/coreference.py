@@ -72,7 +72,8 @@ class Coreference:
                 if words[0].lower() not in articles and i > 0:
                     prev = toks[i - 1]
                     gap = self.doc.text.norm[prev.end:window[0].start]
-                    if prev.is_word and "\n" not in gap and self.language.lower(prev.text) not in openers:
+                    if prev.is_word and "\n" not in gap and self.language.lower(prev.text) not in openers \
+                            and prev.text.lower() not in articles:
                         continue  # "humanitar təşkilat", "гражданское общество": a modifier, not a reference
                 nxt = toks[i + len(words)] if i + len(words) < len(toks) else None
                 if nxt is not None and nxt.is_word and nxt.text.islower() and self.language.name_complement_case \
@@ -161,8 +162,11 @@ class Coreference:
     def run(self) -> list[Mention]:
         doc = self.doc
         out: list[Mention] = []
+        named = [(m.norm_start, m.norm_end) for m in doc.mentions if m.kind == "organisation" and m.role in _NAMED]
         for m in doc.mentions:
             if m.role in ("contextual", "post"):
+                if any(m.norm_start < e and s < m.norm_end for s, e in named):
+                    continue  # "the Government Commission …": part of a name
                 key = self._contextual_key(m)
                 if key is None:
                     continue

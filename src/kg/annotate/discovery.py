@@ -107,7 +107,11 @@ class OrganisationDiscovery:
              country_at=None) -> list[Mention]:
         """``country_at(pos)``: the country a position's context is about (for state bodies)."""
         lang = language.code
-        taken = [(m.norm_start, m.norm_end) for m in known if m.kind == "organisation"]
+        # names are kept; a contextual word ("government") inside a longer name is not
+        taken = [(m.norm_start, m.norm_end) for m in known if m.kind == "organisation"
+                 and m.role not in ("contextual", "post")]
+        # a name a place finder already took whole ("Russian Federation") is a place
+        contextual = [(m.norm_start, m.norm_end) for m in known if m.role in ("contextual", "post") or m.kind == "place"]
         connectors = set(self.data.get("connectors", {}).get(lang, []))
         toks = text.tokens
         found: list[Mention] = []
@@ -116,8 +120,17 @@ class OrganisationDiscovery:
             run, j = self._run(text, toks, i, connectors, language)
             for piece in self._names(run, language, connectors):
                 s, e = piece[0].start, piece[-1].end
-                if any(s < te and ts < e for ts, te in taken):
-                    continue  # a known organisation is never renamed
+                inside = [te for ts, te in taken if s < te and ts < e]
+                if inside:
+                    # a known organisation is never renamed; what follows it may be a name
+                    # ("BQXK Həyat Fonduna")
+                    rest = [t for t in piece if t.start >= max(inside)]
+                    piece = next(iter(self._names(rest, language, connectors)), None) if rest else None
+                    if piece is None or any(piece[0].start < te and ts < piece[-1].end for ts, te in taken):
+                        continue
+                    s, e = piece[0].start, piece[-1].end
+                if any(ts <= s and e <= te for ts, te in contextual):
+                    continue  # "the Interior Ministry": the lexicon's contextual name, resolved later; a place
                 m = self._mention(doc_id, text, s, e, language, piece, country_at)
                 if m is not None:
                     found.append(m)
