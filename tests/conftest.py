@@ -45,6 +45,22 @@ def extract(path: Path, lang: str | None = None, resources=None, **meta):
     return extract_document(document, resources or load_resources(ROOT / "data" / "lexicon", ROOT / "ontology"))
 
 
+def resources_with_more_countries():
+    """The project's resources plus the countries of tests/fixtures/countries.yaml (in the shape
+    the gazetteer gives them), for tests of what is generated per country."""
+    from kg.countries import countries_from_yaml
+    from kg.resources import Resources
+
+    global _MORE
+    if _MORE is None:
+        _MORE = Resources(ROOT / "data" / "lexicon", ROOT / "ontology",
+                          countries=countries_from_yaml(ROOT / "tests" / "fixtures" / "countries.yaml"))
+    return _MORE
+
+
+_MORE = None
+
+
 def kg(*args: str, env: dict | None = None, timeout: float = 300, check: bool = False) -> subprocess.CompletedProcess:
     """Run the real ``kg`` command line in a subprocess."""
     full_env = {**os.environ, **(env or {})}

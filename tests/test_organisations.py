@@ -16,19 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEV_CORPUS, ROOT, SOURCES, extract
+from conftest import DEV_CORPUS, ROOT, SOURCES, extract, resources_with_more_countries
 
 DOCUMENTS = ROOT / "tests" / "documents"
 REAL = sorted(DEV_CORPUS.glob("*.txt")) + sorted(SOURCES.glob("*.txt")) + sorted(DOCUMENTS.glob("*.txt"))
 
 
-@lru_cache(maxsize=1)
 def resources():
-    from kg.countries import countries_from_yaml
-    from kg.resources import Resources
-
-    return Resources(ROOT / "data" / "lexicon", ROOT / "ontology",
-                     countries=countries_from_yaml(ROOT / "tests" / "fixtures" / "countries.yaml"))
+    return resources_with_more_countries()
 
 
 @lru_cache(maxsize=None)
