@@ -46,6 +46,25 @@ class Resources:
         return yaml.safe_load((self.lexicon_dir / "org-heads.yaml").read_text(encoding="utf-8"))
 
     @cached_property
+    def names_by_entity(self) -> dict[str, list]:
+        """The lexicon's names of each entity (an index, for resolving references)."""
+        out: dict[str, list] = {}
+        for n in self.lexicon.names:
+            out.setdefault(n.entity, []).append(n)
+        return out
+
+    @cached_property
+    def contextual_templates(self) -> dict[tuple[str, str], str]:
+        """(language, contextual name as listed) -> the entity key with its country placeholder."""
+        from .lexicon import FOCAL
+
+        out: dict[tuple[str, str], str] = {}
+        for n in self.lexicon.names:
+            if n.role in ("contextual", "post") and FOCAL in n.entity:
+                out.setdefault((n.lang, n.text), n.entity)
+        return out
+
+    @cached_property
     def people_data(self) -> dict:
         """Roles, titles and verbs of saying that mark people's names (``people.yaml``)."""
         return yaml.safe_load((self.lexicon_dir / "people.yaml").read_text(encoding="utf-8"))

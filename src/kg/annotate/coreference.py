@@ -91,16 +91,15 @@ class Coreference:
         return Mention(self.doc.doc_id, os_, oe, text.original[os_:oe], key, self.lang, name, role, s, e)
 
     def _contextual_key(self, m: Mention) -> str | None:
-        templates = [n.entity for n in self.lexicon.names
-                     if n.lang == m.lang and n.text == m.name and n.role in ("contextual", "post") and FOCAL in n.entity]
-        if not templates:
+        template = self.doc.resources.contextual_templates.get((m.lang, m.name))
+        if template is None:
             return m.entity
         if self._other_body(m):
             return None
         country = self.context.country_for(m.norm_start, m.norm_end)
         if not country:
             return None
-        key = templates[0].replace(FOCAL, country.split("/", 1)[1])
+        key = template.replace(FOCAL, country.split("/", 1)[1])
         return key if key in self.doc.entities else None
 
     def _other_body(self, m: Mention) -> bool:
@@ -137,7 +136,7 @@ class Coreference:
 
     def _has_head(self, key: str, word: str) -> bool:
         lang = self.lang
-        names = [n.text for n in self.lexicon.names if n.entity == key and n.lang == lang]
+        names = [n.text for n in self.doc.resources.names_by_entity.get(key, ()) if n.lang == lang]
         info = self.doc.entities.get(key)
         if info and info.labels.get(lang):
             names.append(info.labels[lang])
