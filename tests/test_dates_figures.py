@@ -290,7 +290,11 @@ def test_data_files_hold_only_strings_where_words_are_expected():
     def words(node):
         if isinstance(node, dict):
             for k, v in node.items():
-                if k not in ("suffixing", "before", "months", "halves", "quarters", "multipliers"):
+                if k in ("units", "scales", "fractions") and isinstance(v, dict):
+                    yield from v  # number words: the words are the keys ("on": 10 in Azerbaijani)
+                elif k == "relative":
+                    yield from words([list(t.values()) for t in v.values()])
+                elif k not in ("suffixing", "before", "months", "halves", "quarters", "multipliers", "three_digit_groups"):
                     yield from words(v)
                 elif k in ("months", "halves", "quarters"):
                     yield from words(list(v.values()))

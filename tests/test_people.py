@@ -57,6 +57,16 @@ def test_english_people_with_role_and_organisation():
     assert ("person/ibrahim-mohamed-adan", "commissioner", None) in roles(msf)
 
 
+def test_people_listed_after_a_role_and_on_contact_lines():
+    unhcr = run(DEV_CORPUS / "02_en_timor-leste-unhcr-office-closes.txt")
+    # "three UNHCR staff - Samson Aregahegn, Carlos Luis Caceres-Collazo and Pero Simundza":
+    # each listed name a person with the list's role
+    listed = {"person/samson-aregahegn", "person/carlos-luis-caceres-collazo", "person/pero-simundza"}
+    assert {(p, "staff-member", "organisation/unhcr") for p in listed} <= roles(unhcr)
+    # "In Bangkok: Kitty McKinsey on mobile +66 …": a person on a contact line
+    assert {"person/kitty-mckinsey", "person/andrej-mahecic"} <= set(people(unhcr))
+
+
 def test_russian_people_in_the_nominative_with_role_and_organisation():
     icrc = run(DEV_CORPUS / "16_ru_icrc-pow-visits-3100.txt")
     # "Глава делегации организации в Москве Борис Мишель": the head of the ICRC's delegation

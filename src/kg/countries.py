@@ -6,11 +6,11 @@ country a source gives (:mod:`kg.national_bodies`). The generators read only
 :class:`CountryRecord` (key, ISO code, names and adjectives per language), so the source can
 change without touching them:
 
-* :func:`countries_from_places` reads ``data/lexicon/places.yaml``'s ``countries`` (today's
-  source);
 * :func:`countries_from_gazetteer` adapts any object with a ``countries()`` method returning
   records with ``key``, ``iso2``, ``names`` and ``adjectives`` (the gazetteer,
-  ``kg.gazetteer.Gazetteer``, once it lands);
+  ``kg.gazetteer.Gazetteer``: every country of CLDR and ISO 3166);
+* :func:`countries_from_places` reads ``data/lexicon/places.yaml``'s curated ``countries``
+  (formal names for labels; the source when there is no gazetteer);
 * :func:`countries_from_yaml` reads a file of the same shape (tests give a few countries
   with it when the shipped source does not know them).
 
@@ -55,7 +55,7 @@ def _record(c: dict) -> CountryRecord:
     key = c.get("key") or f"place/{c['id']}"
     return CountryRecord(
         key=key,
-        iso2=c.get("iso2"),
+        iso2=c.get("iso2") or c.get("iso"),
         names={l: list(v) for l, v in (c.get("names") or {}).items()},
         adjectives={l: list(v) for l, v in (c.get("adjectives") or {}).items()},
         formal=dict(c.get("formal") or {}),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-from datetime import date
 from pathlib import Path
 
 from .config import SUPPORTED_LANGUAGES, Settings
@@ -44,16 +43,11 @@ def ingest(settings: Settings, path: Path, lang: str, title: str | None = None, 
     meta = read_metadata(settings)
     existing = set(meta) | {p.name for p in settings.sources.glob("*.txt")}
     name = _doc_name(path, existing)
-    first_line = next((l.strip() for l in text.splitlines() if l.strip()), name)
-    entry = {
-        "language": lang,
-        "title": title or first_line[:200],
-        "kind": kind,
-        "publisher": publisher or "unknown",
-        "date": date_ or date.today().isoformat()[:4],
-        "date_as_stated": date_ or "not stated (year of ingestion)",
-        "sha256": hashlib.sha256(data).hexdigest(),
-    }
+    # what is not given is read from the text at build time (title, date), never guessed here
+    entry = {"language": lang, "kind": kind, "sha256": hashlib.sha256(data).hexdigest()}
+    for key, value in (("title", title), ("publisher", publisher), ("date", date_), ("date_as_stated", date_)):
+        if value:
+            entry[key] = value
     validate_metadata(path, entry)
     shutil.copyfile(path, settings.sources / name)
     meta[name] = entry

@@ -7,6 +7,7 @@ language codes, so a new language is a data file (and its lexicon entries), not 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,12 +27,14 @@ class Language:
     code: str
     name: str
     inflection: str  # exact | lemma | suffixes
+    script: str = "Latin"  # Latin | Cyrillic: the script its words are written in
     case: str = "default"  # default | turkic
     verb_final: bool = False
     head_final: bool = False
     articles: frozenset[str] = frozenset()
     conjunctions: tuple[str, ...] = ()
     place_prepositions: frozenset[str] = frozenset()
+    locative_prepositions: frozenset[str] = frozenset()
     place_case_endings: tuple[str, ...] = ()
     unit_in: frozenset[str] = frozenset()
     quote_pairs: dict[str, str] = field(default_factory=dict)
@@ -41,12 +44,31 @@ class Language:
     genitive_endings: tuple[str, ...] = ()
     suffix_harmony: dict[str, str] = field(default_factory=dict)
     person_ner: str | None = None
+    #: case -> {"prepositions": (...), "suffixes": (...), "inflection": (...), "postpositions": (...)}
+    cases: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    clause_openers: tuple[str, ...] = ()
+    anaphors: tuple[str, ...] = ()
+    hedges: tuple[str, ...] = ()
+    negations: tuple[str, ...] = ()
+    bare_verb_markers: tuple[str, ...] = ()
+    self_suffixes: tuple[str, ...] = ()
+    place_heads: dict[str, str] = field(default_factory=dict)  # head noun -> class of the place it names
+    place_head_links: frozenset[str] = frozenset()
+    contact_words: frozenset[str] = frozenset()
 
     def lower(self, word: str) -> str:
         """Lower case by the language's rules (Turkic: I -> ı, İ -> i)."""
         if self.case == "turkic":
             return word.translate(_TURKIC_LOWER).lower()
         return word.lower()
+
+    def share_in_script(self, text: str) -> float:
+        """The share of the letters of ``text`` written in the language's script."""
+        letters = [c for c in text if c.isalpha()]
+        if not letters:
+            return 0.0
+        script = self.script.upper()
+        return sum(1 for c in letters if unicodedata.name(c, "").startswith(script)) / len(letters)
 
     def is_conjunction(self, words: str) -> bool:
         return self.lower(words.strip(" ,")) in self.conjunctions or not words.strip(" ,")
@@ -70,6 +92,7 @@ def load_language(languages_dir: Path, code: str) -> Language:
         code=code,
         name=data.get("name", code),
         inflection=inflection,
+        script=data.get("script", "Latin"),
         case=data.get("case", "default"),
         verb_final=bool(data.get("verb_final")),
         head_final=bool(data.get("head_final")),
@@ -80,7 +103,17 @@ def load_language(languages_dir: Path, code: str) -> Language:
         genitive_endings=tuple(sorted(_tuple(data.get("genitive_endings")), key=len, reverse=True)),
         suffix_harmony=dict(data.get("suffix_harmony") or {}),
         person_ner=data.get("person_ner"),
+        cases={case: {how: tuple(sorted(_tuple(words), key=len, reverse=True)) for how, words in (marks or {}).items()}
+               for case, marks in (data.get("cases") or {}).items()},
+        clause_openers=_tuple(data.get("clause_openers")),
+        anaphors=_tuple(data.get("anaphors")),
+        hedges=_tuple(data.get("hedges")),
+        negations=_tuple(data.get("negations")),
+        bare_verb_markers=_tuple(data.get("bare_verb_markers")),
+        self_suffixes=tuple(sorted(_tuple(data.get("self_suffixes")), key=len, reverse=True)),
+        place_heads={str(k): str(v) for k, v in (data.get("place_heads") or {}).items()},
     )
     sets = {k: frozenset(_tuple(data.get(k))) for k in
-            ("articles", "place_prepositions", "unit_in", "abbreviations", "auxiliaries")}
+            ("articles", "place_prepositions", "locative_prepositions", "unit_in", "abbreviations", "auxiliaries", "place_head_links",
+             "contact_words")}
     return Language(**{**lang.__dict__, **sets})

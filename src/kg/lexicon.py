@@ -140,20 +140,10 @@ def load_lexicon(lexicon_dir: Path, countries: "list[CountryRecord] | None" = No
             for v in values or []:
                 names.append(Name(key, lang, str(v), role))
 
+    # Places are the gazetteer's (kg.gazetteer, with places.yaml as its curated overlay);
+    # the organisation templates read the curated countries' adjectives and formal names.
     places = _load_yaml(lexicon_dir / "places.yaml")
     countries = places.get("countries", [])
-    for c in countries:
-        key = f"place/{c['id']}"
-        entities[key] = EntityInfo(key, "Country", {l: v[0] for l, v in c["names"].items()})
-        add_names(key, c["names"], "name")
-    for section, cls in (("settlements", "Settlement"), ("regions", "Region")):
-        for p in places.get(section, []):
-            key = f"place/{p['id']}"
-            part = f"place/{p['country']}" if p.get("country") else None
-            entities[key] = EntityInfo(
-                key, cls, {l: v[0] for l, v in p["names"].items()}, part_of=part, capital=bool(p.get("capital"))
-            )
-            add_names(key, p["names"], "name")
 
     orgs = _load_yaml(lexicon_dir / "organisations.yaml")
     for o in orgs.get("organisations", []):
@@ -189,14 +179,9 @@ def add_bodies(entities: dict[str, EntityInfo], names: list[Name], lexicon_dir: 
     from .morphology import Citation, Morphology
     from .national_bodies import government_bodies, national_societies
 
+    # the places themselves are the gazetteer's (kg.gazetteer); places.yaml's curated
+    # countries add their formal names and adjectives
     records = merge(countries or [], countries_from_places(lexicon_dir)) if countries else countries_from_places(lexicon_dir)
-    # a country the source gives that the lexicon does not know is a place too
-    for c in records:
-        if c.key not in entities:
-            entities[c.key] = EntityInfo(c.key, "Country", {l: v[0] for l, v in c.names.items() if v})
-            for lang, values in c.names.items():
-                for v in values:
-                    names.append(Name(c.key, lang, v, "name"))
     genitive = Citation(Morphology(lexicon_dir / "az-suffixes.yaml")).genitive
     known_ns = {e.jurisdiction: k for k, e in entities.items() if e.cls == "NationalSociety" and e.jurisdiction}
     ns_data = _load_yaml(lexicon_dir / "national-societies.yaml")

@@ -40,6 +40,12 @@ def _default_languages(az_suffix_file: Path) -> dict[str, Language]:
             if (languages_dir / f"{code}.yaml").exists()}
 
 
+def _english_lemmas(word: str) -> dict:
+    from lemminflect import getAllLemmas
+
+    return getAllLemmas(word) if word.isalpha() else {}
+
+
 def _flatten(group) -> list[str]:
     if isinstance(group, str):
         return [group]
@@ -83,6 +89,40 @@ class Morphology:
             return _morph().parse(w)[0].normal_form.replace("ё", "е")
         return self.lower(lang, word)
 
+    def lemmas(self, lang: str, word: str) -> frozenset[str]:
+        """Every dictionary form the word may be a form of ("left" -> leave, left)."""
+        k = ("lemmas", lang, word)
+        hit = self._cache.get(k)
+        if hit is None:
+            how = self.inflection(lang)
+            if how == "lemma":
+                w = word.lower().replace("ё", "е")
+                hit = frozenset(p.normal_form.replace("ё", "е") for p in _morph().parse(w)[:3]) | {w}
+            elif how == "exact":
+                hit = frozenset(l.lower() for forms in _english_lemmas(word).values() for l in forms) | {word.lower()}
+            else:
+                hit = frozenset({self.lower(lang, word)})
+            self._cache[k] = hit
+        return hit
+
+    def only_adjective(self, lang: str, word: str) -> bool:
+        """The dictionary knows the word only as an adjective ("operational", "местных")."""
+        how = self.inflection(lang)
+        if how == "exact":
+            pos = set(_english_lemmas(word))
+            return bool(pos) and pos <= {"ADJ"}
+        if how == "lemma":
+            parses = _morph().parse(word.lower())
+            return bool(parses) and all(p.tag.POS in ("ADJF", "ADJS", "PRTF") for p in parses[:2])
+        return False
+
+    def dictionary_forms(self, lang: str, word: str) -> frozenset[str]:
+        """The dictionary forms the word may be a form of, as the dictionary gives them
+        (without the word itself added): "close" -> {close}, "closes" -> {close}."""
+        if self.inflection(lang) == "exact":
+            return frozenset(l.lower() for forms in _english_lemmas(word).values() for l in forms)
+        return self.lemmas(lang, word)
+
     def matches(self, lang: str, listed: str, word: str, last: bool = True) -> bool:
         """A word of the text is a form of a listed word (of a trigger term or a name).
 
@@ -97,7 +137,8 @@ class Morphology:
         if how == "exact":
             if listed[0].isupper():
                 return word == listed
-            return word.lower() == listed
+            # the word as listed, or an inflected form of it ("withdrew" for "withdraw")
+            return word.lower() == listed or listed in self.lemmas(lang, word)
         if how == "lemma":
             t = listed.lower()
             return word.lower().startswith(t) or self.key(lang, word).startswith(t)

@@ -67,11 +67,23 @@ def extract_corpus(
         extractions.append(extract_document(doc, resources))
         if progress:
             progress(doc.file_name)
-    claims = resolve({x.document.doc_id: x.claims for x in extractions}, lexicon)
+    claims = resolve({x.document.doc_id: x.claims for x in extractions}, resources.entities())
     ds = build_dataset(documents, claims, IRIs(settings.base_iri), lexicon, ontology)
     for x in extractions:
         x.claims = claims[x.document.doc_id]
     return documents, extractions, ds
+
+
+def extract_store(settings: Settings):
+    """The corpus extracted into an in-memory store (no validation, nothing published):
+    what ``kg eval`` scores."""
+    import pyoxigraph as ox
+
+    _, _, ds = extract_corpus(settings, load_ontology(settings.ontology_dir))
+    store = ox.Store()
+    store.bulk_load(ds.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
+    store.update(store_mod.MATERIALISE_UNION)  # the default graph, as a built store has it
+    return store
 
 
 def build(settings: Settings, progress: Callable[[str], None] | None = None, publish: bool = True) -> BuildResult:

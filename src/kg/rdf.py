@@ -49,11 +49,17 @@ class GraphWriter:
         d = self.iris.document(doc.doc_id)
         g.add((d, RDF.type, KG.SourceDocument))
         g.add((d, DCTERMS.identifier, Literal(doc.file_name)))
-        g.add((d, DCTERMS.title, Literal(doc.title, lang=doc.language)))
+        # title, publisher and date as the metadata gives them; when it does not, the
+        # document's own text may (kg.facts.document adds them as claims with their passage)
+        if doc.title:
+            g.add((d, DCTERMS.title, Literal(doc.title, lang=doc.language)))
         g.add((d, DCTERMS.language, Literal(doc.language)))
-        g.add((d, DCTERMS.publisher, Literal(doc.publisher)))
-        g.add((d, DCTERMS.date, _date_literal(doc.date)))
-        g.add((d, KG.dateAsStated, Literal(doc.date_as_stated)))
+        if doc.publisher:
+            g.add((d, DCTERMS.publisher, Literal(doc.publisher)))
+        if doc.date:
+            g.add((d, DCTERMS.date, _date_literal(doc.date)))
+        if doc.date_as_stated:
+            g.add((d, KG.dateAsStated, Literal(doc.date_as_stated)))
         g.add((d, DCTERMS.type, KG[doc.kind]))
         g.add((d, KG.sha256, Literal(doc.sha256)))
         g.add((d, CNT.chars, Literal(doc.text)))

@@ -13,14 +13,21 @@ from .claims import Claim, Lit
 from .lexicon import Lexicon
 
 
-def choose_pref_labels(claims: list[Claim], lexicon: Lexicon) -> dict[tuple[str, str], str]:
+def _entities(known):
+    """The shared entities: a Lexicon's, or any mapping key -> EntityInfo (the lexicon's
+    and the gazetteer's, ``Resources.entities()``)."""
+    return known.entities if isinstance(known, Lexicon) else known
+
+
+def choose_pref_labels(claims: list[Claim], lexicon) -> dict[tuple[str, str], str]:
+    entities = _entities(lexicon)
     used: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for c in claims:
         if c.predicate == "skos:altLabel" and isinstance(c.object, Lit):
             used[(c.subject, c.object.lang)][c.object.value] += len(c.evidence) or 1
     pref = {}
     for (entity, lang), counts in used.items():
-        info = lexicon.entities.get(entity)
+        info = entities.get(entity)
         canonical = info.labels.get(lang) if info else None
         if canonical in counts:
             pref[(entity, lang)] = canonical
@@ -52,7 +59,7 @@ def _one_pref_per_language(claims: list[Claim]) -> dict[tuple[str, str], str]:
     return {k: sorted(v, key=lambda x: (-v[x], x))[0] for k, v in stated.items() if len(v) > 1}
 
 
-def resolve(claims_by_doc: dict[str, list[Claim]], lexicon: Lexicon) -> dict[str, list[Claim]]:
+def resolve(claims_by_doc: dict[str, list[Claim]], lexicon) -> dict[str, list[Claim]]:
     everything = [c for cs in claims_by_doc.values() for c in cs]
     pref = choose_pref_labels(everything, lexicon)
     conflicts = _one_pref_per_language(everything)

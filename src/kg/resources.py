@@ -8,6 +8,7 @@ activity scheme (``ontology/activity-types.ttl``). Components reach them through
 
 from __future__ import annotations
 
+import re
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -44,6 +45,18 @@ class Resources:
     def org_heads(self) -> dict:
         """How unknown organisations' names are recognised (``org-heads.yaml``)."""
         return yaml.safe_load((self.lexicon_dir / "org-heads.yaml").read_text(encoding="utf-8"))
+
+    def is_place_name(self, lang: str, name: str) -> bool:
+        """The whole of ``name`` (in its citation form) is a name the gazetteer has."""
+        gazetteer = getattr(self, "gazetteer", None)
+        if gazetteer is None:
+            return False
+        words = [w for w in re.findall(r"\w+", name)]
+        if self.morph.inflection(lang) == "lemma":
+            keys = " ".join(self.morph.key(lang, w) for w in words)
+        else:
+            keys = " ".join(self.morph.lower(lang, w) for w in words)
+        return bool(gazetteer.lookup(keys))
 
     @cached_property
     def names_by_entity(self) -> dict[str, list]:
@@ -127,9 +140,23 @@ class Resources:
 
         return MentionFinder(self.lexicon, self.morph)
 
+    @cached_property
+    def gazetteer(self):
+        """Every country, region and city with names in en/ru/az (``gazetteer.tsv``,
+        generated from CLDR, ISO 3166 and GeoNames, with ``places.yaml`` over it)."""
+        from .gazetteer import Gazetteer
+
+        return Gazetteer.load(self.lexicon_dir, self.morph)
+
+    @cached_property
+    def place_adjectives(self) -> dict[str, frozenset[str]]:
+        """Countries' adjectives and demonyms per language (lower case / lemma)."""
+        return self.gazetteer.adjectives()
+
     def entities(self) -> Entities:
-        """A fresh table for one document: its own entities over the shared ones."""
-        return Entities(self.lexicon.entities)
+        """A fresh table for one document: its own entities over the shared ones (the
+        lexicon's, then the gazetteer's places)."""
+        return Entities(self.lexicon.entities, self.gazetteer.entities)
 
     @cached_property
     def labels(self) -> dict:

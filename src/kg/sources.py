@@ -32,10 +32,10 @@ class Document:
     doc_id: str  # the file name without its suffix; used in IRIs
     file_name: str  # dcterms:identifier
     language: str
-    title: str
+    title: str  # "" when the metadata gives none (then read from the text)
     kind: str
-    publisher: str
-    date: str  # ISO form at its stated precision: YYYY, YYYY-MM or YYYY-MM-DD
+    publisher: str  # "" when unknown
+    date: str  # ISO form at its stated precision: YYYY, YYYY-MM or YYYY-MM-DD; "" when not given
     date_as_stated: str
     text: str  # the original file's text, decoded, unchanged
     sha256: str
@@ -85,8 +85,16 @@ def check_language(path: Path | str, text: str, declared: str, profiles_file: Pa
         )
 
 
+#: What a document's metadata must give; its title, date and dateline are read from the
+#: text when the metadata does not give them (kg.facts.document), its kind defaults to an article.
+REQUIRED_METADATA = ("language",)
+DEFAULT_KIND = "Article"
+
+
 def validate_metadata(path: Path, meta: dict) -> None:
-    missing = [k for k in ("language", "title", "kind", "publisher", "date") if not meta.get(k)]
+    if not isinstance(meta, dict):
+        raise SourceError(path, "its metadata must be an object")
+    missing = [k for k in REQUIRED_METADATA if not meta.get(k)]
     if missing:
         raise SourceError(path, f"metadata lacks {', '.join(missing)}")
     lang = meta["language"]
@@ -95,7 +103,8 @@ def validate_metadata(path: Path, meta: dict) -> None:
             path,
             f"language {lang!r} is not supported (supported: {', '.join(SUPPORTED_LANGUAGES)})",
         )
-    _check_date(path, meta["date"])
+    if meta.get("date"):
+        _check_date(path, meta["date"])
 
 
 def read_metadata(settings: Settings) -> dict[str, dict]:
@@ -130,11 +139,11 @@ def load_document(path: Path, meta: dict, settings: Settings) -> Document:
         doc_id=path.stem,
         file_name=path.name,
         language=meta["language"],
-        title=meta["title"],
-        kind=meta["kind"],
-        publisher=meta["publisher"],
-        date=meta["date"],
-        date_as_stated=meta.get("date_as_stated") or meta["date"],
+        title=meta.get("title") or "",
+        kind=meta.get("kind") or DEFAULT_KIND,
+        publisher=meta.get("publisher") or "",
+        date=meta.get("date") or "",
+        date_as_stated=meta.get("date_as_stated") or meta.get("date") or "",
         text=text,
         sha256=digest,
     )

@@ -1,8 +1,11 @@
 """Annotation: finders that mark what a document's text contains, each a registered
 component over one :class:`~kg.annotate.doc.Doc` (offsets into the normalised text).
 
-    names (lexicon)  -> mentions        organisations, places, posts, instruments
+    names (lexicon)  -> mentions        organisations, posts, instruments
     discovery        -> mentions        organisations the lexicon does not know
+    places           -> mentions        the gazetteer's places, places in place slots no
+                                        dataset knows; datelines and contact lines marked
+    contextual_names -> mentions        "the authorities" -> the body of the country in context
     acronyms         -> mentions        acronyms the text defines ("… Council (NRC)")
     coreference      -> mentions        generic phrases resolved in context ("the authorities")
     people           -> mentions        people, with their role and organisation (facts["people"])
@@ -11,7 +14,8 @@ component over one :class:`~kg.annotate.doc.Doc` (offsets into the normalised te
     triggers         -> triggers        words that signal a kind of statement
     activity_terms   -> activity_hits   terms of the SKOS activity scheme
     sentences        -> sentences, focus
+    frames           -> frames          events with their roles, from the grammar of the clause
 """
 
-from . import (activity_terms, acronyms, coreference, dates, discovery, figures, names,  # noqa: F401  (register)
-               people, sentences, triggers)
+from . import (activity_terms, acronyms, contextual, coreference, dates, discovery, figures,  # noqa: F401  (register)
+               frames, names, people, places, sentences, triggers)

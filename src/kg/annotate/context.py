@@ -27,8 +27,11 @@ class CountryContext:
         self.text = doc.text
         entities = doc.entities
         self.places: list[tuple[int, int, str | None]] = []  # (start, end, country or None)
+        from .places import SPECIAL_ROLES
+
         for m in sorted(doc.mentions or [], key=lambda m: m.norm_start):
-            if m.kind != "place" or "{" in m.entity:
+            # datelines and contact lines ("GENEVA (Reuters)", "In Bangkok: …") say nothing of a body's country
+            if m.kind != "place" or "{" in m.entity or m.role in SPECIAL_ROLES:
                 continue
             info = entities.get(m.entity)
             if info is None:
@@ -36,6 +39,8 @@ class CountryContext:
             country = m.entity if info.cls == "Country" else info.part_of
             self.places.append((m.norm_start, m.norm_end, country))
         self._starts = [p[0] for p in self.places]
+        # the country the document is about: the one at least half of its own place names
+        # point at (a document about seven countries is about none of them in particular)
         counts = Counter(c for _, _, c in self.places if c)
         total = sum(counts.values())
         top = counts.most_common(1)

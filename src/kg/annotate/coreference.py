@@ -174,6 +174,7 @@ class Coreference:
             elif m.kind == "organisation" and m.role == "name" and doc.entities[m.entity].cls == "NationalSociety":
                 m = self._cite(m)
             out.append(m)
+        out = self._state_bodies(out)
         taken = [(m.norm_start, m.norm_end) for m in out if m.kind in ("organisation", "place", "person")]
 
         def free(s, e):
@@ -198,6 +199,22 @@ class Coreference:
                             taken.append((s, e))
         return sorted(out + added, key=lambda m: m.norm_start)
 
+    def _state_bodies(self, mentions: list[Mention]) -> list[Mention]:
+        """A state body the document introduced without its country ("the Ministry of
+        Transport") is that of the country its first mention's context gives: keyed by it."""
+        state = frozenset(self.doc.resources.org_heads.get("state_classes", []))
+        moved: dict[str, str] = {}
+        for m in mentions:
+            info = self.doc.entities.local.get(m.entity)
+            if info is None or info.cls not in state or info.jurisdiction or m.entity in moved:
+                continue
+            country = self.context.country_for(m.norm_start, m.norm_end)
+            if country:
+                key = f"{m.entity}-{country.split('/', 1)[1]}"
+                self.doc.entities.add(replace(info, key=key, jurisdiction=country))
+                moved[m.entity] = key
+        return [replace(m, entity=moved[m.entity]) if m.entity in moved else m for m in mentions]
+
     def _cite(self, m: Mention) -> Mention:
         """A society matched by a pattern, cited in its base form (the pattern itself is no
         name in an inflecting language: "Общество Красного Полумесяца Таджикистан")."""
@@ -209,7 +226,7 @@ class Coreference:
 
 
 @component("coreference", needs=("mentions",), adds=("mentions",),
-           after=("places", "organisation_discovery", "acronyms"))
+           after=("places", "contextual_names", "organisation_discovery", "acronyms"))
 def coreference(doc) -> None:
     """Generic phrases resolved to the specific body in context (or dropped)."""
     doc.mentions = Coreference(doc).run()

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,6 +40,57 @@ class TimeExpression:
     begin: str | None = None  # interval only
     end_value: str | None = None  # interval only
     weekday: str | None = None  # as stated ("friday")
+    #: a date stated relative to when the document speaks: (unit, offset), e.g. ("day", -1)
+    #: for "yesterday", ("month", 0) for "this month"; resolved by :func:`anchor`
+    relative: tuple[str, int] | None = None
+
+    @property
+    def partial(self) -> bool:
+        """Its year is not stated ("28 February", "yesterday"): it needs the document's date."""
+        return self.relative is not None or any(v and v.startswith(NO_YEAR) for v in (self.value, self.begin, self.end_value))
+
+
+#: the year of a date stated without one ("30 avqust", "17 January to 13 April")
+NO_YEAR = "XXXX"
+
+
+def anchor(t: TimeExpression, reference: str) -> TimeExpression | None:
+    """The expression with its year or offset resolved against the document's date
+    (ISO ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``), or None when the reference is too coarse.
+
+    A day and month without a year are in the reference year, unless that puts them more
+    than half a year after it (news speaks of the past more than of the future): then in
+    the year before."""
+    if not t.partial:
+        return t
+    ref_year = int(reference[:4])
+    if t.relative:
+        unit, offset = t.relative
+        if unit == "year":
+            return replace(t, value=f"{ref_year + offset:04d}", precision="year", relative=None)
+        if unit == "month" and len(reference) >= 7:
+            m = int(reference[5:7]) - 1 + offset
+            return replace(t, value=f"{ref_year + m // 12:04d}-{m % 12 + 1:02d}", precision="month", relative=None)
+        if unit == "day" and len(reference) == 10:
+            day = date.fromisoformat(reference) + timedelta(days=offset)
+            return replace(t, value=day.isoformat(), precision="day", relative=None)
+        return None
+
+    def fill(v: str | None) -> str | None:
+        if not v or not v.startswith(NO_YEAR):
+            return v
+        year = ref_year
+        if len(reference) >= 7 and v[5:] > _half_year_after(reference[5:]):
+            year -= 1
+        return f"{year:04d}{v[len(NO_YEAR):]}"
+
+    return replace(t, value=fill(t.value), begin=fill(t.begin), end_value=fill(t.end_value))
+
+
+def _half_year_after(month_day: str) -> str:
+    """"MM-DD" six months later (as a string to compare with), "12-31" when past the year's end."""
+    month = int(month_day[:2]) + 6
+    return "12-31" if month > 12 else f"{month:02d}{month_day[2:]}"
 
 
 _COARSENESS = {"day": 0, "month": 1, "year": 2}
@@ -114,6 +165,10 @@ class _Lang:
         self.coordinators = re.compile(rf" ?{_alt(coord)} ", re.I) if coord else None
         self.start_suffixes = tuple(data.get("start_suffixes") or ())
         self.end_suffixes = tuple(data.get("end_suffixes") or ())
+        # "yesterday", "this month": (unit, offset) from the document's date
+        self.relative = {fold(p): (unit, int(offset)) for unit, table in (data.get("relative") or {}).items()
+                         for offset, phrases in table.items() for p in phrases}
+        self.relative_rx = re.compile(rf"(?<!\w){_alt(self.relative)}(?!\w)", re.I) if self.relative else None
         present = _alt(data.get("present") or ["\x00"])
         # (opener or None, gap between two dates, gap + "present" = open end)
         self.intervals: list[tuple[re.Pattern | None, re.Pattern, re.Pattern]] = []
@@ -167,19 +222,27 @@ def month_and_weekday_words(lexicon_dir: Path, lang: str) -> frozenset[str]:
     return frozenset(L.months) | frozenset(L.weekdays) if L else frozenset()
 
 
-def _iso(y: int, m: int | None = None, d: int | None = None) -> str:
-    return f"{y:04d}" + (f"-{m:02d}" if m else "") + (f"-{d:02d}" if d else "")
+def _iso(y: int | None, m: int | None = None, d: int | None = None) -> str:
+    return (NO_YEAR if y is None else f"{y:04d}") + (f"-{m:02d}" if m else "") + (f"-{d:02d}" if d else "")
 
 
 def _make_atom(L: _Lang, norm: str, m: re.Match, precision: str) -> _Atom | None:
     g = m.groupdict()
-    y = int(g["year"])
+    if precision == "daymonth":  # "28 февраля": the year is the document's (see anchor)
+        month = L.lookup(L.months, g["month"])
+        try:
+            date(2000, month, int(g["day"]))  # 2000: a leap year, so "29 February" is a date
+        except (TypeError, ValueError):
+            return None
+        precision, y = "day", None
+    else:
+        y = int(g["year"])
     month = L.lookup(L.months, g["month"]) if g.get("month") else None
     weekday = L.weekdays.get(fold(g["weekday"])) if g.get("weekday") else None
     value = begin = end_value = None
     if precision == "day":
         try:
-            date(y, month, int(g["day"]))  # "31 February" is no date: the month atom remains
+            date(2000 if y is None else y, month, int(g["day"]))  # "31 February" is no date
         except (TypeError, ValueError):
             return None
         value = _iso(y, month, int(g["day"]))
@@ -319,6 +382,10 @@ def find_time_expressions(text: Text, lang: str, lexicon_dir: Path) -> list[Time
         return []
     norm = text.norm
     cands = _candidates(L, norm, _atoms(L, norm))
+    if L.relative_rx:
+        for m in L.relative_rx.finditer(norm):
+            unit, offset = L.relative[fold(m.group())]
+            cands.append(TimeExpression(m.start(), m.end(), m.group(), "instant", None, unit, relative=(unit, offset)))
     # the longest candidate wins; among equals, the earliest, then the more specific kind
     order = {"interval": 0, "start": 1, "end_bound": 2, "instant": 3}
     cands.sort(key=lambda c: (-(c.end - c.start), c.start, order[c.kind]))

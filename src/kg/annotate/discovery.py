@@ -51,7 +51,8 @@ def load_heads(data: dict) -> list[Head]:
 
 
 class OrganisationDiscovery:
-    def __init__(self, lexicon: Lexicon, morph: Morphology, entities: Entities, data: dict | None = None):
+    def __init__(self, lexicon: Lexicon, morph: Morphology, entities: Entities, data: dict | None = None,
+                 is_place=None):
         self.lexicon = lexicon
         self.entities = entities  # where the organisations found are introduced
         self.morph = morph
@@ -63,6 +64,7 @@ class OrganisationDiscovery:
         self.data = data
         self.heads = load_heads(data)
         self.state_classes = frozenset(data.get("state_classes", []))
+        self.is_place = is_place  # (lang, cited name) -> a place's name ("Russian Federation")
 
     # -- word rules, by the language's kind of inflection -----------------------------
     def _word_is(self, lang: str, word: str, listed: str) -> bool:
@@ -234,6 +236,8 @@ class OrganisationDiscovery:
                     pos = t.end
             out.append(text.norm[pos:e])
             cited = " ".join("".join(out).split())
+        if self.is_place is not None and self.is_place(lang, cited):
+            return None  # "Russian Federation", "Rusiya Federasiyası": a place, named like a body
         key = f"organisation/{slugify(cited, 10)}"
         jurisdiction = None
         if cls in self.state_classes and country_at is not None:
@@ -245,12 +249,11 @@ class OrganisationDiscovery:
         return Mention(doc_id, os_, oe, text.original[os_:oe], key, lang, cited, "name", s, e)
 
 
-@component("organisation_discovery", needs=("mentions",), adds=("mentions",), after=("places",))
+@component("organisation_discovery", needs=("mentions",), adds=("mentions",))
 def discover_organisations(doc) -> None:
-    """Organisations the lexicon does not know, added to the lexicon's names."""
-    from .context import CountryContext
-
-    context = CountryContext(doc)
-    finder = OrganisationDiscovery(doc.lexicon, doc.resources.morph, doc.entities, doc.resources.org_heads)
-    found = finder.find(doc.doc_id, doc.text, doc.language, doc.mentions, context.country_for)
+    """Organisations the lexicon does not know, added to the lexicon's names (the country of
+    a state body named without one is given once places are found: kg.annotate.coreference)."""
+    finder = OrganisationDiscovery(doc.lexicon, doc.resources.morph, doc.entities, doc.resources.org_heads,
+                                   is_place=doc.resources.is_place_name)
+    found = finder.find(doc.doc_id, doc.text, doc.language, doc.mentions)
     doc.mentions = sorted(doc.mentions + found, key=lambda m: m.norm_start)

@@ -1,4 +1,4 @@
-"""Finding mentions of lexicon entities (organisations, places) in a document's text.
+"""Finding mentions of lexicon entities (organisations, posts, instruments) in a document's text.
 
 Names are matched as sequences of per-language word keys (see :mod:`kg.morphology`),
 so "Международной Федерацией обществ Красного Креста" finds the IFRC and
@@ -9,7 +9,6 @@ and names in other languages. Each mention keeps offsets into the original file.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from ..components import component
@@ -127,9 +126,10 @@ class MentionFinder:
         return True
 
     def find(self, doc_id: str, text: Text, keep_contextual: bool = False) -> list[Mention]:
-        """Mentions of lexicon names. ``keep_contextual``: a contextual name ("the
-        authorities") whose country this finder cannot tell keeps its placeholder key, for
-        :mod:`kg.annotate.coreference` to resolve or drop."""
+        """Mentions of lexicon names. A contextual name ("the authorities") depends on the
+        country the text is about: with ``keep_contextual`` it is kept with its
+        placeholder key (``…-{focal}``), for :mod:`kg.annotate.contextual` to resolve once
+        places are found; without, it is left out."""
         raw = []
         for name, surface in self._candidates(text):
             raw.append((surface[0].start, surface[-1].end, name))
@@ -149,23 +149,22 @@ class MentionFinder:
             chosen.append((s, e, by_span[(s, e)]))
         chosen.sort(key=lambda c: c[0])
 
-        focal = self.focal_country(chosen)
-        countries = self._country_positions(chosen)
         seen: set[str] = set()
         mentions: list[Mention] = []
         for s, e, names in chosen:
             names = sorted(names, key=lambda n: _ROLE_RANK[n.role])
             picked = None
             for n in names:
-                key = self.lexicon.resolve_focal(n.entity, self._country_before(text, countries, s) or focal)
-                if (key is None or key not in self.lexicon.entities) and n.role in ("contextual", "post") \
-                        and keep_contextual:
-                    key = n.entity  # left for kg.annotate.coreference to resolve in context, or drop
-                elif key is None or key not in self.lexicon.entities:
+                if FOCAL in n.entity:
+                    if keep_contextual and picked is None:
+                        picked = (n.entity, n)
+                    continue
+                key = n.entity
+                if key not in self.lexicon.entities:
                     continue
                 if n.role == "short" and key not in seen:
                     continue  # a short form refers back to an entity named in full
-                if picked is None or (key in seen and picked[0] not in seen):
+                if picked is None or FOCAL in picked[0] or (key in seen and picked[0] not in seen):
                     picked = (key, n)
             if picked is None:
                 continue
@@ -178,43 +177,10 @@ class MentionFinder:
             )
         return mentions
 
-    def _country_positions(self, chosen) -> list[tuple[int, str]]:
-        out = []
-        for s, _, names in chosen:
-            for n in names:
-                if n.entity.startswith("place/") and FOCAL not in n.entity:
-                    info = self.lexicon.entities[n.entity]
-                    country = n.entity if info.cls == "Country" else info.part_of
-                    if country:
-                        out.append((s, country))
-                    break
-        return out
-
-    @staticmethod
-    def _country_before(text: Text, countries: list[tuple[int, str]], pos: int) -> str | None:
-        """The country named last before ``pos`` in the same paragraph ("in Armenia …
-        the public authorities"): whose body a contextual name refers to."""
-        before = [(s, c) for s, c in countries if s < pos and "\n" not in text.norm[s:pos]]
-        return before[-1][1] if before else None
-
-    def focal_country(self, chosen) -> str | None:
-        """The country a document is about: the one its place names point at most."""
-        counts: Counter[str] = Counter()
-        for _, _, names in chosen:
-            for n in names:
-                if not n.entity.startswith("place/") or FOCAL in n.entity:
-                    continue
-                info = self.lexicon.entities[n.entity]
-                country = n.entity if info.cls == "Country" else info.part_of
-                if country:
-                    counts[country] += 1
-                break
-        if not counts:
-            return None
-        return counts.most_common(1)[0][0]
-
 
 @component("names", adds=("mentions",))
 def names(doc) -> None:
-    """Names the lexicon knows, in any of the three languages and any inflection."""
+    """Names the lexicon knows, in any of the three languages and any inflection
+    (places are the gazetteer's: :mod:`kg.annotate.places`; contextual names are resolved
+    by :mod:`kg.annotate.contextual`)."""
     doc.mentions = doc.resources.names.find(doc.doc_id, doc.text, keep_contextual=True)

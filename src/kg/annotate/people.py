@@ -9,7 +9,9 @@ place or date, next to something that says a person is meant (``data/lexicon/peo
 * a role before it ("ICRC spokeswoman Dorothea Krimitsas", "CEO Inger Ashing", "head of
   delegation Maryse Limoner", "Proqramının koordinatoru Bişnu Mahat");
 * a role after it, set off by a comma ("Jakob Kellenberger, the ICRC president");
-* a title ("Mr Michel") or a verb of saying ("… said Lacey-Hall", "Krimitsas told").
+* a title ("Mr Michel") or a verb of saying ("… said Lacey-Hall", "Krimitsas told");
+* a contact line's words after it ("Kitty McKinsey on mobile …");
+* a list it heads ("Samson Aregahegn, Carlos Luis Caceres-Collazo and Pero Simundza").
 
 A person's later mentions by surname ("Kellenberger said", "господин Мишель") are that
 person. Names are cited in their base form (Russian nominative by pymorphy3). The role is
@@ -68,6 +70,7 @@ class PeopleFinder:
         self.speech = [tuple(tokenize(v)) for v in data.get("speech_verbs", {}).get(self.lang, [])]
         self.particles = set(data.get("name_particles", {}).get(self.lang, []))
         self.toks = doc.text.tokens
+        self.listed: dict[int, int] = {}
         self.blocked = [(m.norm_start, m.norm_end) for m in doc.mentions if m.kind != "person"]
         self.blocked += [(t.start, t.end) for t in doc.times or []]
 
@@ -98,8 +101,11 @@ class PeopleFinder:
     def _name_at(self, i: int, allow_one: bool = False) -> int | None:
         """End index of a name starting at token i (2–4 capitalised words), or None."""
         j, words = i, 0
+        norm = self.doc.text.norm
         while j < len(self.toks) and words < 4:
             t = self.toks[j]
+            if j > i and "\n" in norm[self.toks[j - 1].end:t.start]:
+                break  # a name stays on its line
             if t.is_word and t.text[:1].isupper() and not t.text.isupper() and not self._blocked(t.start, t.end):
                 words += 1
                 j += 1
@@ -210,12 +216,45 @@ class PeopleFinder:
             if self._role_before(i) and self._name_follows(j):
                 i += 1  # "head of OCHA's Asia-Pacific Bangkok office Oliver Lacey-Hall": the name is the last
                 continue
-            if self._role_before(i) or self._role_after(j) or self._speech_next_to(i, j) or self._titled(i):
+            if self._role_before(i) or self._role_after(j) or self._speech_next_to(i, j) or self._titled(i) \
+                    or self._contact_after(j):
                 out.append((i, j))
-                i = j
+                i = self._list_after(i, j, out)
             else:
                 i += 1
         return out
+
+    def _contact_after(self, j: int) -> bool:
+        """"Kitty McKinsey on mobile +66 …": a name on a contact line, before its number."""
+        words = 0
+        norm = self.doc.text.norm
+        for t in self.toks[j:j + 4]:
+            if j and "\n" in norm[self.toks[j - 1].end:t.start]:
+                return False
+            if t.is_word:
+                words += 1
+                if self.language.lower(t.text) in self.language.contact_words:
+                    return True
+        return False
+
+    def _list_after(self, head: int, j: int, out: list) -> int:
+        """"staff - Samson Aregahegn, Carlos Luis Caceres-Collazo and Pero Simundza": names
+        listed after a person's name, joined by commas and conjunctions, are people too."""
+        while j < len(self.toks):
+            k = j
+            if self.toks[k].text == ",":
+                k += 1
+            if k < len(self.toks) and self.toks[k].is_word and self.language.is_conjunction(self.toks[k].text):
+                k += 1
+            if k == j or k >= len(self.toks):
+                return j
+            end = self._name_at(k)
+            if end is None:
+                return j
+            out.append((k, end))
+            self.listed[k] = head  # a listed name shares the role of the list's first
+            j = end
+        return j
 
     def _ner_spans(self, ner: str) -> list[tuple[int, int]]:
         spans = self.doc.resources.person_spans(ner, self.doc.text.norm)
@@ -290,6 +329,10 @@ class PeopleFinder:
             mentions.append(Mention(doc.doc_id, os_, oe, text.original[os_:oe], key, self.lang, cited, "name", s, e))
             people.setdefault(key, self._joined(i, j)[-1])
             fact = self._role_fact(key, i, j)
+            if fact is None and i in self.listed:
+                first = next((f for f in facts if f.start <= self.toks[self.listed[i]].start <= f.end), None)
+                if first is not None:
+                    fact = RoleFact(key, first.role, first.label, first.organisation, first.start, self.toks[j - 1].end)
             if fact:
                 facts.append(fact)
         # later mentions by surname

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ..components import component
 from ..text import Text
 from .names import Mention
+from .places import SPECIAL_ROLES, document_country
 from .dates import TimeExpression
 from .figures import Figure
 from .triggers import TriggerHit
@@ -31,7 +32,9 @@ class SentenceView:
 
     @property
     def places(self) -> list[Mention]:
-        return [m for m in self.mentions if m.kind == "place"]
+        """The places the sentence states something about: not a dateline's or a contact
+        line's (where the text was filed, whom to call)."""
+        return [m for m in self.mentions if m.kind == "place" and m.role not in SPECIAL_ROLES]
 
     def hits(self, kind: str) -> list[TriggerHit]:
         return [t for t in self.triggers if t.kind == kind]
@@ -47,7 +50,7 @@ class SentenceView:
 @dataclass(frozen=True)
 class Focus:
     """Whom and where a document is about: "we" and "our" mean ``org``; ``country`` is the
-    country its place names point at most."""
+    country its own place names point at most (datelines and contact lines do not count)."""
 
     org: str | None
     country: str | None
@@ -90,12 +93,5 @@ def _focus(doc) -> Focus:
                  if m.kind == "organisation"] if doc.document.publisher else []
     named = [o for o in publisher if o in org_counts]
     focal_org = named[0] if named else (org_counts.most_common(1)[0][0] if org_counts else None)
-    country_counts: Counter[str] = Counter()
-    for m in mentions:
-        if m.kind == "place":
-            info = doc.entities[m.entity]
-            country = m.entity if info.cls == "Country" else info.part_of
-            if country:
-                country_counts[country] += 1
-    focal_country = country_counts.most_common(1)[0][0] if country_counts else None
+    focal_country = document_country(doc, mentions)
     return Focus(focal_org, focal_country)

@@ -37,20 +37,62 @@ def word_matches(lang: str, term_word: str, token: str, morph: Morphology, last:
     return morph.matches(lang, term_word, token, last)
 
 
+class TermMatcher:
+    """Finds listed terms (sequences of words) in a text's tokens, in one pass.
+
+    Terms are indexed by their first word; a token looks up the forms it may stand for
+    (itself, its lemmas, its prefixes when the language lists stems), so the cost grows
+    with the text, not with the text times the lexicon."""
+
+    def __init__(self, lang: str, terms: list[tuple[str, list[str]]], morph: Morphology):
+        self.lang = lang
+        self.morph = morph
+        self.stems = morph.inflection(lang) != "exact"  # listed words are stems: prefixes match
+        self.index: dict[str, list[tuple[str, list[str]]]] = {}
+        for label, words in terms:
+            if words:
+                first = words[0] if words[0][:1].isupper() and not self.stems else morph.lower(lang, words[0])
+                self.index.setdefault(first, []).append((label, words))
+
+    def _keys(self, token: str) -> set[str]:
+        low = self.morph.lower(self.lang, token)
+        keys = {token, low} | set(self.morph.lemmas(self.lang, token))
+        if self.stems:
+            forms = {low, self.morph.key(self.lang, token)}
+            keys |= {f[:i] for f in forms for i in range(1, len(f) + 1)}
+        return keys
+
+    def find(self, tokens) -> list[tuple[str, int, int]]:
+        """(label, index of the first token, index past the last) of every match."""
+        out = []
+        for i, tok in enumerate(tokens):
+            if not tok.text[:1].isalnum():
+                continue
+            for key in self._keys(tok.text):
+                for label, words in self.index.get(key, ()):
+                    n = len(words)
+                    if i + n <= len(tokens) and all(
+                            self.morph.matches(self.lang, words[k], tokens[i + k].text, k == n - 1) for k in range(n)):
+                        out.append((label, i, i + n))
+        return out
+
+
 def find_triggers(text: Text, lang: str, triggers_file: Path, morph: Morphology) -> list[TriggerHit]:
     """Every trigger term of the document's language found in its text."""
     table = load_triggers(triggers_file)
+    terms = [(kind, term) for kind, by_lang in table.items() for term in by_lang.get(lang, [])]
     toks = text.tokens
-    hits: list[TriggerHit] = []
-    for kind, by_lang in table.items():
-        for term in by_lang.get(lang, []):
-            n = len(term)
-            for i in range(len(toks) - n + 1):
-                if all(word_matches(lang, term[k], toks[i + k].text, morph, k == n - 1) for k in range(n)):
-                    hits.append(TriggerHit(kind, toks[i].start, toks[i + n - 1].end, " ".join(term)))
+    hits = [TriggerHit(kind, toks[i].start, toks[j - 1].end, " ".join(toks[k].text for k in range(i, j)))
+            for kind, i, j in _matcher(triggers_file, lang, morph, tuple(map(tuple, (t for _, t in terms))),
+                                       tuple(k for k, _ in terms)).find(toks)]
     # one hit per kind and span (several stems may match the same word)
     unique = {(h.kind, h.start, h.end): h for h in hits}
     return sorted(unique.values(), key=lambda h: (h.start, -h.end))
+
+
+@lru_cache(maxsize=16)
+def _matcher(source: Path, lang: str, morph: Morphology, terms: tuple, kinds: tuple) -> TermMatcher:
+    return TermMatcher(lang, [(k, list(t)) for k, t in zip(kinds, terms)], morph)
 
 
 @component("triggers", adds=("triggers",))

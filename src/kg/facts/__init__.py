@@ -3,8 +3,10 @@ annotated :class:`~kg.annotate.doc.Doc` and adds claims (with their passages) to
 
 from . import (  # noqa: F401  (register)
     activities,
+    closures,
     cooperation,
     dates,
+    document,
     entities,
     handovers,
     instruments,

@@ -179,14 +179,28 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
 def extract_figures_of(ctx: DocContext, sink: ClaimSink, sent: SentenceView, in_sent: list[ActivityHit],
                        by_span: dict, period) -> None:
     """Attach each figure to the activity it counts: the activity named after a benefit verb
-    ("benefited from training"), else the one named nearest the figure."""
+    ("benefited from training"), else the one named nearest the figure within its own part
+    of the sentence (coordinated clauses and list items: "traced over 2,000 children,
+    reunited 750 families and handled 433,000 messages" gives each figure its own verb's
+    activity or none). Money is never people reached."""
     benefit = sent.hits(BENEFIT_KIND)
+    segments = sentence_segments(ctx, sent)
+    body_start = ctx.facts.get("body_start", 0)
+    body_values = {f.value for f in ctx.figures if f.start >= body_start}
     for fig in sent.figures:
-        candidates = [h for h in in_sent if (h.start, h.end) in by_span]
-        if not candidates:
+        if fig.start < body_start and fig.value in body_values:
+            continue  # a headline restating a figure of the story is not another figure
+        known = [h for h in in_sent if (h.start, h.end) in by_span]
+        # "20 officials … benefited from training": the activity named after the benefit verb
+        after_benefit = [h for h in known for b in benefit if h.start >= b.end and b.start > fig.end]
+        seg = next(((a, b) for a, b in segments if a <= fig.start < b), (sent.start, sent.end))
+        candidates = [h for h in known if seg[0] <= h.start < seg[1]]
+        if not candidates and any(seg[0] <= r.start < fig.start for r in sent.hits("reach")):
+            # ", reaching more than 2,000 people": the activity of the clause before
+            candidates = [h for h in known if h.start < seg[0]][-1:]
+        if fig.money or not (after_benefit or candidates):
             _emit_figure(ctx, sink, fig, f"figure/{ctx.doc_id.lower()}-{fig.start}", None, period)
             continue
-        after_benefit = [h for h in candidates for b in benefit if h.start >= b.end]
         if after_benefit and not any(h.start <= fig.end + 1 and h.end >= fig.number_end for h in candidates):
             target = min(after_benefit, key=lambda h: h.start)
         else:
@@ -197,11 +211,26 @@ def extract_figures_of(ctx: DocContext, sink: ClaimSink, sent: SentenceView, in_
         _emit_figure(ctx, sink, fig, key, activity, period)
 
 
+def sentence_segments(ctx: DocContext, sent: SentenceView) -> list[tuple[int, int]]:
+    """The sentence cut at commas, semicolons and the conjunctions that join clauses or
+    list items: the stretch a figure and the activity it counts share."""
+    import re
+
+    conj = "|".join(re.escape(c) for c in sorted(ctx.language.conjunctions, key=len, reverse=True))
+    rx = re.compile(r"[,;]\s+(?:(?:" + conj + r")\s+)?" + (r"|\s+(?:" + conj + r")\s+" if conj else ""), re.I)
+    cuts = [sent.start] + [m.start() for m in rx.finditer(ctx.text.norm, sent.start, sent.end)] + [sent.end]
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
 def _emit_figure(ctx: DocContext, sink: ClaimSink, fig, key: str, activity: str | None, period) -> None:
     ev = ctx.evidence(fig.start, fig.end)
     sink.types(key, "kg:Figure", evidence=[ev])
+    if fig.money:
+        sink.types(key, "kg:MonetaryAmount")
     if fig.value is not None:
         sink.lit(key, "kg:value", fig.value, datatype="xsd:integer" if isinstance(fig.value, int) else "xsd:decimal")
+    if fig.upper is not None:
+        sink.lit(key, "kg:upperValue", fig.upper, datatype="xsd:integer" if isinstance(fig.upper, int) else "xsd:decimal")
     sink.ref(key, "kg:qualifier", f"kg:{fig.qualifier}")
     if fig.unit:
         sink.lit(key, "kg:unit", fig.unit)
@@ -212,6 +241,6 @@ def _emit_figure(ctx: DocContext, sink: ClaimSink, fig, key: str, activity: str 
         sink.ref(key, "kg:activeDuring", f"period/report-{ctx.doc_id.lower()}")
 
 
-@component("activities", needs=("sentences", "activity_hits", "offices"), adds=("activities_by_span",))
+@component("activities", needs=("sentences", "activity_hits", "offices", "body_start"), adds=("activities_by_span",))
 def activities(doc) -> None:
     doc.facts["activities_by_span"] = extract_activities(doc, doc.sink, doc.activity_hits)

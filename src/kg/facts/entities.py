@@ -13,7 +13,8 @@ from ..sources import Document
 
 # The ontology classes for each lexicon class. A movement is a network of organisations
 # (kg:Movement), not a kg:Organisation; places are kg:Place.
-_BASE_CLASS = {"Movement": "kg:Movement", "Country": "kg:Place", "Settlement": "kg:Place", "Region": "kg:Place"}
+_BASE_CLASS = {"Movement": "kg:Movement", "Country": "kg:Place", "Settlement": "kg:Place", "Region": "kg:Place",
+               "Place": "kg:Place"}  # a place of unknown kind (no dataset knows it)
 EXTRACTED_KINDS = ("organisation", "place")
 
 

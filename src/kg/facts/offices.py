@@ -126,7 +126,8 @@ def period_key(office_key: str) -> str:
 
 
 def extract_offices(ctx: DocContext, sink: ClaimSink) -> dict[str, OfficeRef]:
-    """Offices named in the document, their openings (a start date) and closures."""
+    """Offices named in the document and the start of the organisation's presence (closures
+    and openings stated as events are :mod:`kg.facts.closures`)."""
     found: dict[str, OfficeRef] = {}
     unit_in = label_templates(ctx.lexicon_dir).get("unit_in", {}).get(ctx.lang, [])
     for sent in ctx.sentences:
@@ -141,73 +142,14 @@ def extract_offices(ctx: DocContext, sink: ClaimSink) -> dict[str, OfficeRef]:
                         ctx.entities[place.entity].cls == "Country" and \
                         ctx.entities[org.entity].cls not in ("Government", "Ministry", "StateCommission"):
                     refs.append(_ref(ctx, org.entity, place.entity, "Office", (org.norm_start, place.norm_end)))
-        # "the ICRC will end its physical presence in the country": the delegation there
-        if not refs and sent.has("closure") and ctx.focal_country and not sent.is_question:
-            owner = owner_of(ctx, sent, sent.hits("closure")[0].start)
-            if owner and (sent.has("self") or any(m.entity == owner for m in sent.orgs)):
-                places = [m for m in sent.places if ctx.entities[m.entity].cls == "Country"]
-                country = places[0].entity if places else ctx.focal_country
-                refs.append(_ref(ctx, owner, country, "Office", (sent.start, sent.end)))
         if sent.is_question:
             continue  # a question states nothing; its answer does
         ev = ctx.sentence_evidence(sent)
         for ref in refs:
             found.setdefault(ref.key, ref)
             emit_office(ctx, sink, ref, ev)
-        if sent.has("closure") and refs:
-            extract_closure(ctx, sink, sent, refs[0], ev)
     extract_openings(ctx, sink, found)
     return found
-
-
-def extract_closure(ctx: DocContext, sink: ClaimSink, sent: SentenceView, office: OfficeRef, ev) -> None:
-    key = "closure/" + office.key.replace("/", "-")
-    sink.types(key, "kg:Closure", "kg:Event", "org:ChangeEvent", evidence=[ev])
-    sink.ref(key, "kg:closedUnit", office.key)
-    sink.ref(key, "org:originalOrganization", office.key)
-    tmpl = label_templates(ctx.lexicon_dir)["closure"]
-    sink.labels(key, {lang: tmpl[lang].format(office=_office_label(ctx, office, lang)) for lang in tmpl})
-    period = period_key(office.key)
-    for t in sent.times:
-        if t.kind in ("instant", "end_bound") and t.value:
-            instant = sink.instant(t.value, t.surface)
-            sink.types(period, "kg:Period", "time:ProperInterval")
-            sink.ref(office.key, "kg:activeDuring", period)
-            if t.kind == "end_bound":
-                sink.ref(key, "kg:endBound", instant)
-                sink.ref(period, "kg:endBound", instant)
-            else:
-                sink.ref(key, "kg:atTime", instant)
-                sink.ref(period, "time:hasEnd", instant)
-            break
-    if sent.has("decision"):
-        dec = sent.hits("decision")[0]
-        deciders = [m for m in sent.orgs if m.entity != office.org]
-        if deciders:
-            by = min(deciders, key=lambda m: abs(m.norm_start - dec.start))
-            sink.ref(key, "kg:decidedBy", by.entity)
-    reason = _reason(ctx, sent)
-    if reason:
-        sink.lit(key, "kg:reason", reason)
-
-
-def _reason(ctx: DocContext, sent: SentenceView) -> str | None:
-    """The clause a reason connective introduces ("X, so we closed" / "because X")."""
-    hits = sent.hits("reason")
-    if not hits:
-        return None
-    hit = hits[0]
-    text = ctx.text.norm
-    if hit.term.startswith((",", "so")) or hit.term in (", so",):
-        # the reason precedes: from after a leading time phrase to the connective
-        begin = sent.start
-        for t in sent.times:
-            if t.start - sent.start < 20:
-                begin = max(begin, t.end)
-        clause = text[begin:hit.start].strip(" ,")
-    else:
-        clause = text[hit.end:sent.end].strip(" ,.")
-    return clause or None
 
 
 def _office_label(ctx: DocContext, office: OfficeRef, lang: str) -> str:

@@ -1,0 +1,292 @@
+"""Event frames: who closes, leaves, opens, hands over or signs what, where and when.
+
+The words of each kind of event are in ``data/lexicon/events.yaml``; each word found in a
+sentence opens a frame whose roles are filled from the grammar of its clause
+(:mod:`kg.annotate.grammar`):
+
+* the **agent** is the organisation that is the clause's subject (not governed by a
+  preposition or case ending), or, for a noun ("the closure of X's office", "MSF's
+  withdrawal"), its possessor; a pronoun or generic noun ("it", "we", "the organisation")
+  stands for the organisation the text last spoke of (``we``: the document's own);
+* the **recipient** of a handover is the organisation in the dative ("to X", "X-ya",
+  "Комиссии"); a decider orders another organisation out ("X ordered Y to leave");
+* the **places** are those the clause puts in a place slot ("in X", "out of X", "X-da",
+  "в X") with the places listed after them ("in Sri Lanka, Poland and Liberia"), or the
+  object of a verb of leaving;
+* **times**, **hedges** ("may shut") and **negations** are read in the clause.
+
+A country that acts (signs, orders) stands for its government (metonymy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..components import component
+from ..text import tokenize
+from .grammar import clause_of, has_word, phrase_case
+from .names import Mention
+from .triggers import TermMatcher
+
+PLACE_CASES = ("locative", "ablative")
+SUBJECT_CASES = (None, "nominative")
+
+
+@dataclass
+class Frame:
+    kind: str  # the event kind in events.yaml: closure, withdrawal, expulsion, opening, handover, agreement …
+    cls: str  # the ontology class of the event
+    start: int  # the words that state it (normalised offsets)
+    end: int
+    noun: bool  # stated by a noun ("the closure of …"), not a verb
+    sentence: object  # SentenceView
+    clause: tuple[int, int]
+    agent: Mention | None = None
+    decider: Mention | None = None
+    recipient: Mention | None = None
+    parties: list[Mention] = field(default_factory=list)
+    places: list[Mention] = field(default_factory=list)
+    country_word: bool = False  # "in the country", "в стране": the document's country
+    units: list = field(default_factory=list)  # office nouns in the clause (TriggerHit)
+    times: list = field(default_factory=list)
+    hedged: bool = False
+    negated: bool = False
+    pending: bool = False  # an agreement under negotiation, not signed
+
+    @property
+    def surface(self) -> str:
+        return self.sentence.text[self.start - self.sentence.start:self.end - self.sentence.start]
+
+
+@lru_cache(maxsize=2)
+def load_events(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=16)
+def _matcher(path: Path, lang: str, morph) -> TermMatcher:
+    events = load_events(path)
+    terms = []
+    for kind, spec in events.items():
+        for part in ("verbs", "nouns"):
+            for term in (spec.get(part) or {}).get(lang, []):
+                words = [w for w in tokenize(str(term)) if w[0].isalnum()]
+                terms.append((f"{kind}/{part}", words))
+    return TermMatcher(lang, terms, morph)
+
+
+def _term_set(spec: dict, key: str, lang: str) -> set[tuple[str, ...]]:
+    return {tuple(w for w in tokenize(str(t)) if w[0].isalnum()) for t in (spec.get(key) or {}).get(lang, [])}
+
+
+class FrameBuilder:
+    def __init__(self, doc):
+        self.doc = doc
+        self.language = doc.language
+        self.events = load_events(doc.lexicon_dir / "events.yaml")
+        self.norm = doc.text.norm
+        self.org_mentions = [m for m in doc.mentions if m.kind == "organisation" and m.role != "post"]
+        self.places = [m for m in doc.mentions if m.kind == "place" and m.role not in ("dateline", "contact")]
+        country_words = doc.resources.labels.get("the_country", {}).get(doc.lang, [])
+        self.country_words = tuple(w.lower() for w in country_words)
+        self._cases: dict[tuple[int, int], str | None] = {}
+
+    # -- cases ------------------------------------------------------------------------
+    def case(self, m: Mention) -> str | None:
+        key = (m.norm_start, m.norm_end)
+        if key not in self._cases:
+            self._cases[key] = phrase_case(self.doc, m.norm_start, m.norm_end, self._stem_end(m))
+        return self._cases[key]
+
+    def _stem_end(self, m: Mention) -> int | None:
+        """Where the name's last word ends inside the text's last word ("Bakı|da")."""
+        words = [w for w in tokenize(m.name) if w[0].isalnum()]
+        if not words:
+            return None
+        last = self.language.lower(words[-1])
+        text = self.norm[m.norm_start:m.norm_end]
+        toks = [w for w in tokenize(text) if w[0].isalnum()]
+        if not toks:
+            return None
+        tail = self.language.lower(toks[-1])
+        if tail.startswith(last) and len(tail) > len(last):
+            return m.norm_end - (len(tail) - len(last))
+        return None
+
+    # -- roles ------------------------------------------------------------------------
+    def orgs_in(self, a: int, b: int) -> list[Mention]:
+        return [m for m in self.org_mentions if a <= m.norm_start < b]
+
+    def subject_before(self, clause, pos: int) -> Mention | None:
+        cands = [m for m in self.orgs_in(clause[0], pos) if self.case(m) in SUBJECT_CASES + ("genitive",)]
+        # the nearest subject-like name before the word; a possessor stands for its unit's owner
+        return cands[-1] if cands else None
+
+    def subject_anywhere(self, clause) -> Mention | None:
+        cands = [m for m in self.orgs_in(*clause) if self.case(m) == "nominative"]
+        return cands[0] if cands else None
+
+    def salient_org(self, pos: int) -> str | None:
+        """The organisation a pronoun or generic noun refers to: the last named before."""
+        before = [m for m in self.org_mentions if m.norm_end <= pos and m.role in ("name", "acronym", "short")]
+        if before:
+            return before[-1].entity
+        return self.doc.focal_org
+
+    def refers_back(self, clause, pos: int) -> bool:
+        text = self.norm[clause[0]:pos]
+        return has_word(self.language, text, self.language.anaphors)
+
+    def self_reference(self, clause, pos: int) -> bool:
+        sent = next((s for s in self.doc.sentences if s.start <= pos < s.end), None)
+        return bool(sent) and any(clause[0] <= t.start < pos for t in sent.hits("self"))
+
+    def places_in(self, clause, frame: Frame) -> list[Mention]:
+        inside = [m for m in self.places if clause[0] <= m.norm_start < clause[1]]
+        governed = [m for m in inside if self.case(m) in PLACE_CASES]
+        if frame.kind in ("withdrawal", "expulsion"):  # "leave Somalia", "покинуть страну"
+            governed += [m for m in inside if m.norm_start > frame.end and self.case(m) in (None, "accusative")]
+        out: list[Mention] = []
+        for m in sorted(set(governed), key=lambda m: m.norm_start):
+            if m not in out:
+                out.append(m)
+            # the places listed after it: "in Sri Lanka, Poland, Brazil, Georgia, and Liberia"
+            last = m
+            for n in inside:
+                if n.norm_start <= last.norm_end or n in out:
+                    continue
+                gap = self.norm[last.norm_end:n.norm_start]
+                if self.language.is_conjunction(gap) or gap.strip() in (",", ", and", ", or"):
+                    out.append(n)
+                    last = n
+                else:
+                    break
+        return sorted(out, key=lambda m: m.norm_start)
+
+    # -- building ---------------------------------------------------------------------
+    def build(self) -> list[Frame]:
+        doc = self.doc
+        toks = doc.text.tokens
+        matcher = _matcher(doc.lexicon_dir / "events.yaml", doc.lang, doc.resources.morph)
+        seen: dict[tuple[int, int], Frame] = {}
+        for label, i, j in sorted(matcher.find(toks), key=lambda m: (m[1], -(m[2] - m[1]))):
+            kind, part = label.split("/")
+            start, end = toks[i].start, toks[j - 1].end
+            if any(s <= start and end <= e and (s, e) != (start, end) for s, e in seen):
+                continue  # inside a longer event term
+            sent = next((s for s in doc.sentences if s.start <= start < s.end), None)
+            if sent is None or sent.is_question:
+                continue
+            if any(m.norm_start <= start < m.norm_end for m in doc.mentions if m.kind == "organisation"):
+                continue  # a word of a name ("Office of …", "Closure Committee")
+            if part == "verbs" and not self._verb_form(i, toks):
+                continue
+            frame = self.frame(kind, part == "nouns", start, end, sent)
+            if frame is not None:
+                seen[(start, end)] = frame
+        return sorted(seen.values(), key=lambda f: f.start)
+
+    def _verb_form(self, i: int, toks) -> bool:
+        """A verb the language leaves bare ("close", "open") is read as a verb only after a
+        marker of the verb phrase ("will close", "forced to close"): otherwise it is an
+        adjective ("close cooperation"), a noun or a page's button ("Leave a reply")."""
+        markers = self.language.bare_verb_markers
+        if not markers:
+            return True
+        word = toks[i].text.lower()
+        if word not in self.doc.resources.morph.dictionary_forms(self.doc.lang, toks[i].text):
+            return True  # inflected: "closes", "closed", "withdrew"
+        before = [t.text.lower() for t in toks[max(0, i - 3):i] if t.text[:1].isalnum() or t.text in ("'ll", "n't")]
+        return any(w in markers for w in before[-2:])
+
+    def frame(self, kind: str, noun: bool, start: int, end: int, sent) -> Frame | None:
+        spec = self.events[kind]
+        lang = self.doc.lang
+        clause = clause_of(self.doc, sent, start)
+        f = Frame(kind, spec.get("kind", kind.title()), start, end, noun, sent, clause)
+        before = self.norm[clause[0]:start]
+        f.hedged = has_word(self.language, before, self.language.hedges)
+        f.negated = has_word(self.language, before + " " + self.norm[start:end], self.language.negations)
+        f.times = [t for t in sent.times if clause[0] <= t.start < clause[1]] or \
+            [t for t in sent.times if t.kind in ("instant", "end_bound", "start")]
+        f.units = [h for h in sent.hits("office") if clause[0] <= h.start < clause[1]]
+        f.pending = any(has_word(self.language, self.norm[clause[0]:clause[1]], (p,))
+                        for p in (spec.get("pending") or {}).get(lang, []))
+        f.country_word = any(w in self.norm[clause[0]:clause[1]].lower() for w in self.country_words)
+
+        verb_final = self.language.verb_final
+        orgs = self.orgs_in(*clause)
+        subject = None
+        if noun:
+            owners = [m for m in orgs if self.case(m) == "genitive"]
+            subject = min(owners, key=lambda m: abs(m.norm_start - start)) if owners else None
+        else:
+            subject = self.subject_before(clause, start)
+            if subject is None and not verb_final:
+                subject = self.subject_anywhere(clause)
+        we = self.self_reference(clause, start) or self._we_by_ending(clause, end)
+        if subject is None and (we or self.refers_back(clause, start) or self._relative_clause(clause, sent)):
+            key = self.doc.focal_org if we else self.salient_org(clause[0])
+            subject = _Pseudo(key) if key else None
+
+        takes_over = self._states(start, end, _term_set(spec, "receiver_subject", lang))
+        datives = [m for m in orgs if self.case(m) == "dative" and m is not subject]
+        if spec.get("subject") == "decider":
+            f.decider = subject
+            ordered = datives or [m for m in orgs if m is not subject and m.norm_start > start
+                                  and self.case(m) in (None, "accusative")]
+            f.agent = ordered[0] if ordered else None
+        elif kind == "handover" and takes_over:
+            f.recipient = subject
+            givers = [m for m in orgs if self.case(m) == "ablative"]
+            f.agent = givers[0] if givers else _Pseudo(self.doc.focal_org) if self.doc.focal_org else None
+        else:
+            f.agent = subject
+            if kind == "handover":
+                f.recipient = datives[0] if datives else None
+        if kind == "agreement":
+            f.parties = [m for m in orgs if self.case(m) in SUBJECT_CASES + ("instrumental", "genitive")]
+            if isinstance(subject, _Pseudo) and subject.entity:
+                f.parties.append(subject)
+        f.places = self.places_in(clause, f)
+        return f
+
+    def _states(self, start: int, end: int, terms: set[tuple[str, ...]]) -> bool:
+        """The words at [start, end) are one of ``terms`` (inflected as the language does)."""
+        morph = self.doc.resources.morph
+        words = [w for w in tokenize(self.norm[start:end]) if w[0].isalnum()]
+        return any(len(t) == len(words) and all(morph.matches(self.doc.lang, t[k], words[k], k == len(t) - 1)
+                                                for k in range(len(t))) for t in terms)
+
+    def _we_by_ending(self, clause, end: int) -> bool:
+        """A word up to the event word ends in a "we"/"our" ending (ofis-imiz, ver-mişik)."""
+        suffixes = self.language.self_suffixes
+        if not suffixes:
+            return False
+        words = [self.language.lower(w) for w in tokenize(self.norm[clause[0]:clause[1]]) if w[0].isalpha()]
+        return any(len(w) > len(sfx) + 2 and w.endswith(sfx) for w in words for sfx in suffixes)
+
+    def _relative_clause(self, clause, sent) -> bool:
+        """The clause opens with a relative pronoun: its subject is what precedes it."""
+        first = self.norm[clause[0]:clause[1]].strip(" ,").split(" ", 1)[0].lower()
+        return clause[0] > sent.start and first in self.language.clause_openers
+
+
+@dataclass(frozen=True)
+class _Pseudo:
+    """An organisation referred to by a pronoun or generic noun (no name in the clause)."""
+
+    entity: str
+    norm_start: int = -1
+    norm_end: int = -1
+    role: str = "reference"
+    kind: str = "organisation"
+
+
+@component("frames", needs=("sentences", "mentions", "triggers"), adds=("frames",))
+def frames(doc) -> None:
+    doc.facts["frames"] = FrameBuilder(doc).build()

@@ -1,0 +1,139 @@
+"""A little grammar, enough to tell who does what to whom where in a clause.
+
+The role of a noun phrase in its clause is marked by a preposition before it (English,
+Russian), by a case ending (Azerbaijani suffixes, Russian inflection read by pymorphy3),
+or by nothing (the subject, in English its place before the verb). Each language's file
+(``data/languages/<code>.yaml``: ``cases``, ``clause_openers``, ``anaphors``, ``hedges``,
+``negations``) lists the markers; nothing here names a language.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..language import Language
+
+#: determiners that may stand between a preposition and its noun ("to the Commission", "in its office")
+_DETERMINERS = {"the", "a", "an", "its", "their", "our", "his", "her", "this", "that", "these", "those", "свой", "своей",
+                "своего", "свою", "своим", "своём", "своем"}
+# brackets and quotes do not end a clause: they hold an acronym or a name ("(МККК)", «Российский Красный Крест»)
+_CLAUSE_PUNCT = re.compile(r";|\s[–—]\s|\s-\s|:\s")
+_APOSTROPHES = "'’`-"
+
+
+def _words_before(norm: str, pos: int, n: int = 3) -> list[str]:
+    return re.findall(r"[^\W\d_]+(?:'t)?", norm[max(0, pos - 40):pos])[-n:]
+
+
+def preposition_case(language: Language, norm: str, start: int) -> str | None:
+    """The case a preposition right before ``start`` gives the phrase (determiners skipped)."""
+    words = [w.lower() for w in _words_before(norm, start, 4)]
+    while words and words[-1] in _DETERMINERS:
+        words.pop()
+    if not words:
+        return None
+    gap = norm[max(0, start - 40):start]
+    if re.search(r"[.;:!?,]\s*$", gap.rstrip()) and not re.search(r"\w\s*$", gap):
+        return None
+    for case, marks in language.cases.items():
+        for prep in marks.get("prepositions", ()):
+            pw = prep.lower().split()
+            if len(words) >= len(pw) and words[-len(pw):] == pw:
+                return case
+    return None
+
+
+def suffix_case(language: Language, rest: str) -> str | None:
+    """The case an ending (what follows a name's stem: "da" of "Bakıda") marks."""
+    rest = language.lower(rest.strip(_APOSTROPHES))
+    if not rest:
+        return None
+    best = None
+    for case, marks in language.cases.items():
+        for suffix in marks.get("suffixes", ()):
+            # the case ending closes the word (a possessive may precede it: Komissiya-sı-na)
+            if rest.endswith(language.lower(suffix)) and (best is None or len(suffix) > best[1]):
+                best = (case, len(suffix))
+    return best[0] if best else None
+
+
+def inflection_case(language: Language, words: list[str]) -> str | None:
+    """The case the head noun's inflection marks (languages with an inflection table)."""
+    tags = {case: set(marks.get("inflection", ())) for case, marks in language.cases.items() if marks.get("inflection")}
+    if not tags:
+        return None
+    for w in words:
+        parses = _ru_parses(w.lower())
+        nouns = [p for p in parses if "NOUN" in p.tag or "Abbr" in p.tag]
+        if not nouns:
+            continue
+        if any("Fixd" in p.tag for p in nouns[:1]):  # indeclinable (МККК): the case is not marked
+            return None
+        possible = {str(p.tag.case) for p in nouns}
+        # an inanimate noun's nominative and accusative look alike: before the verb, the subject
+        if possible & tags.get("nominative", set()):
+            return "nominative"
+        for case, wanted in tags.items():
+            if any(str(p.tag.case) in wanted for p in nouns[:1]):
+                return case
+        return None
+    return None
+
+
+@lru_cache(maxsize=50_000)
+def _ru_parses(word: str):
+    from ..morphology import _morph  # the one pymorphy3 analyser of the process
+
+    return tuple(_morph().parse(word)[:2])
+
+
+def phrase_case(doc, start: int, end: int, stem_end: int | None = None) -> str | None:
+    """The case of the noun phrase at [start, end) of ``doc.text.norm``.
+
+    ``stem_end``: where the name's stem ends, when the phrase is a name whose last word
+    carries an ending ("Bakı|da", "ANAMA-|ya"); otherwise the ending is what follows the
+    phrase inside the same word."""
+    language = doc.language
+    norm = doc.text.norm
+    case = preposition_case(language, norm, start)
+    if case:
+        return case
+    if any(m.get("suffixes") for m in language.cases.values()):
+        m = re.match(r"[" + _APOSTROPHES + r"]?[^\W\d_]+", norm[end:])
+        rest = norm[stem_end:end] if stem_end is not None and stem_end < end else ""
+        if m:
+            rest += m.group()
+        if rest:
+            return suffix_case(language, rest)
+    words = re.findall(r"[^\W\d_]+", norm[start:end])
+    return inflection_case(language, words)
+
+
+def clauses(doc, start: int, end: int) -> list[tuple[int, int]]:
+    """The clauses of the sentence [start, end): split at semicolons, dashes, brackets,
+    quotes and at the words that open a subordinate or coordinate clause after a comma."""
+    language = doc.language
+    norm = doc.text.norm
+    cuts = {start, end}
+    for m in _CLAUSE_PUNCT.finditer(norm, start, end):
+        cuts.add(m.start())
+    openers = sorted(language.clause_openers, key=len, reverse=True)
+    if openers:
+        rx = re.compile(r",\s+(?:" + "|".join(re.escape(o) for o in openers) + r")\b", re.I)
+        for m in rx.finditer(norm, start, end):
+            cuts.add(m.start())
+    points = sorted(cuts)
+    return [(a, b) for a, b in zip(points, points[1:]) if norm[a:b].strip(" ,;:-–—()«»\"“”")]
+
+
+def clause_of(doc, sentence, pos: int) -> tuple[int, int]:
+    for a, b in clauses(doc, sentence.start, sentence.end):
+        if a <= pos < b:
+            return a, b
+    return sentence.start, sentence.end
+
+
+def has_word(language: Language, text: str, phrases: tuple[str, ...]) -> bool:
+    low = " " + " ".join(re.findall(r"[^\W\d_]+(?:n't)?", language.lower(text))) + " "
+    return any(f" {language.lower(p)} " in low for p in phrases)

@@ -1,0 +1,285 @@
+"""Places, open-world (issue 11): the gazetteer's places in all three languages and their
+inflections, places no dataset knows, datelines and contact lines, common words — checked
+on the real documents (the development corpus and the first corpus), extraction in-process."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import DEV_CORPUS, ROOT, SOURCES, extract
+
+ALL_DOCUMENTS = sorted(DEV_CORPUS.glob("*.txt")) + sorted(SOURCES.glob("*.txt"))
+SPECIAL = ("dateline", "contact")
+
+
+def _dev(prefix: str) -> Path:
+    return next(DEV_CORPUS.glob(f"{prefix}_*.txt"))
+
+
+_cache: dict[Path, object] = {}
+
+
+def run(path: Path):
+    if path not in _cache:
+        _cache[path] = extract(path)
+    return _cache[path]
+
+
+def places(x) -> list:
+    return [m for m in x.mentions if m.kind == "place"]
+
+
+def country(x, key: str) -> str | None:
+    info = x.doc.entities[key]
+    return key if info.cls == "Country" else info.part_of
+
+
+# -- known places: every language, every inflection, the right country ------------------
+
+KNOWN = [
+    # (document, text as written, class, country)
+    ("01", "Iraq", "Country", "place/iraq"),
+    ("01", "Sulaimaniya", "Settlement", "place/iraq"),  # a spelling variant of Sulaymaniyah
+    ("02", "Timor-Leste", "Country", "place/timor-leste"),
+    ("02", "Dili", "Settlement", "place/timor-leste"),
+    ("02", "Bangkok", "Settlement", "place/thailand"),
+    ("02", "Atambua", "Settlement", "place/indonesia"),
+    ("04", "La Guajira", "Region", "place/colombia"),
+    ("04", "Norte de Santander", "Region", "place/colombia"),
+    ("05", "Belgrade", "Settlement", "place/serbia"),
+    ("05", "Sarajevo", "Settlement", "place/bosnia-and-herzegovina"),
+    ("05", "Pristina", "Settlement", "place/kosovo"),
+    ("05", "Kosovo", "Country", "place/kosovo"),
+    ("06", "Armenia", "Country", "place/armenia"),
+    ("06", "Kotayk", "Region", "place/armenia"),  # ISO 3166-2 "Kotayk'"
+    ("08", "Somalia", "Country", "place/somalia"),
+    ("08", "Nairobi", "Settlement", "place/kenya"),
+    ("09", "Afghanistan", "Country", "place/afghanistan"),
+    ("11", "Pakistan", "Country", "place/pakistan"),
+    ("11", "Papua New Guinea", "Country", "place/papua-new-guinea"),
+    ("11", "Sri Lanka", "Country", "place/sri-lanka"),
+    ("11", "Nepal", "Country", "place/nepal"),
+    ("15", "Узбекистане", "Country", "place/uzbekistan"),  # prepositional
+    ("15", "Таджикистане", "Country", "place/tajikistan"),
+    ("15", "Афганистана", "Country", "place/afghanistan"),  # genitive
+    ("16", "Москве", "Settlement", "place/russia"),
+    ("16", "Женеве", "Settlement", "place/switzerland"),
+    ("16", "Украиной", "Country", "place/ukraine"),  # instrumental
+    ("18", "Саратов", "Settlement", "place/russia"),
+    ("18", "Воронеж", "Settlement", "place/russia"),
+    ("18", "Ростов", "Settlement", "place/russia"),  # a common word too: found in a list of places
+    ("20", "Казахстаном", "Country", "place/kazakhstan"),
+    ("20", "Астане", "Settlement", "place/kazakhstan"),
+    ("20", "Центральной Азии", "Region", None),  # a UN region (CLDR)
+    ("22", "Турсунзаде", "Settlement", "place/tajikistan"),
+    ("23", "Azərbaycanda", "Country", "place/azerbaijan"),  # locative suffix
+    ("23", "Bakı", "Settlement", "place/azerbaijan"),
+    ("28", "Azərbaycandakı", "Country", "place/azerbaijan"),  # locative + relative suffix
+    ("28", "Bakıda", "Settlement", "place/azerbaijan"),
+]
+
+
+@pytest.mark.parametrize("doc,exact,cls,in_country", KNOWN)
+def test_a_place_a_dataset_knows_is_found_with_its_country(doc, exact, cls, in_country):
+    x = run(_dev(doc))
+    hits = [m for m in places(x) if m.exact == exact]
+    assert hits, f"{exact!r} is not found as a place in {doc}: {[m.exact for m in places(x)]}"
+    m = hits[0]
+    info = x.doc.entities[m.entity]
+    assert info.cls == cls, (exact, m.entity, info.cls)
+    assert country(x, m.entity) == in_country, (exact, m.entity)
+    assert m.entity in x.doc.resources.gazetteer.entities, "a dataset's place, not one the document made up"
+
+
+def test_curated_places_keep_their_keys_and_the_datasets_add_no_second_one():
+    gaz = run(_dev("23")).doc.resources.gazetteer
+    for key in ("place/azerbaijan", "place/baku", "place/khankendi", "place/barda", "place/geneva",
+                "place/nagorno-karabakh", "place/south-caucasus"):
+        assert key in gaz.entities
+    # Bakı, Baku, Баку are one place; so are Xankəndi and Khankendi/Stepanakert
+    for name in ("bakı", "baku", "баку"):
+        assert {gaz.key_of(c.row) for c in gaz.lookup(name) if c.rank < 3} == {"place/baku"}, name
+    assert {gaz.key_of(c.row) for c in gaz.lookup("xankəndi")} == {"place/khankendi"}
+    assert gaz.place("place/baku").capital and gaz.place("place/baku").part_of == "place/azerbaijan"
+
+
+def test_every_country_has_names_in_three_languages_and_adjectives_for_the_organisation_templates():
+    gaz = run(_dev("23")).doc.resources.gazetteer
+    countries = {c.iso2: c for c in gaz.countries()}
+    assert len(countries) >= 245
+    angola = countries["AO"]
+    assert angola.key == "place/angola" and angola.capital == "place/luanda"
+    assert angola.names["en"][0] == "Angola" and angola.names["ru"][0] == "Ангола" and angola.names["az"][0] == "Anqola"
+    assert "Angolan" in angola.adjectives["en"] and "ангольский" in angola.adjectives["ru"]
+    assert "узбекский" in countries["UZ"].adjectives["ru"]  # "узбекских властей"
+    assert countries["AZ"].formal_gen["ru"] == "Азербайджанской Республики"  # the overlay's data
+    complete = [c for c in countries.values() if all(c.names.get(l) for l in ("en", "ru", "az"))]
+    assert len(complete) / len(countries) > 0.95
+
+
+def test_the_tables_russian_keys_are_the_lemmas_the_pipeline_computes():
+    """The table stores the lemmas of Russian names (pymorphy3 at generation time): a new
+    dictionary that lemmatises differently would make names unfindable; this says so."""
+    res = run(_dev("23")).doc.resources
+    gaz, morph = res.gazetteer, res.morph
+    sample = ["Луанда", "Восточный Тимор", "Саратов", "Котайкская область", "Сулеймания", "Ташкент", "Кабинда"]
+    for name in sample:
+        key = " ".join(morph.key("ru", w) for w in re.findall(r"[^\W_]+", name))
+        assert gaz.lookup(key), f"{name}: the table has no key {key!r} — regenerate it (python -m kg.gazetteer --write)"
+
+
+def test_the_gazetteer_loads_in_well_under_two_seconds():
+    from kg.gazetteer import Gazetteer
+
+    t = time.perf_counter()
+    Gazetteer.load(ROOT / "data" / "lexicon")
+    assert time.perf_counter() - t < 2.0
+
+
+# -- places no dataset knows -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("doc,exact,cls", [
+    ("02", "West Timor", "Place"),            # "Atambua, West Timor": apposition to a place
+    ("05", "Western Balkans", "Place"),       # "in the Western Balkans"
+    ("18", "Донбасса", "Place"),             # "из Донбасса": a toponym in the Russian dictionary
+    ("22", "Айнинского района", "Region"),   # governed by a place noun
+    ("08", "Diinsor", "Settlement"),          # "the town of Diinsor" (GeoNames spells it Diinsoor)
+    ("26", "Qaradağ rayondakı", "Region"),
+])
+def test_an_unknown_capitalised_name_in_a_place_slot_is_a_place_of_its_own(doc, exact, cls):
+    x = run(_dev(doc))
+    hits = [m for m in places(x) if m.exact == exact]
+    assert hits, f"{exact!r} not found: {[m.exact for m in places(x)]}"
+    key = hits[0].entity
+    assert key in x.doc.entities.local, "introduced by the document"
+    assert key not in x.doc.resources.gazetteer.entities, "never replaced by a known place"
+    assert x.doc.entities[key].cls == cls
+
+
+def test_a_place_the_document_introduced_is_found_again_wherever_it_names_it():
+    x = run(_dev("18"))
+    donbass = [m for m in places(x) if m.entity == "place/donbass"]
+    assert len(donbass) >= 3  # "из Донбасса" in the title and text, "жителей Донбасса"
+    assert x.doc.entities["place/donbass"].labels["ru"] == "Донбасс"  # cited in the nominative
+
+
+def test_capitalised_words_after_in_that_are_not_places_stay_unplaced():
+    """Months, acronyms, labels with numbers, modifiers of common nouns are no places."""
+    for doc in ALL_DOCUMENTS:
+        x = run(doc)
+        for m in places(x):
+            if m.entity in x.doc.entities.local:
+                words = m.exact.split()
+                assert not any(w.isupper() and len(w) > 1 for w in words), (doc.name, m.exact)
+                after = x.doc.text.norm[m.norm_end:m.norm_end + 3].split("\n")[0].strip()
+                assert not after[:1].isdigit(), (doc.name, m.exact)
+
+
+# -- datelines and contact lines ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path,exact,role", [
+    (_dev("01"), "GENEVA", "dateline"),          # GENEVA (Reuters) –
+    (_dev("08"), "MOGADISHU", "dateline"),       # MOGADISHU (Reuters) -
+    (_dev("20"), "АСТАНА", "dateline"),          # АСТАНА, 14 ноя - РИА Новости
+    (_dev("22"), "ДУШАНБЕ", "dateline"),         # ДУШАНБЕ, 07.03.2022 /НИАТ «Ховар»/.
+    (_dev("02"), "Geneva", "contact"),           # In Geneva: … on mobile +41 …
+    (SOURCES / "000_22953d9dd2031f1d.txt", "Женева", "dateline"),  # Женева (МККК):
+    (ROOT / "tests" / "documents" / "en_nrc_georgia.txt", "Tbilisi", "dateline"),
+])
+def test_a_dateline_or_contact_line_place_is_marked_so(path, exact, role):
+    x = run(path)
+    hits = [m for m in places(x) if m.exact == exact]
+    assert hits and hits[0].role == role, [(m.exact, m.role) for m in places(x)]
+
+
+@pytest.mark.parametrize("prefix,focal,not_focal", [
+    ("01", "place/iraq", "place/switzerland"),
+    ("02", "place/timor-leste", "place/switzerland"),
+    ("08", "place/somalia", None),
+    ("20", "place/kazakhstan", None),
+    ("22", "place/tajikistan", None),
+])
+def test_a_dateline_or_contact_place_is_never_the_documents_country_nor_a_facts_place(prefix, focal, not_focal):
+    x = run(_dev(prefix))
+    assert x.doc.focus.country == focal
+    special = {m.norm_start for m in places(x) if m.role in SPECIAL}
+    assert special, "the document has a dateline or contact line"
+    for sent in x.doc.sentences:
+        assert not any(m.norm_start in special for m in sent.places)
+    used = {c.object.key for c in x.claims if c.predicate == "kg:inPlace" and hasattr(c.object, "key")}
+    if not_focal:
+        assert not_focal not in used and x.doc.focus.country != not_focal
+
+
+def test_the_first_corpus_press_release_is_about_azerbaijan_not_its_geneva_dateline():
+    x = run(SOURCES / "000_22953d9dd2031f1d.txt")
+    assert x.doc.focus.country == "place/azerbaijan"
+    assert all(m.role in SPECIAL for m in places(x) if m.entity == "place/geneva")
+
+
+# -- common words are not places -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ALL_DOCUMENTS, ids=lambda p: p.name[:12])
+def test_no_place_mention_is_a_common_word_a_name_part_or_a_body(path):
+    """The classes of false places: a lower-case word; an acronym (an organisation's
+    name) outside a dateline; a month or weekday; a word inside an organisation's name; a
+    country's adjective or demonym; part of a longer capitalised name (a person's)."""
+    x = run(path)
+    orgs = [(m.norm_start, m.norm_end) for m in x.mentions if m.kind != "place"]
+    adjectives = x.doc.resources.place_adjectives.get(x.doc.lang, frozenset())
+    from kg.annotate.places import _calendar_words
+
+    calendar = _calendar_words(ROOT / "data" / "lexicon" / "dates.yaml").get(x.doc.lang, frozenset())
+    for m in places(x):
+        words = re.findall(r"[^\W\d_]+", m.exact)
+        assert words[0][:1].isupper(), (path.name, m.exact)
+        if m.role != "dateline":
+            assert not any(w.isupper() and len(w) > 1 for w in words), (path.name, m.exact)
+        assert not any(w.lower() in calendar for w in words), (path.name, m.exact)
+        assert not any(s < m.norm_end and m.norm_start < e for s, e in orgs), (path.name, m.exact)
+        if len(words) == 1:
+            assert words[0].lower() not in adjectives, (path.name, m.exact)
+
+
+def test_person_names_and_capitalised_common_words_are_not_places():
+    """Cities share names with people and common words: "Kitty", "Lacey" (Lacey-Hall),
+    "Борис", "Independence" are found as nothing."""
+    texts = {m.exact for p in ALL_DOCUMENTS for m in places(run(p))}
+    for word in ("Kitty", "Lacey", "Борис", "Independence", "Western", "West", "Belə", "Buna", "Mina"):
+        assert word not in texts
+
+
+def test_organisation_names_are_not_read_as_places():
+    x = run(_dev("04"))  # "Colombian Red Cross", "Colombian Armed Forces"
+    assert not any("Colombia" in m.exact for m in places(x) if m.exact != "Colombia")
+    x = run(_dev("25"))  # "Azərbaycan Qızıl Aypara Cəmiyyəti"
+    org = [m for m in x.mentions if m.kind == "organisation" and "Aypara" in m.exact]
+    assert org and not any(o.norm_start <= p.norm_start < o.norm_end for o in org for p in places(x))
+
+
+# -- speed ---------------------------------------------------------------------------------------
+
+
+def test_finding_places_takes_time_in_proportion_to_the_text(tmp_path):
+    from kg.annotate.places import PlaceFinder  # noqa: F401  (the component under test)
+
+    src = _dev("05").read_text(encoding="utf-8")
+    one, many = tmp_path / "05_en_one.txt", tmp_path / "05_en_many.txt"
+    one.write_text(src, encoding="utf-8")
+    many.write_text("\n\n".join([src] * 8), encoding="utf-8")
+    extract(one)  # warm the caches
+    t = time.perf_counter()
+    a = extract(one)
+    t1 = time.perf_counter() - t
+    t = time.perf_counter()
+    b = extract(many)
+    t8 = time.perf_counter() - t
+    assert len(places(b)) == 8 * len(places(a))
+    assert t8 < 8 * t1 * 3 + 0.5, (t1, t8)
