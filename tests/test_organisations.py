@@ -3,9 +3,9 @@ head words, acronyms the text defines, capitalisation variants, and generic phra
 never become organisations — checked by running extraction in-process on the real
 documents (tests/corpus/dev, data/sources, tests/documents).
 
-The countries outside the shipped country source (places.yaml until the gazetteer lands) come
-from tests/fixtures/countries.yaml, given to the resources as a country source is: the
-generators are checked on countries the old lexicon never listed.
+Countries come from the gazetteer (every country of CLDR and ISO 3166); tests/fixtures/countries.yaml
+adds, as a second country source would, a few adjectives it lacks ("коморский") — so the
+generators are also checked on records of another source than the shipped one.
 """
 
 from __future__ import annotations
