@@ -19,10 +19,11 @@ SOURCES = ROOT / "data" / "sources"
 DEV_CORPUS = ROOT / "tests" / "corpus" / "dev"  # real documents about other organisations and countries
 
 
-def extract(path: Path, lang: str | None = None, **meta):
+def extract(path: Path, lang: str | None = None, resources=None, **meta):
     """Run the real extraction pipeline in-process on one file (no build, no store).
 
-    ``lang`` defaults to the language in the file name ("05_en_…") or metadata.json beside it.
+    ``lang`` defaults to the language in the file name ("05_en_…") or metadata.json beside it;
+    ``resources`` to the project's (a test may give its own, e.g. with more countries).
     Returns :class:`kg.extraction.DocumentExtraction` (``.doc`` holds every layer)."""
     import hashlib
     import json
@@ -41,7 +42,23 @@ def extract(path: Path, lang: str | None = None, **meta):
         kind=meta.get("kind", "Article"), publisher=meta.get("publisher", ""), date=meta.get("date", ""),
         date_as_stated=meta.get("date_as_stated", ""), text=data.decode("utf-8"), sha256=hashlib.sha256(data).hexdigest(),
     )
-    return extract_document(document, load_resources(ROOT / "data" / "lexicon", ROOT / "ontology"))
+    return extract_document(document, resources or load_resources(ROOT / "data" / "lexicon", ROOT / "ontology"))
+
+
+def resources_with_more_countries():
+    """The project's resources plus the countries of tests/fixtures/countries.yaml (in the shape
+    the gazetteer gives them), for tests of what is generated per country."""
+    from kg.countries import countries_from_yaml
+    from kg.resources import Resources
+
+    global _MORE
+    if _MORE is None:
+        _MORE = Resources(ROOT / "data" / "lexicon", ROOT / "ontology",
+                          countries=countries_from_yaml(ROOT / "tests" / "fixtures" / "countries.yaml"))
+    return _MORE
+
+
+_MORE = None
 
 
 def kg(*args: str, env: dict | None = None, timeout: float = 300, check: bool = False) -> subprocess.CompletedProcess:

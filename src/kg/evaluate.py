@@ -169,7 +169,7 @@ class GraphFacts:
         return [{"receiver": _slug(r["r"]), "type": _slug(r["t"]) if r["t"] else None, "item": r["item"]} for r in rows]
 
     def memberships(self) -> list:
-        return sorted({(_slug(r["m"]), _slug(r["o"])) for r in self.rows("?x a org:Membership ; org:member ?m ; org:organization ?o")})
+        return sorted({(_slug(r["m"]), _slug(r["o"])) for r in self.rows("?x a org:Membership ; org:member ?m ; org:organization ?o . FILTER NOT EXISTS { ?m a kg:Person }")})
 
     def cooperation(self) -> list:
         rows = self.rows("?x a kg:Partnership ; kg:partner ?a, ?b . FILTER(STR(?a) < STR(?b))")

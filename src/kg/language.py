@@ -42,6 +42,8 @@ class Language:
     auxiliaries: frozenset[str] = frozenset()
     name_complement_case: str | None = None
     genitive_endings: tuple[str, ...] = ()
+    suffix_harmony: dict[str, str] = field(default_factory=dict)
+    person_ner: str | None = None
     #: case -> {"prepositions": (...), "suffixes": (...), "inflection": (...), "postpositions": (...)}
     cases: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     clause_openers: tuple[str, ...] = ()
@@ -100,6 +102,8 @@ def load_language(languages_dir: Path, code: str) -> Language:
         quote_pairs=dict(data.get("quote_pairs") or {}),
         name_complement_case=data.get("name_complement_case"),
         genitive_endings=tuple(sorted(_tuple(data.get("genitive_endings")), key=len, reverse=True)),
+        suffix_harmony=dict(data.get("suffix_harmony") or {}),
+        person_ner=data.get("person_ner"),
         cases={case: {how: tuple(sorted(_tuple(words), key=len, reverse=True)) for how, words in (marks or {}).items()}
                for case, marks in (data.get("cases") or {}).items()},
         clause_openers=_tuple(data.get("clause_openers")),

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .config import SUPPORTED_LANGUAGES
+from .countries import CountryRecord, countries_from_places, merge
 
 FOCAL = "{focal}"  # jurisdiction placeholder, resolved per document to its focal country
 
@@ -47,6 +48,8 @@ class Lexicon:
     entities: dict[str, EntityInfo]
     names: list[Name]
     directory: Path | None = None  # where the lexicon files are (other data files sit beside them)
+    #: (kind of body, country key) -> entity key: "national-society", "government-of", "ministry-of-justice" …
+    bodies: dict[tuple[str, str], str] = field(default_factory=dict)
     _acronyms: dict | None = field(default=None, repr=False)
 
     def acronym(self, key: str, lang: str) -> str | None:
@@ -124,9 +127,13 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def load_lexicon(lexicon_dir: Path) -> Lexicon:
+def load_lexicon(lexicon_dir: Path, countries: "list[CountryRecord] | None" = None) -> Lexicon:
+    """The lexicon's entities and names. ``countries`` (:mod:`kg.countries`) are those the
+    national bodies are generated for; by default places.yaml's."""
     entities: dict[str, EntityInfo] = {}
     names: list[Name] = []
+    bodies_by_country: dict[tuple[str, str], str] = {}
+    country_records = countries
 
     def add_names(key: str, block: dict | None, role: str) -> None:
         for lang, values in (block or {}).items():
@@ -160,38 +167,29 @@ def load_lexicon(lexicon_dir: Path) -> Lexicon:
         add_names(key, i.get("names"), "name")
         add_names(key, i.get("acronyms"), "acronym")
 
-    templates = _load_yaml(lexicon_dir / "organisation-templates.yaml").get("templates", [])
-    for t in templates:
-        for variant in t.get("domains") or [{}]:
-            for c in countries:
-                fmt = {**variant, "place": c["id"]}
-                kind = t.get("kind", "organisation")
-                key = f"{kind}/" + _slug(t["id"].format(**fmt))
-                labels = {
-                    l: t["label"][l].format(formal=c["formal"][l], formal_gen=c["formal_gen"][l], **variant)
-                    for l in t["label"]
-                    if l in c.get("formal", {})
-                }
-                entities.setdefault(
-                    key, EntityInfo(key, t["class"], labels, jurisdiction=f"place/{c['id']}", generated=True)
-                )
-                for lang, patterns in t.get("names", {}).items():
-                    for pat in patterns:
-                        fillers = []
-                        if "{adj}" in pat:
-                            fillers = [{"adj": a} for a in c.get("adjectives", {}).get(lang, [])]
-                        elif "{country}" in pat:
-                            fillers = [{"country": n} for n in c["names"].get(lang, [])]
-                        for f in fillers:
-                            names.append(Name(key, lang, pat.format(**variant, **f), "name"))
-            focal_key = f"{kind}/" + _slug(t["id"].format(**{**variant, "place": "FOCAL"}))
-            focal_key = focal_key.replace("focal", FOCAL)
-            for lang, patterns in t.get("contextual", {}).items():
-                for pat in patterns:
-                    names.append(Name(focal_key, lang, pat.format(**variant), "contextual"))
-            for lang, patterns in t.get("posts", {}).items():
-                for pat in patterns:
-                    names.append(Name(focal_key, lang, pat.format(**variant), "post"))
+    add_bodies(entities, names, lexicon_dir, country_records, bodies_by_country)
     # Names in languages the pipeline reads; others are kept for reference only.
     names = [n for n in names if n.lang in SUPPORTED_LANGUAGES]
-    return Lexicon(entities, names, lexicon_dir)
+    return Lexicon(entities, names, lexicon_dir, bodies=bodies_by_country)
+
+
+def add_bodies(entities: dict[str, EntityInfo], names: list[Name], lexicon_dir: Path,
+               countries: "list[CountryRecord] | None", bodies_by_country: dict) -> None:
+    """National societies and government bodies of every country (kg.national_bodies)."""
+    from .morphology import Citation, Morphology
+    from .national_bodies import government_bodies, national_societies
+
+    # the places themselves are the gazetteer's (kg.gazetteer); places.yaml's curated
+    # countries add their formal names and adjectives
+    records = merge(countries or [], countries_from_places(lexicon_dir)) if countries else countries_from_places(lexicon_dir)
+    genitive = Citation(Morphology(lexicon_dir / "az-suffixes.yaml")).genitive
+    known_ns = {e.jurisdiction: k for k, e in entities.items() if e.cls == "NationalSociety" and e.jurisdiction}
+    ns_data = _load_yaml(lexicon_dir / "national-societies.yaml")
+    templates = _load_yaml(lexicon_dir / "organisation-templates.yaml").get("templates", [])
+    for made in (national_societies(records, ns_data, known_ns, genitive),
+                 government_bodies(records, templates, genitive)):
+        for key, (cls, labels, jurisdiction, templated) in made.entities.items():
+            entities.setdefault(key, EntityInfo(key, cls, labels, jurisdiction=jurisdiction, generated=templated))
+        for key, lang, text, role in made.names:
+            names.append(Name(key, lang, text, role))
+        bodies_by_country.update(made.by_country)

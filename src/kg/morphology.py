@@ -147,9 +147,12 @@ class Morphology:
             return w.startswith(l)
         return self.az_inflects(w, l)
 
-    def ru_genitive(self, word: str) -> bool:
-        """A Russian word that reads as genitive (as the complement of a name's head does)."""
-        return any("gent" in p.tag for p in _morph().parse(word.lower())[:2])
+    def has_case(self, lang: str, word: str, case: str) -> bool:
+        """The word may be read in ``case`` (languages matched by lemma, whose analyser tags case)."""
+        if self.inflection(lang) != "lemma":
+            return False
+        return any(case in p.tag and p.tag.POS in ("NOUN", "ADJF", "PRTF") and "Abbr" not in p.tag
+                   for p in _morph().parse(word.lower())[:2])
 
     # -- Azerbaijani ------------------------------------------------------------
     def az_inflects(self, word_key: str, lex_key: str) -> bool:
@@ -189,3 +192,116 @@ class Morphology:
                     if self._chain(suf[-1], rest[len(suf):], i + 1):
                         return True
         return False
+
+
+# -- citation forms -----------------------------------------------------------------
+# A name found in running text is cited in its dictionary form: Russian names in the
+# nominative (the head noun and the adjectives agreeing with it; genitive complements stay),
+# Azerbaijani names without the case ending of their head, English as written. The same
+# machinery puts a country's name in the genitive for generated labels.
+
+def _capital_like(word: str, form: str) -> str:
+    if word.isupper() and len(word) > 1:
+        return form.upper()
+    if word[:1].isupper():
+        return form[:1].upper() + form[1:]
+    return form
+
+
+def _ru_phrase_case(words: list[str], case: str) -> list[str]:
+    """Put a Russian head-initial noun phrase into ``case``: the words up to and including
+    the first noun (adjectives agree with it in gender and number); what follows stays."""
+    m = _morph()
+    parses = [m.parse(w.lower().replace("ё", "е")) for w in words]
+    head = next((i for i, ps in enumerate(parses) if ps and "NOUN" in ps[0].tag), None)
+    if head is None:
+        return list(words)
+    noun = parses[head][0]
+    number = noun.tag.number or "sing"
+    out = list(words)
+    for i in range(head + 1):
+        p = parses[i][0]
+        if i < head and "ADJF" not in p.tag and "PRTF" not in p.tag:
+            continue
+        grams = {case, number}
+        if i < head and number == "sing" and noun.tag.gender:
+            grams.add(noun.tag.gender)
+        form = p.inflect(grams)
+        if form is not None:
+            out[i] = _capital_like(words[i], form.word)
+    return out
+
+
+def _ru_person_nominative(words: list[str]) -> list[str]:
+    """A person's name (given name, patronymic, surname) in the nominative, the gender
+    taken from the given name ("Татьяной Москальковой" -> "Татьяна Москалькова")."""
+    m = _morph()
+    gender = None
+    for w in words:
+        for p in m.parse(w.lower()):
+            if "Name" in p.tag and p.tag.gender in ("masc", "femn"):
+                gender = p.tag.gender
+                break
+        if gender:
+            break
+    out = []
+    for w in words:
+        ps = [p for p in m.parse(w.lower()) if {"Name", "Surn", "Patr"} & set(str(p.tag).replace(" ", ",").split(","))]
+        if gender:
+            ps = [p for p in ps if gender in p.tag or "ms-f" in p.tag or p.tag.gender is None] or ps
+        if not ps or "nomn" in ps[0].tag and (w.lower() == ps[0].word):
+            out.append(w)
+            continue
+        form = ps[0].inflect({"nomn", "sing"} | ({gender} if gender and "ms-f" in ps[0].tag else set()))
+        out.append(_capital_like(w, form.word) if form else w)
+    return out
+
+
+def _az_genitive(language: Language, word: str) -> str:
+    """Azerbaijani genitive by vowel harmony (Azərbaycan -> Azərbaycanın, Anqola -> Anqolanın)."""
+    harmony = language.suffix_harmony
+    low = language.lower(word)
+    last = next((c for c in reversed(low) if c in harmony), None)
+    if last is None:
+        return word
+    vowel = harmony[last]
+    return word + ("n" if low[-1] in harmony else "") + vowel + "n"
+
+
+class Citation:
+    """Citation and case forms by each language's rules (its ``inflection``)."""
+
+    def __init__(self, morph: "Morphology"):
+        self.morph = morph
+
+    def genitive(self, lang: str, phrase: str) -> str:
+        how = self.morph.inflection(lang)
+        words = phrase.split()
+        if not words:
+            return phrase
+        if how == "lemma":
+            return " ".join(_ru_phrase_case(words, "gent"))
+        if how == "suffixes" and lang in self.morph.languages and self.morph.languages[lang].suffix_harmony:
+            return " ".join(words[:-1] + [_az_genitive(self.morph.languages[lang], words[-1])])
+        return phrase
+
+    def name(self, lang: str, words: list[str], heads: list[str] = ()) -> str:
+        """An organisation's name as cited: Russian nominative; in a language of suffixes, the
+        last word cut back to the listed head it inflects (``heads``); else as written."""
+        how = self.morph.inflection(lang)
+        if how == "lemma":
+            return " ".join(_ru_phrase_case(words, "nomn"))
+        if how == "suffixes" and words:
+            last = self.morph.lower(lang, words[-1])
+            for h in sorted(heads, key=len, reverse=True):
+                if self.morph.az_inflects(last, self.morph.lower(lang, h)):
+                    return " ".join(words[:-1] + [words[-1][:len(h)]])
+        return " ".join(words)
+
+    def person(self, lang: str, words: list[str]) -> str:
+        if self.morph.inflection(lang) == "lemma":
+            return " ".join(_ru_person_nominative(words))
+        if self.morph.inflection(lang) == "suffixes" and words:
+            # "Mahatın" -> "Mahat": the case ending after an apostrophe or on the last word
+            return " ".join(words)
+        return " ".join(words)

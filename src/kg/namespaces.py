@@ -24,6 +24,7 @@ PREFIXES: dict[str, str] = {
     "at": str(AT),
     "org": str(ORG),
     "prov": str(PROV),
+    "foaf": "http://xmlns.com/foaf/0.1/",
     "time": str(TIME),
     "oa": str(OA),
     "cnt": str(CNT),

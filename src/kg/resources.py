@@ -8,26 +8,118 @@ activity scheme (``ontology/activity-types.ttl``). Components reach them through
 
 from __future__ import annotations
 
+import re
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
 
 from .config import SUPPORTED_LANGUAGES
+from .countries import CountryRecord, countries_from_gazetteer, countries_from_places, merge
 from .language import Language, load_language
 from .lexicon import Entities, Lexicon, load_lexicon
 from .morphology import Morphology
 
 
 class Resources:
-    def __init__(self, lexicon_dir: Path, ontology_dir: Path | None = None):
+    def __init__(self, lexicon_dir: Path, ontology_dir: Path | None = None,
+                 countries: "list[CountryRecord] | None" = None):
         self.lexicon_dir = Path(lexicon_dir)
         # data/lexicon -> the project's ontology/ beside data/
         self.ontology_dir = Path(ontology_dir) if ontology_dir else self.lexicon_dir.parents[1] / "ontology"
+        self._countries = countries  # given (tests, tools): added to the shipped source's
+
+    @cached_property
+    def countries(self) -> list[CountryRecord]:
+        """The countries national bodies are generated for (:mod:`kg.countries`): the
+        gazetteer's when there is one, else places.yaml's; plus any given to the constructor."""
+        gazetteer = getattr(self, "gazetteer", None)
+        shipped = countries_from_gazetteer(gazetteer) if gazetteer is not None else countries_from_places(self.lexicon_dir)
+        return merge(shipped, self._countries or [])
 
     @cached_property
     def lexicon(self) -> Lexicon:
-        return load_lexicon(self.lexicon_dir)
+        return load_lexicon(self.lexicon_dir, self.countries)
+
+    @cached_property
+    def org_heads(self) -> dict:
+        """How unknown organisations' names are recognised (``org-heads.yaml``)."""
+        return yaml.safe_load((self.lexicon_dir / "org-heads.yaml").read_text(encoding="utf-8"))
+
+    def is_place_name(self, lang: str, name: str) -> bool:
+        """The whole of ``name`` (in its citation form) is a name the gazetteer has."""
+        gazetteer = getattr(self, "gazetteer", None)
+        if gazetteer is None:
+            return False
+        words = [w for w in re.findall(r"\w+", name)]
+        if self.morph.inflection(lang) == "lemma":
+            keys = " ".join(self.morph.key(lang, w) for w in words)
+        else:
+            keys = " ".join(self.morph.lower(lang, w) for w in words)
+        return bool(gazetteer.lookup(keys))
+
+    @cached_property
+    def names_by_entity(self) -> dict[str, list]:
+        """The lexicon's names of each entity (an index, for resolving references)."""
+        out: dict[str, list] = {}
+        for n in self.lexicon.names:
+            out.setdefault(n.entity, []).append(n)
+        return out
+
+    @cached_property
+    def contextual_templates(self) -> dict[tuple[str, str], str]:
+        """(language, contextual name as listed) -> the entity key with its country placeholder."""
+        from .lexicon import FOCAL
+
+        out: dict[tuple[str, str], str] = {}
+        for n in self.lexicon.names:
+            if n.role in ("contextual", "post") and FOCAL in n.entity:
+                out.setdefault((n.lang, n.text), n.entity)
+        return out
+
+    @cached_property
+    def people_data(self) -> dict:
+        """Roles, titles and verbs of saying that mark people's names (``people.yaml``)."""
+        return yaml.safe_load((self.lexicon_dir / "people.yaml").read_text(encoding="utf-8"))
+
+    @cached_property
+    def _natasha(self):
+        from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+
+        return Segmenter(), NewsNERTagger(NewsEmbedding())
+
+    def person_spans(self, model: str, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each person's name a packaged NER model finds in ``text``."""
+        if model != "natasha":
+            raise ValueError(f"unknown person NER model {model!r} (data/languages: person_ner)")
+        from natasha import Doc as NatashaDoc
+
+        segmenter, tagger = self._natasha
+        d = NatashaDoc(text)
+        d.segment(segmenter)
+        d.tag_ner(tagger)
+        return [(s.start, s.stop) for s in d.spans if s.type == "PER"]
+
+    @cached_property
+    def references(self) -> dict:
+        """Generic phrases that refer to an organisation in context (``references.yaml``)."""
+        return yaml.safe_load((self.lexicon_dir / "references.yaml").read_text(encoding="utf-8"))
+
+    @lru_cache(maxsize=8)
+    def country_adjectives(self, lang: str) -> dict[str, str]:
+        """A country's adjective in a language, as the language matches words -> country key."""
+        out = {}
+        for c in self.countries:
+            for a in c.adjectives.get(lang, []):
+                out.setdefault(self.morph.key(lang, a), c.key)
+        return out
+
+    @cached_property
+    def citation(self):
+        """Citation forms of names (Russian nominative, Azerbaijani without case endings)."""
+        from .morphology import Citation
+
+        return Citation(self.morph)
 
     @cached_property
     def languages_dir(self) -> Path:

@@ -6,6 +6,9 @@ component over one :class:`~kg.annotate.doc.Doc` (offsets into the normalised te
     places           -> mentions        the gazetteer's places, places in place slots no
                                         dataset knows; datelines and contact lines marked
     contextual_names -> mentions        "the authorities" -> the body of the country in context
+    acronyms         -> mentions        acronyms the text defines ("… Council (NRC)")
+    coreference      -> mentions        generic phrases resolved in context ("the authorities")
+    people           -> mentions        people, with their role and organisation (facts["people"])
     dates            -> times           instants, periods, starts, end bounds
     figures          -> figures         numbers with qualifier and counted noun
     triggers         -> triggers        words that signal a kind of statement
@@ -14,4 +17,5 @@ component over one :class:`~kg.annotate.doc.Doc` (offsets into the normalised te
     frames           -> frames          events with their roles, from the grammar of the clause
 """
 
-from . import activity_terms, contextual, dates, discovery, figures, frames, names, places, sentences, triggers  # noqa: F401  (register)
+from . import (activity_terms, acronyms, contextual, coreference, dates, discovery, figures,  # noqa: F401  (register)
+               frames, names, people, places, sentences, triggers)

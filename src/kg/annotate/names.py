@@ -114,11 +114,15 @@ class MentionFinder:
     def _shape_ok(name: Name, toks: list[str], surface: list[Token]) -> bool:
         if name.role == "acronym":
             return [t.text for t in surface] == toks
-        for lex, tok in zip(toks, surface):
-            # A capitalised word of a name must be capitalised in the text too,
-            # so "the commission" is not "the Commission".
-            if lex[0].isupper() and not tok.text[0].isupper():
-                return False
+        # A name's first word keeps its capital in the text, so "the commission" is not "the
+        # Commission"; later words may vary ("Международный комитет Красного Креста" is the
+        # lexicon's "Международный Комитет Красного Креста"). A one-word name keeps its case.
+        lex, tok = toks[0], surface[0]
+        if lex[0].isupper() and not tok.text[0].isupper():
+            return False
+        if len(toks) > 1 and not any(t.text[0].isupper() for t in surface[1:]) and \
+                sum(1 for t in toks[1:] if t[0].isupper()) > 1:
+            return False  # a capitalised name written all in lower case after its first word is a phrase
         return True
 
     def find(self, doc_id: str, text: Text, keep_contextual: bool = False) -> list[Mention]:

@@ -13,6 +13,7 @@ from . import (  # noqa: F401  (register)
     instruments,
     memberships,
     offices,
+    people,
     questions,
     referrals,
 )

@@ -35,17 +35,17 @@ def extract_organisations(doc: Document, mentions: list[Mention], entities: Mapp
         label = _label_of(m, info)
         if label:
             claims.append(Claim(doc.doc_id, m.entity, "skos:altLabel", Lit(label, m.lang), [ev]))
-        if info.jurisdiction:
-            claims.append(Claim(doc.doc_id, m.entity, "kg:jurisdiction", Ref(info.jurisdiction)))
-        if info.part_of:
-            claims.append(Claim(doc.doc_id, m.entity, "kg:locatedIn", Ref(info.part_of)))
-            # the containing place, as the lexicon knows it (it may not be named here)
-            outer = entities[info.part_of]
+        for prop, place in (("kg:jurisdiction", info.jurisdiction), ("kg:locatedIn", info.part_of)):
+            if not place or place not in entities:
+                continue
+            claims.append(Claim(doc.doc_id, m.entity, prop, Ref(place)))
+            # the country or containing place, as the lexicon knows it (it may not be named here)
+            outer = entities[place]
             for cls in entity_classes(outer.cls):
-                claims.append(Claim(doc.doc_id, info.part_of, "rdf:type", Ref(cls)))
+                claims.append(Claim(doc.doc_id, place, "rdf:type", Ref(cls)))
             for lang, label in outer.labels.items():
                 if lang in ("en", "ru", "az"):
-                    claims.append(Claim(doc.doc_id, info.part_of, "skos:altLabel", Lit(label, lang)))
+                    claims.append(Claim(doc.doc_id, place, "skos:altLabel", Lit(label, lang)))
     return claims
 
 
