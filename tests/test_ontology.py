@@ -413,8 +413,8 @@ def test_reused_terms_are_declared(onto: Graph, schemes: Graph):
 def test_key_axioms(onto: Graph):
     assert (KG.Organisation, RDFS.subClassOf, ORG.FormalOrganization) in onto
     assert (KG.Movement, RDFS.subClassOf, ORG.Organization) in onto
-    assert (KG.Office, RDFS.subClassOf, ORG.OrganizationalUnit) in onto
-    assert (KG.Organisation, OWL.disjointWith, KG.Office) in onto
+    assert (KG.Office, RDFS.subClassOf, KG.Presence) in onto and (KG.Presence, RDFS.subClassOf, ORG.OrganizationalUnit) in onto
+    assert (KG.Organisation, OWL.disjointWith, KG.Presence) in onto
     assert (KG.Period, RDFS.subClassOf, TIME.ProperInterval) in onto
     assert (KG.Evidence, RDFS.subClassOf, OA.SpecificResource) in onto
     assert (KG.Closure, RDFS.subClassOf, ORG.ChangeEvent) in onto

@@ -29,7 +29,7 @@ def _units(doc, frame: Frame) -> list[OfficeRef]:
     org = agent.entity
     if doc.entities[org].cls in NOT_PRESENCES:
         return []
-    typ = "Office"
+    typ = "Presence"  # no office named: the organisation's presence there
     if frame.units:
         typ = _office_type(min(frame.units, key=lambda u: abs(u.start - frame.start)), doc.lang)
     places = [m.entity for m in frame.places if m.entity in doc.entities]

@@ -7,8 +7,10 @@ the capital), so "our office in Baku" and "the delegation in Azerbaijan" meet.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from ..annotate.grammar import phrase_case, preposition_case
 from ..annotate.names import Mention
 from ..annotate.doc import Doc as DocContext
 from ..annotate.sentences import SentenceView
@@ -20,6 +22,10 @@ from ..annotate.triggers import TriggerHit
 _NOUN_TYPE = {"en": {"delegation": "Delegation", "delegations": "Delegation", "sub-delegation": "Delegation"},
               "ru": {"делегаци": "Delegation"}, "az": {"nümayəndəli": "Delegation"}}
 NEAR = 60  # characters: how far a place or an organisation may stand from the office noun
+#: organisations that work across countries: "the ICRC in Armenia" is their unit there (a
+#: national body "in Kosovo" is not a unit of anything)
+INTERNATIONAL = ("HumanitarianOrganisation", "IntergovernmentalOrganisation", "InternationalFederation",
+                 "NonGovernmentalOrganisation", "UNAgency")
 
 
 @dataclass(frozen=True)
@@ -63,12 +69,28 @@ def owner_of(ctx: DocContext, sent: SentenceView, pos: int) -> str | None:
 
 
 def _places_near(sent: SentenceView, pos: int, ctx: DocContext) -> list[Mention]:
+    """Places near an office noun, its seat first: a place in a place slot ("located in
+    Sarajevo", "Bakıda") before one it serves ("a sub-delegation for Bosnia and Herzegovina")."""
     near = [m for m in sent.places if abs(m.norm_start - pos) <= NEAR]
-    return sorted(near, key=lambda m: abs(m.norm_start - pos))
+    cases = {id(m): phrase_case(ctx, m.norm_start, m.norm_end) for m in near}
+    near = [m for m in near if cases[id(m)] != "dative"] or near
+    return sorted(near, key=lambda m: (cases[id(m)] not in ("locative", None), abs(m.norm_start - pos)))
+
+
+def _owner_named_with(ctx: DocContext, sent: SentenceView, hit: TriggerHit) -> str | None:
+    """The organisation named with the office noun: its possessor right before it ("OCHA's
+    Nepal office", "BQXK-nın Bakı ofisi", "cəmiyyətinin … anbarı") or its genitive right
+    after it ("бюро МККК", "office of UNHCR")."""
+    norm = ctx.text.norm
+    near = [m for m in sent.orgs if 0 <= hit.start - m.norm_end <= 30 and not re.search(r"[,;:()]", norm[m.norm_end:hit.start])
+            and phrase_case(ctx, m.norm_start, m.norm_end) == "genitive"
+            and preposition_case(ctx.language, norm, m.norm_start) is None]  # "X's", "X-nın": not "a decision of X"
+    near += [m for m in sent.orgs if 0 <= m.norm_start - hit.end <= 6]
+    return min(near, key=lambda m: min(abs(hit.start - m.norm_end), abs(m.norm_start - hit.end))).entity if near else None
 
 
 def resolve_office(ctx: DocContext, sent: SentenceView, hit: TriggerHit) -> list[OfficeRef]:
-    org = owner_of(ctx, sent, hit.start)
+    org = _owner_named_with(ctx, sent, hit) or owner_of(ctx, sent, hit.start)
     if org is None:
         return []
     typ = _office_type(hit, ctx.lang)
@@ -103,7 +125,10 @@ def _ref(ctx: DocContext, org: str, place: str, typ: str, span, keep_settlement:
 
 
 def emit_office(ctx: DocContext, sink: ClaimSink, ref: OfficeRef, evidence) -> None:
-    classes = ["kg:Office"] if ref.type == "Office" else ["kg:Office", f"kg:{ref.type}"]
+    if ref.type == "Presence":  # its work in a place, no office named ("closes down in Sri Lanka")
+        classes = ["kg:Presence"]
+    else:
+        classes = ["kg:Office"] if ref.type == "Office" else ["kg:Office", f"kg:{ref.type}"]
     sink.types(ref.key, *classes, evidence=[evidence])
     sink.ref(ref.key, "org:unitOf", ref.org)
     sink.ref(ref.key, "kg:inPlace", ref.place)
@@ -140,7 +165,7 @@ def extract_offices(ctx: DocContext, sink: ClaimSink) -> dict[str, OfficeRef]:
                 between = ctx.text.norm[org.norm_end:place.norm_start].strip().lower()
                 if place.norm_start > org.norm_end and between in unit_in and \
                         ctx.entities[place.entity].cls == "Country" and \
-                        ctx.entities[org.entity].cls not in ("Government", "Ministry", "StateCommission"):
+                        ctx.entities[org.entity].cls in INTERNATIONAL:
                     refs.append(_ref(ctx, org.entity, place.entity, "Office", (org.norm_start, place.norm_end)))
         if sent.is_question:
             continue  # a question states nothing; its answer does
