@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..annotate.grammar import phrase_case, preposition_case
+from ..annotate.grammar import clause_of, phrase_case, preposition_case
 from ..annotate.names import Mention
 from ..annotate.doc import Doc as DocContext
 from ..annotate.sentences import SentenceView
@@ -89,8 +89,20 @@ def _owner_named_with(ctx: DocContext, sent: SentenceView, hit: TriggerHit) -> s
     return min(near, key=lambda m: min(abs(hit.start - m.norm_end), abs(m.norm_start - hit.end))).entity if near else None
 
 
+def _subject_owner(ctx: DocContext, sent: SentenceView, hit: TriggerHit) -> str | None:
+    """The organisation that has the office when the office noun is the object of its
+    clause ("The ICRC has a regional delegation in Belgrade"): the clause's subject before it.
+    An organisation after the noun is what the office works with, never its owner."""
+    a, _ = clause_of(ctx, sent, hit.start)
+    cands = [m for m in sent.orgs if a <= m.norm_start and m.norm_end <= hit.start
+             and preposition_case(ctx.language, ctx.text.norm, m.norm_start) is None
+             and ctx.entities[m.entity].cls not in ("Government", "Ministry", "Movement")]
+    return cands[-1].entity if cands else None
+
+
 def resolve_office(ctx: DocContext, sent: SentenceView, hit: TriggerHit) -> list[OfficeRef]:
-    org = _owner_named_with(ctx, sent, hit) or owner_of(ctx, sent, hit.start)
+    # named with it, else the subject of its clause, else the document's organisation ("the delegation")
+    org = _owner_named_with(ctx, sent, hit) or _subject_owner(ctx, sent, hit) or ctx.focal_org
     if org is None:
         return []
     typ = _office_type(hit, ctx.lang)
