@@ -29,7 +29,7 @@ import yaml
 
 from ..components import component
 from ..text import tokenize
-from .grammar import clause_of, has_word, phrase_case
+from .grammar import clause_of, has_word, name_stem_end, phrase_case
 from .names import Mention
 from .triggers import TermMatcher
 
@@ -114,19 +114,7 @@ class FrameBuilder:
         return before[-1] if before else None
 
     def _stem_end(self, m: Mention) -> int | None:
-        """Where the name's last word ends inside the text's last word ("Bakı|da")."""
-        words = [w for w in tokenize(m.name) if w[0].isalnum()]
-        if not words:
-            return None
-        last = self.language.lower(words[-1])
-        text = self.norm[m.norm_start:m.norm_end]
-        toks = [w for w in tokenize(text) if w[0].isalnum()]
-        if not toks:
-            return None
-        tail = self.language.lower(toks[-1])
-        if tail.startswith(last) and len(tail) > len(last):
-            return m.norm_end - (len(tail) - len(last))
-        return None
+        return name_stem_end(self.doc, m)
 
     # -- roles ------------------------------------------------------------------------
     def orgs_in(self, a: int, b: int) -> list[Mention]:

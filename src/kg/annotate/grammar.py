@@ -57,15 +57,18 @@ def postposition_case(language: Language, norm: str, end: int) -> str | None:
 
 
 def suffix_case(language: Language, rest: str) -> str | None:
-    """The case an ending (what follows a name's stem: "da" of "Bakıda") marks."""
+    """The case an ending (what follows a name's stem: "da" of "Bakıda", "'s" of "USA's") marks."""
+    raw = language.lower(rest.replace("’", "'"))
     rest = language.lower(rest.strip(_APOSTROPHES))
     if not rest:
         return None
     best = None
     for case, marks in language.cases.items():
         for suffix in marks.get("suffixes", ()):
+            suffix = language.lower(suffix.replace("’", "'"))
             # the case ending closes the word (a possessive may precede it: Komissiya-sı-na)
-            if rest.endswith(language.lower(suffix)) and (best is None or len(suffix) > best[1]):
+            if (raw == suffix or (rest.endswith(suffix) and not suffix.startswith("'"))) and \
+                    (best is None or len(suffix) > best[1]):
                 best = (case, len(suffix))
     return best[0] if best else None
 
@@ -149,3 +152,24 @@ def clause_of(doc, sentence, pos: int) -> tuple[int, int]:
 def has_word(language: Language, text: str, phrases: tuple[str, ...]) -> bool:
     low = " " + " ".join(re.findall(r"[^\W\d_]+(?:n't)?", language.lower(text))) + " "
     return any(f" {language.lower(p)} " in low for p in phrases)
+
+
+def mention_case(doc, m) -> str | None:
+    """The case of a name's mention, its ending read after the name's own last word
+    ("Azərbaycan|dakı", "Komissiya|sına")."""
+    return phrase_case(doc, m.norm_start, m.norm_end, name_stem_end(doc, m))
+
+
+def name_stem_end(doc, m) -> int | None:
+    """Where the name's last word ends inside the text's last word ("Bakı|da")."""
+    from ..text import tokenize
+
+    language = doc.language
+    words = [w for w in tokenize(m.name) if w[0].isalnum()]
+    toks = [w for w in tokenize(doc.text.norm[m.norm_start:m.norm_end]) if w[0].isalnum()]
+    if not words or not toks:
+        return None
+    last, tail = language.lower(words[-1]), language.lower(toks[-1])
+    if tail.startswith(last) and len(tail) > len(last):
+        return m.norm_end - (len(tail) - len(last))
+    return None
