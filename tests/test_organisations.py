@@ -327,3 +327,17 @@ def test_a_country_that_acts_is_its_state():
     # a country in a place slot is a place only: "ABŞ-ın Azərbaycandakı səfiri" is the US ambassador in Azerbaijan
     x = run(DEV_CORPUS / "28_az_usaid-azqac-hygiene-kits.txt")
     assert "organisation/government-of-azerbaijan" not in {m.entity for m in x.mentions if m.role == "metonymy"}
+
+
+@pytest.mark.parametrize("name, media", [
+    ("01_en_iraq-icrc-first-detention-visit.txt", "Reuters"),       # "GENEVA (Reuters) –"
+    ("20_ru_kazakhstan-unhcr-agreement.txt", "РИА Новости"),        # "АСТАНА, 14 ноя - РИА Новости, …"
+    ("22_ru_tajik-red-crescent-aid.txt", "НИАТ «Ховар»"),           # "ДУШАНБЕ, 07.03.2022 /НИАТ «Ховар»/"
+    ("25_az_bqxk-anama-mine-signs.txt", "Şəffaflıq.az"),            # "Şəffaflıq.az-a məlumat verilib"
+    ("28_az_usaid-azqac-hygiene-kits.txt", "Newscenter.az"),
+])
+def test_news_media_are_organisations(name, media):
+    x = run(DEV_CORPUS / name)
+    found = {m.exact for m in x.mentions if m.kind == "organisation"
+             and x.doc.entities[m.entity].cls == "MediaOrganisation"}
+    assert media in found, found

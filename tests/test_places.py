@@ -241,7 +241,9 @@ def test_no_place_mention_is_a_common_word_a_name_part_or_a_body(path):
     for m in places(x):
         words = re.findall(r"[^\W\d_]+", m.exact)
         assert words[0][:1].isupper(), (path.name, m.exact)
-        if m.role != "dateline":
+        if m.role != "dateline" and m.name.replace(".", "") not in ("".join(words),):
+            # an acronym is an organisation's name, unless a dataset or the curated places
+            # list it as the place's own abbreviation ("USA", "РФ", "ABŞ")
             assert not any(w.isupper() and len(w) > 1 for w in words), (path.name, m.exact)
         assert not any(w.lower() in calendar for w in words), (path.name, m.exact)
         assert not any(s < m.norm_end and m.norm_start < e for s, e in orgs), (path.name, m.exact)

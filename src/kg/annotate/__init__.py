@@ -18,4 +18,4 @@ component over one :class:`~kg.annotate.doc.Doc` (offsets into the normalised te
 """
 
 from . import (activity_terms, acronyms, contextual, coreference, dates, discovery, figures,  # noqa: F401  (register)
-               frames, names, people, places, sentences, states, triggers)
+               frames, media, names, people, places, sentences, states, triggers)
