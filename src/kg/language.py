@@ -53,6 +53,7 @@ class Language:
     bare_verb_markers: tuple[str, ...] = ()
     self_suffixes: tuple[str, ...] = ()
     possessives: tuple[str, ...] = ()
+    adjunct_postpositions: tuple[str, ...] = ()
     place_heads: dict[str, str] = field(default_factory=dict)  # head noun -> class of the place it names
     place_head_links: frozenset[str] = frozenset()
     contact_words: frozenset[str] = frozenset()
@@ -113,6 +114,7 @@ def load_language(languages_dir: Path, code: str) -> Language:
         bare_verb_markers=_tuple(data.get("bare_verb_markers")),
         self_suffixes=tuple(sorted(_tuple(data.get("self_suffixes")), key=len, reverse=True)),
         possessives=_tuple(data.get("possessives")),
+        adjunct_postpositions=_tuple(data.get("adjunct_postpositions")),
         place_heads={str(k): str(v) for k, v in (data.get("place_heads") or {}).items()},
     )
     sets = {k: frozenset(_tuple(data.get(k))) for k in

@@ -168,7 +168,10 @@ class FrameBuilder:
                 if n.norm_start <= last.norm_end or n in out:
                     continue
                 gap = self._without_times(last.norm_end, n.norm_start)
-                if self.language.is_conjunction(gap) or gap.strip() in (",", ", and", ", or"):
+                words = gap.replace(",", " ").split()
+                # "in X this month and Y by the end of the year": an item may carry a few words of its own
+                if self.language.is_conjunction(gap) or gap.strip() in (",", ", and", ", or") or \
+                        (0 < len(words) <= 4 and self.language.lower(words[-1]) in self.language.conjunctions):
                     out.append(n)
                     last = n
                 else:
@@ -247,7 +250,8 @@ class FrameBuilder:
         f.negated = has_word(self.language, before + " " + self.norm[start:end], self.language.negations)
         f.times = [t for t in sent.times if clause[0] <= t.start < clause[1]] or \
             [t for t in sent.times if t.kind in ("instant", "end_bound", "start")]
-        f.units = [h for h in sent.hits("office") if clause[0] <= h.start < clause[1]]
+        f.units = [h for h in sent.triggers if h.kind in ("office", "delegation", "facility")
+                   and clause[0] <= h.start < clause[1]]
         f.pending = any(has_word(self.language, self.norm[clause[0]:clause[1]], (p,))
                         for p in (spec.get("pending") or {}).get(lang, []))
         f.country_word = any(w in self.norm[clause[0]:clause[1]].lower() for w in self.country_words)

@@ -119,12 +119,16 @@ def subject_country(doc, views) -> str | None:
 
 def _countries_in(doc, a: int, b: int) -> set[str]:
     out = set()
+    # a country named as a state that acts ("the support of the Russian Federation") is not
+    # where things happen
+    acting = {(m.norm_start, m.norm_end) for m in doc.mentions if m.role == "metonymy"}
     for m in doc.mentions:
-        if m.kind == "place" and m.role not in SPECIAL_ROLES and a <= m.norm_start < b:
+        if m.kind == "place" and m.role not in SPECIAL_ROLES and a <= m.norm_start < b \
+                and (m.norm_start, m.norm_end) not in acting:
             c = country_of(doc, m.entity)
             if c:
                 out.add(c)
-        if m.kind == "organisation" and a <= m.norm_start < b and m.entity in doc.entities:
+        if m.kind == "organisation" and a <= m.norm_start < b and m.entity in doc.entities and m.role != "metonymy":
             jurisdiction = doc.entities[m.entity].jurisdiction  # "the Tajik Red Crescent": Tajikistan
             if jurisdiction and country_of(doc, jurisdiction):
                 out.add(country_of(doc, jurisdiction))

@@ -18,6 +18,7 @@ from .common import label_templates
 from .offices import OfficeRef, _office_type, _ref, emit_office, period_key
 
 CLOSING = {"closure", "withdrawal", "expulsion", "suspension", "downsizing"}
+SEPARATE = ("suspension", "downsizing")  # ends of a presence that leave it standing
 #: organisations whose "closing" something is not a presence ending (a government closing a border)
 NOT_PRESENCES = ("Government", "Ministry", "Parliament", "Post")
 
@@ -47,7 +48,8 @@ def _units(doc, frame: Frame) -> list[OfficeRef]:
 
 def emit_closure(doc, frame: Frame, office: OfficeRef, ev) -> str:
     sink = doc.sink
-    key = "closure/" + office.key.replace("/", "-")
+    prefix = frame.kind if frame.kind in SEPARATE else "closure"
+    key = f"{prefix}/" + office.key.replace("/", "-")
     classes = ["kg:Closure", "kg:Event", "org:ChangeEvent"]
     if frame.cls != "Closure":
         classes.append(f"kg:{frame.cls}")
@@ -149,7 +151,8 @@ def closures(doc) -> None:
         for office in _units(doc, frame):
             office = offices.get(office.key) or office
             offices.setdefault(office.key, office)
-            kind = "opening" if frame.kind == "opening" else "closure"
+            # a downsizing or a suspension is an event of its own beside the closing of the same unit
+            kind = "opening" if frame.kind == "opening" else frame.kind if frame.kind in SEPARATE else "closure"
             events.setdefault((kind, office.key), []).append((frame, office))
     for (kind, _), stated in events.items():
         # the most specific kind stated (an expulsion is also a withdrawal)

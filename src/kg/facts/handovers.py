@@ -13,6 +13,7 @@ from ..components import component
 from ..namespaces import slugify
 from .activities import concept_labels, emit_activity, sentence_place
 from ..annotate.frames import load_events
+from .offices import emit_office, resolve_office
 from .common import clause_after, condition_start, label_templates, short_name
 
 def extract_handovers(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit], by_span: dict, ontology_dir) -> None:
@@ -141,10 +142,22 @@ def frame_handovers(doc, done: set[int]) -> None:
         clause = doc.text.norm[frame.clause[0]:frame.clause[1]].lower()
         if receiver is None and doc.focal_country and any(all(w in clause for w in t) for t in to_state):
             receiver = _government(doc, doc.focal_country)  # nationalisation: to the state
-        if not giver or not receiver or giver == receiver or receiver not in doc.entities or giver not in doc.entities:
+        if not giver or not receiver or receiver not in doc.entities or giver not in doc.entities:
             continue
+        unit = None
+        if giver == receiver:
+            # within one organisation: its unit named as the one taking over ("UNHCR's regional
+            # office in Bangkok will now take on the job")
+            unit = _receiving_unit(doc, frame, receiver)
+            if unit is None:
+                continue
+        begin, end = _object_span(doc, frame)
+        if _light_verb(doc, frame, begin, end, spec):
+            continue  # "məlumat verilib": it was reported, nothing changed hands
         ev = doc.sentence_evidence(frame.sentence)
-        acts = [h for h in doc.activity_hits if frame.clause[0] <= h.start < frame.clause[1]]
+        # the activity handed over is the one its object names (not one a purpose clause names)
+        acts = [h for h in doc.activity_hits if begin <= h.start < max(end, begin + 1) or
+                (not doc.language.verb_final and frame.clause[0] <= h.start < frame.clause[1])]
         if acts:
             for h in acts:
                 activity = by_span.get((h.start, h.end))
@@ -154,16 +167,40 @@ def frame_handovers(doc, done: set[int]) -> None:
                 if activity:
                     doc.sink.ref(key, "kg:handedOverActivity", activity)
             continue
+        if unit is not None:
+            emit_office(doc, doc.sink, unit, doc.sentence_evidence(frame.sentence))
         if (giver, receiver) in stated:
             # the headline and the story state one handover: one node, each passage its evidence
             doc.sink.types(stated[(giver, receiver)], "kg:Handover", evidence=[ev])
             continue
-        begin, end = _object_span(doc, frame)
         item = doc.text.norm[begin:end].strip(" ,.;:") if end > begin else ""
         if not item:
             item = frame.surface
         stated[(giver, receiver)] = _emit_item_handover(doc, doc.sink, frame.sentence, begin, max(end, begin), item,
                                                         giver, receiver, ev, tmpl, None)
+        if unit is not None:
+            doc.sink.ref(stated[(giver, receiver)], "kg:receivingUnit", unit.key)
+
+
+def _receiving_unit(doc, frame, org: str):
+    """The unit of ``org`` named in the frame's clause as the one that takes over."""
+    for hit in frame.units:
+        refs = [r for r in resolve_office(doc, frame.sentence, hit) if r.org == org]
+        if refs:
+            return refs[0]
+    return None
+
+
+def _light_verb(doc, frame, begin: int, end: int, spec: dict) -> bool:
+    """A verb of giving whose object is an abstract noun right before (or after) it makes
+    one verb with it ("məlumat vermək": to inform), not a handover."""
+    nouns = [str(n) for n in (spec.get("light_verb_nouns") or {}).get(doc.lang, [])]
+    if not nouns:
+        return False
+    words = [w for w in re.findall(r"[^\W\d_]+", doc.text.norm[begin:end])]
+    near = words[-1:] if doc.language.verb_final else words[:2]
+    morph = doc.resources.morph
+    return any(morph.matches(doc.lang, n, w, True) for n in nouns for w in near)
 
 
 def _government(doc, country: str) -> str | None:
@@ -177,7 +214,13 @@ def _object_span(doc, frame) -> tuple[int, int]:
     names = [m for m in (frame.agent, frame.recipient) if m is not None and getattr(m, "norm_start", -1) >= 0]
     if doc.language.verb_final:
         begin = max([m.norm_end for m in names if m.norm_end <= frame.start] + [frame.clause[0]])
+        # past the rest of the name's word: its case ending ("ANAMA-ya", "Komissiyasına")
+        begin = re.match(r"[-'’]?[^\W\d_]*", doc.text.norm[begin:]).end() + begin
         end = frame.start
+        # the object stands right before the verb, after any adjunct its postposition closes
+        for w in re.finditer(r"[^\W\d_]+", doc.text.norm[begin:end]):
+            if doc.language.lower(w.group()) in doc.language.adjunct_postpositions:
+                begin = begin + w.end()
     else:
         begin = frame.end
         after = [m.norm_start for m in names if m.norm_start >= frame.end]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..annotate.grammar import clause_of, phrase_case, preposition_case
+from ..annotate.grammar import clause_of, mention_case, preposition_case
 from ..annotate.names import Mention
 from ..annotate.doc import Doc as DocContext
 from ..annotate.sentences import SentenceView
@@ -19,8 +19,8 @@ from ..components import component
 from .common import label_templates, short_name
 from ..annotate.triggers import TriggerHit
 
-_NOUN_TYPE = {"en": {"delegation": "Delegation", "delegations": "Delegation", "sub-delegation": "Delegation"},
-              "ru": {"делегаци": "Delegation"}, "az": {"nümayəndəli": "Delegation"}}
+#: the class of unit each kind of unit noun (data/lexicon/triggers.yaml) names
+UNIT_KINDS = {"office": "Office", "delegation": "Delegation", "facility": "Facility", "delegates_base": "DelegatesBase"}
 NEAR = 60  # characters: how far a place or an organisation may stand from the office noun
 #: organisations that work across countries: "the ICRC in Armenia" is their unit there (a
 #: national body "in Kosovo" is not a unit of anything)
@@ -38,13 +38,13 @@ class OfficeRef:
     settlement: str | None = None  # the capital named, when keyed by the country
 
 
-def _office_type(hit: TriggerHit, lang: str) -> str:
-    if hit.kind == "delegates_base":
-        return "DelegatesBase"
-    for stem, typ in _NOUN_TYPE.get(lang, {}).items():
-        if hit.term.lower().startswith(stem):
-            return typ
-    return "Office"
+def _office_type(hit: TriggerHit, lang: str | None = None) -> str:
+    return UNIT_KINDS.get(hit.kind, "Office")
+
+
+def unit_hits(sent: SentenceView) -> list[TriggerHit]:
+    """The words of a sentence that name a unit of an organisation, in order."""
+    return sorted((h for kind in UNIT_KINDS for h in sent.hits(kind)), key=lambda h: h.start)
 
 
 def _mentions_country_word(ctx: DocContext, sent: SentenceView, near: int) -> bool:
@@ -72,7 +72,7 @@ def _places_near(sent: SentenceView, pos: int, ctx: DocContext) -> list[Mention]
     """Places near an office noun, its seat first: a place in a place slot ("located in
     Sarajevo", "Bakıda") before one it serves ("a sub-delegation for Bosnia and Herzegovina")."""
     near = [m for m in sent.places if abs(m.norm_start - pos) <= NEAR]
-    cases = {id(m): phrase_case(ctx, m.norm_start, m.norm_end) for m in near}
+    cases = {id(m): mention_case(ctx, m) for m in near}
     near = [m for m in near if cases[id(m)] != "dative"] or near
     return sorted(near, key=lambda m: (cases[id(m)] not in ("locative", None), abs(m.norm_start - pos)))
 
@@ -83,10 +83,16 @@ def _owner_named_with(ctx: DocContext, sent: SentenceView, hit: TriggerHit) -> s
     after it ("бюро МККК", "office of UNHCR")."""
     norm = ctx.text.norm
     near = [m for m in sent.orgs if 0 <= hit.start - m.norm_end <= 30 and not re.search(r"[,;:()]", norm[m.norm_end:hit.start])
-            and phrase_case(ctx, m.norm_start, m.norm_end) == "genitive"
+            and mention_case(ctx, m) == "genitive"
             and preposition_case(ctx.language, norm, m.norm_start) is None]  # "X's", "X-nın": not "a decision of X"
     near += [m for m in sent.orgs if 0 <= m.norm_start - hit.end <= 6]
     return min(near, key=lambda m: min(abs(hit.start - m.norm_end), abs(m.norm_start - hit.end))).entity if near else None
+
+
+def _modifier_owner(ctx: DocContext, sent: SentenceView, hit: TriggerHit) -> str | None:
+    """An organisation's name right before the noun, as its modifier ("one MSF hospital")."""
+    before = [m for m in sent.orgs if 0 <= hit.start - m.norm_end <= 2]
+    return before[-1].entity if before else None
 
 
 def _subject_owner(ctx: DocContext, sent: SentenceView, hit: TriggerHit) -> str | None:
@@ -101,8 +107,12 @@ def _subject_owner(ctx: DocContext, sent: SentenceView, hit: TriggerHit) -> str 
 
 
 def resolve_office(ctx: DocContext, sent: SentenceView, hit: TriggerHit) -> list[OfficeRef]:
-    # named with it, else the subject of its clause, else the document's organisation ("the delegation")
-    org = _owner_named_with(ctx, sent, hit) or _subject_owner(ctx, sent, hit) or ctx.focal_org
+    if hit.kind == "facility":
+        # a hospital or a warehouse is an organisation's unit only when named as theirs
+        org = _owner_named_with(ctx, sent, hit) or _modifier_owner(ctx, sent, hit)
+    else:
+        # named with it, else the subject of its clause, else the document's organisation ("the delegation")
+        org = _owner_named_with(ctx, sent, hit) or _subject_owner(ctx, sent, hit) or ctx.focal_org
     if org is None:
         return []
     typ = _office_type(hit, ctx.lang)
@@ -169,7 +179,7 @@ def extract_offices(ctx: DocContext, sink: ClaimSink) -> dict[str, OfficeRef]:
     unit_in = label_templates(ctx.lexicon_dir).get("unit_in", {}).get(ctx.lang, [])
     for sent in ctx.sentences:
         refs: list[OfficeRef] = []
-        for hit in sent.hits("office") + sent.hits("delegates_base"):
+        for hit in unit_hits(sent):
             refs.extend(resolve_office(ctx, sent, hit))
         # "The ICRC in Armenia": an organisation named with a country stands for its unit there
         for org in sent.orgs:
@@ -212,8 +222,8 @@ def extract_openings(ctx: DocContext, sink: ClaimSink, offices: dict[str, Office
         places = [m for m in sent.places if ctx.entities[m.entity].cls in ("Country", "Settlement")]
         if places and ctx.entities[places[0].entity].cls == "Country" and places[0].entity != ctx.focal_country:
             continue
-        if not (sent.has("opening") or sent.has("office") or places or any(m.entity == org for m in sent.orgs)):
-            continue
+        if not (sent.has("opening") or sent.has("office")):
+            continue  # "implementing the programme since 2010": the programme began, not a presence
         # "active in Ganja since 2015": the office in that town; else its presence in the country
         ref = _ref(ctx, org, places[0].entity if places else ctx.focal_country, "Office", (sent.start, sent.end))
         existing = offices.get(ref.key)
