@@ -36,13 +36,14 @@ def _sources(tmp: Path, names: list[str]) -> Path:
     return target
 
 
-@pytest.mark.parametrize("seed", [11, 2026])
-def test_development_documents_go_in_one_after_another_in_any_order(tmp_path, seed):
+@pytest.mark.parametrize("seed, sizes", [(11, (1, 5, 12)), (2026, (2, 9, len(DEV)))])
+def test_development_documents_go_in_one_after_another_in_any_order(tmp_path, seed, sizes):
     order = DEV[:]
     random.Random(seed).shuffle(order)
     settings = load_settings(var_dir=tmp_path / "var")
-    # every growing prefix of a shuffled order conforms (prefixes of 1, 2, 4, 7, 12 and all)
-    for n in (1, 2, 4, 7, 12, len(order)):
+    # growing prefixes of shuffled orders conform (the graph of a set of documents does not
+    # depend on the order they came in: each prefix is a state the corpus passes through)
+    for n in sizes:
         result = build(replace(settings, sources_dir=_sources(tmp_path, order[:n])), publish=False)
         assert result.report.conforms, (order[:n], result.report.text())
 

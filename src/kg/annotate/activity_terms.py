@@ -80,6 +80,18 @@ def _match_at(lang: str, term: list[str], words, i: int, morph: Morphology, limi
     return j
 
 
+@lru_cache(maxsize=8)
+def _first_word_index(ontology_dir: Path, lang: str, morph: Morphology) -> dict[str, list[int]]:
+    """{first word's form: [rank of each term starting with it]} (a GAP never starts a term)."""
+    index: dict[str, list[int]] = {}
+    stems = morph.inflection(lang) != "exact"
+    for rank, (_, term) in enumerate(activity_terms(ontology_dir).get(lang, [])):
+        first = next(w for w in term if w != GAP)
+        key = first if first[:1].isupper() and not stems else morph.lower(lang, first)
+        index.setdefault(key, []).append(rank)
+    return index
+
+
 def find_activity_hits(text: Text, lang: str, ontology_dir: Path, morph: Morphology,
                        exclude: list[tuple[int, int]]) -> list[ActivityHit]:
     """Activity-type terms in the text, longest first, never inside ``exclude`` spans
@@ -97,18 +109,32 @@ def find_activity_hits(text: Text, lang: str, ontology_dir: Path, morph: Morphol
         i = j
     for k in range(i, len(words)):
         limits[k] = len(words)
-    hits: list[ActivityHit] = []
-    taken: list[tuple[int, int]] = list(exclude)
-    for concept, term in activity_terms(ontology_dir).get(lang, []):
-        for i in range(len(words)):
+    # candidate starts through an index of the terms' first words (one look-up per word),
+    # then longest terms first, as before: the cost grows with the text, not text x terms
+    terms = activity_terms(ontology_dir).get(lang, [])
+    index = _first_word_index(ontology_dir, lang, morph)
+    stems = morph.inflection(lang) != "exact"
+    found: list[tuple[int, int, int, str]] = []  # (term rank, start, end, concept)
+    for i, w in enumerate(words):
+        low = morph.lower(lang, w.text)
+        keys = {w.text, low} | set(morph.lemmas(lang, w.text))
+        if stems:
+            forms = {low, morph.key(lang, w.text)}
+            keys |= {f[:n] for f in forms for n in range(1, len(f) + 1)}
+        for rank in {r for k in keys for r in index.get(k, ())}:
+            concept, term = terms[rank]
             j = _match_at(lang, term, words, i, morph, limits[i])
-            if j is None:
-                continue
-            s, e = words[i].start, words[j - 1].end
-            if any(s < te and ts < e for ts, te in taken):
-                continue
-            taken.append((s, e))
-            hits.append(ActivityHit(concept, s, e))
+            if j is not None:
+                found.append((rank, words[i].start, words[j - 1].end, concept))
+    hits: list[ActivityHit] = []
+    taken = bytearray(len(text.norm) + 1)
+    for ts, te in exclude:
+        taken[ts:te] = b"\x01" * (te - ts)
+    for rank, s, e, concept in sorted(found):
+        if any(taken[s:e]):
+            continue
+        taken[s:e] = b"\x01" * (e - s)
+        hits.append(ActivityHit(concept, s, e))
     hits.sort(key=lambda h: h.start)
     return hits
 

@@ -10,6 +10,7 @@ One whose body the lexicon does not know is dropped, never given to another coun
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import replace
 
 from ..components import component
@@ -26,13 +27,16 @@ def contextual_names(doc) -> None:
     norm = doc.text.norm
     countries = [(m.norm_start, c) for m in mentions
                  if m.kind == "place" and m.role not in SPECIAL_ROLES and (c := country_of(doc, m.entity))]
+    starts = [s for s, _ in countries]  # in text order
     out = []
     for m in mentions:
         if FOCAL not in m.entity:
             out.append(m)
             continue
-        before = [c for s, c in countries if s < m.norm_start and "\n" not in norm[s:m.norm_start]]
-        country = before[-1] if before else focal
+        # the country named last before it in the same paragraph
+        k = bisect.bisect_left(starts, m.norm_start) - 1
+        paragraph = norm.rfind("\n", 0, m.norm_start)
+        country = countries[k][1] if k >= 0 and countries[k][0] > paragraph else focal
         key = doc.lexicon.resolve_focal(m.entity, country)
         if key is not None and key in doc.entities:
             out.append(replace(m, entity=key))

@@ -43,6 +43,7 @@ class Coreference:
         self.lexicon = doc.lexicon
         self.context = CountryContext(doc)
         self.data = doc.resources.references
+        self._head_cache: dict[tuple[str, str], bool] = {}
 
     # -- matching phrases ----------------------------------------------------------
     def _word_is(self, word: str, listed: str) -> bool:
@@ -55,17 +56,41 @@ class Coreference:
             return self.morph.key(self.lang, word) == self.morph.key(self.lang, listed)
         return word.lower() == listed.lower()
 
+    def _key(self, listed: str) -> str:
+        """The form a listed word is looked up by (its lemma; its lower case)."""
+        if self.morph.inflection(self.lang) == "lemma":
+            return self.morph.key(self.lang, listed)
+        return self.morph.lower(self.lang, listed)
+
+    def _keys(self, word: str) -> set[str]:
+        """The forms a text word may be a form of: itself, its lemma, or (suffixing
+        languages) every stem its endings may follow."""
+        if self.morph.inflection(self.lang) == "lemma":
+            return {self.morph.key(self.lang, word)}
+        low = self.morph.lower(self.lang, word)
+        if self.morph.inflection(self.lang) == "suffixes":
+            return {low[:n] for n in range(1, len(low) + 1)}
+        return {low}
+
     def _occurrences(self, phrases: list[str]):
         """(start, end) of each phrase in the text, where it may be a reference: after an
         article of its own, or at the start of a clause or after a preposition."""
         toks = [t for t in self.doc.text.tokens]
         articles = {a.lower() for a in self.language.articles}
         openers = self.language.place_prepositions | set(self.language.conjunctions)
+        # where each first word may stand: one look-up per token, not a scan per phrase
+        starts: dict[str, list[int]] = {}
+        for i, t in enumerate(toks):
+            if t.is_word:
+                for k in self._keys(t.text):
+                    starts.setdefault(k, []).append(i)
         for phrase in phrases:
             words = [w for w in tokenize(phrase) if w[0].isalnum()]
             if not words:
                 continue
-            for i in range(len(toks) - len(words) + 1):
+            for i in sorted(set(starts.get(self._key(words[0]), ()))):
+                if i + len(words) > len(toks):
+                    continue
                 window = toks[i:i + len(words)]
                 if not all(t.is_word and self._word_is(t.text, w) for t, w in zip(window, words)):
                     continue
@@ -135,6 +160,12 @@ class Coreference:
         return None
 
     def _has_head(self, key: str, word: str) -> bool:
+        hit = self._head_cache.get((key, word))
+        if hit is None:
+            hit = self._head_cache[(key, word)] = self._has_head_uncached(key, word)
+        return hit
+
+    def _has_head_uncached(self, key: str, word: str) -> bool:
         lang = self.lang
         names = [n.text for n in self.doc.resources.names_by_entity.get(key, ()) if n.lang == lang]
         info = self.doc.entities.get(key)

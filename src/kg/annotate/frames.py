@@ -20,6 +20,7 @@ A country that acts (signs, orders) stands for its government (metonymy).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -92,6 +93,14 @@ class FrameBuilder:
         self.norm = doc.text.norm
         self.org_mentions = [m for m in doc.mentions if m.kind == "organisation" and m.role != "post"]
         self.places = [m for m in doc.mentions if m.kind == "place" and m.role not in ("dateline", "contact")]
+        # positions, for look-ups by bisection (the builder's cost grows with the text)
+        self._org_starts = [m.norm_start for m in self.org_mentions]
+        self._place_starts = [m.norm_start for m in self.places]
+        self._sentence_starts = [s.start for s in doc.sentences]
+        self._in_org_name = bytearray(len(self.norm) + 1)
+        for m in doc.mentions:
+            if m.kind == "organisation":
+                self._in_org_name[m.norm_start:m.norm_end] = b"\x01" * (m.norm_end - m.norm_start)
         country_words = doc.resources.labels.get("the_country", {}).get(doc.lang, [])
         self.country_words = tuple(w.lower() for w in country_words)
         self._cases: dict[tuple[int, int], str | None] = {}
@@ -118,7 +127,16 @@ class FrameBuilder:
 
     # -- roles ------------------------------------------------------------------------
     def orgs_in(self, a: int, b: int) -> list[Mention]:
-        return [m for m in self.org_mentions if a <= m.norm_start < b]
+        return self.org_mentions[bisect.bisect_left(self._org_starts, a):bisect.bisect_left(self._org_starts, b)]
+
+    def places_between(self, a: int, b: int) -> list[Mention]:
+        return self.places[bisect.bisect_left(self._place_starts, a):bisect.bisect_left(self._place_starts, b)]
+
+    def sentence_at(self, pos: int):
+        k = bisect.bisect_right(self._sentence_starts, pos) - 1
+        if k >= 0 and self.doc.sentences[k].start <= pos < self.doc.sentences[k].end:
+            return self.doc.sentences[k]
+        return None
 
     def subject_before(self, clause, pos: int) -> Mention | None:
         cands = [m for m in self.orgs_in(clause[0], pos) if self.case(m) in SUBJECT_CASES + ("genitive",)]
@@ -141,11 +159,11 @@ class FrameBuilder:
         return has_word(self.language, text, self.language.anaphors)
 
     def self_reference(self, clause, pos: int) -> bool:
-        sent = next((s for s in self.doc.sentences if s.start <= pos < s.end), None)
+        sent = self.sentence_at(pos)
         return bool(sent) and any(clause[0] <= t.start < pos for t in sent.hits("self"))
 
     def places_in(self, clause, frame: Frame) -> list[Mention]:
-        inside = [m for m in self.places if clause[0] <= m.norm_start < clause[1]]
+        inside = self.places_between(clause[0], clause[1])
         # leaving is "out of X" / "from X" as well as "in X"; anything else happens "in X"
         cases = PLACE_CASES if frame.kind in ("withdrawal", "expulsion") else ("locative",)
         governed = [m for m in inside if self.case(m) in cases]
@@ -195,17 +213,18 @@ class FrameBuilder:
         toks = doc.text.tokens
         matcher = _matcher(doc.lexicon_dir / "events.yaml", doc.lang, doc.resources.morph)
         seen: dict[tuple[int, int], Frame] = {}
+        covered = bytearray(len(self.norm) + 1)  # the words of events read already
         # a word read as a verb and as a noun ("handing over") is taken as the verb
         matches = sorted(set(matcher.find(toks)), key=lambda m: (m[1], -(m[2] - m[1]), m[0].endswith("/nouns")))
         for label, i, j in matches:
             kind, part = label.split("/")
             start, end = toks[i].start, toks[j - 1].end
-            if (start, end) in seen or any(s <= start and end <= e for s, e in seen):
+            if (start, end) in seen or all(covered[start:end]):
                 continue  # read already, or inside a longer event term
-            sent = next((s for s in doc.sentences if s.start <= start < s.end), None)
+            sent = self.sentence_at(start)
             if sent is None or sent.is_question:
                 continue
-            if any(m.norm_start <= start < m.norm_end for m in doc.mentions if m.kind == "organisation"):
+            if self._in_org_name[start]:
                 continue  # a word of a name ("Office of …", "Closure Committee")
             if part == "verbs" and not self._verb_form(i, toks):
                 continue
@@ -214,6 +233,7 @@ class FrameBuilder:
             frame = self.frame(kind, part == "nouns", start, end, sent)
             if frame is not None:
                 seen[(start, end)] = frame
+                covered[start:end] = b"\x01" * (end - start)
         return sorted(seen.values(), key=lambda f: f.start)
 
     def _attributive(self, end: int, sent) -> bool:
@@ -325,7 +345,7 @@ class FrameBuilder:
         words = [self.language.lower(w) for w in tokenize(self.norm[max(0, start - 30):start]) if w[0].isalpha()][-2:]
         for w in words:
             if w in [self.language.lower(p) for p in possessives]:
-                sent = next((s for s in self.doc.sentences if s.start <= start < s.end), None)
+                sent = self.sentence_at(start)
                 is_self = sent is not None and any(h.end <= start and h.start >= start - 30 for h in sent.hits("self"))
                 return "self" if is_self else "other"
         return None

@@ -23,6 +23,8 @@ an organisation — the document's focal organisation. Roles found are left in
 
 from __future__ import annotations
 
+import bisect
+
 from dataclasses import dataclass
 
 from ..components import component
@@ -73,6 +75,9 @@ class PeopleFinder:
         self.listed: dict[int, int] = {}
         self.blocked = [(m.norm_start, m.norm_end) for m in doc.mentions if m.kind != "person"]
         self.blocked += [(t.start, t.end) for t in doc.times or []]
+        self._blocked_mask = bytearray(len(doc.text.norm) + 1)  # one lookup per word: linear in the text
+        for bs, be in self.blocked:
+            self._blocked_mask[bs:be] = b"\x01" * (be - bs)
 
     # -- word rules ------------------------------------------------------------------
     def _is(self, word: str, listed: str) -> bool:
@@ -95,7 +100,7 @@ class PeopleFinder:
         return j
 
     def _blocked(self, s: int, e: int) -> bool:
-        return any(s < be and bs < e for bs, be in self.blocked)
+        return any(self._blocked_mask[s:e])
 
     # -- names -------------------------------------------------------------------------
     def _name_at(self, i: int, allow_one: bool = False) -> int | None:
@@ -270,8 +275,11 @@ class PeopleFinder:
 
     # -- roles and organisations --------------------------------------------------------
     def _org_in(self, s: int, e: int) -> str | None:
-        orgs = [m for m in self.doc.mentions if m.kind == "organisation" and s <= m.norm_start and m.norm_end <= e
-                and "{" not in m.entity]
+        if not hasattr(self, "_orgs"):  # organisations in text order, found by bisection
+            self._orgs = [m for m in self.doc.mentions if m.kind == "organisation" and "{" not in m.entity]
+            self._org_starts = [m.norm_start for m in self._orgs]
+        lo, hi = bisect.bisect_left(self._org_starts, s), bisect.bisect_left(self._org_starts, e)
+        orgs = [m for m in self._orgs[lo:hi] if m.norm_end <= e]
         return orgs[-1].entity if orgs else None
 
     def _role_fact(self, key: str, i: int, j: int) -> RoleFact | None:
@@ -335,27 +343,38 @@ class PeopleFinder:
                     fact = RoleFact(key, first.role, first.label, first.organisation, first.start, self.toks[j - 1].end)
             if fact:
                 facts.append(fact)
-        # later mentions by surname
-        taken = [(m.norm_start, m.norm_end) for m in mentions] + self.blocked
+        # later mentions by surname (a mask of what is taken: one pass over the text)
+        taken = bytearray(len(text.norm) + 1)
+        for ts, te in [(m.norm_start, m.norm_end) for m in mentions] + self.blocked:
+            taken[ts:te] = b"\x01" * (te - ts)
+
+        def free(a: int, b: int) -> bool:
+            return not any(taken[a:b])
+
+        by_key: dict[str, list[str]] = {}
         for key, surname in people.items():
             if not surname.isalpha():  # "Lacey-Hall": matched as written
                 import re
 
                 for mt in re.finditer(rf"(?<!\w){re.escape(surname)}(?!\w)", text.norm):
-                    if not any(mt.start() < te and ts < mt.end() for ts, te in taken):
+                    if free(mt.start(), mt.end()):
                         os_, oe = text.to_original(mt.start(), mt.end())
                         mentions.append(Mention(doc.doc_id, os_, oe, text.original[os_:oe], key, self.lang, surname,
                                                 "short", mt.start(), mt.end()))
-                        taken.append((mt.start(), mt.end()))
+                        taken[mt.start():mt.end()] = b"\x01" * (mt.end() - mt.start())
                 continue
+            by_key.setdefault(self.morph.key(self.lang, surname), []).append((key, surname))
+        if by_key:
             for t in self.toks:
-                if not t.is_word or not t.text[:1].isupper() or any(t.start < te and ts < t.end for ts, te in taken):
+                if not t.is_word or not t.text[:1].isupper() or not free(t.start, t.end):
                     continue
-                if self._is(t.text, surname) or self.morph.key(self.lang, t.text) == self.morph.key(self.lang, surname):
+                for key, surname in by_key.get(self.morph.key(self.lang, t.text), []) or \
+                        [ks for ks in (v for vs in by_key.values() for v in vs) if self._is(t.text, ks[1])][:1]:
                     os_, oe = text.to_original(t.start, t.end)
                     mentions.append(Mention(doc.doc_id, os_, oe, text.original[os_:oe], key, self.lang, surname,
                                             "short", t.start, t.end))
-                    taken.append((t.start, t.end))
+                    taken[t.start:t.end] = b"\x01" * (t.end - t.start)
+                    break
         return mentions, facts
 
     def _joined(self, i: int, j: int) -> list[str]:

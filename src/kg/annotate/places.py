@@ -36,6 +36,7 @@ or whom to call, never where a fact happened (:attr:`SentenceView.places` leaves
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from functools import lru_cache
@@ -83,6 +84,7 @@ class PlaceFinder:
         self.doc = doc
         self.text = doc.text
         self.norm = doc.text.norm
+        self._near_cache: dict = {}
         self.lang = doc.lang
         self.language = doc.language
         self.morph = doc.resources.morph
@@ -250,16 +252,30 @@ class PlaceFinder:
         low = self.language.lower(self.tokens[j].text)
         return any(low.endswith(e) and len(low) > len(e) + 2 for e in endings if len(e) >= 2)
 
+    def _near(self, places: list[tuple[int, int]], i: int, j: int, reach: int = 6) -> list[tuple[int, int]]:
+        """The places (token spans) that start within ``reach`` tokens of [i, j]."""
+        key = id(places)
+        if self._near_cache.get("key") != key or self._near_cache.get("n") != len(places):
+            ordered = sorted(places)
+            self._near_cache = {"key": key, "n": len(places), "spans": ordered, "starts": [a for a, _ in ordered]}
+        starts, spans = self._near_cache["starts"], self._near_cache["spans"]
+        lo = bisect.bisect_left(starts, i - reach - 8)
+        hi = bisect.bisect_right(starts, j + reach)
+        return spans[lo:hi]
+
     def in_list(self, i: int, j: int, places: list[tuple[int, int]]) -> bool:
         """Next to another place with only a comma or a conjunction between ("Saratov,
         Voronezh and Rostov")."""
-        for a, b in places:
+        for a, b in self._near(places, i, j):
             if b < i:
-                gap = self.norm[self.tokens[b].end:self.tokens[i].start]
+                lo, hi = self.tokens[b].end, self.tokens[i].start
             elif a > j:
-                gap = self.norm[self.tokens[j].end:self.tokens[a].start]
+                lo, hi = self.tokens[j].end, self.tokens[a].start
             else:
                 continue
+            if hi - lo >= 12:
+                continue  # too far apart to be items of one list (and no need to read the gap)
+            gap = self.norm[lo:hi]
             g = self.language.lower(gap.strip(" ,"))
             if len(gap) < 12 and (gap.strip() == "," or g in self.language.conjunctions) and "\n" not in gap:
                 return True
@@ -273,7 +289,7 @@ class PlaceFinder:
 
     def _sentence_initial(self, i: int) -> bool:
         s = self.tokens[i].start
-        before = self.norm[:s].rstrip(" \"'(«")
+        before = self.norm[max(0, s - 40):s].rstrip(" \"'(«")  # a bounded look back: linear in the text
         return not before or before[-1] in ".!?:\n•"
 
     def part_of_longer_name(self, i: int, j: int, places: list[tuple[int, int]]) -> bool:
@@ -416,9 +432,13 @@ class PlaceFinder:
         self.known_found = []  # known places a slot or place noun confirmed
         spans = list(known)
 
+        in_span = bytearray(len(self.tokens) + 1)  # tokens inside a known place (one look-up each)
+        for a, b in spans:
+            in_span[a:b + 1] = b"\x01" * (b + 1 - a)
+
         def free(run):
             s, e = self.tokens[run[0]].start, self.tokens[run[-1]].end
-            return not self.taken.overlaps(s, e) and not any(a <= r <= b for a, b in spans for r in run)
+            return not self.taken.overlaps(s, e) and not any(in_span[r] for r in run)
 
         def take(run, cls, name_end=None):
             """A place named by the run (its words up to name_end): one the gazetteer has
@@ -433,6 +453,7 @@ class PlaceFinder:
             else:
                 out.append((run[0], run[-1], cls, self._label(run)))
             spans.append((run[0], run[-1]))
+            in_span[run[0]:run[-1] + 1] = b"\x01" * (run[-1] + 1 - run[0])
             return True
 
         toks = self.tokens
@@ -580,7 +601,8 @@ def special_role(doc, m: Mention, places: list[Mention]) -> str | None:
     # parentheses, a date, or a dash or slash
     pos = ls
     opened = False
-    for p in sorted((p for p in places if ls <= p.norm_start < le), key=lambda p: p.norm_start):
+    starts = [p.norm_start for p in places]  # places come sorted by position
+    for p in places[bisect.bisect_left(starts, ls):bisect.bisect_left(starts, le)]:
         if norm[pos:p.norm_start].strip(" /,"):
             break
         pos = p.norm_end
