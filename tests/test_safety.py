@@ -465,3 +465,78 @@ def test_killing_the_server_leaves_nothing_running(built, tmp_path):
     with pytest.raises(requests.ConnectionError):
         requests.get(s.url + "/", timeout=5)
     s.stop()
+
+
+# -- slow and silent clients -----------------------------------------------------------------
+
+def _read_until_closed(sock: socket.socket, limit: float) -> bytes:
+    """Everything the server sends on ``sock`` until it closes it (or ``limit`` seconds pass)."""
+    sock.settimeout(0.5)
+    data, deadline = b"", time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            continue
+        except ConnectionResetError:
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def test_silent_and_dripping_request_bodies_cannot_hold_the_server(built, tmp_path):
+    """POSTs that announce a body and send nothing (or a byte now and then) hold no request
+    thread: other clients are answered meanwhile, and each such client gets 408 and is
+    dropped once the body deadline (--client-timeout) has passed; so is a client whose
+    headers never end."""
+    s = LoggedServer(built["env"], ("--client-timeout", "2", "--http-workers", "2", "--threads", "3"),
+                     tmp_path / "serve.log")
+    socks = []
+    try:
+        for i in range(16):  # more than the server's 2 x 3 request threads
+            c = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+            ctype = "application/x-www-form-urlencoded" if i % 2 else "application/sparql-query"
+            c.sendall(f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {ctype}\r\n"
+                      f"Content-Length: 100\r\n\r\n".encode())
+            if i % 4 == 3:
+                c.sendall(b"query=A")  # a part of the body, the rest never comes
+            socks.append(c)
+        half_headers = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+        half_headers.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: appl")
+        dripping = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+        dripping.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                         b"Content-Length: 1000\r\n\r\n")
+        started = time.monotonic()
+        time.sleep(0.3)
+        for _ in range(6):  # meanwhile, other clients are answered at once
+            t = time.perf_counter()
+            r = s.get("ASK { ?s ?p ?o }", timeout=5)
+            assert r.status_code == 200 and r.json()["boolean"] is True
+            assert time.perf_counter() - t < 1.5
+            dripping.sendall(b"#")  # a byte now and then does not extend the deadline
+            time.sleep(0.3)
+        for c in socks + [dripping]:
+            answer = _read_until_closed(c, 6)
+            assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+            assert b"2 s" in answer
+        assert _read_until_closed(half_headers, 3) == b""  # headers too slow: closed
+        assert time.monotonic() - started < 2 + 6
+        # a body that comes in time, in pieces, is read
+        c = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+        body = b"ASK { ?s ?p ?o }"
+        c.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                  b"Accept: application/sparql-results+json\r\nConnection: close\r\n"
+                  + f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:5])
+        time.sleep(0.5)
+        c.sendall(body[5:])
+        answer = _read_until_closed(c, 5)
+        assert answer.startswith(b"HTTP/1.1 200") and b'"boolean":true' in answer, answer[:300]
+        c.close()
+    finally:
+        for c in socks:
+            c.close()
+        s.stop()
+    time.sleep(0.5)
+    assert "outcome=slow-body" in s.log.read_text()

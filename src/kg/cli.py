@@ -98,6 +98,9 @@ def _graph_file(ctx, param, values):
 @click.option("--query-timeout", type=float, default=None, help="Seconds a query may run before it is stopped [default: 30].")
 @click.option("--max-results", type=int, default=None, help="Rows or triples in one result before it is cut [default: 10000].")
 @click.option("--max-request-bytes", type=int, default=None, help="Largest request body; larger gets 413 [default: 1000000].")
+@click.option("--client-timeout", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds a client has to send a request's headers, and then its body; slower clients "
+                   "get 408 and are dropped [default: 20].")
 @click.option("--worker-memory", type=int, default=None, help="MB of memory one query worker may use [default: 4096; 0: no limit].")
 @click.option("--allow-service", multiple=True, help="A SERVICE endpoint queries may call (repeatable; default: none).")
 @click.option("--graph", "graphs", multiple=True, callback=_graph_file, metavar="IRI=FILE",
@@ -105,7 +108,7 @@ def _graph_file(ctx, param, values):
 @click.argument("rdf_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, workers, fast_lane_ms,
-          query_timeout, max_results, max_request_bytes, worker_memory, allow_service, graphs,
+          query_timeout, max_results, max_request_bytes, client_timeout, worker_memory, allow_service, graphs,
           rdf_files: tuple[Path, ...]) -> None:
     """Serve the graph over HTTP (builds first if there is no store); extra RDF files in their own graphs."""
     import logging
@@ -118,7 +121,7 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
 
     settings = _settings(ctx).with_overrides(
         query_timeout_s=query_timeout, max_results=max_results, max_request_bytes=max_request_bytes,
-        query_workers=workers, worker_memory_mb=worker_memory, fast_lane_ms=fast_lane_ms,
+        client_timeout_s=client_timeout, query_workers=workers, worker_memory_mb=worker_memory, fast_lane_ms=fast_lane_ms,
         service_allow=tuple(allow_service) or None)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
     if not settings.store_link.exists():

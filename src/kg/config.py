@@ -35,6 +35,9 @@ class Settings:
     query_timeout_s: float = 30.0
     max_results: int = 10_000
     max_request_bytes: int = 1_000_000
+    #: Seconds a client has to send a request's headers, and then its body: a slower client
+    #: gets 408 and is dropped (kg.web.front), so that silent sockets cannot hold the server.
+    client_timeout_s: float = 20.0
     #: Query worker processes in each HTTP process: queries that may run long, at once.
     query_workers: int = 2
     #: A repeatable query that ran in a worker within this many milliseconds runs in the
@@ -121,6 +124,7 @@ def load_settings(**overrides) -> Settings:
         ("query_timeout_s", "KG_QUERY_TIMEOUT", float),
         ("max_results", "KG_MAX_RESULTS", int),
         ("max_request_bytes", "KG_MAX_REQUEST_BYTES", int),
+        ("client_timeout_s", "KG_CLIENT_TIMEOUT", float),
         ("query_workers", "KG_QUERY_WORKERS", int),
         ("worker_memory_mb", "KG_WORKER_MEMORY_MB", int),
         ("fast_lane_ms", "KG_FAST_LANE_MS", float),

@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from .. import store as store_mod
 from ..config import Settings
 from .fastlane import FastLane
-from .query import Answer, Job, StoreProvider, dataset_stats, execute
+from .query import Answer, Job, StoreProvider, WouldWait, dataset_stats, execute, may_wait
 from .worker import check_update
 from .zygote import request_fork, request_load
 
@@ -200,6 +200,8 @@ class WorkerPool:
     # -- use
     def call(self, op: str, path: str | None, payload, timeout: float):
         """Run ``op`` in a worker; at ``timeout`` seconds the worker is killed (QueryTimeout)."""
+        if not may_wait.get():
+            raise WouldWait()
         self.start()
         deadline = time.monotonic() + timeout
         message = pickle.dumps((op, path, payload), protocol=pickle.HIGHEST_PROTOCOL)
@@ -313,6 +315,8 @@ class InProcessEngine:
         pass
 
     def run(self, job: Job) -> Answer:
+        if not may_wait.get():
+            raise WouldWait()
         answer = execute(self.store, job)
         answer.lane = "in-process"
         return answer

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,16 @@ NATIVE_RESULTS = frozenset({"json", "xml", "csv"})
 
 class QueryError(Exception):
     """The query cannot be run as asked (syntax, refused feature); HTTP 400."""
+
+
+class WouldWait(Exception):
+    """Raised instead of waiting (for a query worker, or on a query that may run long) where
+    nothing may wait: in an HTTP process's event loop (kg.web.front), which then hands the
+    request to a request thread."""
+
+
+#: False while a request is tried in an event loop, where nothing may wait (see WouldWait)
+may_wait: ContextVar[bool] = ContextVar("kg_may_wait", default=True)
 
 
 @dataclass

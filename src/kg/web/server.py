@@ -1,4 +1,4 @@
-"""The HTTP server behind ``kg serve``: granian (HTTP in Rust) in front of the WSGI app.
+"""The HTTP server behind ``kg serve``: granian (HTTP in Rust) in front of the app.
 
 granian accepts and parses HTTP in Rust and runs the app in several processes
 (``http_workers``), so requests are not serialised behind one Python interpreter. Each of
@@ -6,12 +6,15 @@ those processes builds its own app (``worker_app``) with its own pool of killabl
 workers (``kg.web.pool``): a runaway query is stopped by killing its worker, never the HTTP
 process. If an HTTP process ends anyway, granian starts a new one.
 
-Each HTTP process runs few request threads (``--threads``, default: one more than its
-query workers, so that with every worker busy it still answers from the fast lane): threads
-that run Python at the same time contend for the interpreter lock, and on two cores four
-threads per process served point lookups at about half the rate of two (bench/bench.py).
-A thread waiting on a query worker runs no Python, so slow queries do not slow the others
-down; they only occupy a thread until they end or are stopped at the time limit.
+granian talks to each process through RSGI, its asynchronous interface: request bodies are
+read in the process's event loop with a deadline (``kg.web.front``), so a slow or silent
+client holds no thread; complete requests go to the WSGI app in a few request threads
+(``--threads``, default: one more than its query workers, so that with every worker busy it
+still answers from the fast lane). Threads that run Python at the same time contend for the
+interpreter lock: on two cores four threads per process served point lookups at about half
+the rate of two (bench/bench.py). A thread waiting on a query worker runs no Python, so slow
+queries do not slow the others down; they only occupy a thread until they end or are stopped
+at the time limit.
 """
 
 from __future__ import annotations
@@ -38,9 +41,11 @@ def default_http_workers() -> int:
 
 
 def worker_app(config: str):
-    """The WSGI app of one HTTP process (called there by granian; ``config`` is JSON)."""
+    """The app of one HTTP process, as granian calls it there (RSGI; ``config`` is JSON)."""
     from . import create_app
+    from .front import Front
     from .logs import use_queued_log
+    from .sparql import may_answer_at_once
 
     use_queued_log()
     threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
@@ -51,7 +56,7 @@ def worker_app(config: str):
     engine.start()
     log.info("HTTP process %d: %d query workers (network %s)", os.getpid(), engine.pool.size,
              "isolated" if engine.pool.network_isolated else "not isolated")
-    return app
+    return Front(app, c["threads"], settings.client_timeout_s, settings.max_request_bytes, may_answer_at_once)
 
 
 def _end_with_parent(parent: int) -> None:
@@ -69,6 +74,7 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
           store_path: Path | None = None) -> None:
     """Serve until SIGINT/SIGTERM."""
     from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
     from granian.server import Server
 
     from .. import store as store_mod
@@ -81,7 +87,7 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
     zygote_proc = zygote.start(socket_path, not settings.service_allow, settings.worker_memory_mb, serving,
                                settings.memory_store_max_triples)
     config = json.dumps({"settings": settings.to_json(), "store_path": str(store_path) if store_path else None,
-                         "zygote": str(socket_path)})
+                         "zygote": str(socket_path), "threads": threads})
     # granian would fork the HTTP processes from this one, which may have built the store or
     # a serving copy (RocksDB's threads, a JVM for HermiT): start them afresh instead.
     multiprocessing.set_start_method("spawn", force=True)
@@ -89,9 +95,10 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
         "kg.web:app",  # a name for granian's log; the app comes from target_loader
         address=host,
         port=port,
-        interface=Interfaces.WSGI,
+        interface=Interfaces.RSGI,
         workers=http_workers,
-        blocking_threads=threads,
+        # a client has as long to send its headers as its body (the body: kg.web.front)
+        http1_settings=HTTP1Settings(header_read_timeout=int(settings.client_timeout_s * 1000)),
         respawn_failed_workers=True,
         respawn_interval=0.5,
         log_level="warning",

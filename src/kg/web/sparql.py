@@ -31,7 +31,7 @@ from . import lexer, renderers
 from .logs import access
 from .negotiation import choose
 from .pool import PoolBusy, QueryTimeout, WorkerDied
-from .query import Job, service_refusal
+from .query import Job, WouldWait, service_refusal
 
 bp = Blueprint("sparql", __name__)
 access_log = logging.getLogger("kg.access")
@@ -315,6 +315,13 @@ def _negotiated(kind: str, accept: str | None, wanted: str | None):
 
 # -- the WSGI layer -------------------------------------------------------------------------
 
+def may_answer_at_once(environ: dict) -> bool:
+    """A query by GET, which the endpoint may answer without waiting (from the fast lane):
+    kg.web.front tries such requests in its event loop first (no thread hop)."""
+    return (environ["REQUEST_METHOD"] in ("GET", "HEAD") and environ["PATH_INFO"] == "/sparql"
+            and "query=" in environ["QUERY_STRING"])
+
+
 class Endpoint:
     """WSGI middleware: answers /sparql queries, updates and preflights before Flask."""
 
@@ -332,6 +339,8 @@ class Endpoint:
         call = Call(environ, self.request_class, self.app)
         try:
             result = answer(call)
+        except WouldWait:
+            raise  # tried in an event loop: kg.web.front runs it again in a request thread
         except Exception:  # noqa: BLE001
             access_log.exception("the endpoint failed")
             result = _text(call, 500, "the endpoint failed on this request", "error")
