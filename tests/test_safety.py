@@ -60,7 +60,7 @@ def alive(pid: int) -> bool:
 @pytest.fixture(scope="module")
 def srv(built, tmp_path_factory):
     log = tmp_path_factory.mktemp("safety") / "serve.log"
-    s = LoggedServer(built["env"], ("--max-results", "5"), log)
+    s = LoggedServer(built["env"], ("--max-results", "5", "--public-base", "https://kg.example.org/"), log)
     yield s
     s.stop()
 
@@ -540,3 +540,23 @@ def test_silent_and_dripping_request_bodies_cannot_hold_the_server(built, tmp_pa
         s.stop()
     time.sleep(0.5)
     assert "outcome=slow-body" in s.log.read_text()
+
+
+# -- the Host header ---------------------------------------------------------------------------
+
+def test_the_host_header_is_never_echoed(srv, server):
+    """The server names itself by its configured public base (--public-base, else the IRI
+    base), never by the Host a client sends: not in redirects, not as the endpoint of its
+    service description."""
+    evil = {"Host": "evil.example", "Accept": "text/turtle"}
+    for s, base in ((srv, "https://kg.example.org/"), (server, "http://localhost:8000/")):
+        r = requests.get(s.url + "/sparql", headers=evil, timeout=30)
+        assert r.status_code == 200
+        assert f"<{base}sparql>" in r.text and "evil.example" not in r.text
+        for path in ("/list//organisations", "/id//organisation/icrc"):
+            r = requests.get(s.url + path, headers=evil, allow_redirects=False, timeout=30)
+            assert r.status_code in (301, 308), (path, r.status_code)
+            assert r.headers["Location"] == base + path.replace("//", "/").lstrip("/"), r.headers["Location"]
+        for path in ("/", "/id/organisation/icrc", "/.well-known/void", "/query"):
+            r = requests.get(s.url + path, headers={"Host": "evil.example"}, timeout=30)
+            assert "evil.example" not in r.text and "evil.example" not in str(r.headers), path

@@ -82,6 +82,16 @@ def _graph_file(ctx, param, values):
     return out
 
 
+def _public_base(value: str | None) -> str | None:
+    from urllib.parse import urlsplit
+
+    if value is not None:
+        url = urlsplit(value)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise click.BadParameter(f"{value!r}: give an http(s) URL with a host name, e.g. https://kg.example.org/")
+    return value
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -101,6 +111,9 @@ def _graph_file(ctx, param, values):
 @click.option("--client-timeout", type=click.FloatRange(min=0.1), default=None,
               help="Seconds a client has to send a request's headers, and then its body; slower clients "
                    "get 408 and are dropped [default: 20].")
+@click.option("--public-base", callback=lambda ctx, param, value: _public_base(value), default=None,
+              help="The URL clients reach this server at, for the URLs it gives of itself (redirects, the "
+                   "service description) [default: the IRI base; env KG_PUBLIC_BASE].")
 @click.option("--worker-memory", type=int, default=None, help="MB of memory one query worker may use [default: 4096; 0: no limit].")
 @click.option("--allow-service", multiple=True, help="A SERVICE endpoint queries may call (repeatable; default: none).")
 @click.option("--graph", "graphs", multiple=True, callback=_graph_file, metavar="IRI=FILE",
@@ -108,7 +121,8 @@ def _graph_file(ctx, param, values):
 @click.argument("rdf_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, workers, fast_lane_ms,
-          query_timeout, max_results, max_request_bytes, client_timeout, worker_memory, allow_service, graphs,
+          query_timeout, max_results, max_request_bytes, client_timeout, public_base, worker_memory, allow_service,
+          graphs,
           rdf_files: tuple[Path, ...]) -> None:
     """Serve the graph over HTTP (builds first if there is no store); extra RDF files in their own graphs."""
     import logging
@@ -121,9 +135,13 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
 
     settings = _settings(ctx).with_overrides(
         query_timeout_s=query_timeout, max_results=max_results, max_request_bytes=max_request_bytes,
-        client_timeout_s=client_timeout, query_workers=workers, worker_memory_mb=worker_memory, fast_lane_ms=fast_lane_ms,
+        client_timeout_s=client_timeout, public_base=public_base, query_workers=workers, worker_memory_mb=worker_memory, fast_lane_ms=fast_lane_ms,
         service_allow=tuple(allow_service) or None)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
+    try:
+        _public_base(settings.public_root)  # (KG_PUBLIC_BASE, KG_BASE_IRI)
+    except click.BadParameter as exc:
+        raise click.ClickException(f"the public base: {exc.message}")
     if not settings.store_link.exists():
         click.echo("no store yet: building first", err=True)
         run_build(settings)

@@ -24,6 +24,9 @@ class Settings:
     root: Path = field(default_factory=_default_root)
     #: Base of every IRI the project mints; entity IRIs are ``{base}id/{kind}/{slug}``.
     base_iri: str = "http://localhost:8000/"
+    #: Where clients reach the server, for the URLs it gives of itself (redirects, the
+    #: service description's endpoint); never a request's Host header. None: ``base_iri``.
+    public_base: str | None = None
     #: Where built stores live; ``var_dir/store`` is a symlink to the current build.
     var_dir: Path | None = None
     sources_dir: Path | None = None
@@ -56,6 +59,13 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
             object.__setattr__(self, "base_iri", self.base_iri + "/")
+        if self.public_base and not self.public_base.endswith("/"):
+            object.__setattr__(self, "public_base", self.public_base + "/")
+
+    @property
+    def public_root(self) -> str:
+        """The server's public base URL, ending in ``/``."""
+        return self.public_base or self.base_iri
 
     # Derived paths -------------------------------------------------------------
     @property
@@ -116,6 +126,8 @@ def load_settings(**overrides) -> Settings:
         env["root"] = Path(os.environ["KG_ROOT"]).resolve()
     if os.environ.get("KG_BASE_IRI"):
         env["base_iri"] = os.environ["KG_BASE_IRI"]
+    if os.environ.get("KG_PUBLIC_BASE"):
+        env["public_base"] = os.environ["KG_PUBLIC_BASE"]
     if os.environ.get("KG_VAR"):
         env["var_dir"] = Path(os.environ["KG_VAR"]).resolve()
     if os.environ.get("KG_SOURCES"):

@@ -392,8 +392,9 @@ def service_page() -> Response:
     from .service_description import service_description
 
     g.kg_cors = True
+    settings = current_app.config["KG_SETTINGS"]
     return negotiated_graph_response(service_description(
-        request.base_url, current_app.config["KG_SETTINGS"], current_app.extensions["kg.engine"]))
+        f"{settings.public_root}sparql", settings, current_app.extensions["kg.engine"]))
 
 
 @bp.after_app_request
