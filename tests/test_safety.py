@@ -560,3 +560,32 @@ def test_the_host_header_is_never_echoed(srv, server):
         for path in ("/", "/id/organisation/icrc", "/.well-known/void", "/query"):
             r = requests.get(s.url + path, headers={"Host": "evil.example"}, timeout=30)
             assert "evil.example" not in r.text and "evil.example" not in str(r.headers), path
+
+
+# -- queries nested too deep -------------------------------------------------------------------
+
+def test_a_query_nested_thousands_deep_is_refused_not_crashed(srv):
+    """Oxigraph's parser and evaluator recurse once per level of brackets or operators; a
+    query nested thousands deep overflowed a worker's stack. It gets 400 naming the
+    problem, and no worker dies."""
+    workers = srv.query_workers()
+    deep = [
+        "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000,
+        "ASK { FILTER(" + "(" * 5000 + "true" + ")" * 5000 + ") }",
+        "ASK { FILTER(" + "!" * 20000 + "true) }",
+        "ASK { ?s ?p ?o FILTER(" + " && ".join(["true"] * 20000) + ") }",
+        "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 20000) + " }",
+    ]
+    for q in deep:
+        answers = [srv.post(q), requests.post(srv.url + "/sparql", data={"query": q}, timeout=30)]
+        if len(q) < 30_000:
+            answers.append(srv.get(q))
+        for r in answers:
+            assert r.status_code == 400, (q[:40], r.status_code, r.text[:200])
+            assert "levels deep" in r.text and "at most 1000" in r.text
+    # as deep as a real query goes is fine
+    nested = "SELECT * WHERE " + "{" * 50 + " ?s ?p ?o " + "}" * 50 + " LIMIT 1"
+    assert srv.get(nested).status_code == 200
+    assert srv.query_workers() == workers  # no worker died
+    time.sleep(0.5)
+    assert "outcome=worker-died" not in srv.log.read_text()

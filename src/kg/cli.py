@@ -181,7 +181,7 @@ def query(ctx: click.Context, query_or_file: str, fmt: str | None) -> None:
     except store_mod.StoreMissing as exc:
         raise click.ClickException(str(exc))
     try:
-        result = run_query(store, text)
+        result = run_query(store, text, max_depth=_settings(ctx).max_query_depth)
     except QueryError as exc:
         raise click.ClickException(str(exc))
     name = fmt or ("json" if result.kind == "results" else "turtle")

@@ -38,6 +38,9 @@ class Settings:
     query_timeout_s: float = 30.0
     max_results: int = 10_000
     max_request_bytes: int = 1_000_000
+    #: How deep a query may nest (brackets, and operators in a row: see kg.web.lexer.depth);
+    #: Oxigraph recurses once per level, and a worker's stack holds a few thousand.
+    max_query_depth: int = 1000
     #: Seconds a client has to send a request's headers, and then its body: a slower client
     #: gets 408 and is dropped (kg.web.front), so that silent sockets cannot hold the server.
     client_timeout_s: float = 20.0

@@ -86,6 +86,14 @@ def service_refusal(analysis: lexer.Analysis, allowed: frozenset[str] | set[str]
     return None
 
 
+def depth_refusal(analysis: lexer.Analysis, max_depth: int) -> str | None:
+    """Why a query nested too deep for the parser is refused, or None."""
+    if analysis.depth <= max_depth:
+        return None
+    return (f"the query nests {analysis.depth} levels deep (brackets, and operators in a row); this endpoint "
+            f"reads at most {max_depth}. Write a long chain of alternatives as VALUES or IN (...).")
+
+
 def _dataset_kwargs(default_graph_uris, named_graph_uris) -> dict:
     """The query's RDF dataset. Protocol parameters replace the query's FROM / FROM NAMED
     entirely (SPARQL 1.1 Protocol §2.1.4); only graphs the store holds are ever read."""
@@ -106,8 +114,10 @@ def run_query(
     default_graph_uris: list[str] | None = None,
     named_graph_uris: list[str] | None = None,
     base_iri: str | None = None,
+    max_depth: int = Settings.max_query_depth,
 ) -> QueryResult:
-    refusal = service_refusal(lexer.analyse(query, base_iri))
+    analysis = lexer.analyse(query, base_iri)
+    refusal = service_refusal(analysis) or depth_refusal(analysis, max_depth)
     if refusal:
         raise QueryError(refusal)
     kwargs = _dataset_kwargs(default_graph_uris, named_graph_uris)

@@ -31,7 +31,7 @@ from . import lexer, renderers
 from .logs import access
 from .negotiation import choose
 from .pool import PoolBusy, QueryTimeout, WorkerDied
-from .query import Job, WouldWait, service_refusal
+from .query import Job, WouldWait, depth_refusal, service_refusal
 
 bp = Blueprint("sparql", __name__)
 access_log = logging.getLogger("kg.access")
@@ -208,6 +208,9 @@ def _run(call: Call, query: str, p: dict) -> Answer:
     refusal = service_refusal(a, set(s.service_allow))
     if refusal:
         raise Refusal(400, refusal, "refused-service")
+    refusal = depth_refusal(a, s.max_query_depth)
+    if refusal:
+        raise Refusal(400, refusal, "too-deep")
     accept = call.environ.get("HTTP_ACCEPT")
     results_fmt, graph_fmt = _negotiated("results", accept, p["format"]), _negotiated("graph", accept, p["format"])
     if a.kind == "results" and results_fmt is None or a.kind == "graph" and graph_fmt is None:
