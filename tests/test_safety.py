@@ -60,7 +60,8 @@ def alive(pid: int) -> bool:
 @pytest.fixture(scope="module")
 def srv(built, tmp_path_factory):
     log = tmp_path_factory.mktemp("safety") / "serve.log"
-    s = LoggedServer(built["env"], ("--max-results", "5", "--public-base", "https://kg.example.org/"), log)
+    s = LoggedServer(built["env"], ("--max-results", "5", "--max-result-bytes", "1000000",
+                                    "--public-base", "https://kg.example.org/"), log)
     yield s
     s.stop()
 
@@ -589,3 +590,36 @@ def test_a_query_nested_thousands_deep_is_refused_not_crashed(srv):
     assert srv.query_workers() == workers  # no worker died
     time.sleep(0.5)
     assert "outcome=worker-died" not in srv.log.read_text()
+
+
+# -- the byte cap on results -----------------------------------------------------------------
+
+def big_strings(rows: int, form: str = "SELECT ?i ?s") -> str:
+    """A query whose every answer holds a string of 655,360 characters (made by doubling)."""
+    doubling = " ".join(f"BIND(CONCAT(?s{k}, ?s{k}) AS ?s{k + 1})" for k in range(16))
+    values = " ".join(str(i) for i in range(rows))
+    return (f"{form} WHERE {{ VALUES ?i {{ {values} }} BIND(\"0123456789\" AS ?s0) {doubling} "
+            "BIND(CONCAT(STR(?i), ?s16) AS ?s) BIND(IRI(CONCAT(\"urn:kg:row\", STR(?i))) AS ?row) }")
+
+
+def test_results_are_cut_at_the_byte_cap_and_say_so(srv, server):
+    """Rows under the row cap can still make a huge answer: it is cut at --max-result-bytes
+    (default 16 MB), marked as a cut by rows is, and no more than that is ever sent."""
+    r = server.sparql(big_strings(40))  # 26 MB of rows, under the 10,000-row cap
+    assert r.status_code == 200
+    assert len(r.content) <= 16_000_000
+    assert r.headers["X-KG-Truncated"] == "true" and r.headers["X-KG-Max-Result-Bytes"] == "16000000"
+    doc = r.json()
+    assert doc["truncated"] is True and 20 <= len(doc["results"]["bindings"]) < 40
+    # every format, and graphs too (srv: --max-result-bytes 1000000)
+    for accept in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                   "text/tab-separated-values"):
+        r = srv.get(big_strings(4), accept=accept)
+        assert r.status_code == 200 and r.headers["X-KG-Truncated"] == "true", accept
+        assert 655_360 < len(r.content) <= 1_000_000, (accept, len(r.content))
+    r = srv.get(big_strings(4, "CONSTRUCT { ?row <urn:kg:p> ?s }"), accept="application/n-triples")
+    assert r.status_code == 200 and r.headers["X-KG-Truncated"] == "true"
+    assert len(r.text.strip().splitlines()) == 1 and len(r.content) <= 1_000_000
+    # one answer larger than the cap: no rows, and the mark
+    small = srv.get(big_strings(2).replace("?s16) AS ?s)", "?s16, ?s16) AS ?s)"))
+    assert small.status_code == 200 and small.json()["results"]["bindings"] == [] and small.json()["truncated"]

@@ -107,6 +107,8 @@ def _public_base(value: str | None) -> str | None:
                    "[default: 50; 0: off].")
 @click.option("--query-timeout", type=float, default=None, help="Seconds a query may run before it is stopped [default: 30].")
 @click.option("--max-results", type=int, default=None, help="Rows or triples in one result before it is cut [default: 10000].")
+@click.option("--max-result-bytes", type=click.IntRange(min=1), default=None,
+              help="Bytes of one result before it is cut [default: 16000000].")
 @click.option("--max-request-bytes", type=int, default=None, help="Largest request body; larger gets 413 [default: 1000000].")
 @click.option("--client-timeout", type=click.FloatRange(min=0.1), default=None,
               help="Seconds a client has to send a request's headers, and then its body; slower clients "
@@ -121,9 +123,8 @@ def _public_base(value: str | None) -> str | None:
 @click.argument("rdf_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, workers, fast_lane_ms,
-          query_timeout, max_results, max_request_bytes, client_timeout, public_base, worker_memory, allow_service,
-          graphs,
-          rdf_files: tuple[Path, ...]) -> None:
+          query_timeout, max_results, max_result_bytes, max_request_bytes, client_timeout, public_base,
+          worker_memory, allow_service, graphs, rdf_files: tuple[Path, ...]) -> None:
     """Serve the graph over HTTP (builds first if there is no store); extra RDF files in their own graphs."""
     import logging
     import shutil
@@ -134,8 +135,9 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
     from .web.server import serve as serve_http
 
     settings = _settings(ctx).with_overrides(
-        query_timeout_s=query_timeout, max_results=max_results, max_request_bytes=max_request_bytes,
-        client_timeout_s=client_timeout, public_base=public_base, query_workers=workers, worker_memory_mb=worker_memory, fast_lane_ms=fast_lane_ms,
+        query_timeout_s=query_timeout, max_results=max_results, max_result_bytes=max_result_bytes,
+        max_request_bytes=max_request_bytes, client_timeout_s=client_timeout, public_base=public_base,
+        query_workers=workers, worker_memory_mb=worker_memory, fast_lane_ms=fast_lane_ms,
         service_allow=tuple(allow_service) or None)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
     try:

@@ -33,10 +33,12 @@ class Settings:
     #: Largest source document accepted, in bytes.
     max_document_bytes: int = 5_000_000
     #: SPARQL endpoint limits: a query is stopped (its worker process killed) after
-    #: ``query_timeout_s``; results are cut after ``max_results`` rows or triples; request
-    #: bodies over ``max_request_bytes`` get 413.
+    #: ``query_timeout_s``; results are cut after ``max_results`` rows or triples, or at
+    #: ``max_result_bytes`` bytes, whichever comes first; request bodies over
+    #: ``max_request_bytes`` get 413.
     query_timeout_s: float = 30.0
     max_results: int = 10_000
+    max_result_bytes: int = 16_000_000
     max_request_bytes: int = 1_000_000
     #: How deep a query may nest (brackets, and operators in a row: see kg.web.lexer.depth);
     #: Oxigraph recurses once per level, and a worker's stack holds a few thousand.
@@ -138,6 +140,7 @@ def load_settings(**overrides) -> Settings:
     for key, name, cast in (
         ("query_timeout_s", "KG_QUERY_TIMEOUT", float),
         ("max_results", "KG_MAX_RESULTS", int),
+        ("max_result_bytes", "KG_MAX_RESULT_BYTES", int),
         ("max_request_bytes", "KG_MAX_REQUEST_BYTES", int),
         ("client_timeout_s", "KG_CLIENT_TIMEOUT", float),
         ("query_workers", "KG_QUERY_WORKERS", int),

@@ -72,8 +72,11 @@ class _Worker:
 
 
 class WorkerPool:
-    def __init__(self, size: int, isolate_network: bool = True, memory_mb: int = 0, zygote: str | None = None):
+    def __init__(self, size: int, isolate_network: bool = True, memory_mb: int = 0, zygote: str | None = None,
+                 max_answer_bytes: int | None = None):
         self.size = max(1, size)
+        #: a worker's answer is read only up to this size (None: any); larger ends the worker
+        self.max_answer_bytes = max_answer_bytes
         self.zygote = zygote  # the zygote's socket: workers are forked there (kg.web.zygote)
         self.memory_path: str | None = None  # the build the zygote holds in memory (None: none)
         self._memory_known = False
@@ -220,8 +223,8 @@ class WorkerPool:
                 if remaining <= 0 or not w.conn.poll(remaining):
                     self._retire(w)
                     raise QueryTimeout()
-                data = w.conn.recv_bytes()
-            except (EOFError, OSError):
+                data = w.conn.recv_bytes(self.max_answer_bytes)
+            except (EOFError, OSError):  # (OSError also when the answer is over the size)
                 self._retire(w)
                 raise WorkerDied() from None
             if self.zygote and w.memory_path != self.memory_path:
@@ -244,8 +247,10 @@ class PoolEngine:
         self.settings = settings
         self.stores = stores
         self._fixed = str(store_path) if store_path else None
+        # answers are cut at max_result_bytes in the worker; the margin is for the rest of an Answer
         self.pool = WorkerPool(settings.query_workers, isolate_network=not settings.service_allow,
-                               memory_mb=settings.worker_memory_mb, zygote=zygote)
+                               memory_mb=settings.worker_memory_mb, zygote=zygote,
+                               max_answer_bytes=settings.max_result_bytes + 1_000_000)
         self.fast = FastLane(settings.fast_lane_ms, settings.query_timeout_s)
         self._path_cache: tuple[float, str] | None = None
         self._stats: dict[str, dict] = {}

@@ -7,7 +7,8 @@
   media type; nothing ever changes the data;
 * SERVICE refused with 400 (unless the endpoint is on the allow-list);
 * every query runs in a worker process under the time limit (503 when it is stopped);
-* results cut at ``--max-results`` (``X-KG-Truncated`` header and, in JSON, ``"truncated"``);
+* results cut at ``--max-results`` rows or ``--max-result-bytes`` bytes (``X-KG-Truncated``
+  header and, in JSON, ``"truncated"``);
 * CORS for queries (GET, POST and their preflight), none for anything else;
 * one access log line per request: outcome and duration.
 
@@ -40,7 +41,7 @@ FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 CORS_ALLOW_HEADERS = "Accept, Content-Type"
-CORS_EXPOSE_HEADERS = "X-KG-Truncated, X-KG-Max-Results, X-KG-Query-Time"
+CORS_EXPOSE_HEADERS = "X-KG-Truncated, X-KG-Max-Results, X-KG-Max-Result-Bytes, X-KG-Query-Time"
 CORS = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS)]
 REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
            405: "Method Not Allowed", 406: "Not Acceptable", 413: "Content Too Large",
@@ -227,6 +228,7 @@ def _run(call: Call, query: str, p: dict) -> Answer:
         results_format=results_fmt.name if results_fmt else None,
         graph_format=graph_fmt.name if graph_fmt else None,
         max_results=s.max_results,
+        max_bytes=s.max_result_bytes,
         prefixes=call.app.config["KG_PREFIXES"],
         repeatable=a.repeatable,
         default_graph_only=not (a.names_graphs or p["default"] or p["named"] or a.form == "DESCRIBE"),
@@ -250,7 +252,8 @@ def _run(call: Call, query: str, p: dict) -> Answer:
     call.outcome = "truncated" if result.truncated else "ok"
     headers = [("Content-Type", _content_type(result.kind, result.media_type)), ("Vary", "Accept")]
     if result.truncated:
-        headers += [("X-KG-Truncated", "true"), ("X-KG-Max-Results", str(s.max_results))]
+        headers += [("X-KG-Truncated", "true"), ("X-KG-Max-Results", str(s.max_results)),
+                    ("X-KG-Max-Result-Bytes", str(s.max_result_bytes))]
     return 200, headers, result.body
 
 
