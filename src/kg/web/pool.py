@@ -256,14 +256,21 @@ class PoolEngine:
         self._stats: dict[str, dict] = {}
 
     def store_path(self) -> str:
+        """The build queries run on: the current one, looked up at most once a second. It is
+        held (kg.store.hold) from then on, and until the longest query on it has ended after
+        a newer one is current, so that no query is sent to a build that was pruned."""
         if self._fixed:
             return self._fixed
         now = time.monotonic()
         if self._path_cache and now - self._path_cache[0] < 1.0:
             return self._path_cache[1]
-        path = str(store_mod.current_store_path(self.settings))
-        if self._path_cache and path != self._path_cache[1] and self.pool.zygote:
-            threading.Thread(target=self._load_in_zygote, args=(path,), daemon=True).start()
+        path = str(store_mod.held_current_store(self.settings))
+        if self._path_cache and path == self._path_cache[1]:
+            store_mod.release(path)  # (held once already)
+        elif self._path_cache:
+            store_mod.release(self._path_cache[1], after=self.settings.query_timeout_s + 5)
+            if self.pool.zygote:
+                threading.Thread(target=self._load_in_zygote, args=(path,), daemon=True).start()
         self._path_cache = (now, path)
         self.pool._warm_path = path  # replacements open the newest build
         return path

@@ -64,14 +64,26 @@ class StoreProvider:
     def get(self) -> ox.Store:
         if self._fixed is not None:
             return self._fixed
-        return self.open(self._fixed_path or store_mod.current_store_path(self.settings))
+        if self._fixed_path:
+            return self.open(self._fixed_path)
+        path = store_mod.held_current_store(self.settings)
+        try:
+            return self.open(path)
+        finally:
+            store_mod.release(path)
 
     def open(self, path: Path | str) -> ox.Store:
-        """The store at ``path``, read-only (the one open store is reused while it is current)."""
+        """The store at ``path``, read-only (the one open store is reused while it is current).
+
+        The build stays held while it is open here, and a while after (a request that took it
+        may still be reading it): see kg.store.hold."""
         path = str(path)
         with self._lock:
             if path != self._path:
+                store_mod.hold(path)
                 self._store = ox.Store.read_only(path)
+                if self._path is not None:
+                    store_mod.release(self._path, after=self.settings.query_timeout_s + 5)
                 self._path = path
             return self._store
 
