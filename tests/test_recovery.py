@@ -125,3 +125,144 @@ def test_a_build_is_pruned_only_when_no_process_reads_it(private):
         reader.wait(10)
     kg("build", env=private["env"], check=True)
     assert sorted((private["var"] / "stores").iterdir()) == [(private["var"] / "store").resolve()]
+
+
+# -- killed processes --------------------------------------------------------------------------
+
+CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+
+def zygote_of(s: Server) -> int | None:
+    """The server's zygote: its child running kg.web.zygote."""
+    from conftest import children_of
+
+    found = [pid for pid in children_of(s.proc.pid) if "kg.web.zygote" in cmdline(pid)]
+    return found[0] if found else None
+
+
+def http_processes(s: Server) -> list[int]:
+    from conftest import children_of
+
+    return [pid for pid in children_of(s.proc.pid) if "spawn_main" in cmdline(pid)]
+
+
+def all_query_workers(socket: str) -> list[int]:
+    """Every query worker forked by any zygote on ``socket`` (a dead zygote's workers are
+    nobody's children any more, but run on until their HTTP process ends)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and socket in cmdline(int(entry)) and alive(int(entry)):
+            out.append(int(entry))
+    return sorted(out)
+
+
+def wait_for(predicate, timeout: float, step: float = 0.3):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return predicate()
+
+
+def ask(s: Server, tag: str, timeout: float = 10) -> int:
+    try:
+        return requests.get(s.url + "/sparql", params={"query": f"ASK {{ <{ICRC}> ?p ?o }} # {tag}"},
+                            headers=JSON, timeout=timeout).status_code
+    except requests.RequestException:
+        return 0
+
+
+@pytest.fixture
+def recovering(built, tmp_path):
+    s = Server(built["env"], ("--query-timeout", "2", "--http-workers", "2", "--workers", "2"),
+               tmp_path / "serve.log")
+    yield s
+    s.stop()
+
+
+def test_the_zygote_killed_comes_back_and_workers_are_replaced(recovering):
+    """kill -9 of the zygote (as an out-of-memory killer would): kg serve starts a new one,
+    and every worker stopped at its time limit afterwards is replaced from it, so the pools
+    never shrink: queries are still answered after more timeouts than there are workers."""
+    s = recovering
+    zygote = zygote_of(s)
+    socket = cmdline(zygote).split()[3]
+    assert len(all_query_workers(socket)) == 1 + 4
+    os.kill(zygote, signal.SIGKILL)
+    new = wait_for(lambda: (z := zygote_of(s)) and z != zygote and z, 30)
+    assert new and new != zygote
+    for _ in range(8):  # twice as many runaways as workers: each one's worker is killed
+        r = requests.post(s.url + "/sparql", data=CROSS_PRODUCT, timeout=30,
+                          headers={"Content-Type": "application/sparql-query", **JSON})
+        assert r.status_code == 503, r.text
+    assert [ask(s, f"after {i}") for i in range(10)] == [200] * 10
+    # every pool is whole again, its new workers forked by the new zygote
+    assert wait_for(lambda: len(all_query_workers(socket)) == 1 + 4, 20), all_query_workers(socket)
+    assert s.proc.poll() is None
+
+
+def test_zygote_and_http_processes_killed_the_server_comes_back(recovering):
+    """kill -9 of the zygote and of every HTTP process at once: granian starts new HTTP
+    processes, kg serve a new zygote, and the server answers again by itself."""
+    s = recovering
+    assert ask(s, "before") == 200
+    victims = [zygote_of(s)] + http_processes(s)
+    assert len(victims) == 3
+    for pid in victims:
+        os.kill(pid, signal.SIGKILL)
+    assert wait_for(lambda: ask(s, "after", timeout=5) == 200, 60), s.log.read_text()[-3000:]
+    assert [ask(s, f"after {i}") for i in range(5)] == [200] * 5
+    assert s.proc.poll() is None
+
+
+def test_a_server_that_cannot_be_kept_whole_exits_non_zero(recovering):
+    """A zygote killed again each time it comes back (a crash loop): kg serve gives up and
+    exits non-zero, so that whoever runs it starts it afresh, rather than live on refusing."""
+    s = recovering
+    killed = set()
+    deadline = time.monotonic() + 90
+    while s.proc.poll() is None and time.monotonic() < deadline:
+        z = zygote_of(s)
+        if z and z not in killed:
+            os.kill(z, signal.SIGKILL)
+            killed.add(z)
+        time.sleep(0.2)
+    assert s.proc.poll() is not None, "kg serve lives on"
+    assert s.proc.returncode != 0
+    assert "zygote died" in s.log.read_text()
+    assert not [pid for pid in killed if alive(pid)]
+    with pytest.raises(requests.ConnectionError):
+        requests.get(s.url + "/", timeout=5)
+
+
+def test_http_processes_that_cannot_start_end_the_server(built, tmp_path):
+    """The zygote frozen (SIGSTOP) and the HTTP processes killed: the new HTTP processes
+    cannot get query workers, and kg serve exits non-zero after --http-start-timeout."""
+    s = Server({**built["env"], "KG_HTTP_START_TIMEOUT": "6"}, ("--http-workers", "2"), tmp_path / "serve.log")
+    try:
+        zygote = zygote_of(s)
+        os.kill(zygote, signal.SIGSTOP)
+        for pid in http_processes(s):
+            os.kill(pid, signal.SIGKILL)
+        s.proc.wait(60)
+        assert s.proc.returncode != 0
+        assert "no HTTP process has been up for 6 s" in s.log.read_text()
+        assert wait_for(lambda: not alive(zygote), 10)
+    finally:
+        s.stop()

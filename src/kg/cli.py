@@ -131,7 +131,7 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
 
     from . import store as store_mod
     from .web.dataset import serving_copy
-    from .web.server import default_http_workers
+    from .web.server import ServerFailed, default_http_workers
     from .web.server import serve as serve_http
 
     settings = _settings(ctx).with_overrides(
@@ -160,6 +160,8 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
                f"query timeout {settings.query_timeout_s:g} s", err=True)
     try:
         serve_http(settings, host, port, http_workers, threads, store_path)
+    except ServerFailed as exc:
+        raise click.ClickException(f"the server ended: {exc}")
     finally:
         if store_path is not None:
             shutil.rmtree(store_path, ignore_errors=True)

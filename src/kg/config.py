@@ -48,6 +48,9 @@ class Settings:
     client_timeout_s: float = 20.0
     #: Query worker processes in each HTTP process: queries that may run long, at once.
     query_workers: int = 2
+    #: Seconds an HTTP process may take to start (its query workers up); kg serve exits,
+    #: non-zero, when none of its HTTP processes has been up for this long (kg.web.server).
+    http_start_timeout_s: float = 120.0
     #: A repeatable query that ran in a worker within this many milliseconds runs in the
     #: HTTP process from then on (kg.web.fastlane); 0 turns the fast lane off.
     fast_lane_ms: float = 50.0
@@ -144,6 +147,7 @@ def load_settings(**overrides) -> Settings:
         ("max_request_bytes", "KG_MAX_REQUEST_BYTES", int),
         ("client_timeout_s", "KG_CLIENT_TIMEOUT", float),
         ("query_workers", "KG_QUERY_WORKERS", int),
+        ("http_start_timeout_s", "KG_HTTP_START_TIMEOUT", float),
         ("worker_memory_mb", "KG_WORKER_MEMORY_MB", int),
         ("fast_lane_ms", "KG_FAST_LANE_MS", float),
         ("memory_store_max_triples", "KG_MEMORY_STORE_MAX_TRIPLES", int),

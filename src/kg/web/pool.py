@@ -92,9 +92,11 @@ class WorkerPool:
         self._warm_path: str | None = None
         self._spawn_requests: queue.SimpleQueue = queue.SimpleQueue()
         self._spawner: threading.Thread | None = None
+        self._last_error: Exception | None = None  # why the last worker could not be started
 
     # -- lifecycle
-    def start(self, warm_path: str | None = None) -> None:
+    def start(self, warm_path: str | None = None, timeout: float = 120.0) -> None:
+        """Start the workers; RuntimeError when they are not all up within ``timeout`` s."""
         with self._lock:
             if self._started:
                 return
@@ -104,9 +106,13 @@ class WorkerPool:
             done: queue.SimpleQueue = queue.SimpleQueue()
             for _ in range(self.size):
                 self._spawn_requests.put(done)
-            errors = [done.get() for _ in range(self.size)]
-            if any(errors):
-                raise RuntimeError(f"query workers did not start: {next(e for e in errors if e)}")
+            deadline = time.monotonic() + timeout
+            for _ in range(self.size):
+                try:
+                    done.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    raise RuntimeError(f"query workers did not start within {timeout:g} s: "
+                                       f"{self._last_error or 'no answer'}") from None
             self._started = True
             atexit.register(self.close)
 
@@ -119,21 +125,31 @@ class WorkerPool:
         return sorted(w.pid for w in self._workers)
 
     def _spawn_loop(self) -> None:
-        """Start every worker from this one thread, which lives as long as the server."""
+        """Start every worker from this one thread, which lives as long as the server.
+
+        A worker that cannot be started is tried again until it can: the zygote may be
+        restarting (kg serve restarts it when it dies), and a pool that gave up would shrink
+        to nothing, one timeout at a time."""
         while not self._closed:
             reply_to = self._spawn_requests.get()
-            error = None
-            for attempt in range(3):
+            delay = 0.1
+            while not self._closed:
                 try:
                     self._idle.put(self._spawn())
-                    error = None
                     break
                 except Exception as exc:  # noqa: BLE001
-                    error = exc
-                    log.exception("could not start a query worker")
-                    time.sleep(0.5 * (attempt + 1))
+                    if self._last_error is None:
+                        log.warning("could not start a query worker (%s): trying again until it starts", exc)
+                    self._last_error = exc
+                    time.sleep(delay)
+                    delay = min(2.0, delay * 2)
+            else:
+                return
+            if self._last_error is not None:
+                log.warning("query workers start again")
+                self._last_error = None
             if reply_to is not None:
-                reply_to.put(error)
+                reply_to.put(None)
 
     def _spawn(self) -> _Worker:
         if self.zygote:
@@ -284,7 +300,7 @@ class PoolEngine:
             log.exception("the query zygote could not load the new build %s", path)
 
     def start(self) -> None:
-        self.pool.start(self.store_path())
+        self.pool.start(self.store_path(), timeout=self.settings.http_start_timeout_s)
 
     def run(self, job: Job) -> Answer:
         path = self.store_path()
