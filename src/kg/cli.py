@@ -230,7 +230,7 @@ def validate(ctx: click.Context, rdf_file: Path | None, report_file: Path | None
     """SHACL and OWL consistency on the store or on RDF_FILE; exit 0 only when it conforms."""
     from . import store as store_mod
     from .rdf import load_ontology
-    from .validate import InconsistentGraph, load_shapes, owl_check, shacl_validate
+    from .validate import InconsistentGraph, ReasonerFailed, load_shapes, owl_check, shacl_validate
 
     settings = _settings(ctx)
     try:
@@ -245,6 +245,9 @@ def validate(ctx: click.Context, rdf_file: Path | None, report_file: Path | None
             report.reasoner = f"consistent ({n} individuals, HermiT, {secs:.1f} s)"
         except InconsistentGraph as exc:
             report.reasoner = f"INCONSISTENT: {exc}"
+            report.conforms = False
+        except ReasonerFailed as exc:
+            report.reasoner = f"FAILED: {exc}"
             report.conforms = False
     click.echo(report.text())
     if report_file and report.report_graph is not None:
@@ -269,9 +272,11 @@ def ingest(ctx: click.Context, file: Path, lang: str, title, date_, publisher, k
 
     settings = _settings(ctx)
     try:
-        name = ingest_document(settings, file, lang, title, date_, publisher, kind)
+        name, entry = ingest_document(settings, file, lang, title, date_, publisher, kind)
     except SourceError as exc:
         raise click.ClickException(f"not ingested: {exc.path}: {exc.problem}")
+    if entry.get("normalised"):
+        click.echo(f"normalised the text of {name} (the corpus keeps this copy): {entry['normalised']}")
     click.echo(f"added {name}; rebuilding")
     try:
         run_build(settings)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
 from .config import SUPPORTED_LANGUAGES, Settings
-from .sources import SourceError, check_language, decode_text, read_metadata, validate_metadata, write_metadata
+from .sources import (SourceError, check_language, decode_text, normalise, read_metadata, validate_metadata,
+                      write_metadata)
 
 KINDS = ("PressRelease", "FAQ", "ActivityReport", "ProgrammePage", "Article")
 
@@ -25,8 +25,9 @@ def _doc_name(path: Path, existing: set[str]) -> str:
 
 
 def ingest(settings: Settings, path: Path, lang: str, title: str | None = None, date_: str | None = None,
-           publisher: str | None = None, kind: str = "Article") -> str:
-    """Copy ``path`` into the sources with its metadata; returns the new file name.
+           publisher: str | None = None, kind: str = "Article") -> tuple[str, dict]:
+    """Copy ``path`` into the sources with its metadata (its text normalised: see
+    kg.sources.normalise); returns the new file name and its metadata.
 
     Raises SourceError (naming the file and the problem) and changes nothing when the
     file cannot be read, is not text, or is not in a supported language.
@@ -40,6 +41,9 @@ def ingest(settings: Settings, path: Path, lang: str, title: str | None = None, 
     except OSError as exc:
         raise SourceError(path, f"cannot be read: {exc.strerror or exc}") from None
     text = decode_text(path, data, settings.max_document_bytes)
+    normalised = normalise(text)  # every control character given its fate (kg.sources)
+    text = normalised.text
+    stored = text.encode("utf-8") if normalised.changes else data
     check_language(path, text, lang, settings.lexicon_dir / "languages.yaml", claimed_by="--lang gives")
     meta = read_metadata(settings)
     existing = set(meta) | {p.name for p in settings.sources.glob("*.txt")}
@@ -52,13 +56,16 @@ def ingest(settings: Settings, path: Path, lang: str, title: str | None = None, 
         "publisher": publisher or "unknown",
         "date": date_ or date.today().isoformat()[:4],
         "date_as_stated": date_ or "not stated (year of ingestion)",
-        "sha256": hashlib.sha256(data).hexdigest(),
+        "sha256": hashlib.sha256(stored).hexdigest(),
     }
+    if normalised.changes:  # the corpus holds the normalised copy; the graph quotes it
+        entry["original_sha256"] = hashlib.sha256(data).hexdigest()
+        entry["normalised"] = normalised.summary()
     validate_metadata(path, entry)
-    shutil.copyfile(path, settings.sources / name)
+    (settings.sources / name).write_bytes(stored)
     meta[name] = entry
     write_metadata(settings, meta)
-    return name
+    return name, entry
 
 
 def withdraw(settings: Settings, name: str) -> None:

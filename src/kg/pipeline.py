@@ -24,7 +24,7 @@ from .rdf import build_dataset, load_ontology
 from .reasoning import entailments
 from .resolve import resolve
 from .sources import Document, check_language, load_corpus
-from .validate import InconsistentGraph, ValidationReport, load_shapes, owl_check, shacl_validate
+from .validate import InconsistentGraph, ReasonerFailed, ValidationReport, load_shapes, owl_check, shacl_validate
 
 
 INFERRED_GRAPH = "inferred"  # what the ontology entails, apart from what documents state
@@ -107,7 +107,7 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, pub
     t3 = time.perf_counter()
     try:
         secs, individuals = owl_check(data, ontology)
-    except InconsistentGraph as exc:
+    except (InconsistentGraph, ReasonerFailed) as exc:
         raise BuildFailed(str(exc)) from None
     report.reasoner = f"consistent ({individuals} individuals, HermiT, {secs:.1f} s)"
     inferred = ds.graph(iris.graph(INFERRED_GRAPH))
