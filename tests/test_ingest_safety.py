@@ -149,3 +149,99 @@ def test_literals_handed_to_hermit_are_never_malformed():
         g.add((quote, oa.exact, Literal(bad)))
     seconds, individuals = owl_check(g, load_ontology(Settings().ontology_dir))
     assert individuals >= 4
+
+
+# -- ingest as a transaction -------------------------------------------------------------------
+
+GOOD = " ".join(SENTENCES)
+
+
+def start_ingest(doc: Path, env: dict) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "kg.cli", "ingest", str(doc), "--lang", "en"], cwd=ROOT,
+                            env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def wait_until_rebuilding(proc: subprocess.Popen, sources: Path, name: str, timeout: float = 60) -> None:
+    """Until the ingest has written the document and is rebuilding."""
+    deadline = time.monotonic() + timeout
+    while not (sources / name).exists():
+        assert proc.poll() is None, proc.communicate()[0]
+        assert time.monotonic() < deadline, "the ingest never started its rebuild"
+        time.sleep(0.05)
+    time.sleep(0.5)  # well into the rebuild (extraction, validation and reasoning take seconds)
+    assert proc.poll() is None
+
+
+def in_store(env: dict, name: str) -> bool:
+    out = kg("query", f"ASK {{ GRAPH <http://localhost:8000/graph/document/{name.removesuffix('.txt')}> "
+                      "{ ?s ?p ?o } }", "--format", "csv", env=env, check=True).stdout
+    return "true" in out
+
+
+def in_metadata(sources: Path, name: str) -> bool:
+    return name in json.loads((sources / "metadata.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def corpus(tmp_path, env, corpus_copy) -> dict:
+    """A built corpus of its own, and a good document to add to it."""
+    kg("build", env=env, check=True)
+    doc = tmp_path / "news.txt"
+    doc.write_text(GOOD, encoding="utf-8")
+    return {"env": env, "sources": corpus_copy, "doc": doc, "before": snapshot(corpus_copy),
+            "store": published(env)}
+
+
+def test_an_ingest_killed_mid_rebuild_is_rolled_back_by_the_next_build(corpus):
+    """kill -9 of ``kg ingest`` while it rebuilds: the next build undoes the half-done ingest
+    (the document and its metadata go) before it reads the sources, and publishes a store
+    without it."""
+    proc = start_ingest(corpus["doc"], corpus["env"])
+    wait_until_rebuilding(proc, corpus["sources"], "news.txt")
+    proc.kill()
+    proc.wait(10)
+    assert published(corpus["env"]) == corpus["store"]  # killed before its build was published
+    build = kg("build", env=corpus["env"], check=True)
+    assert "news.txt" in build.stdout + build.stderr and "rolled back" in build.stdout + build.stderr
+    assert snapshot(corpus["sources"]) == corpus["before"]
+    assert not in_store(corpus["env"], "news.txt")
+
+
+def test_an_ingest_interrupted_by_ctrl_c_changes_nothing(corpus):
+    proc = start_ingest(corpus["doc"], corpus["env"])
+    wait_until_rebuilding(proc, corpus["sources"], "news.txt")
+    proc.send_signal(signal.SIGINT)
+    out = proc.communicate(timeout=60)[0]
+    assert proc.returncode != 0
+    assert "news.txt" in out and "not ingested" in out, out[-2000:]
+    assert snapshot(corpus["sources"]) == corpus["before"]
+    assert published(corpus["env"]) == corpus["store"]
+
+
+def test_a_build_started_during_an_ingest_waits_and_then_rolls_it_back_if_it_died(corpus):
+    """A second ``kg build`` while an ingest rebuilds waits for it (one build at a time); when
+    the ingest is killed, that build undoes it and publishes the corpus without it."""
+    proc = start_ingest(corpus["doc"], corpus["env"])
+    wait_until_rebuilding(proc, corpus["sources"], "news.txt")
+    second = subprocess.Popen([sys.executable, "-m", "kg.cli", "build"], cwd=ROOT,
+                              env={**os.environ, **corpus["env"]}, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    time.sleep(1.0)
+    proc.kill()
+    proc.wait(10)
+    out = second.communicate(timeout=240)[0]
+    assert second.returncode == 0, out[-3000:]
+    assert "waiting" in out and "rolled back" in out, out[-3000:]
+    assert snapshot(corpus["sources"]) == corpus["before"]
+    assert not in_store(corpus["env"], "news.txt")
+
+
+def test_a_build_started_during_an_ingest_waits_for_it(corpus):
+    proc = start_ingest(corpus["doc"], corpus["env"])
+    wait_until_rebuilding(proc, corpus["sources"], "news.txt")
+    build = kg("build", env=corpus["env"])
+    out = proc.communicate(timeout=240)[0]
+    assert proc.returncode == 0 and build.returncode == 0, out + build.stderr
+    assert "waiting" in build.stderr
+    assert (corpus["sources"] / "news.txt").exists() and in_metadata(corpus["sources"], "news.txt")
+    assert in_store(corpus["env"], "news.txt")

@@ -29,13 +29,16 @@ def main(ctx: click.Context, base_iri, var_dir, sources_dir) -> None:
 
 
 def run_build(settings, echo=click.echo) -> None:
+    """Build and publish, one build at a time (kg.transaction.build_lock)."""
     from .pipeline import BuildFailed, build
     from .sources import SourceError
     from .lexicon import LexiconError
+    from .transaction import build_lock
 
     started = time.perf_counter()
     try:
-        with click.progressbar(length=1, label="reading documents", file=sys.stderr) as bar:
+        with build_lock(settings, report=lambda message: echo(message, err=True)), \
+                click.progressbar(length=1, label="reading documents", file=sys.stderr) as bar:
             def progress(name: str) -> None:
                 bar.label = f"extracted {name}"
                 bar.render_progress()
@@ -266,23 +269,41 @@ def validate(ctx: click.Context, rdf_file: Path | None, report_file: Path | None
               type=click.Choice(list(DOCUMENT_KINDS)))
 @click.pass_context
 def ingest(ctx: click.Context, file: Path, lang: str, title, date_, publisher, kind) -> None:
-    """Add a document to the sources and rebuild; a refused document changes nothing."""
-    from .ingest import ingest as ingest_document, withdraw
+    """Add a document to the sources and rebuild; a refused document changes nothing, and
+    neither does an ingest that is interrupted (the sources, metadata and store change
+    together or not at all)."""
+    import signal
+    import traceback
+
+    from . import transaction
+    from .ingest import prepare
     from .sources import SourceError
 
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt  # a kill (SIGTERM) is undone as Ctrl-C is
+
+    signal.signal(signal.SIGTERM, interrupt)
     settings = _settings(ctx)
-    try:
-        name, entry = ingest_document(settings, file, lang, title, date_, publisher, kind)
-    except SourceError as exc:
-        raise click.ClickException(f"not ingested: {exc.path}: {exc.problem}")
-    if entry.get("normalised"):
-        click.echo(f"normalised the text of {name} (the corpus keeps this copy): {entry['normalised']}")
-    click.echo(f"added {name}; rebuilding")
-    try:
-        run_build(settings)
-    except click.ClickException:
-        withdraw(settings, name)
-        raise click.ClickException(f"not ingested: the rebuild with {name} failed (see above); the document was removed again")
+    with transaction.build_lock(settings, report=lambda message: click.echo(message, err=True)):
+        try:
+            addition = prepare(settings, file, lang, title, date_, publisher, kind)
+        except SourceError as exc:
+            raise click.ClickException(f"not ingested: {exc.path}: {exc.problem}")
+        name = addition.name
+        if addition.entry.get("normalised"):
+            click.echo(f"normalised the text of {name} (the corpus keeps this copy): {addition.entry['normalised']}")
+        click.echo(f"adding {name}; rebuilding")
+        try:
+            with transaction.adding(settings, name, addition.data, addition.metadata):
+                run_build(settings)
+        except click.ClickException:
+            raise click.ClickException(f"not ingested: the rebuild with {name} failed (see above); nothing changed")
+        except KeyboardInterrupt:
+            raise click.ClickException(f"not ingested: {name}: interrupted; nothing changed")
+        except Exception:  # noqa: BLE001 - a fault of ours: shown, and undone all the same
+            traceback.print_exc()
+            raise click.ClickException(f"not ingested: the rebuild with {name} failed (see above); nothing changed")
+    click.echo(f"added {name}")
 
 
 @main.command()

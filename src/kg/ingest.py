@@ -1,15 +1,17 @@
-"""Adding a document to the corpus: checked first, so a refused file changes nothing."""
+"""Adding a document to the corpus: checked first, so a refused file changes nothing; then
+added and built as one transaction (kg.transaction)."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from .config import SUPPORTED_LANGUAGES, Settings
-from .sources import (SourceError, check_language, decode_text, normalise, read_metadata, validate_metadata,
-                      write_metadata)
+from .sources import (SourceError, check_language, decode_text, metadata_json, normalise, read_metadata,
+                      validate_metadata)
 
 KINDS = ("PressRelease", "FAQ", "ActivityReport", "ProgrammePage", "Article")
 
@@ -24,13 +26,23 @@ def _doc_name(path: Path, existing: set[str]) -> str:
     return name
 
 
-def ingest(settings: Settings, path: Path, lang: str, title: str | None = None, date_: str | None = None,
-           publisher: str | None = None, kind: str = "Article") -> tuple[str, dict]:
-    """Copy ``path`` into the sources with its metadata (its text normalised: see
-    kg.sources.normalise); returns the new file name and its metadata.
+@dataclass(frozen=True)
+class Addition:
+    """A document ready to join the corpus: checked, nothing written yet."""
 
-    Raises SourceError (naming the file and the problem) and changes nothing when the
-    file cannot be read, is not text, or is not in a supported language.
+    name: str  # its file name in the sources
+    data: bytes  # what the sources will hold (its text normalised: see kg.sources.normalise)
+    entry: dict  # its metadata
+    metadata: bytes  # metadata.json with it
+
+
+def prepare(settings: Settings, path: Path, lang: str, title: str | None = None, date_: str | None = None,
+            publisher: str | None = None, kind: str = "Article") -> Addition:
+    """Check ``path`` and its metadata, and make them ready to join the sources.
+
+    Raises SourceError (naming the file and the problem) when the file cannot be read, is
+    not text, or is not in a supported language; writes nothing. ``kg.transaction.adding``
+    writes what it returns, as a transaction with the rebuild.
     """
     if lang not in SUPPORTED_LANGUAGES:
         raise SourceError(path, f"language {lang!r} is not supported (supported: {', '.join(SUPPORTED_LANGUAGES)})")
@@ -62,15 +74,5 @@ def ingest(settings: Settings, path: Path, lang: str, title: str | None = None, 
         entry["original_sha256"] = hashlib.sha256(data).hexdigest()
         entry["normalised"] = normalised.summary()
     validate_metadata(path, entry)
-    (settings.sources / name).write_bytes(stored)
     meta[name] = entry
-    write_metadata(settings, meta)
-    return name, entry
-
-
-def withdraw(settings: Settings, name: str) -> None:
-    """Undo :func:`ingest` (used when the rebuild after it fails)."""
-    meta = read_metadata(settings)
-    meta.pop(name, None)
-    write_metadata(settings, meta)
-    (settings.sources / name).unlink(missing_ok=True)
+    return Addition(name, stored, entry, metadata_json(meta))

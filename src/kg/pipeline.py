@@ -24,6 +24,7 @@ from .rdf import build_dataset, load_ontology
 from .reasoning import entailments
 from .resolve import resolve
 from .sources import Document, check_language, load_corpus
+from .transaction import build_lock
 from .validate import InconsistentGraph, ReasonerFailed, ValidationReport, load_shapes, owl_check, shacl_validate
 
 
@@ -83,6 +84,15 @@ def extract_corpus(
 
 
 def build(settings: Settings, progress: Callable[[str], None] | None = None, publish: bool = True) -> BuildResult:
+    """Build the graph from the sources and, with ``publish``, make it the store served —
+    one build at a time, an interrupted ingest settled first (kg.transaction)."""
+    if publish:
+        with build_lock(settings):
+            return _build(settings, progress, publish)
+    return _build(settings, progress, publish)
+
+
+def _build(settings: Settings, progress: Callable[[str], None] | None, publish: bool) -> BuildResult:
     times: dict[str, float] = {}
     t0 = time.perf_counter()
     ontology = load_ontology(settings.ontology_dir)  # parsed once: dataset, SHACL, OWL

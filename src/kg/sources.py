@@ -200,10 +200,9 @@ def read_metadata(settings: Settings) -> dict[str, dict]:
     return meta
 
 
-def write_metadata(settings: Settings, meta: dict[str, dict]) -> None:
-    tmp = settings.metadata_file.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(settings.metadata_file)
+def metadata_json(meta: dict[str, dict]) -> bytes:
+    """``metadata.json``'s bytes for ``meta``."""
+    return (json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
 def load_document(path: Path, meta: dict, settings: Settings) -> Document:
