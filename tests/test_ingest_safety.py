@@ -245,3 +245,37 @@ def test_a_build_started_during_an_ingest_waits_for_it(corpus):
     assert "waiting" in build.stderr
     assert (corpus["sources"] / "news.txt").exists() and in_metadata(corpus["sources"], "news.txt")
     assert in_store(corpus["env"], "news.txt")
+
+
+# -- what kg ingest is given -------------------------------------------------------------------
+
+def test_devices_fifos_and_directories_are_refused_at_once(tmp_path, env, corpus_copy):
+    """``kg ingest`` reads a regular file, and no further than its size limit: /dev/zero is
+    not read to its (missing) end, a FIFO is not waited on."""
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        f.truncate(50_000_000)  # sparse: 50 MB of NULs, over the 5 MB limit
+    before = snapshot(corpus_copy)
+    for path, problem in (("/dev/zero", "is a device, not a regular file"),
+                          (fifo, "is a FIFO (named pipe), not a regular file"),
+                          (tmp_path, "is a directory"),
+                          (big, "more than the limit of 5000000 bytes")):
+        started = time.monotonic()
+        proc = kg("ingest", str(path), "--lang", "en", env=env, timeout=60)
+        assert proc.returncode != 0 and problem in proc.stderr, (path, proc.stderr)
+        assert time.monotonic() - started < 20
+    assert snapshot(corpus_copy) == before
+
+
+@pytest.mark.parametrize("bad", ["2023-02-30", "2023-13", "2023-00-10", "2023-1-1", "0000", "yesterday"])
+def test_an_impossible_date_is_refused_in_one_line(tmp_path, env, corpus_copy, bad):
+    doc = tmp_path / "dated.txt"
+    doc.write_text(GOOD, encoding="utf-8")
+    before = snapshot(corpus_copy)
+    proc = kg("ingest", str(doc), "--lang", "en", "--date", bad, env=env)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert repr(bad) in proc.stderr and "not a real date" in proc.stderr
+    assert snapshot(corpus_copy) == before

@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 
 from .config import SUPPORTED_LANGUAGES, Settings
-from .sources import (SourceError, check_language, decode_text, metadata_json, normalise, read_metadata,
-                      validate_metadata)
+from .sources import (SourceError, check_date, check_language, decode_text, metadata_json, normalise,
+                      read_document, read_metadata, validate_metadata)
 
 KINDS = ("PressRelease", "FAQ", "ActivityReport", "ProgrammePage", "Article")
 
@@ -48,10 +48,9 @@ def prepare(settings: Settings, path: Path, lang: str, title: str | None = None,
         raise SourceError(path, f"language {lang!r} is not supported (supported: {', '.join(SUPPORTED_LANGUAGES)})")
     if kind not in KINDS:
         raise SourceError(path, f"kind {kind!r} is not one of {', '.join(KINDS)}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(path, f"cannot be read: {exc.strerror or exc}") from None
+    if date_ is not None:
+        check_date(path, date_, "--date")
+    data = read_document(path, settings.max_document_bytes)
     text = decode_text(path, data, settings.max_document_bytes)
     normalised = normalise(text)  # every control character given its fate (kg.sources)
     text = normalised.text

@@ -5,9 +5,12 @@ This is the IO edge of the pipeline: everything after it works on :class:`Docume
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,10 +43,40 @@ class Document:
     sha256: str
 
 
-def _check_date(path: Path, value: str) -> str:
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value or ""):
-        raise SourceError(path, f"metadata date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+def check_date(path: Path | str, value: str, what: str = "metadata date") -> str:
+    """``value`` if it is a real date as YYYY, YYYY-MM or YYYY-MM-DD (refused otherwise:
+    ``2023-02-30`` would reach the graph as an ill-typed literal)."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value or "")
+    try:
+        if m is None:
+            raise ValueError
+        datetime.date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    except ValueError:
+        raise SourceError(path, f"{what} {value!r} is not a real date as YYYY, YYYY-MM or YYYY-MM-DD") from None
     return value
+
+
+def read_document(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a document: a regular file, read no further than ``max_bytes`` + 1 (a FIFO,
+    a device such as /dev/zero or a directory is refused at once)."""
+    try:  # (without O_NONBLOCK, opening a FIFO waits for a writer)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise SourceError(path, f"cannot be read: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as f:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+                    else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                    else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+            raise SourceError(path, f"is {kind}, not a regular file")
+        try:
+            data = f.read(max_bytes + 1)
+        except OSError as exc:
+            raise SourceError(path, f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise SourceError(path, f"the file has more than the limit of {max_bytes} bytes")
+    return data
 
 
 def decode_text(path: Path, data: bytes, max_bytes: int) -> str:
@@ -184,7 +217,7 @@ def validate_metadata(path: Path, meta: dict) -> None:
             path,
             f"language {lang!r} is not supported (supported: {', '.join(SUPPORTED_LANGUAGES)})",
         )
-    _check_date(path, meta["date"])
+    check_date(path, meta["date"])
 
 
 def read_metadata(settings: Settings) -> dict[str, dict]:
@@ -209,7 +242,7 @@ def load_document(path: Path, meta: dict, settings: Settings) -> Document:
     if not _DOC_ID.match(path.stem):
         raise SourceError(path, "the file name may only hold letters, digits, '.', '_' and '-'")
     validate_metadata(path, meta)
-    data = path.read_bytes()
+    data = read_document(path, settings.max_document_bytes)
     text = decode_text(path, data, settings.max_document_bytes)
     where = first_control(text)
     if where:
