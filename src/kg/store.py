@@ -207,12 +207,15 @@ def load_rdf_file(store: ox.Store, path: Path, base_iri: str) -> None:
 
 def serving_copy_with(settings: Settings, files: list[Path]) -> ox.Store:
     """A private copy of the current store with extra files added (the built one is untouched)."""
-    source = ox.Store.read_only(str(held_current_store(settings)))
+    built = held_current_store(settings)
     target = settings.var / "serve" / f"serve-{os.getpid()}"
     if target.exists():
         shutil.rmtree(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    source.backup(str(target))
+    try:
+        ox.Store.read_only(str(built)).backup(str(target))
+    finally:
+        release(built)
     store = ox.Store(str(target))
     for path in files:
         load_rdf_file(store, path, settings.base_iri)

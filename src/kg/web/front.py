@@ -32,7 +32,6 @@ log = logging.getLogger("kg.web.front")
 
 #: methods whose requests carry no body unless they say so (Content-Length, Transfer-Encoding)
 _BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
-_REASONS = {408: "Request Timeout", 413: "Content Too Large", 500: "Internal Server Error"}
 
 
 class _TooLarge(Exception):
@@ -76,9 +75,9 @@ class Front:
                     proto.response_bytes(*answer)
                     return
         else:
+            too_large = f"the request body is larger than this endpoint's limit of {self.max_request_bytes} bytes"
             if length is not None and (not length.isdigit() or int(length) > self.max_request_bytes):
-                self._refuse(scope, proto, 413, f"the request body is larger than this endpoint's limit of "
-                                                f"{self.max_request_bytes} bytes", "too-large")
+                self._refuse(scope, proto, 413, too_large, "too-large")
                 return
             try:
                 async with asyncio.timeout(self.client_timeout_s):
@@ -88,8 +87,7 @@ class Front:
                              "slow-body")
                 return
             except _TooLarge:
-                self._refuse(scope, proto, 413, f"the request body is larger than this endpoint's limit of "
-                                                f"{self.max_request_bytes} bytes", "too-large")
+                self._refuse(scope, proto, 413, too_large, "too-large")
                 return
         # The request thread answers the client itself; this coroutine only has to outlive
         # that answer (granian answers 500 for a request whose coroutine ended unanswered).
@@ -163,7 +161,10 @@ class Front:
             except Exception:  # noqa: BLE001 - granian answers 500; the thread serves on
                 log.exception("no answer to %s %s", environ["REQUEST_METHOD"], environ["PATH_INFO"])
             finally:
-                done.get_loop().call_soon_threadsafe(done.set_result, None)
+                try:
+                    done.get_loop().call_soon_threadsafe(done.set_result, None)
+                except RuntimeError:  # the loop is closed: the process is ending
+                    pass
 
     def _call_app(self, environ: dict) -> tuple[int, list[tuple[str, str]], bytes]:
         """Run the WSGI app on one request; its whole answer."""

@@ -110,6 +110,7 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
         address=host,
         port=port,
         interface=Interfaces.RSGI,
+        websockets=False,
         workers=http_workers,
         # a client has as long to send its headers as its body (the body: kg.web.front)
         http1_settings=HTTP1Settings(header_read_timeout=int(settings.client_timeout_s * 1000)),
