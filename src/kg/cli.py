@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .config import load_settings
+from .config import load_settings, public_base_problem
 from .ingest import KINDS as DOCUMENT_KINDS
 
 
@@ -86,12 +86,9 @@ def _graph_file(ctx, param, values):
 
 
 def _public_base(value: str | None) -> str | None:
-    from urllib.parse import urlsplit
-
-    if value is not None:
-        url = urlsplit(value)
-        if url.scheme not in ("http", "https") or not url.hostname:
-            raise click.BadParameter(f"{value!r}: give an http(s) URL with a host name, e.g. https://kg.example.org/")
+    problem = public_base_problem(value) if value is not None else None
+    if problem:
+        raise click.BadParameter(problem)
     return value
 
 
@@ -143,10 +140,9 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
         query_workers=workers, worker_memory_mb=worker_memory, fast_lane_ms=fast_lane_ms,
         service_allow=tuple(allow_service) or None)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
-    try:
-        _public_base(settings.public_root)  # (KG_PUBLIC_BASE, KG_BASE_IRI)
-    except click.BadParameter as exc:
-        raise click.ClickException(f"the public base: {exc.message}")
+    problem = public_base_problem(settings.public_root)  # (KG_PUBLIC_BASE, KG_BASE_IRI)
+    if problem:
+        raise click.ClickException(f"the public base: {problem}")
     if not settings.store_link.exists():
         click.echo("no store yet: building first", err=True)
         run_build(settings)

@@ -127,6 +127,16 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+def public_base_problem(url: str) -> str | None:
+    """What is wrong with ``url`` as the server's public base (None: nothing)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{url!r} is not an http(s) URL with a host name (e.g. https://kg.example.org/)"
+    return None
+
+
 def load_settings(**overrides) -> Settings:
     """Settings from the environment, then explicit overrides (e.g. CLI options)."""
     env: dict = {}

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 from flask import Flask
 
-from ..config import Settings
+from ..config import Settings, public_base_problem
 from ..namespaces import PREFIXES
 from .query import StoreProvider
 
@@ -53,9 +53,10 @@ def canonical_host(wsgi_app: Callable, public_root: str) -> Callable:
     """The app, seeing every request as addressed to ``public_root``, whatever its Host header
     says: the URLs it builds of itself (redirects, the service description) never echo a
     name a client chose (as Apache's ``UseCanonicalName On``)."""
+    problem = public_base_problem(public_root)
+    if problem:
+        raise ValueError(f"the public base: {problem}")
     url = urlsplit(public_root)
-    if url.scheme not in ("http", "https") or not url.hostname:
-        raise ValueError(f"the public base {public_root!r} is not an http(s) URL with a host name")
     fixed = {"HTTP_HOST": url.netloc, "SERVER_NAME": url.hostname, "wsgi.url_scheme": url.scheme,
              "SERVER_PORT": str(url.port or (443 if url.scheme == "https" else 80))}
 
