@@ -60,7 +60,8 @@ def alive(pid: int) -> bool:
 @pytest.fixture(scope="module")
 def srv(built, tmp_path_factory):
     log = tmp_path_factory.mktemp("safety") / "serve.log"
-    s = LoggedServer(built["env"], ("--max-results", "5"), log)
+    s = LoggedServer(built["env"], ("--max-results", "5", "--max-result-bytes", "1000000",
+                                    "--public-base", "https://kg.example.org/"), log)
     yield s
     s.stop()
 
@@ -465,3 +466,160 @@ def test_killing_the_server_leaves_nothing_running(built, tmp_path):
     with pytest.raises(requests.ConnectionError):
         requests.get(s.url + "/", timeout=5)
     s.stop()
+
+
+# -- slow and silent clients -----------------------------------------------------------------
+
+def _read_until_closed(sock: socket.socket, limit: float) -> bytes:
+    """Everything the server sends on ``sock`` until it closes it (or ``limit`` seconds pass)."""
+    sock.settimeout(0.5)
+    data, deadline = b"", time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            continue
+        except ConnectionResetError:
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def test_silent_and_dripping_request_bodies_cannot_hold_the_server(built, tmp_path):
+    """POSTs that announce a body and send nothing (or a byte now and then) hold no request
+    thread: other clients are answered meanwhile, and each such client gets 408 and is
+    dropped once the body deadline (--client-timeout) has passed; so is a client whose
+    headers never end."""
+    s = LoggedServer(built["env"], ("--client-timeout", "2", "--http-workers", "2", "--threads", "3"),
+                     tmp_path / "serve.log")
+    socks = []
+    try:
+        for i in range(16):  # more than the server's 2 x 3 request threads
+            c = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+            ctype = "application/x-www-form-urlencoded" if i % 2 else "application/sparql-query"
+            c.sendall(f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {ctype}\r\n"
+                      f"Content-Length: 100\r\n\r\n".encode())
+            if i % 4 == 3:
+                c.sendall(b"query=A")  # a part of the body, the rest never comes
+            socks.append(c)
+        half_headers = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+        half_headers.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: appl")
+        dripping = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+        dripping.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                         b"Content-Length: 1000\r\n\r\n")
+        started = time.monotonic()
+        time.sleep(0.3)
+        for _ in range(6):  # meanwhile, other clients are answered at once
+            t = time.perf_counter()
+            r = s.get("ASK { ?s ?p ?o }", timeout=5)
+            assert r.status_code == 200 and r.json()["boolean"] is True
+            assert time.perf_counter() - t < 1.5
+            dripping.sendall(b"#")  # a byte now and then does not extend the deadline
+            time.sleep(0.3)
+        for c in socks + [dripping]:
+            answer = _read_until_closed(c, 6)
+            assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+            assert b"2 s" in answer
+        assert _read_until_closed(half_headers, 3) == b""  # headers too slow: closed
+        assert time.monotonic() - started < 2 + 6
+        # a body that comes in time, in pieces, is read
+        c = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+        body = b"ASK { ?s ?p ?o }"
+        c.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                  b"Accept: application/sparql-results+json\r\nConnection: close\r\n"
+                  + f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:5])
+        time.sleep(0.5)
+        c.sendall(body[5:])
+        answer = _read_until_closed(c, 5)
+        assert answer.startswith(b"HTTP/1.1 200") and b'"boolean":true' in answer, answer[:300]
+        c.close()
+    finally:
+        for c in socks:
+            c.close()
+        s.stop()
+    time.sleep(0.5)
+    assert "outcome=slow-body" in s.log.read_text()
+
+
+# -- the Host header ---------------------------------------------------------------------------
+
+def test_the_host_header_is_never_echoed(srv, server):
+    """The server names itself by its configured public base (--public-base, else the IRI
+    base), never by the Host a client sends: not in redirects, not as the endpoint of its
+    service description."""
+    evil = {"Host": "evil.example", "Accept": "text/turtle"}
+    for s, base in ((srv, "https://kg.example.org/"), (server, "http://localhost:8000/")):
+        r = requests.get(s.url + "/sparql", headers=evil, timeout=30)
+        assert r.status_code == 200
+        assert f"<{base}sparql>" in r.text and "evil.example" not in r.text
+        for path in ("/list//organisations", "/id//organisation/icrc"):
+            r = requests.get(s.url + path, headers=evil, allow_redirects=False, timeout=30)
+            assert r.status_code in (301, 308), (path, r.status_code)
+            assert r.headers["Location"] == base + path.replace("//", "/").lstrip("/"), r.headers["Location"]
+        for path in ("/", "/id/organisation/icrc", "/.well-known/void", "/query"):
+            r = requests.get(s.url + path, headers={"Host": "evil.example"}, timeout=30)
+            assert "evil.example" not in r.text and "evil.example" not in str(r.headers), path
+
+
+# -- queries nested too deep -------------------------------------------------------------------
+
+def test_a_query_nested_thousands_deep_is_refused_not_crashed(srv):
+    """Oxigraph's parser and evaluator recurse once per level of brackets or operators; a
+    query nested thousands deep overflowed a worker's stack. It gets 400 naming the
+    problem, and no worker dies."""
+    workers = srv.query_workers()
+    deep = [
+        "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000,
+        "ASK { FILTER(" + "(" * 5000 + "true" + ")" * 5000 + ") }",
+        "ASK { FILTER(" + "!" * 20000 + "true) }",
+        "ASK { ?s ?p ?o FILTER(" + " && ".join(["true"] * 20000) + ") }",
+        "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 20000) + " }",
+    ]
+    for q in deep:
+        answers = [srv.post(q), requests.post(srv.url + "/sparql", data={"query": q}, timeout=30)]
+        if len(q) < 30_000:
+            answers.append(srv.get(q))
+        for r in answers:
+            assert r.status_code == 400, (q[:40], r.status_code, r.text[:200])
+            assert "levels deep" in r.text and "at most 1000" in r.text
+    # as deep as a real query goes is fine
+    nested = "SELECT * WHERE " + "{" * 50 + " ?s ?p ?o " + "}" * 50 + " LIMIT 1"
+    assert srv.get(nested).status_code == 200
+    assert srv.query_workers() == workers  # no worker died
+    time.sleep(0.5)
+    assert "outcome=worker-died" not in srv.log.read_text()
+
+
+# -- the byte cap on results -----------------------------------------------------------------
+
+def big_strings(rows: int, form: str = "SELECT ?i ?s") -> str:
+    """A query whose every answer holds a string of 655,360 characters (made by doubling)."""
+    doubling = " ".join(f"BIND(CONCAT(?s{k}, ?s{k}) AS ?s{k + 1})" for k in range(16))
+    values = " ".join(str(i) for i in range(rows))
+    return (f"{form} WHERE {{ VALUES ?i {{ {values} }} BIND(\"0123456789\" AS ?s0) {doubling} "
+            "BIND(CONCAT(STR(?i), ?s16) AS ?s) BIND(IRI(CONCAT(\"urn:kg:row\", STR(?i))) AS ?row) }")
+
+
+def test_results_are_cut_at_the_byte_cap_and_say_so(srv, server):
+    """Rows under the row cap can still make a huge answer: it is cut at --max-result-bytes
+    (default 16 MB), marked as a cut by rows is, and no more than that is ever sent."""
+    r = server.sparql(big_strings(40))  # 26 MB of rows, under the 10,000-row cap
+    assert r.status_code == 200
+    assert len(r.content) <= 16_000_000
+    assert r.headers["X-KG-Truncated"] == "true" and r.headers["X-KG-Max-Result-Bytes"] == "16000000"
+    doc = r.json()
+    assert doc["truncated"] is True and 20 <= len(doc["results"]["bindings"]) < 40
+    # every format, and graphs too (srv: --max-result-bytes 1000000)
+    for accept in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                   "text/tab-separated-values"):
+        r = srv.get(big_strings(4), accept=accept)
+        assert r.status_code == 200 and r.headers["X-KG-Truncated"] == "true", accept
+        assert 655_360 < len(r.content) <= 1_000_000, (accept, len(r.content))
+    r = srv.get(big_strings(4, "CONSTRUCT { ?row <urn:kg:p> ?s }"), accept="application/n-triples")
+    assert r.status_code == 200 and r.headers["X-KG-Truncated"] == "true"
+    assert len(r.text.strip().splitlines()) == 1 and len(r.content) <= 1_000_000
+    # one answer larger than the cap: no rows, and the mark
+    small = srv.get(big_strings(2).replace("?s16) AS ?s)", "?s16, ?s16) AS ?s)"))
+    assert small.status_code == 200 and small.json()["results"]["bindings"] == [] and small.json()["truncated"]

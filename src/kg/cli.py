@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .config import load_settings
+from .config import load_settings, public_base_problem
 from .ingest import KINDS as DOCUMENT_KINDS
 
 
@@ -29,13 +29,16 @@ def main(ctx: click.Context, base_iri, var_dir, sources_dir) -> None:
 
 
 def run_build(settings, echo=click.echo) -> None:
+    """Build and publish, one build at a time (kg.transaction.build_lock)."""
     from .pipeline import BuildFailed, build
     from .sources import SourceError
     from .lexicon import LexiconError
+    from .transaction import build_lock
 
     started = time.perf_counter()
     try:
-        with click.progressbar(length=1, label="reading documents", file=sys.stderr) as bar:
+        with build_lock(settings, report=lambda message: echo(message, err=True)), \
+                click.progressbar(length=1, label="reading documents", file=sys.stderr) as bar:
             def progress(name: str) -> None:
                 bar.label = f"extracted {name}"
                 bar.render_progress()
@@ -82,6 +85,13 @@ def _graph_file(ctx, param, values):
     return out
 
 
+def _public_base(value: str | None) -> str | None:
+    problem = public_base_problem(value) if value is not None else None
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -97,7 +107,15 @@ def _graph_file(ctx, param, values):
                    "[default: 50; 0: off].")
 @click.option("--query-timeout", type=float, default=None, help="Seconds a query may run before it is stopped [default: 30].")
 @click.option("--max-results", type=int, default=None, help="Rows or triples in one result before it is cut [default: 10000].")
+@click.option("--max-result-bytes", type=click.IntRange(min=1), default=None,
+              help="Bytes of one result before it is cut [default: 16000000].")
 @click.option("--max-request-bytes", type=int, default=None, help="Largest request body; larger gets 413 [default: 1000000].")
+@click.option("--client-timeout", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds a client has to send a request's headers, and then its body; slower clients "
+                   "get 408 and are dropped [default: 20].")
+@click.option("--public-base", callback=lambda ctx, param, value: _public_base(value), default=None,
+              help="The URL clients reach this server at, for the URLs it gives of itself (redirects, the "
+                   "service description) [default: the IRI base; env KG_PUBLIC_BASE].")
 @click.option("--worker-memory", type=int, default=None, help="MB of memory one query worker may use [default: 4096; 0: no limit].")
 @click.option("--allow-service", multiple=True, help="A SERVICE endpoint queries may call (repeatable; default: none).")
 @click.option("--graph", "graphs", multiple=True, callback=_graph_file, metavar="IRI=FILE",
@@ -105,22 +123,26 @@ def _graph_file(ctx, param, values):
 @click.argument("rdf_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, workers, fast_lane_ms,
-          query_timeout, max_results, max_request_bytes, worker_memory, allow_service, graphs,
-          rdf_files: tuple[Path, ...]) -> None:
+          query_timeout, max_results, max_result_bytes, max_request_bytes, client_timeout, public_base,
+          worker_memory, allow_service, graphs, rdf_files: tuple[Path, ...]) -> None:
     """Serve the graph over HTTP (builds first if there is no store); extra RDF files in their own graphs."""
     import logging
     import shutil
 
     from . import store as store_mod
     from .web.dataset import serving_copy
-    from .web.server import default_http_workers
+    from .web.server import ServerFailed, default_http_workers
     from .web.server import serve as serve_http
 
     settings = _settings(ctx).with_overrides(
-        query_timeout_s=query_timeout, max_results=max_results, max_request_bytes=max_request_bytes,
+        query_timeout_s=query_timeout, max_results=max_results, max_result_bytes=max_result_bytes,
+        max_request_bytes=max_request_bytes, client_timeout_s=client_timeout, public_base=public_base,
         query_workers=workers, worker_memory_mb=worker_memory, fast_lane_ms=fast_lane_ms,
         service_allow=tuple(allow_service) or None)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
+    problem = public_base_problem(settings.public_root)  # (KG_PUBLIC_BASE, KG_BASE_IRI)
+    if problem:
+        raise click.ClickException(f"the public base: {problem}")
     if not settings.store_link.exists():
         click.echo("no store yet: building first", err=True)
         run_build(settings)
@@ -137,6 +159,8 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
                f"query timeout {settings.query_timeout_s:g} s", err=True)
     try:
         serve_http(settings, host, port, http_workers, threads, store_path)
+    except ServerFailed as exc:
+        raise click.ClickException(f"the server ended: {exc}")
     finally:
         if store_path is not None:
             shutil.rmtree(store_path, ignore_errors=True)
@@ -160,7 +184,7 @@ def query(ctx: click.Context, query_or_file: str, fmt: str | None) -> None:
     except store_mod.StoreMissing as exc:
         raise click.ClickException(str(exc))
     try:
-        result = run_query(store, text)
+        result = run_query(store, text, max_depth=_settings(ctx).max_query_depth)
     except QueryError as exc:
         raise click.ClickException(str(exc))
     name = fmt or ("json" if result.kind == "results" else "turtle")
@@ -205,7 +229,7 @@ def validate(ctx: click.Context, rdf_file: Path | None, report_file: Path | None
     """SHACL and OWL consistency on the store or on RDF_FILE; exit 0 only when it conforms."""
     from . import store as store_mod
     from .rdf import load_ontology
-    from .validate import InconsistentGraph, load_shapes, owl_check, shacl_validate
+    from .validate import InconsistentGraph, ReasonerFailed, load_shapes, owl_check, shacl_validate
 
     settings = _settings(ctx)
     try:
@@ -220,6 +244,9 @@ def validate(ctx: click.Context, rdf_file: Path | None, report_file: Path | None
             report.reasoner = f"consistent ({n} individuals, HermiT, {secs:.1f} s)"
         except InconsistentGraph as exc:
             report.reasoner = f"INCONSISTENT: {exc}"
+            report.conforms = False
+        except ReasonerFailed as exc:
+            report.reasoner = f"FAILED: {exc}"
             report.conforms = False
     click.echo(report.text())
     if report_file and report.report_graph is not None:
@@ -238,21 +265,41 @@ def validate(ctx: click.Context, rdf_file: Path | None, report_file: Path | None
               type=click.Choice(list(DOCUMENT_KINDS)))
 @click.pass_context
 def ingest(ctx: click.Context, file: Path, lang: str, title, date_, publisher, kind) -> None:
-    """Add a document to the sources and rebuild; a refused document changes nothing."""
-    from .ingest import ingest as ingest_document, withdraw
+    """Add a document to the sources and rebuild; a refused document changes nothing, and
+    neither does an ingest that is interrupted (the sources, metadata and store change
+    together or not at all)."""
+    import signal
+    import traceback
+
+    from . import transaction
+    from .ingest import prepare
     from .sources import SourceError
 
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt  # a kill (SIGTERM) is undone as Ctrl-C is
+
+    signal.signal(signal.SIGTERM, interrupt)
     settings = _settings(ctx)
-    try:
-        name = ingest_document(settings, file, lang, title, date_, publisher, kind)
-    except SourceError as exc:
-        raise click.ClickException(f"not ingested: {exc.path}: {exc.problem}")
-    click.echo(f"added {name}; rebuilding")
-    try:
-        run_build(settings)
-    except click.ClickException:
-        withdraw(settings, name)
-        raise click.ClickException(f"not ingested: the rebuild with {name} failed (see above); the document was removed again")
+    with transaction.build_lock(settings, report=lambda message: click.echo(message, err=True)):
+        try:
+            addition = prepare(settings, file, lang, title, date_, publisher, kind)
+        except SourceError as exc:
+            raise click.ClickException(f"not ingested: {exc.path}: {exc.problem}")
+        name = addition.name
+        if addition.entry.get("normalised"):
+            click.echo(f"normalised the text of {name} (the corpus keeps this copy): {addition.entry['normalised']}")
+        click.echo(f"adding {name}; rebuilding")
+        try:
+            with transaction.adding(settings, name, addition.data, addition.metadata):
+                run_build(settings)
+        except click.ClickException:
+            raise click.ClickException(f"not ingested: the rebuild with {name} failed (see above); nothing changed")
+        except KeyboardInterrupt:
+            raise click.ClickException(f"not ingested: {name}: interrupted; nothing changed")
+        except Exception:  # noqa: BLE001 - a fault of ours: shown, and undone all the same
+            traceback.print_exc()
+            raise click.ClickException(f"not ingested: the rebuild with {name} failed (see above); nothing changed")
+    click.echo(f"added {name}")
 
 
 @main.command()

@@ -24,19 +24,33 @@ class Settings:
     root: Path = field(default_factory=_default_root)
     #: Base of every IRI the project mints; entity IRIs are ``{base}id/{kind}/{slug}``.
     base_iri: str = "http://localhost:8000/"
+    #: Where clients reach the server, for the URLs it gives of itself (redirects, the
+    #: service description's endpoint); never a request's Host header. None: ``base_iri``.
+    public_base: str | None = None
     #: Where built stores live; ``var_dir/store`` is a symlink to the current build.
     var_dir: Path | None = None
     sources_dir: Path | None = None
     #: Largest source document accepted, in bytes.
     max_document_bytes: int = 5_000_000
     #: SPARQL endpoint limits: a query is stopped (its worker process killed) after
-    #: ``query_timeout_s``; results are cut after ``max_results`` rows or triples; request
-    #: bodies over ``max_request_bytes`` get 413.
+    #: ``query_timeout_s``; results are cut after ``max_results`` rows or triples, or at
+    #: ``max_result_bytes`` bytes, whichever comes first; request bodies over
+    #: ``max_request_bytes`` get 413.
     query_timeout_s: float = 30.0
     max_results: int = 10_000
+    max_result_bytes: int = 16_000_000
     max_request_bytes: int = 1_000_000
+    #: How deep a query may nest (brackets, and operators in a row: see kg.web.lexer.depth);
+    #: Oxigraph recurses once per level, and a worker's stack holds a few thousand.
+    max_query_depth: int = 1000
+    #: Seconds a client has to send a request's headers, and then its body: a slower client
+    #: gets 408 and is dropped (kg.web.front), so that silent sockets cannot hold the server.
+    client_timeout_s: float = 20.0
     #: Query worker processes in each HTTP process: queries that may run long, at once.
     query_workers: int = 2
+    #: Seconds an HTTP process may take to start (its query workers up); kg serve exits,
+    #: non-zero, when none of its HTTP processes has been up for this long (kg.web.server).
+    http_start_timeout_s: float = 120.0
     #: A repeatable query that ran in a worker within this many milliseconds runs in the
     #: HTTP process from then on (kg.web.fastlane); 0 turns the fast lane off.
     fast_lane_ms: float = 50.0
@@ -53,6 +67,13 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
             object.__setattr__(self, "base_iri", self.base_iri + "/")
+        if self.public_base and not self.public_base.endswith("/"):
+            object.__setattr__(self, "public_base", self.public_base + "/")
+
+    @property
+    def public_root(self) -> str:
+        """The server's public base URL, ending in ``/``."""
+        return self.public_base or self.base_iri
 
     # Derived paths -------------------------------------------------------------
     @property
@@ -106,6 +127,16 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+def public_base_problem(url: str) -> str | None:
+    """What is wrong with ``url`` as the server's public base (None: nothing)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{url!r} is not an http(s) URL with a host name (e.g. https://kg.example.org/)"
+    return None
+
+
 def load_settings(**overrides) -> Settings:
     """Settings from the environment, then explicit overrides (e.g. CLI options)."""
     env: dict = {}
@@ -113,6 +144,8 @@ def load_settings(**overrides) -> Settings:
         env["root"] = Path(os.environ["KG_ROOT"]).resolve()
     if os.environ.get("KG_BASE_IRI"):
         env["base_iri"] = os.environ["KG_BASE_IRI"]
+    if os.environ.get("KG_PUBLIC_BASE"):
+        env["public_base"] = os.environ["KG_PUBLIC_BASE"]
     if os.environ.get("KG_VAR"):
         env["var_dir"] = Path(os.environ["KG_VAR"]).resolve()
     if os.environ.get("KG_SOURCES"):
@@ -120,8 +153,11 @@ def load_settings(**overrides) -> Settings:
     for key, name, cast in (
         ("query_timeout_s", "KG_QUERY_TIMEOUT", float),
         ("max_results", "KG_MAX_RESULTS", int),
+        ("max_result_bytes", "KG_MAX_RESULT_BYTES", int),
         ("max_request_bytes", "KG_MAX_REQUEST_BYTES", int),
+        ("client_timeout_s", "KG_CLIENT_TIMEOUT", float),
         ("query_workers", "KG_QUERY_WORKERS", int),
+        ("http_start_timeout_s", "KG_HTTP_START_TIMEOUT", float),
         ("worker_memory_mb", "KG_WORKER_MEMORY_MB", int),
         ("fast_lane_ms", "KG_FAST_LANE_MS", float),
         ("memory_store_max_triples", "KG_MEMORY_STORE_MAX_TRIPLES", int),

@@ -1,14 +1,16 @@
-"""Adding a document to the corpus: checked first, so a refused file changes nothing."""
+"""Adding a document to the corpus: checked first, so a refused file changes nothing; then
+added and built as one transaction (kg.transaction)."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from .config import SUPPORTED_LANGUAGES, Settings
-from .sources import SourceError, check_language, decode_text, read_metadata, validate_metadata, write_metadata
+from .sources import (SourceError, check_date, check_language, decode_text, metadata_json, normalise,
+                      read_document, read_metadata, validate_metadata)
 
 KINDS = ("PressRelease", "FAQ", "ActivityReport", "ProgrammePage", "Article")
 
@@ -23,41 +25,47 @@ def _doc_name(path: Path, existing: set[str]) -> str:
     return name
 
 
-def ingest(settings: Settings, path: Path, lang: str, title: str | None = None, date_: str | None = None,
-           publisher: str | None = None, kind: str = "Article") -> str:
-    """Copy ``path`` into the sources with its metadata; returns the new file name.
+@dataclass(frozen=True)
+class Addition:
+    """A document ready to join the corpus: checked, nothing written yet."""
 
-    Raises SourceError (naming the file and the problem) and changes nothing when the
-    file cannot be read, is not text, or is not in a supported language.
+    name: str  # its file name in the sources
+    data: bytes  # what the sources will hold (its text normalised: see kg.sources.normalise)
+    entry: dict  # its metadata
+    metadata: bytes  # metadata.json with it
+
+
+def prepare(settings: Settings, path: Path, lang: str, title: str | None = None, date_: str | None = None,
+            publisher: str | None = None, kind: str = "Article") -> Addition:
+    """Check ``path`` and its metadata, and make them ready to join the sources.
+
+    Raises SourceError (naming the file and the problem) when the file cannot be read, is
+    not text, or is not in a supported language; writes nothing. ``kg.transaction.adding``
+    writes what it returns, as a transaction with the rebuild.
     """
     if lang not in SUPPORTED_LANGUAGES:
         raise SourceError(path, f"language {lang!r} is not supported (supported: {', '.join(SUPPORTED_LANGUAGES)})")
     if kind not in KINDS:
         raise SourceError(path, f"kind {kind!r} is not one of {', '.join(KINDS)}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(path, f"cannot be read: {exc.strerror or exc}") from None
+    if date_ is not None:
+        check_date(path, date_, "--date")
+    data = read_document(path, settings.max_document_bytes)
     text = decode_text(path, data, settings.max_document_bytes)
+    normalised = normalise(text)  # every control character given its fate (kg.sources)
+    text = normalised.text
+    stored = text.encode("utf-8") if normalised.changes else data
     check_language(path, text, lang, settings.lexicon_dir / "languages.yaml", claimed_by="--lang gives")
     meta = read_metadata(settings)
     existing = set(meta) | {p.name for p in settings.sources.glob("*.txt")}
     name = _doc_name(path, existing)
     # what is not given is read from the text at build time (title, date), never guessed here
-    entry = {"language": lang, "kind": kind, "sha256": hashlib.sha256(data).hexdigest()}
+    entry = {"language": lang, "kind": kind, "sha256": hashlib.sha256(stored).hexdigest()}
     for key, value in (("title", title), ("publisher", publisher), ("date", date_), ("date_as_stated", date_)):
         if value:
             entry[key] = value
+    if normalised.changes:  # the corpus holds the normalised copy; the graph quotes it
+        entry["original_sha256"] = hashlib.sha256(data).hexdigest()
+        entry["normalised"] = normalised.summary()
     validate_metadata(path, entry)
-    shutil.copyfile(path, settings.sources / name)
     meta[name] = entry
-    write_metadata(settings, meta)
-    return name
-
-
-def withdraw(settings: Settings, name: str) -> None:
-    """Undo :func:`ingest` (used when the rebuild after it fails)."""
-    meta = read_metadata(settings)
-    meta.pop(name, None)
-    write_metadata(settings, meta)
-    (settings.sources / name).unlink(missing_ok=True)
+    return Addition(name, stored, entry, metadata_json(meta))

@@ -21,8 +21,9 @@ from .resources import load_resources
 from .reasoning import entailments
 from .resolve import resolve
 from .sources import Document, check_language, load_corpus
-from .validate import (InconsistentGraph, ValidationReport, disagreements_as_warnings, load_shapes, owl_check,
-                       shacl_validate)
+from .transaction import build_lock
+from .validate import (InconsistentGraph, ReasonerFailed, ValidationReport, disagreements_as_warnings, load_shapes,
+                       owl_check, shacl_validate)
 
 
 INFERRED_GRAPH = "inferred"  # what the ontology entails, apart from what documents state
@@ -88,6 +89,15 @@ def extract_store(settings: Settings):
 
 
 def build(settings: Settings, progress: Callable[[str], None] | None = None, publish: bool = True) -> BuildResult:
+    """Build the graph from the sources and, with ``publish``, make it the store served —
+    one build at a time, an interrupted ingest settled first (kg.transaction)."""
+    if publish:
+        with build_lock(settings):
+            return _build(settings, progress, publish)
+    return _build(settings, progress, publish)
+
+
+def _build(settings: Settings, progress: Callable[[str], None] | None, publish: bool) -> BuildResult:
     times: dict[str, float] = {}
     t0 = time.perf_counter()
     ontology = load_ontology(settings.ontology_dir)  # parsed once: dataset, SHACL, OWL
@@ -116,7 +126,7 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, pub
     t3 = time.perf_counter()
     try:
         secs, individuals = owl_check(data, ontology)
-    except InconsistentGraph as exc:
+    except (InconsistentGraph, ReasonerFailed) as exc:
         raise BuildFailed(str(exc)) from None
     report.reasoner = f"consistent ({individuals} individuals, HermiT, {secs:.1f} s)"
     inferred = ds.graph(iris.graph(INFERRED_GRAPH))

@@ -5,10 +5,12 @@ This is the IO edge of the pipeline: everything after it works on :class:`Docume
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+import os
 import re
-import unicodedata
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,10 +43,40 @@ class Document:
     sha256: str
 
 
-def _check_date(path: Path, value: str) -> str:
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value or ""):
-        raise SourceError(path, f"metadata date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+def check_date(path: Path | str, value: str, what: str = "metadata date") -> str:
+    """``value`` if it is a real date as YYYY, YYYY-MM or YYYY-MM-DD (refused otherwise:
+    ``2023-02-30`` would reach the graph as an ill-typed literal)."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value or "")
+    try:
+        if m is None:
+            raise ValueError
+        datetime.date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    except ValueError:
+        raise SourceError(path, f"{what} {value!r} is not a real date as YYYY, YYYY-MM or YYYY-MM-DD") from None
     return value
+
+
+def read_document(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a document: a regular file, read no further than ``max_bytes`` + 1 (a FIFO,
+    a device such as /dev/zero or a directory is refused at once)."""
+    try:  # (without O_NONBLOCK, opening a FIFO waits for a writer)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise SourceError(path, f"cannot be read: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as f:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+                    else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                    else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+            raise SourceError(path, f"is {kind}, not a regular file")
+        try:
+            data = f.read(max_bytes + 1)
+        except OSError as exc:
+            raise SourceError(path, f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise SourceError(path, f"the file has more than the limit of {max_bytes} bytes")
+    return data
 
 
 def decode_text(path: Path, data: bytes, max_bytes: int) -> str:
@@ -61,12 +93,96 @@ def decode_text(path: Path, data: bytes, max_bytes: int) -> str:
         raise SourceError(
             path, f"the file is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})"
         ) from None
-    controls = sum(
-        1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v"
-    )
-    if controls > max(3, len(text) // 1000):
-        raise SourceError(path, f"the file is binary ({controls} control characters), not text")
+    stray = len(_REMOVED.findall(_ESCAPE_SEQUENCE.sub("", text)))
+    if stray > max(3, len(text) // 100):
+        raise SourceError(path, f"the file is binary ({stray} control characters), not text")
     return text  # a BOM stays: offsets count it
+
+
+# -- control characters ---------------------------------------------------------------------
+#
+# A source holds text a reader sees: letters, marks, spaces, tabs and line breaks. Every other
+# control character has a fate, decided here before any store, reasoner or shape sees the
+# text (HermiT refuses a literal holding one, and a terminal showing it obeys it):
+#
+# * tab, line feed, carriage return: kept;
+# * NUL: the file is refused as binary (see decode_text), as it is with too many of the rest;
+# * form feed, vertical tab (page and line breaks of PDF and terminal output): a line break;
+# * an escape sequence (ESC [ … and ESC ] …: colour codes, cursor moves): removed whole;
+# * every other C0 and C1 control, DEL, and the Unicode noncharacters (U+FFFE, U+FFFF …):
+#   removed.
+#
+# ``kg ingest`` stores the normalised text as the corpus's copy (``normalise``), so that every
+# offset and quote in the graph is into the file in ``data/sources``; ``kg build`` refuses a
+# source that holds one (``first_control``: such a file was put there by hand).
+
+_C0_NAMES = ("NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN "
+             "EM SUB ESC FS GS RS US").split()
+_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17))
+_REMOVED = re.compile(f"[\x01-\x08\x0e-\x1f\x7f-\x9f{_NONCHARACTERS}]")  # (ESC among them)
+_LINE_BREAKS = re.compile("[\f\v]")
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves (ESC [ 1;31 m)
+    r"|\][^\x07\x1b]*(?:\x07|\x1b\\))"  # OSC: window titles, links (ESC ] … BEL)
+)  # (any other ESC is removed alone: what follows it may be text)
+_NOT_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_NONCHARACTERS}]")
+
+
+def control_name(ch: str) -> str:
+    """``U+001B ESC``, ``U+0085 (a C1 control)``, ``U+FFFF (a noncharacter)``."""
+    cp = ord(ch)
+    name = (_C0_NAMES[cp] if cp < 32 else "DEL" if cp == 0x7F else "(a C1 control)" if cp <= 0x9F
+            else "(a noncharacter)")
+    return f"U+{cp:04X} {name}"
+
+
+@dataclass(frozen=True)
+class Normalised:
+    text: str
+    #: what was done, and how often: {"U+0007 BEL removed": 2, …}
+    changes: dict[str, int]
+
+    def summary(self) -> str:
+        return "; ".join(f"{what} ({n}×)" for what, n in self.changes.items())
+
+
+def normalise(text: str) -> Normalised:
+    """``text`` with every control character given its fate (see above)."""
+    if not _NOT_TEXT.search(text):
+        return Normalised(text, {})
+    changes: dict[str, int] = {}
+
+    def count(what: str, n: int = 1) -> None:
+        changes[what] = changes.get(what, 0) + n
+
+    def escape(m: re.Match) -> str:
+        count("U+001B ESC: an escape sequence (colour or cursor code) removed")
+        return ""
+
+    def line_break(m: re.Match) -> str:
+        count(f"{control_name(m.group())} made a line break")
+        return "\n"
+
+    def removed(m: re.Match) -> str:
+        count(f"{control_name(m.group())} removed")
+        return ""
+
+    text = _ESCAPE_SEQUENCE.sub(escape, text)
+    text = _LINE_BREAKS.sub(line_break, text)
+    text = _REMOVED.sub(removed, text)
+    return Normalised(text, changes)
+
+
+def first_control(text: str) -> str | None:
+    """Where the first character that is not text is, and which: ``U+001B ESC at line 2,
+    column 7``; None when there is none."""
+    m = _NOT_TEXT.search(text)
+    if m is None:
+        return None
+    line = text.count("\n", 0, m.start()) + 1
+    column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    return f"{control_name(m.group())} at line {line}, column {column}"
 
 
 def check_language(path: Path | str, text: str, declared: str, profiles_file: Path,
@@ -97,6 +213,12 @@ def validate_metadata(path: Path, meta: dict) -> None:
     missing = [k for k in REQUIRED_METADATA if not meta.get(k)]
     if missing:
         raise SourceError(path, f"metadata lacks {', '.join(missing)}")
+    for key in ("language", "title", "kind", "publisher", "date", "date_as_stated"):
+        if not isinstance(meta.get(key, ""), str):
+            raise SourceError(path, f"metadata {key} is not a string")
+        where = first_control(meta.get(key, ""))
+        if where:
+            raise SourceError(path, f"metadata {key} holds a control character ({where})")
     lang = meta["language"]
     if lang not in SUPPORTED_LANGUAGES:
         raise SourceError(
@@ -104,7 +226,7 @@ def validate_metadata(path: Path, meta: dict) -> None:
             f"language {lang!r} is not supported (supported: {', '.join(SUPPORTED_LANGUAGES)})",
         )
     if meta.get("date"):
-        _check_date(path, meta["date"])
+        check_date(path, meta["date"])
 
 
 def read_metadata(settings: Settings) -> dict[str, dict]:
@@ -120,18 +242,21 @@ def read_metadata(settings: Settings) -> dict[str, dict]:
     return meta
 
 
-def write_metadata(settings: Settings, meta: dict[str, dict]) -> None:
-    tmp = settings.metadata_file.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(settings.metadata_file)
+def metadata_json(meta: dict[str, dict]) -> bytes:
+    """``metadata.json``'s bytes for ``meta``."""
+    return (json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
 def load_document(path: Path, meta: dict, settings: Settings) -> Document:
     if not _DOC_ID.match(path.stem):
         raise SourceError(path, "the file name may only hold letters, digits, '.', '_' and '-'")
     validate_metadata(path, meta)
-    data = path.read_bytes()
+    data = read_document(path, settings.max_document_bytes)
     text = decode_text(path, data, settings.max_document_bytes)
+    where = first_control(text)
+    if where:
+        raise SourceError(path, f"the text holds a control character ({where}); a source holds only text, "
+                                "tabs and line breaks: add it with `kg ingest`, which stores a normalised copy")
     digest = hashlib.sha256(data).hexdigest()
     if meta.get("sha256") and meta["sha256"] != digest:
         raise SourceError(path, f"SHA-256 {digest} differs from the metadata's {meta['sha256']}: the file was edited")

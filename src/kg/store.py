@@ -3,12 +3,20 @@
 A build writes a fresh directory under ``var/stores/`` and, only when it is complete,
 points the ``var/store`` symlink at it (an atomic rename), so a failed build never
 leaves a half-written store and a running server keeps the one it opened.
+
+Old builds are deleted when a new one is published, but only those no process reads: a
+process that reads a build holds a shared lock (``flock``) on its directory for as long as it
+does (``hold``/``release``; an HTTP process, a query worker, the zygote, ``kg query``…), and
+``prune`` deletes a build only when it gets the exclusive lock at once. A reader that finds
+its build pruned before it could lock it resolves ``var/store`` again (``held_current_store``).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -16,19 +24,104 @@ import pyoxigraph as ox
 
 from .config import Settings
 
-KEEP_BUILDS = 2  # the current store and the one before it (a server may still hold it)
-
 
 class StoreMissing(Exception):
     pass
 
 
 def new_store_dir(settings: Settings) -> Path:
+    """A new, empty build directory, held (see ``hold``) until ``publish`` or ``discard``."""
     root = settings.var / "stores"
     root.mkdir(parents=True, exist_ok=True)
     path = root / f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     path.mkdir()
+    hold(path)
     return path
+
+
+# -- which process reads which build -------------------------------------------------------
+
+_held: dict[str, list[int]] = {}  # build directory -> [file descriptor with the shared lock, users]
+_held_lock = threading.Lock()
+
+
+def hold(path: Path | str) -> None:
+    """Hold build ``path`` for this process (a shared lock on its directory): ``prune`` leaves
+    it alone until every ``hold`` is matched by a ``release``. StoreMissing when the build is
+    gone (pruned before it could be locked)."""
+    key = str(path)
+    with _held_lock:
+        if key in _held:
+            _held[key][1] += 1
+            return
+        try:
+            fd = os.open(key, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            raise StoreMissing(f"the build {key} is gone (pruned)") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            if os.stat(key).st_ino != os.fstat(fd).st_ino:
+                raise FileNotFoundError(key)
+        except (BlockingIOError, FileNotFoundError):  # being pruned, or pruned meanwhile
+            os.close(fd)
+            raise StoreMissing(f"the build {key} is gone (pruned)") from None
+        _held[key] = [fd, 1]
+
+
+def release(path: Path | str, after: float = 0.0) -> None:
+    """Undo one ``hold`` (``after`` seconds from now: for readers that may still be using it).
+
+    The lock goes with the last user; the descriptor is closed, never unlocked, so that a
+    process forked meanwhile (the zygote's workers) keeps holding what it inherited."""
+    if after > 0:
+        timer = threading.Timer(after, release, (path,))
+        timer.daemon = True
+        timer.start()
+        return
+    with _held_lock:
+        entry = _held.get(str(path))
+        if entry is None:
+            return
+        entry[1] -= 1
+        if entry[1] <= 0:
+            del _held[str(path)]
+            os.close(entry[0])
+
+
+def held_current_store(settings: Settings) -> Path:
+    """The current build, held (``release`` it when done)."""
+    for _ in range(10):
+        path = current_store_path(settings)
+        try:
+            hold(path)
+            return path
+        except StoreMissing:  # a newer build was published and this one pruned meanwhile
+            continue
+    raise StoreMissing(f"the store at {settings.store_link} keeps changing; try again")
+
+
+def prune(settings: Settings) -> list[Path]:
+    """Delete the builds that are neither current nor held by any process; the ones deleted."""
+    current = current_store_path(settings)
+    deleted = []
+    for build in sorted((settings.var / "stores").glob("build-*")):
+        if build.resolve() == current:
+            continue
+        try:
+            fd = os.open(build, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue  # a process reads it
+        try:
+            shutil.rmtree(build, ignore_errors=True)
+            deleted.append(build)
+        finally:
+            os.close(fd)
+    return deleted
 
 
 # The endpoint's default graph is the union of every named graph. It is materialised
@@ -58,20 +151,19 @@ def write_store(path: Path, nquads: bytes, exclude_from_union: list[str] = ()) -
 
 
 def publish(settings: Settings, path: Path) -> None:
-    """Point ``var/store`` at ``path`` atomically and prune old builds."""
+    """Point ``var/store`` at ``path`` atomically and prune old builds nobody reads."""
     link = settings.store_link
     tmp = link.with_name(f".store-{os.getpid()}")
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
     tmp.symlink_to(path.resolve())
     os.replace(tmp, link)
-    builds = sorted((settings.var / "stores").glob("build-*"), key=lambda p: p.stat().st_mtime)
-    for old in builds[:-KEEP_BUILDS]:
-        if old.resolve() != path.resolve():
-            shutil.rmtree(old, ignore_errors=True)
+    release(path)  # current now: never pruned
+    prune(settings)
 
 
 def discard(path: Path) -> None:
+    release(path)
     shutil.rmtree(path, ignore_errors=True)
 
 
@@ -83,7 +175,8 @@ def current_store_path(settings: Settings) -> Path:
 
 
 def open_store(settings: Settings, read_only: bool = True) -> ox.Store:
-    path = current_store_path(settings)
+    """The current build, held for the rest of this process (a command's run)."""
+    path = held_current_store(settings)
     return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
 
 
@@ -114,12 +207,15 @@ def load_rdf_file(store: ox.Store, path: Path, base_iri: str) -> None:
 
 def serving_copy_with(settings: Settings, files: list[Path]) -> ox.Store:
     """A private copy of the current store with extra files added (the built one is untouched)."""
-    source = ox.Store.read_only(str(current_store_path(settings)))
+    built = held_current_store(settings)
     target = settings.var / "serve" / f"serve-{os.getpid()}"
     if target.exists():
         shutil.rmtree(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    source.backup(str(target))
+    try:
+        ox.Store.read_only(str(built)).backup(str(target))
+    finally:
+        release(built)
     store = ox.Store(str(target))
     for path in files:
         load_rdf_file(store, path, settings.base_iri)

@@ -6,6 +6,7 @@ non-conforming graph, so the caller decides whether to refuse it.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -306,8 +307,24 @@ class InconsistentGraph(Exception):
         )
 
 
+class ReasonerFailed(Exception):
+    """HermiT could not read or reason over the graph (not an inconsistency: a refusal)."""
+
+
+#: Characters XML 1.0 cannot carry (HermiT refuses a literal holding one): the sources keep
+#: them out (kg.sources.normalise); this keeps them out of the reasoner's copy whatever comes.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _for_hermit(term):
+    if isinstance(term, Literal) and _NOT_XML.search(str(term)):
+        return Literal(_NOT_XML.sub("\ufffd", str(term)), lang=term.language, datatype=term.datatype)
+    return term
+
+
 def owl_check(data: Graph, ontology: Graph) -> tuple[float, int]:
-    """Run HermiT over ontology + data; raise InconsistentGraph naming the individuals.
+    """Run HermiT over ontology + data; raise InconsistentGraph naming the individuals, or
+    ReasonerFailed when HermiT cannot read the graph.
 
     Returns (seconds, number of individuals checked).
     """
@@ -317,8 +334,8 @@ def owl_check(data: Graph, ontology: Graph) -> tuple[float, int]:
     merged = Graph()
     for t in ontology:
         merged.add(t)
-    for t in data:
-        merged.add(t)
+    for s, p, o in data:
+        merged.add((s, p, _for_hermit(o)))
     # owlready2 takes as individuals only what is declared owl:NamedIndividual.
     declared = set(ontology.subjects(RDF.type, None))
     for subject in set(data.subjects(RDF.type, None)) - declared:
@@ -335,6 +352,9 @@ def owl_check(data: Graph, ontology: Graph) -> tuple[float, int]:
         except owlready2.OwlReadyInconsistentOntologyError as exc:
             bad = sorted(set(_unsatisfiable(world)))
             raise InconsistentGraph(bad, str(exc).strip().splitlines()[-1] if str(exc).strip() else "") from None
+        except owlready2.OwlReadyJavaError as exc:
+            lines = [line for line in str(exc).splitlines() if "Exception" in line] or str(exc).splitlines()[-1:]
+            raise ReasonerFailed(f"HermiT could not reason over the graph: {lines[0].strip() if lines else exc}") from None
         individuals = len(list(world.individuals()))
     return time.perf_counter() - t0, individuals
 

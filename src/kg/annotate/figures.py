@@ -264,7 +264,7 @@ def _figures_from_numbers(L: _Lang, norm: str, blocked: bytearray) -> list[Figur
         if L.before_rx and (q := L.before_rx.search(norm, max(0, start - 40), start)):
             qualifier, start = L.before[fold(q.group()[:-1])], q.start()
         upper = None
-        if L.range_rx and idx + 1 < len(numbers) and (r := L.range_rx.fullmatch(norm, pos, numbers[idx + 1][0])) \
+        if L.range_rx and idx + 1 < len(numbers) and L.range_rx.fullmatch(norm, pos, numbers[idx + 1][0]) \
                 and not any(blocked[numbers[idx + 1][0]:numbers[idx + 1][1]]):
             ns, ne, nv = numbers[idx + 1]
             if nm := L.multiplier_rx.match(norm, ne):

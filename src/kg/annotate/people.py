@@ -329,7 +329,6 @@ class PeopleFinder:
         people: dict[str, str] = {}  # key -> surname
         for i, j in self._candidates():
             s, e = self.toks[i].start, self.toks[j - 1].end
-            words = [t.text for t in self.toks[i:j] if t.is_word]
             cited = " ".join(self.doc.resources.citation.person(self.lang, self._joined(i, j)).split())
             key = f"person/{slugify(cited, 6)}"
             doc.entities.add(EntityInfo(key, "Person", {self.lang: cited}))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 from flask import Flask
 
-from ..config import Settings
+from ..config import Settings, public_base_problem
 from ..namespaces import PREFIXES
 from .query import StoreProvider
 
@@ -32,6 +34,7 @@ def create_app(settings: Settings, store: ox.Store | None = None, store_path: Pa
     app.register_blueprint(sparql.bp)
     app.register_blueprint(void.bp)
     app.wsgi_app = sparql.Endpoint(app, app.wsgi_app)  # queries skip Flask's per-request work
+    app.wsgi_app = canonical_host(app.wsgi_app, settings.public_root)
 
     from .pages import bp as pages_bp  # entity, document, list, search, export and query pages
 
@@ -42,5 +45,23 @@ def create_app(settings: Settings, store: ox.Store | None = None, store_path: Pa
         from flask import render_template
 
         return render_template("index.html")
+
+    return app
+
+
+def canonical_host(wsgi_app: Callable, public_root: str) -> Callable:
+    """The app, seeing every request as addressed to ``public_root``, whatever its Host header
+    says: the URLs it builds of itself (redirects, the service description) never echo a
+    name a client chose (as Apache's ``UseCanonicalName On``)."""
+    problem = public_base_problem(public_root)
+    if problem:
+        raise ValueError(f"the public base: {problem}")
+    url = urlsplit(public_root)
+    fixed = {"HTTP_HOST": url.netloc, "SERVER_NAME": url.hostname, "wsgi.url_scheme": url.scheme,
+             "SERVER_PORT": str(url.port or (443 if url.scheme == "https" else 80))}
+
+    def app(environ, start_response):
+        environ.update(fixed)
+        return wsgi_app(environ, start_response)
 
     return app

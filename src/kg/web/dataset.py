@@ -17,13 +17,17 @@ def serving_copy(settings: Settings, files: list[Path], named: list[tuple[str, P
     graphs a TriG / N-Quads file names) and ``named`` files (each in the graph given) added; the
     default graph is their union again. Closed when returned, for workers to open read-only.
     The built store is untouched."""
-    source = ox.Store.read_only(str(store_mod.current_store_path(settings)))
+    built = store_mod.held_current_store(settings)
     target = settings.var / "serve" / f"serve-{os.getpid()}"
     if target.exists():
         shutil.rmtree(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    source.backup(str(target))
-    del source
+    try:
+        source = ox.Store.read_only(str(built))
+        source.backup(str(target))
+        del source
+    finally:
+        store_mod.release(built)
     store = ox.Store(str(target))
     try:
         for path in files:

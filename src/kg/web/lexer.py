@@ -9,7 +9,9 @@ finds what the endpoint must know *before* a query runs:
   refused unless its endpoint is on the allow-list;
 * the DESCRIBE's resources, as a ``SELECT DISTINCT`` that finds them (the endpoint's
   DESCRIBE gives outgoing and incoming triples and the evidence: see ``query.describe``);
-* the FROM / FROM NAMED graphs, and WITH / USING in updates.
+* the FROM / FROM NAMED graphs, and WITH / USING in updates;
+* how deep it nests: Oxigraph's parser and evaluator recurse once per level of brackets and
+  of operators in a row, and a query nested thousands deep would overflow a worker's stack.
 
 SPARQL allows ``\\uXXXX`` escapes *anywhere* in a request, processed before parsing
 (SPARQL 1.1 Query §19.2), so they are decoded first: ``\\u0053ERVICE`` is ``SERVICE``.
@@ -113,6 +115,8 @@ class Analysis:
     volatile: bool = False
     #: may read named graphs: GRAPH, FROM or FROM NAMED (erring towards yes)
     names_graphs: bool = False
+    #: how deep a parser or evaluator recurses on it, roughly (see ``depth``)
+    depth: int = 0
 
     @property
     def repeatable(self) -> bool:
@@ -218,7 +222,44 @@ def analyse(text: str, base_iri: str | None = None) -> Analysis:
 
     if a.form == "DESCRIBE":
         a.describe_select = _describe_as_select(text, toks, i)
+    a.depth = depth(toks)
     return a
+
+
+#: Operators that nest what they combine: a chain of them is a chain of nodes, each the child
+#: of the one before (``a && b && c`` is ``(a && b) && c``); unary ones nest too (``!!x``).
+#: Not ``.``, ``;`` and ``,``, which list triple patterns and terms side by side.
+_NESTING_PUNCT = frozenset({"&&", "||", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", "^", "!"})
+_NESTING_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND"})
+
+
+def depth(toks: list[Token]) -> int:
+    """How deep the query nests, as a recursive parser and evaluator go: one level per open
+    bracket and one per operator in a row within each bracket (the deepest point)."""
+    in_row = [0]  # operators so far within each open bracket
+    level = deepest = 0
+    for tok in toks:
+        if tok.kind == "punct":
+            t = tok.text
+            if t in "({[":
+                in_row.append(0)
+                level += 1
+            elif t in ")}]":
+                if len(in_row) > 1:
+                    level -= 1 + in_row.pop()
+                continue
+            elif t in _NESTING_PUNCT:
+                in_row[-1] += 1
+                level += 1
+            else:
+                continue
+        elif tok.kind == "word" and tok.upper in _NESTING_WORDS:
+            in_row[-1] += 1
+            level += 1
+        else:
+            continue
+        deepest = max(deepest, level)
+    return deepest
 
 
 _DESCRIBE_STOP = {"FROM", "WHERE", "ORDER", "LIMIT", "OFFSET", "VALUES", "GROUP", "HAVING"}

@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from .. import store as store_mod
 from ..config import Settings
 from .fastlane import FastLane
-from .query import Answer, Job, StoreProvider, dataset_stats, execute
+from .query import Answer, Job, StoreProvider, WouldWait, dataset_stats, execute, may_wait
 from .worker import check_update
 from .zygote import request_fork, request_load
 
@@ -72,8 +72,11 @@ class _Worker:
 
 
 class WorkerPool:
-    def __init__(self, size: int, isolate_network: bool = True, memory_mb: int = 0, zygote: str | None = None):
+    def __init__(self, size: int, isolate_network: bool = True, memory_mb: int = 0, zygote: str | None = None,
+                 max_answer_bytes: int | None = None):
         self.size = max(1, size)
+        #: a worker's answer is read only up to this size (None: any); larger ends the worker
+        self.max_answer_bytes = max_answer_bytes
         self.zygote = zygote  # the zygote's socket: workers are forked there (kg.web.zygote)
         self.memory_path: str | None = None  # the build the zygote holds in memory (None: none)
         self._memory_known = False
@@ -89,9 +92,11 @@ class WorkerPool:
         self._warm_path: str | None = None
         self._spawn_requests: queue.SimpleQueue = queue.SimpleQueue()
         self._spawner: threading.Thread | None = None
+        self._last_error: Exception | None = None  # why the last worker could not be started
 
     # -- lifecycle
-    def start(self, warm_path: str | None = None) -> None:
+    def start(self, warm_path: str | None = None, timeout: float = 120.0) -> None:
+        """Start the workers; RuntimeError when they are not all up within ``timeout`` s."""
         with self._lock:
             if self._started:
                 return
@@ -101,9 +106,13 @@ class WorkerPool:
             done: queue.SimpleQueue = queue.SimpleQueue()
             for _ in range(self.size):
                 self._spawn_requests.put(done)
-            errors = [done.get() for _ in range(self.size)]
-            if any(errors):
-                raise RuntimeError(f"query workers did not start: {next(e for e in errors if e)}")
+            deadline = time.monotonic() + timeout
+            for _ in range(self.size):
+                try:
+                    done.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    raise RuntimeError(f"query workers did not start within {timeout:g} s: "
+                                       f"{self._last_error or 'no answer'}") from None
             self._started = True
             atexit.register(self.close)
 
@@ -116,21 +125,31 @@ class WorkerPool:
         return sorted(w.pid for w in self._workers)
 
     def _spawn_loop(self) -> None:
-        """Start every worker from this one thread, which lives as long as the server."""
+        """Start every worker from this one thread, which lives as long as the server.
+
+        A worker that cannot be started is tried again until it can: the zygote may be
+        restarting (kg serve restarts it when it dies), and a pool that gave up would shrink
+        to nothing, one timeout at a time."""
         while not self._closed:
             reply_to = self._spawn_requests.get()
-            error = None
-            for attempt in range(3):
+            delay = 0.1
+            while not self._closed:
                 try:
                     self._idle.put(self._spawn())
-                    error = None
                     break
                 except Exception as exc:  # noqa: BLE001
-                    error = exc
-                    log.exception("could not start a query worker")
-                    time.sleep(0.5 * (attempt + 1))
+                    if self._last_error is None:
+                        log.warning("could not start a query worker (%s): trying again until it starts", exc)
+                    self._last_error = exc
+                    time.sleep(delay)
+                    delay = min(2.0, delay * 2)
+            else:
+                return
+            if self._last_error is not None:
+                log.warning("query workers start again")
+                self._last_error = None
             if reply_to is not None:
-                reply_to.put(error)
+                reply_to.put(None)
 
     def _spawn(self) -> _Worker:
         if self.zygote:
@@ -200,6 +219,8 @@ class WorkerPool:
     # -- use
     def call(self, op: str, path: str | None, payload, timeout: float):
         """Run ``op`` in a worker; at ``timeout`` seconds the worker is killed (QueryTimeout)."""
+        if not may_wait.get():
+            raise WouldWait()
         self.start()
         deadline = time.monotonic() + timeout
         message = pickle.dumps((op, path, payload), protocol=pickle.HIGHEST_PROTOCOL)
@@ -218,8 +239,8 @@ class WorkerPool:
                 if remaining <= 0 or not w.conn.poll(remaining):
                     self._retire(w)
                     raise QueryTimeout()
-                data = w.conn.recv_bytes()
-            except (EOFError, OSError):
+                data = w.conn.recv_bytes(self.max_answer_bytes)
+            except (EOFError, OSError):  # (OSError also when the answer is over the size)
                 self._retire(w)
                 raise WorkerDied() from None
             if self.zygote and w.memory_path != self.memory_path:
@@ -242,21 +263,30 @@ class PoolEngine:
         self.settings = settings
         self.stores = stores
         self._fixed = str(store_path) if store_path else None
+        # answers are cut at max_result_bytes in the worker; the margin is for the rest of an Answer
         self.pool = WorkerPool(settings.query_workers, isolate_network=not settings.service_allow,
-                               memory_mb=settings.worker_memory_mb, zygote=zygote)
+                               memory_mb=settings.worker_memory_mb, zygote=zygote,
+                               max_answer_bytes=settings.max_result_bytes + 1_000_000)
         self.fast = FastLane(settings.fast_lane_ms, settings.query_timeout_s)
         self._path_cache: tuple[float, str] | None = None
         self._stats: dict[str, dict] = {}
 
     def store_path(self) -> str:
+        """The build queries run on: the current one, looked up at most once a second. It is
+        held (kg.store.hold) from then on, and until the longest query on it has ended after
+        a newer one is current, so that no query is sent to a build that was pruned."""
         if self._fixed:
             return self._fixed
         now = time.monotonic()
         if self._path_cache and now - self._path_cache[0] < 1.0:
             return self._path_cache[1]
-        path = str(store_mod.current_store_path(self.settings))
-        if self._path_cache and path != self._path_cache[1] and self.pool.zygote:
-            threading.Thread(target=self._load_in_zygote, args=(path,), daemon=True).start()
+        path = str(store_mod.held_current_store(self.settings))
+        if self._path_cache and path == self._path_cache[1]:
+            store_mod.release(path)  # (held once already)
+        elif self._path_cache:
+            store_mod.release(self._path_cache[1], after=self.settings.query_timeout_s + 5)
+            if self.pool.zygote:
+                threading.Thread(target=self._load_in_zygote, args=(path,), daemon=True).start()
         self._path_cache = (now, path)
         self.pool._warm_path = path  # replacements open the newest build
         return path
@@ -270,7 +300,7 @@ class PoolEngine:
             log.exception("the query zygote could not load the new build %s", path)
 
     def start(self) -> None:
-        self.pool.start(self.store_path())
+        self.pool.start(self.store_path(), timeout=self.settings.http_start_timeout_s)
 
     def run(self, job: Job) -> Answer:
         path = self.store_path()
@@ -313,6 +343,8 @@ class InProcessEngine:
         pass
 
     def run(self, job: Job) -> Answer:
+        if not may_wait.get():
+            raise WouldWait()
         answer = execute(self.store, job)
         answer.lane = "in-process"
         return answer

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,16 @@ class QueryError(Exception):
     """The query cannot be run as asked (syntax, refused feature); HTTP 400."""
 
 
+class WouldWait(Exception):
+    """Raised instead of waiting (for a query worker, or on a query that may run long) where
+    nothing may wait: in an HTTP process's event loop (kg.web.front), which then hands the
+    request to a request thread."""
+
+
+#: False while a request is tried in an event loop, where nothing may wait (see WouldWait)
+may_wait: ContextVar[bool] = ContextVar("kg_may_wait", default=True)
+
+
 @dataclass
 class QueryResult:
     kind: str  # results | graph
@@ -53,14 +64,26 @@ class StoreProvider:
     def get(self) -> ox.Store:
         if self._fixed is not None:
             return self._fixed
-        return self.open(self._fixed_path or store_mod.current_store_path(self.settings))
+        if self._fixed_path:
+            return self.open(self._fixed_path)
+        path = store_mod.held_current_store(self.settings)
+        try:
+            return self.open(path)
+        finally:
+            store_mod.release(path)
 
     def open(self, path: Path | str) -> ox.Store:
-        """The store at ``path``, read-only (the one open store is reused while it is current)."""
+        """The store at ``path``, read-only (the one open store is reused while it is current).
+
+        The build stays held while it is open here, and a while after (a request that took it
+        may still be reading it): see kg.store.hold."""
         path = str(path)
         with self._lock:
             if path != self._path:
+                store_mod.hold(path)
                 self._store = ox.Store.read_only(path)
+                if self._path is not None:
+                    store_mod.release(self._path, after=self.settings.query_timeout_s + 5)
                 self._path = path
             return self._store
 
@@ -73,6 +96,14 @@ def service_refusal(analysis: lexer.Analysis, allowed: frozenset[str] | set[str]
             return ("SERVICE (federated query) is not allowed on this endpoint: it would make the server "
                     f"connect to{where or ' another endpoint'}. Query the other endpoint yourself.")
     return None
+
+
+def depth_refusal(analysis: lexer.Analysis, max_depth: int) -> str | None:
+    """Why a query nested too deep for the parser is refused, or None."""
+    if analysis.depth <= max_depth:
+        return None
+    return (f"the query nests {analysis.depth} levels deep (brackets, and operators in a row); this endpoint "
+            f"reads at most {max_depth}. Write a long chain of alternatives as VALUES or IN (...).")
 
 
 def _dataset_kwargs(default_graph_uris, named_graph_uris) -> dict:
@@ -95,8 +126,10 @@ def run_query(
     default_graph_uris: list[str] | None = None,
     named_graph_uris: list[str] | None = None,
     base_iri: str | None = None,
+    max_depth: int = Settings.max_query_depth,
 ) -> QueryResult:
-    refusal = service_refusal(lexer.analyse(query, base_iri))
+    analysis = lexer.analyse(query, base_iri)
+    refusal = service_refusal(analysis) or depth_refusal(analysis, max_depth)
     if refusal:
         raise QueryError(refusal)
     kwargs = _dataset_kwargs(default_graph_uris, named_graph_uris)
@@ -129,6 +162,8 @@ class Job:
     results_format: str | None = "json"  # format names; None: nothing acceptable (406)
     graph_format: str | None = "turtle"
     max_results: int = 10_000
+    #: the serialised answer is cut to at most this many bytes (as it is to max_results rows)
+    max_bytes: int = 16_000_000
     prefixes: dict[str, str] = field(default_factory=dict)
     #: the same query on the same store does the same work (see lexer.Analysis.repeatable)
     repeatable: bool = False
@@ -138,7 +173,7 @@ class Job:
     def key(self) -> tuple:
         """What decides the work and the answer: the query, its dataset, formats and limits."""
         return (self.query, self.form, self.describe_select, tuple(self.default_graphs), tuple(self.named_graphs),
-                self.base_iri, self.results_format, self.graph_format, self.max_results)
+                self.base_iri, self.results_format, self.graph_format, self.max_results, self.max_bytes)
 
 
 @dataclass
@@ -166,7 +201,8 @@ def _not_acceptable(kind: str) -> Answer:
 
 
 def execute(store: ox.Store, job: Job, known_rows: int | None = None) -> Answer:
-    """Run ``job`` and serialise its result (at most ``job.max_results`` rows or triples).
+    """Run ``job`` and serialise its result: at most ``job.max_results`` rows or triples and
+    ``job.max_bytes`` bytes, cut (and marked) at whichever comes first.
 
     ``known_rows``: the query is known to give this many solutions, fewer than the cap (the
     fast lane knows it from an earlier run), so Oxigraph may write them all itself — several
@@ -193,25 +229,16 @@ def _execute(store: ox.Store, job: Job, known_rows: int | None = None) -> Answer
             if fmt is None:
                 return _not_acceptable("results")
             if known_rows is not None and known_rows < job.max_results and fmt.name in NATIVE_RESULTS:
-                return Answer(200, result.serialize(format=fmt.oxigraph), fmt.media_type, "results", known_rows)
+                body = result.serialize(format=fmt.oxigraph)
+                if len(body) <= job.max_bytes:
+                    return Answer(200, body, fmt.media_type, "results", known_rows)
+                result = store.query(job.query, base_iri=job.base_iri, **kwargs)  # to be cut, below
             variables = [v.value for v in result.variables]
-            rows: list[tuple] = []
-            limit = job.max_results
-            truncated = False
-            for solution in result:
-                if len(rows) >= limit:
-                    truncated = True
-                    break
-                rows.append(tuple(solution))
-            body = renderers.write_solutions(variables, rows, fmt, truncated)
+            rows, truncated = _first(result, job, _row_size)
+            body, rows, truncated = _fit(rows, truncated, job.max_bytes,
+                                         lambda rows, cut: renderers.write_solutions(variables, rows, fmt, cut))
             return Answer(200, body, fmt.media_type, "results", len(rows), truncated)
-        triples = []
-        truncated = False
-        for t in result:
-            if len(triples) >= job.max_results:
-                truncated = True
-                break
-            triples.append(t)
+        triples, truncated = _first(result, job, _triple_size)
         return _graph_answer(triples, truncated, job)
     except SyntaxError as exc:
         return _text(400, f"malformed query: {exc}")
@@ -221,11 +248,54 @@ def _execute(store: ox.Store, job: Job, known_rows: int | None = None) -> Answer
         return _text(400, str(exc))
 
 
+def _term_size(term) -> int:
+    """About what a term takes in a serialised answer, in bytes (its text, and some markup)."""
+    if term is None:
+        return 0
+    value = getattr(term, "value", None)
+    return 48 + (len(value) if isinstance(value, str) else len(str(term)))
+
+
+def _row_size(row: tuple) -> int:
+    return 16 + sum(_term_size(t) for t in row)
+
+
+def _triple_size(t) -> int:
+    return _term_size(t.subject) + _term_size(t.predicate) + _term_size(t.object)
+
+
+def _first(items, job: Job, size) -> tuple[list, bool]:
+    """The first items (rows or triples), as many as fit in the row and (about) the byte cap;
+    whether there were more. Rows are taken one by one, so a cut answer is never computed in
+    full."""
+    out: list = []
+    total = 0
+    for item in items:
+        item = tuple(item) if isinstance(item, ox.QuerySolution) else item
+        total += size(item)
+        if len(out) >= job.max_results or total > job.max_bytes:
+            return out, True
+        out.append(item)
+    return out, False
+
+
+def _fit(items: list, truncated: bool, max_bytes: int, write) -> tuple[bytes, list, bool]:
+    """``write(items, truncated)``, with items dropped from the end until it is at most
+    ``max_bytes`` (the size estimate undercounts escapes and multi-byte characters)."""
+    body = write(items, truncated)
+    while len(body) > max_bytes and items:
+        keep = min(len(items) - 1, int(len(items) * max_bytes / len(body) * 0.95))
+        items, truncated = items[:keep], True
+        body = write(items, truncated)
+    return body, items, truncated
+
+
 def _graph_answer(triples: list, truncated: bool, job: Job) -> Answer:
     fmt = renderers.lookup("graph", job.graph_format) if job.graph_format else None
     if fmt is None:
         return _not_acceptable("graph")
-    body = renderers.serialize_triples(triples, fmt, job.prefixes)
+    body, triples, truncated = _fit(triples, truncated, job.max_bytes,
+                                    lambda triples, cut: renderers.serialize_triples(triples, fmt, job.prefixes))
     return Answer(200, body, fmt.media_type, "graph", len(triples), truncated)
 
 
@@ -257,23 +327,28 @@ def _describe(store: ox.Store, job: Job) -> Answer:
         graphs = [ox.NamedNode(g) for g in job.from_graphs]
     else:
         graphs = [ox.DefaultGraph()]
-    triples, truncated = describe(store, resources, graphs, job.max_results)
+    triples, truncated = describe(store, resources, graphs, job.max_results, job.max_bytes)
     # one block per subject, the described resources first (Turtle groups consecutive subjects)
     first = set(resources)
     triples.sort(key=lambda t: (t.subject not in first, str(t.subject)))
     return _graph_answer(triples, truncated, job)
 
 
-def describe(store: ox.Store, resources: list, graphs: list, limit: int) -> tuple[list, bool]:
+def describe(store: ox.Store, resources: list, graphs: list, limit: int,
+             max_bytes: int = Settings.max_result_bytes) -> tuple[list, bool]:
     """Each resource's outgoing triples (following blank nodes), incoming triples, and its
-    evidence: every ``kg:hasEvidence`` node with its statements and its selectors'."""
+    evidence: every ``kg:hasEvidence`` node with its statements and its selectors'; at most
+    ``limit`` triples and about ``max_bytes``."""
     out: list = []
     seen: set = set()
+    size = 0
 
     def add(q) -> None:
+        nonlocal size
         t = ox.Triple(q.subject, q.predicate, q.object)
         if t not in seen:
-            if len(out) >= limit:
+            size += _triple_size(t)
+            if len(out) >= limit or size > max_bytes:
                 raise _Full
             seen.add(t)
             out.append(t)

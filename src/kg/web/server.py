@@ -1,4 +1,4 @@
-"""The HTTP server behind ``kg serve``: granian (HTTP in Rust) in front of the WSGI app.
+"""The HTTP server behind ``kg serve``: granian (HTTP in Rust) in front of the app.
 
 granian accepts and parses HTTP in Rust and runs the app in several processes
 (``http_workers``), so requests are not serialised behind one Python interpreter. Each of
@@ -6,12 +6,19 @@ those processes builds its own app (``worker_app``) with its own pool of killabl
 workers (``kg.web.pool``): a runaway query is stopped by killing its worker, never the HTTP
 process. If an HTTP process ends anyway, granian starts a new one.
 
-Each HTTP process runs few request threads (``--threads``, default: one more than its
-query workers, so that with every worker busy it still answers from the fast lane): threads
-that run Python at the same time contend for the interpreter lock, and on two cores four
-threads per process served point lookups at about half the rate of two (bench/bench.py).
-A thread waiting on a query worker runs no Python, so slow queries do not slow the others
-down; they only occupy a thread until they end or are stopped at the time limit.
+granian talks to each process through RSGI, its asynchronous interface: request bodies are
+read in the process's event loop with a deadline (``kg.web.front``), so a slow or silent
+client holds no thread; complete requests go to the WSGI app in a few request threads
+(``--threads``, default: one more than its query workers, so that with every worker busy it
+still answers from the fast lane). Threads that run Python at the same time contend for the
+interpreter lock: on two cores four threads per process served point lookups at about half
+the rate of two (bench/bench.py). A thread waiting on a query worker runs no Python, so slow
+queries do not slow the others down; they only occupy a thread until they end or are stopped
+at the time limit.
+
+``kg serve``'s own process supervises (``Supervisor``): it starts the zygote again when it
+dies, and ends the server, non-zero, when it cannot be kept whole (the zygote dying over and
+over, no HTTP process able to start), so that whoever runs it starts it afresh.
 """
 
 from __future__ import annotations
@@ -21,11 +28,14 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
+import subprocess
 import tempfile
 import threading
 import time
 from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from ..config import Settings
 
@@ -38,9 +48,11 @@ def default_http_workers() -> int:
 
 
 def worker_app(config: str):
-    """The WSGI app of one HTTP process (called there by granian; ``config`` is JSON)."""
+    """The app of one HTTP process, as granian calls it there (RSGI; ``config`` is JSON)."""
     from . import create_app
+    from .front import Front
     from .logs import use_queued_log
+    from .sparql import may_answer_at_once
 
     use_queued_log()
     threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
@@ -51,7 +63,8 @@ def worker_app(config: str):
     engine.start()
     log.info("HTTP process %d: %d query workers (network %s)", os.getpid(), engine.pool.size,
              "isolated" if engine.pool.network_isolated else "not isolated")
-    return app
+    (Path(c["run_dir"]) / f"http-{os.getpid()}").touch()  # up (see Supervisor)
+    return Front(app, c["threads"], settings.client_timeout_s, settings.max_request_bytes, may_answer_at_once)
 
 
 def _end_with_parent(parent: int) -> None:
@@ -69,6 +82,7 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
           store_path: Path | None = None) -> None:
     """Serve until SIGINT/SIGTERM."""
     from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
     from granian.server import Server
 
     from .. import store as store_mod
@@ -76,12 +90,18 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
 
     run_dir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
     socket_path = run_dir / "zygote.sock"
-    serving = str(store_path or store_mod.current_store_path(settings))
-    log.info("query zygote: loading the default graph of %s into memory", serving)
-    zygote_proc = zygote.start(socket_path, not settings.service_allow, settings.worker_memory_mb, serving,
-                               settings.memory_store_max_triples)
+
+    def start_zygote() -> subprocess.Popen:
+        run_dir.mkdir(mode=0o700, exist_ok=True)
+        serving = str(store_path or store_mod.current_store_path(settings))  # (the newest, after a restart)
+        log.info("query zygote: loading the default graph of %s into memory", serving)
+        return zygote.start(socket_path, not settings.service_allow, settings.worker_memory_mb, serving,
+                            settings.memory_store_max_triples)
+
+    supervisor = Supervisor(start_zygote, run_dir, settings.http_start_timeout_s)
+    supervisor.start()
     config = json.dumps({"settings": settings.to_json(), "store_path": str(store_path) if store_path else None,
-                         "zygote": str(socket_path)})
+                         "zygote": str(socket_path), "run_dir": str(run_dir), "threads": threads})
     # granian would fork the HTTP processes from this one, which may have built the store or
     # a serving copy (RocksDB's threads, a JVM for HermiT): start them afresh instead.
     multiprocessing.set_start_method("spawn", force=True)
@@ -89,9 +109,11 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
         "kg.web:app",  # a name for granian's log; the app comes from target_loader
         address=host,
         port=port,
-        interface=Interfaces.WSGI,
+        interface=Interfaces.RSGI,
+        websockets=False,
         workers=http_workers,
-        blocking_threads=threads,
+        # a client has as long to send its headers as its body (the body: kg.web.front)
+        http1_settings=HTTP1Settings(header_read_timeout=int(settings.client_timeout_s * 1000)),
         respawn_failed_workers=True,
         respawn_interval=0.5,
         log_level="warning",
@@ -101,5 +123,112 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
     try:
         server.serve(target_loader=partial(worker_app, config), wrap_loader=False)
     finally:
-        zygote_proc.kill()
+        supervisor.stop()
         shutil.rmtree(run_dir, ignore_errors=True)
+    if supervisor.failure:
+        raise ServerFailed(supervisor.failure)
+
+
+class ServerFailed(Exception):
+    """The server could not be kept whole; ``kg serve`` exits non-zero, so that whoever runs
+    it (systemd, a container runtime) starts it afresh."""
+
+
+class Supervisor:
+    """``kg serve``'s main process, watching its children.
+
+    * The zygote (kg.web.zygote) is started again when it dies: as the process holding the
+      most memory, an out-of-memory killer picks it first. It listens on the same socket, so
+      the HTTP processes fork their new workers from it (kg.web.pool tries until it can).
+    * The HTTP processes are started again by granian; each says when it is up (a file
+      ``http-PID`` in ``run_dir``).
+
+    When the server cannot be kept whole — the zygote died ``MAX_DEATHS`` times within
+    ``DEATH_WINDOW_S`` or cannot be started, or no HTTP process has been up for
+    ``http_start_timeout_s`` — it is ended (SIGTERM to itself) and ``failure`` says why: a
+    server that stays up answering nothing is worse than one that exits.
+    """
+
+    MAX_DEATHS = 5
+    DEATH_WINDOW_S = 300.0
+    START_ATTEMPTS = 3
+
+    def __init__(self, start_zygote: Callable[[], subprocess.Popen], run_dir: Path, http_start_timeout_s: float):
+        self._start_zygote = start_zygote
+        self.run_dir = run_dir
+        self.http_start_timeout_s = http_start_timeout_s
+        self.failure: str | None = None
+        self._stopping = threading.Event()
+        self._zygote: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        """Start the zygote (raising if it cannot start) and the watching threads."""
+        self._zygote = self._start_zygote()
+        # (the thread that starts a zygote must live as long as it: see zygote.die_with_parent)
+        threading.Thread(target=self._watch_zygote, daemon=True, name="kg-zygote-watch").start()
+        threading.Thread(target=self._watch_http, daemon=True, name="kg-http-watch").start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._zygote is not None:
+            self._zygote.kill()
+            try:
+                self._zygote.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+
+    def _fail(self, why: str) -> None:
+        if self._stopping.is_set() or self.failure:
+            return
+        self.failure = why
+        log.critical("%s: the server ends, so that it can be started afresh", why)
+        os.kill(os.getpid(), signal.SIGTERM)  # granian stops its HTTP processes and returns
+
+    def _watch_zygote(self) -> None:
+        deaths: list[float] = []
+        while True:
+            code = self._zygote.wait()
+            if self._stopping.is_set():
+                return
+            now = time.monotonic()
+            deaths = [t for t in deaths if now - t < self.DEATH_WINDOW_S] + [now]
+            how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+            if len(deaths) >= self.MAX_DEATHS:
+                return self._fail(f"the query zygote died {len(deaths)} times in {self.DEATH_WINDOW_S:g} s ({how})")
+            log.error("the query zygote (pid %d) ended (%s): starting a new one", self._zygote.pid, how)
+            for attempt in range(self.START_ATTEMPTS):
+                try:
+                    self._zygote = self._start_zygote()
+                    break
+                except (RuntimeError, OSError) as exc:
+                    log.error("the query zygote could not be started: %s", exc)
+                    if self._stopping.wait(1.0 + attempt):
+                        return
+            else:
+                return self._fail(f"the query zygote could not be started again {self.START_ATTEMPTS} times")
+
+    def _watch_http(self) -> None:
+        last_up = time.monotonic()
+        while not self._stopping.wait(1.0):
+            if self._http_up():
+                last_up = time.monotonic()
+            elif time.monotonic() - last_up > self.http_start_timeout_s:
+                return self._fail(f"no HTTP process has been up for {self.http_start_timeout_s:g} s")
+
+    def _http_up(self) -> bool:
+        """Whether an HTTP process that said it is up is alive (a child of this process)."""
+        up = False
+        for mark in self.run_dir.glob("http-*"):
+            if _is_live_child(int(mark.name.removeprefix("http-"))):
+                up = True
+            else:
+                mark.unlink(missing_ok=True)
+        return up
+
+
+def _is_live_child(pid: int) -> bool:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return False
+    return fields[0] not in ("Z", "X") and int(fields[1]) == os.getpid()

@@ -51,7 +51,8 @@ def service_description(endpoint: str, settings=None, engine=None) -> list[ox.Tr
     if settings is not None:
         limits = (f"Read-only: updates, LOAD and SERVICE are refused. A query is stopped after "
                   f"{settings.query_timeout_s:g} s; results are cut after {settings.max_results} rows or "
-                  f"triples (header X-KG-Truncated); requests over {settings.max_request_bytes} bytes get 413.")
+                  f"triples, or {settings.max_result_bytes} bytes (header X-KG-Truncated); requests over "
+                  f"{settings.max_request_bytes} bytes get 413.")
         out.append(T(node, ox.NamedNode(DCTERMS + "description"), ox.Literal(limits, language="en")))
         out.append(T(node, ox.NamedNode(str(VOID) + "inDataset"),
                      ox.NamedNode(f"{settings.base_iri}.well-known/void#dataset")))

@@ -7,7 +7,8 @@
   media type; nothing ever changes the data;
 * SERVICE refused with 400 (unless the endpoint is on the allow-list);
 * every query runs in a worker process under the time limit (503 when it is stopped);
-* results cut at ``--max-results`` (``X-KG-Truncated`` header and, in JSON, ``"truncated"``);
+* results cut at ``--max-results`` rows or ``--max-result-bytes`` bytes (``X-KG-Truncated``
+  header and, in JSON, ``"truncated"``);
 * CORS for queries (GET, POST and their preflight), none for anything else;
 * one access log line per request: outcome and duration.
 
@@ -31,7 +32,7 @@ from . import lexer, renderers
 from .logs import access
 from .negotiation import choose
 from .pool import PoolBusy, QueryTimeout, WorkerDied
-from .query import Job, service_refusal
+from .query import Job, WouldWait, depth_refusal, service_refusal
 
 bp = Blueprint("sparql", __name__)
 access_log = logging.getLogger("kg.access")
@@ -40,7 +41,7 @@ FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 CORS_ALLOW_HEADERS = "Accept, Content-Type"
-CORS_EXPOSE_HEADERS = "X-KG-Truncated, X-KG-Max-Results, X-KG-Query-Time"
+CORS_EXPOSE_HEADERS = "X-KG-Truncated, X-KG-Max-Results, X-KG-Max-Result-Bytes, X-KG-Query-Time"
 CORS = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS)]
 REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
            405: "Method Not Allowed", 406: "Not Acceptable", 413: "Content Too Large",
@@ -208,6 +209,9 @@ def _run(call: Call, query: str, p: dict) -> Answer:
     refusal = service_refusal(a, set(s.service_allow))
     if refusal:
         raise Refusal(400, refusal, "refused-service")
+    refusal = depth_refusal(a, s.max_query_depth)
+    if refusal:
+        raise Refusal(400, refusal, "too-deep")
     accept = call.environ.get("HTTP_ACCEPT")
     results_fmt, graph_fmt = _negotiated("results", accept, p["format"]), _negotiated("graph", accept, p["format"])
     if a.kind == "results" and results_fmt is None or a.kind == "graph" and graph_fmt is None:
@@ -224,6 +228,7 @@ def _run(call: Call, query: str, p: dict) -> Answer:
         results_format=results_fmt.name if results_fmt else None,
         graph_format=graph_fmt.name if graph_fmt else None,
         max_results=s.max_results,
+        max_bytes=s.max_result_bytes,
         prefixes=call.app.config["KG_PREFIXES"],
         repeatable=a.repeatable,
         default_graph_only=not (a.names_graphs or p["default"] or p["named"] or a.form == "DESCRIBE"),
@@ -247,7 +252,8 @@ def _run(call: Call, query: str, p: dict) -> Answer:
     call.outcome = "truncated" if result.truncated else "ok"
     headers = [("Content-Type", _content_type(result.kind, result.media_type)), ("Vary", "Accept")]
     if result.truncated:
-        headers += [("X-KG-Truncated", "true"), ("X-KG-Max-Results", str(s.max_results))]
+        headers += [("X-KG-Truncated", "true"), ("X-KG-Max-Results", str(s.max_results)),
+                    ("X-KG-Max-Result-Bytes", str(s.max_result_bytes))]
     return 200, headers, result.body
 
 
@@ -315,6 +321,13 @@ def _negotiated(kind: str, accept: str | None, wanted: str | None):
 
 # -- the WSGI layer -------------------------------------------------------------------------
 
+def may_answer_at_once(environ: dict) -> bool:
+    """A query by GET, which the endpoint may answer without waiting (from the fast lane):
+    kg.web.front tries such requests in its event loop first (no thread hop)."""
+    return (environ["REQUEST_METHOD"] in ("GET", "HEAD") and environ["PATH_INFO"] == "/sparql"
+            and "query=" in environ["QUERY_STRING"])
+
+
 class Endpoint:
     """WSGI middleware: answers /sparql queries, updates and preflights before Flask."""
 
@@ -332,6 +345,8 @@ class Endpoint:
         call = Call(environ, self.request_class, self.app)
         try:
             result = answer(call)
+        except WouldWait:
+            raise  # tried in an event loop: kg.web.front runs it again in a request thread
         except Exception:  # noqa: BLE001
             access_log.exception("the endpoint failed")
             result = _text(call, 500, "the endpoint failed on this request", "error")
@@ -383,8 +398,9 @@ def service_page() -> Response:
     from .service_description import service_description
 
     g.kg_cors = True
+    settings = current_app.config["KG_SETTINGS"]
     return negotiated_graph_response(service_description(
-        request.base_url, current_app.config["KG_SETTINGS"], current_app.extensions["kg.engine"]))
+        f"{settings.public_root}sparql", settings, current_app.extensions["kg.engine"]))
 
 
 @bp.after_app_request

@@ -83,6 +83,7 @@ def answer_requests(conn, isolated: bool, memory=None) -> None:
     a query on that path that reads only the default graph runs there, all else on disk."""
     import pyoxigraph as ox
 
+    from .. import store as store_mod
     from .query import Answer, dataset_stats, execute
 
     memory_path, memory_store = memory or (None, None)
@@ -102,7 +103,10 @@ def answer_requests(conn, isolated: bool, memory=None) -> None:
             else:
                 store = stores.get(path)
                 if store is None:
-                    stores.clear()  # a new build was published: let the old one go
+                    for old in stores:  # a new build was published: let the old one go
+                        store_mod.release(old)
+                    stores.clear()
+                    store_mod.hold(path)  # (kg.store.prune leaves it alone)
                     store = stores[path] = ox.Store.read_only(path)
                 if op == "query":
                     reply = execute(store, payload)

@@ -68,12 +68,21 @@ def load_memory(store_path: str, max_triples: int):
     """``(path, in-memory store of its default graph)``, or None when it is too large."""
     import pyoxigraph as ox
 
+    from .. import store as store_mod
+
+    if max_triples <= 0:
+        return None
     # The zygote lets the kernel reap its children (SIGCHLD ignored); the helper's exit
     # status would then be lost (read as 0), so it is reaped here meanwhile.
     previous = signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     try:
-        data = default_graph_ntriples(store_path, max_triples) if max_triples > 0 else None
+        store_mod.hold(store_path)  # while the helper reads it (kg.store.prune)
+    except store_mod.StoreMissing:
+        return None  # pruned already: a newer build is on its way
+    try:
+        data = default_graph_ntriples(store_path, max_triples)
     finally:
+        store_mod.release(store_path)
         signal.signal(signal.SIGCHLD, previous)
         _reap_exited_workers()
     if data is None:
