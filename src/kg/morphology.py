@@ -123,7 +123,7 @@ class Morphology:
             return frozenset(l.lower() for forms in _english_lemmas(word).values() for l in forms)
         return self.lemmas(lang, word)
 
-    def matches(self, lang: str, listed: str, word: str, last: bool = True) -> bool:
+    def matches(self, lang: str, listed: str, word: str, last: bool = True, inflected: bool = True) -> bool:
         """A word of the text is a form of a listed word (of a trigger term or a name).
 
         ``exact``: the same word, a capitalised listed word needing a capital in the text;
@@ -137,8 +137,9 @@ class Morphology:
         if how == "exact":
             if listed[0].isupper():
                 return word == listed
-            # the word as listed, or an inflected form of it ("withdrew" for "withdraw")
-            return word.lower() == listed or listed in self.lemmas(lang, word)
+            # the word as listed, or an inflected form of it ("withdrew" for "withdraw") unless
+            # the list gives the forms themselves (the activity scheme's terms)
+            return word.lower() == listed or (inflected and listed in self.lemmas(lang, word))
         if how == "lemma":
             t = listed.lower()
             return word.lower().startswith(t) or self.key(lang, word).startswith(t)
