@@ -105,6 +105,17 @@ class Morphology:
             self._cache[k] = hit
         return hit
 
+    def only_verb(self, lang: str, word: str) -> bool:
+        """The dictionary knows the word only as a verb form ("benefited", "received")."""
+        how = self.inflection(lang)
+        if how == "exact":
+            pos = set(_english_lemmas(word))
+            return pos == {"VERB"} or pos == {"AUX"}
+        if how == "lemma":
+            parses = _morph().parse(word.lower())
+            return bool(parses) and all(p.tag.POS in ("VERB", "INFN") for p in parses[:2])
+        return False
+
     def only_adjective(self, lang: str, word: str) -> bool:
         """The dictionary knows the word only as an adjective ("operational", "местных")."""
         how = self.inflection(lang)

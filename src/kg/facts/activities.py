@@ -14,6 +14,8 @@ from ..claims import ClaimSink
 from ..components import component
 from ..namespaces import slugify
 from .common import label_templates, short_name
+from ..annotate.grammar import clause_of
+from .groups import GroupRef, Groups, audience_kind, emit_group
 from .offices import owner_of, period_key
 
 WORLDWIDE = "worldwide"  # place of a statement about the whole world: no kg:inPlace
@@ -22,12 +24,14 @@ WORLDWIDE = "worldwide"  # place of a statement about the whole world: no kg:inP
 BENEFIT_KIND = "benefit"
 
 
-def activity_key(org: str, concept: str, place: str) -> str:
-    return f"activity/{org.split('/', 1)[1]}-{concept}-{place.split('/', 1)[-1]}"
+def activity_key(org: str, concept: str, place: str, tail: str | None = None) -> str:
+    key = f"activity/{org.split('/', 1)[1]}-{concept}-{place.split('/', 1)[-1]}"
+    return f"{key}-{tail}" if tail else key
 
 
-def emit_activity(ctx: DocContext, sink: ClaimSink, org: str, concept: str, place: str, ev, concept_labels) -> str:
-    key = activity_key(org, concept, place)
+def emit_activity(ctx: DocContext, sink: ClaimSink, org: str, concept: str, place: str, ev, concept_labels,
+                  tail: str | None = None) -> str:
+    key = activity_key(org, concept, place, tail)
     sink.types(key, "kg:Activity", evidence=[ev])
     sink.ref(key, "kg:activityType", f"at:{concept}")
     sink.ref(key, "kg:performedBy", org)
@@ -131,9 +135,10 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
             extract_figures_of(ctx, sink, sent, [], by_span, period)
             continue
         ev = ctx.sentence_evidence(sent)
+        audiences = _audiences(ctx, sent, in_sent)
         starts = [t for t in sent.times if t.kind == "start" and t.value]
         benefit = sent.hits(BENEFIT_KIND)
-        verb_final = ctx.lang in label_templates(ctx.lexicon_dir).get("verb_final_languages", [])
+        verb_final = ctx.language.verb_final
         # in a handover sentence the activity is the giver's, unless another body is its subject
         subject = [m for m in sent.orgs if m.norm_start - sent.start <= 4] if sent.has("handover") else []
         for h in in_sent:
@@ -148,14 +153,19 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
             places = [p for p in sentence_places(ctx, sent, h.start) if p is not None]
             if org is None or not places:
                 continue
+            audience = audiences.get((h.start, h.end)) if audience_kind(ctx.ontology_dir, h.type) else None
+            # two trainings with different audiences are two activities
+            tail = f"for-{slugify(audience.label, 3)}" if audience is not None else None
             for place in places:
-                key = emit_activity(ctx, sink, org, h.type, place, ev, labels)
+                key = emit_activity(ctx, sink, org, h.type, place, ev, labels, tail)
+                if audience is not None:
+                    sink.ref(key, "kg:audience", emit_group(ctx, audience))
                 if place not in (ctx.focal_country, WORLDWIDE) and _continues(ctx, sent):
                     # "Our work in Armenia … will continue": work that goes on elsewhere
                     sink.ref(key, "kg:continuesIn", place)
             # the first place's activity stands for the hit (figures and periods attach to it)
             place = places[0]
-            key = by_span[(h.start, h.end)] = activity_key(org, h.type, place)
+            key = by_span[(h.start, h.end)] = activity_key(org, h.type, place, tail)
             if starts:
                 pk = "period/" + key.replace("/", "-")
                 sink.types(pk, "kg:Period", "time:ProperInterval", evidence=[ctx.evidence(starts[0].start, starts[0].end)])
@@ -185,6 +195,7 @@ def extract_figures_of(ctx: DocContext, sink: ClaimSink, sent: SentenceView, in_
     activity or none). Money is never people reached."""
     benefit = sent.hits(BENEFIT_KIND)
     segments = sentence_segments(ctx, sent)
+    groups = Groups(ctx)
     body_start = ctx.facts.get("body_start", 0)
     body_values = {f.value for f in ctx.figures if f.start >= body_start}
     for fig in sent.figures:
@@ -209,6 +220,67 @@ def extract_figures_of(ctx: DocContext, sink: ClaimSink, sent: SentenceView, in_
         value = "unknown" if fig.value is None else str(fig.value).replace(".", "_")
         key = f"figure/{activity.split('/', 1)[1]}-{value}-{slugify(fig.unit or 'count', 4)}"
         _emit_figure(ctx, sink, fig, key, activity, period)
+        # the people it counts: the activity's audience (a training's) or its beneficiaries
+        group = groups.of_figure(fig, key)
+        if group is not None:
+            role = "kg:audience" if audience_kind(ctx.ontology_dir, target.type) else "kg:beneficiaryGroup"
+            if role == "kg:audience" and _same_group(audiences_of(ctx, sent), group):
+                continue  # the audience the activity was keyed by, emitted with it
+            sink.ref(activity, role, emit_group(ctx, group))
+
+
+def _audiences(ctx: DocContext, sent: SentenceView, in_sent: list[ActivityHit]) -> dict[tuple[int, int], GroupRef]:
+    """The people each activity that gathers an audience gathers: those "attended by" it in
+    its clause, else those a figure of its sentence counts that the activity is the target of."""
+    groups = Groups(ctx)
+    out: dict[tuple[int, int], GroupRef] = {}
+    for h in in_sent:
+        if not audience_kind(ctx.ontology_dir, h.type):
+            continue
+        a, b = clause_of(ctx, sent, h.start)
+        for pos in range(h.end, min(b, h.end + 80)):
+            if ctx.text.norm[pos - 1:pos] in (" ", ",") or pos == h.end:
+                g = groups.after("audience", pos, b)
+                if g is not None:
+                    out[(h.start, h.end)] = g
+                    break
+    for fig, target in figure_targets(ctx, sent, in_sent):
+        if audience_kind(ctx.ontology_dir, target.type) and (target.start, target.end) not in out:
+            g = groups.of_figure(fig, "")
+            if g is not None:
+                g.figure = None  # keyed by the activity; the figure links itself when emitted
+                out[(target.start, target.end)] = g
+    ctx.facts.setdefault("audiences", {}).update({(sent.start, k): v for k, v in out.items()})
+    return out
+
+
+def audiences_of(ctx: DocContext, sent: SentenceView) -> list[GroupRef]:
+    return [g for (s, _), g in ctx.facts.get("audiences", {}).items() if s == sent.start]
+
+
+def _same_group(groups: list[GroupRef], group: GroupRef) -> bool:
+    return any(g.start == group.start for g in groups)
+
+
+def figure_targets(ctx: DocContext, sent: SentenceView, in_sent: list[ActivityHit]):
+    """(figure, activity hit) for each figure of the sentence that counts an activity of it,
+    by the rules of :func:`extract_figures_of` (without emitting anything)."""
+    benefit = sent.hits(BENEFIT_KIND)
+    segments = sentence_segments(ctx, sent)
+    out = []
+    for fig in sent.figures:
+        after_benefit = [h for h in in_sent for b in benefit if h.start >= b.end and b.start > fig.end]
+        seg = next(((a, b) for a, b in segments if a <= fig.start < b), (sent.start, sent.end))
+        candidates = [h for h in in_sent if seg[0] <= h.start < seg[1]]
+        if not candidates and any(seg[0] <= r.start < fig.start for r in sent.hits("reach")):
+            candidates = [h for h in in_sent if h.start < seg[0]][-1:]
+        if fig.money or not (after_benefit or candidates):
+            continue
+        if after_benefit and not any(h.start <= fig.end + 1 and h.end >= fig.number_end for h in candidates):
+            out.append((fig, min(after_benefit, key=lambda h: h.start)))
+        else:
+            out.append((fig, min(candidates, key=lambda h: min(abs(h.start - fig.end), abs(fig.start - h.end)))))
+    return out
 
 
 def sentence_segments(ctx: DocContext, sent: SentenceView) -> list[tuple[int, int]]:
