@@ -18,7 +18,7 @@ from .namespaces import PREFIXES
 
 #: The kinds the targets apply to; the others are reported too.
 KINDS = ("organisations", "offices", "activities", "figures", "dates", "mandates", "closures", "handovers")
-EXTRA_KINDS = ("memberships", "cooperation", "referrals")
+EXTRA_KINDS = ("memberships", "cooperation", "referrals", "contact_points")
 
 _PREFIXES = "".join(f"PREFIX {p}: <{n}>\n" for p, n in PREFIXES.items())
 
@@ -178,6 +178,10 @@ class GraphFacts:
     def referrals(self) -> list:
         return sorted({_slug(r["t"]) for r in self.rows("?x a kg:Referral ; kg:referTo ?t")})
 
+    def contact_points(self) -> list:
+        """One organisation slug per contact point (two press officers are two)."""
+        return sorted(_slug(r["o"]) for r in self.rows("?o kg:contactPoint ?c"))
+
 
 def _date_key(g: dict):
     if g.get("role") == "interval" or "begin" in g:
@@ -235,6 +239,7 @@ def score_document(facts: GraphFacts, gold: dict, broader: dict[str, set[str]] |
         "memberships": _match(facts.memberships(), [(g["member"], g["of"]) for g in gold.get("memberships", [])], lambda f, g: f == g),
         "cooperation": _match(facts.cooperation(), [tuple(sorted((g["a"], g["b"]))) for g in gold.get("cooperation", []) if not g.get("status")], lambda f, g: f == g),
         "referrals": _match(facts.referrals(), [g["to"] for g in gold.get("referrals", [])], lambda f, g: f == g),
+        "contact_points": _match(facts.contact_points(), [g["org"] for g in gold.get("contact_points", [])], lambda f, g: f == g),
     }
 
 

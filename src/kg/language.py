@@ -54,6 +54,9 @@ class Language:
     self_suffixes: tuple[str, ...] = ()
     possessives: tuple[str, ...] = ()
     adjunct_postpositions: tuple[str, ...] = ()
+    matter_prepositions: tuple[str, ...] = ()
+    conditionals: tuple[str, ...] = ()
+    matter_followers: tuple[str, ...] = ()
     place_heads: dict[str, str] = field(default_factory=dict)  # head noun -> class of the place it names
     place_head_links: frozenset[str] = frozenset()
     contact_words: frozenset[str] = frozenset()
@@ -115,6 +118,9 @@ def load_language(languages_dir: Path, code: str) -> Language:
         self_suffixes=tuple(sorted(_tuple(data.get("self_suffixes")), key=len, reverse=True)),
         possessives=_tuple(data.get("possessives")),
         adjunct_postpositions=_tuple(data.get("adjunct_postpositions")),
+        matter_prepositions=tuple(sorted(_tuple(data.get("matter_prepositions")), key=len, reverse=True)),
+        conditionals=_tuple(data.get("conditionals")),
+        matter_followers=_tuple(data.get("matter_followers")),
         place_heads={str(k): str(v) for k, v in (data.get("place_heads") or {}).items()},
     )
     sets = {k: frozenset(_tuple(data.get(k))) for k in

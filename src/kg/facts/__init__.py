@@ -5,6 +5,7 @@ from . import (  # noqa: F401  (register)
     activities,
     agreements,
     closures,
+    contacts,
     cooperation,
     dates,
     document,
