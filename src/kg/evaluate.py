@@ -140,6 +140,9 @@ class GraphFacts:
                 out.add((_slug(r["org"]), _slug(r["i"])))
             if r["c"]:
                 out.add((_slug(r["org"]), "agreement-of-authorities"))
+        # an instrument the organisation holds itself to without saying it establishes its mandate
+        for r in self.rows("?org kg:upholds ?i"):
+            out.add((_slug(r["org"]), _slug(r["i"])))
         for r in self.rows("?a a kg:Agreement ; ?p ?v . FILTER(?p IN (kg:signedOn, kg:ratifiedOn, kg:ratifiedBy, kg:signatory, kg:grants, kg:firstVisitOn))"):
             value = r["v"]
             if "/id/instant/" in value:
