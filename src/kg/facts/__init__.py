@@ -15,6 +15,7 @@ from . import (  # noqa: F401  (register)
     memberships,
     offices,
     people,
+    principles,
     questions,
     referrals,
     situations,

@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from rdflib import Graph
 
 from ..namespaces import GK, KG
 from ..text import tokenize
@@ -36,21 +35,6 @@ class GroupRef:
     kinds: list[str] = field(default_factory=list)  # gk: concept local names, most specific first
     figure: str | None = None  # key of the figure that counts it
     includes: list["GroupRef"] = field(default_factory=list)
-
-
-@lru_cache(maxsize=2)
-def group_terms(ontology_dir: Path) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
-    """{lang: [(kind, term words)]}, longest terms first."""
-    g = Graph()
-    g.parse(Path(ontology_dir) / "group-kinds.ttl", format="turtle")
-    table: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-    for concept, term in g.subject_objects(KG.triggerTerm):
-        if str(concept).startswith(str(GK)) and getattr(term, "language", None):
-            words = tuple(w for w in tokenize(str(term)) if w[0].isalnum())
-            table.setdefault(term.language, []).append((str(concept)[len(str(GK)):], words))
-    for terms in table.values():
-        terms.sort(key=lambda t: -len(t[1]))
-    return table
 
 
 @lru_cache(maxsize=2)
@@ -73,7 +57,7 @@ class Groups:
         self.morph = doc.resources.morph
         words = _words(doc.lexicon_dir)
         self.markers = {k: [str(p) for p in (v or {}).get(doc.lang, [])] for k, v in words.items()}
-        self.terms = group_terms(doc.ontology_dir).get(doc.lang, [])
+        self.terms = doc.resources.scheme_terms("group-kinds.ttl", str(GK)).get(doc.lang, [])
 
     # -- kinds ---------------------------------------------------------------------
     def kinds(self, start: int, end: int) -> list[str]:
