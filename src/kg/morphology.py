@@ -110,7 +110,7 @@ class Morphology:
         how = self.inflection(lang)
         if how == "exact":
             pos = set(_english_lemmas(word))
-            return pos == {"VERB"} or pos == {"AUX"}
+            return bool(pos) and pos <= {"VERB", "AUX"}
         if how == "lemma":
             parses = _morph().parse(word.lower())
             return bool(parses) and all(p.tag.POS in ("VERB", "INFN") for p in parses[:2])

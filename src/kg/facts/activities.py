@@ -146,6 +146,8 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
             # training": words between a figure and its benefit verb describe who benefited
             if not verb_final and any(f.end <= h.start and b.start >= h.end for f in sent.figures for b in benefit):
                 continue
+            if _topic_of_talk(ctx, sent, h) or _general_rule(ctx, sent, h):
+                continue
             if sent.has("handover"):
                 org = subject[0].entity if subject else ctx.focal_org
             else:
@@ -186,6 +188,27 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
     return by_span
 
 
+def _topic_of_talk(ctx: DocContext, sent: SentenceView, h: ActivityHit) -> bool:
+    """The words are the topic of a talk in their clause ("engage with the authorities
+    regarding the future of our work in relation to conflict-related detainees"): the talk
+    is about them, it is not the work they name. A talk itself (dialogue) is not excluded."""
+    a, b = clause_of(ctx, sent, h.start)
+    talks = [t for t in sent.hits("communication") if a <= t.start < b and not (h.start <= t.start < h.end)]
+    topics = [t for t in sent.hits("topic") if a <= t.start < b]
+    if not talks or not topics:
+        return False
+    if ctx.language.verb_final:  # "… şəxslərlə bağlı … dialoqumuzu": topic, postposition, then the talk
+        return any(h.end <= t.start and any(t.end <= c.start for c in talks) for t in topics)
+    return any(c.end <= t.start <= h.start for t in topics for c in talks)
+
+
+def _general_rule(ctx: DocContext, sent: SentenceView, h: ActivityHit) -> bool:
+    """The clause speaks of any country ("Our ability to visit persons detained in any
+    country is always subject to …"): a rule the organisation follows, not work done."""
+    a, b = clause_of(ctx, sent, h.start)
+    return any(a <= t.start < b for t in sent.hits("generic_place"))
+
+
 def extract_figures_of(ctx: DocContext, sink: ClaimSink, sent: SentenceView, in_sent: list[ActivityHit],
                        by_span: dict, period) -> None:
     """Attach each figure to the activity it counts: the activity named after a benefit verb
@@ -224,8 +247,11 @@ def extract_figures_of(ctx: DocContext, sink: ClaimSink, sent: SentenceView, in_
         group = groups.of_figure(fig, key)
         if group is not None:
             role = "kg:audience" if audience_kind(ctx.ontology_dir, target.type) else "kg:beneficiaryGroup"
-            if role == "kg:audience" and _same_group(audiences_of(ctx, sent), group):
-                continue  # the audience the activity was keyed by, emitted with it
+            same = _same_group(audiences_of(ctx, sent), group) if role == "kg:audience" else None
+            if same is not None:
+                # the audience the activity was keyed by, emitted with it: the figure counts it
+                sink.ref(same.key, "kg:count", key)
+                continue
             sink.ref(activity, role, emit_group(ctx, group))
 
 
@@ -258,8 +284,8 @@ def audiences_of(ctx: DocContext, sent: SentenceView) -> list[GroupRef]:
     return [g for (s, _), g in ctx.facts.get("audiences", {}).items() if s == sent.start]
 
 
-def _same_group(groups: list[GroupRef], group: GroupRef) -> bool:
-    return any(g.start == group.start for g in groups)
+def _same_group(groups: list[GroupRef], group: GroupRef) -> GroupRef | None:
+    return next((g for g in groups if g.start == group.start), None)
 
 
 def figure_targets(ctx: DocContext, sent: SentenceView, in_sent: list[ActivityHit]):
