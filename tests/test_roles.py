@@ -100,3 +100,37 @@ def test_evidence_is_about_the_activity():
     for subject in {c.subject for c in x.claims if c.subject.startswith("activity/")}:
         for p in _evidence(x, subject):
             assert "in any country" not in p, subject
+
+
+def test_an_office_that_opens_its_sentence_runs_what_the_sentence_says_it_does(report):
+    g = _graph(report)
+    run = {k for k, v in g.items() if "office/icrc-azerbaijan" in v.get("kg:runBy", set())}
+    # "Our office in Baku continues to focus on locating persons missing …, raising awareness of
+    # weapons contamination, promoting international humanitarian law …"
+    assert {"activity/icrc-tracing-azerbaijan", "activity/icrc-mine-risk-awareness-azerbaijan",
+            "activity/icrc-ihl-promotion-azerbaijan"} <= run
+    g4 = _graph(extract(SOURCES / "004_06b47d949a0c8362.txt"))
+    # "ICRC delegates based in Erevan and Khankendi/Stepanakert also visit people detained": each
+    # base runs the visits in its own town, not the other's
+    assert g4["activity/icrc-detention-visits-yerevan"]["kg:runBy"] == {"office/icrc-delegates-yerevan"}
+    assert g4["activity/icrc-detention-visits-khankendi"]["kg:runBy"] == {"office/icrc-delegates-khankendi"}
+
+
+def test_units_of_an_organisation():
+    g = _graph(extract(SOURCES / "004_06b47d949a0c8362.txt"))
+    units = {next(iter(v["kg:hasUnitName"])): v["org:unitOf"] for k, v in g.items() if k.startswith("unit/")}
+    assert units == {"Tracing Service": {"organisation/azerbaijan-red-crescent-society"},
+                     "Protection team": {"organisation/icrc"}}
+
+
+def test_vague_partners_are_one_collective_partner():
+    x = extract(SOURCES / "000_22953d9dd2031f1d.txt")
+    g = _graph(x)
+    (key,) = [k for k in g if k.startswith("collective/")]
+    assert g[key]["rdf:type"] == {"kg:CollectiveAgent"}
+    assert g[key]["skos:prefLabel"] == {"различные министерства и ведомства"}
+    partners = [v["kg:partner"] for k, v in g.items() if k.startswith("partnership/")]
+    assert {"organisation/icrc", key} in partners
+    # the named partners of the same sentence stay named
+    assert {"organisation/icrc", "organisation/azerbaijan-red-crescent-society"} in partners
+    assert {"organisation/icrc", "organisation/ifrc"} in partners

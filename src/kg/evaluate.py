@@ -180,7 +180,9 @@ class GraphFacts:
         return sorted({(_slug(r["m"]), _slug(r["o"])) for r in self.rows("?x a org:Membership ; org:member ?m ; org:organization ?o . FILTER NOT EXISTS { ?m a kg:Person }")})
 
     def cooperation(self) -> list:
-        rows = self.rows("?x a kg:Partnership ; kg:partner ?a, ?b . FILTER(STR(?a) < STR(?b))")
+        # between named organisations: a vague collective ("various ministries") is no gold pair
+        rows = self.rows("?x a kg:Partnership ; kg:partner ?a, ?b . FILTER(STR(?a) < STR(?b)) "
+                         "FILTER NOT EXISTS { ?a a kg:CollectiveAgent } FILTER NOT EXISTS { ?b a kg:CollectiveAgent }")
         return sorted({(_slug(r["a"]), _slug(r["b"])) for r in rows})
 
     def referrals(self) -> list:
