@@ -1,7 +1,10 @@
-"""What the pages show, made from a resource's description (:meth:`KG.describe`): names,
-classes, facts grouped by how they are linked, values, and the passages behind them.
+"""What the pages show, made from the graph: values, statements, facts with their roles and
+their references, and the whole page of an entity.
 
-Templates get plain dicts and strings; Jinja escapes every one of them.
+Everything is generic: a fact's roles are its properties, named by the ontology's labels in
+the page's language; the facts that point at an entity are grouped under the property's
+inverse label (``kg:inverseLabel``). A new property in the ontology appears on the pages
+without a change here. Templates get plain dicts and strings; Jinja escapes every one.
 """
 
 from __future__ import annotations
@@ -10,213 +13,318 @@ from collections import OrderedDict
 
 import pyoxigraph as ox
 
-from ...namespaces import DCTERMS, KG, ORG, PREFIXES, TIME
+from ...namespaces import KG, ORG
 from . import i18n, iris
-from .model import (
-    ALT,
+from .names import Namer
+from .reader import (
     CHARS,
     DATE,
     DTYPE,
     HAS_EVIDENCE,
-    HAS_SOURCE,
     HEADER_PROPS,
-    HIDDEN,
     IDENTIFIER,
     LANGUAGE,
-    PREF,
     PUBLISHER,
     RDF_TYPE,
-    RDFS_LABEL,
     TITLE,
-    N,
+    GraphReader,
+    Label,
+    Passage,
     date_value,
-    shorten,
-    term_key,
+    local_name,
 )
-from .model import KG as Graph
 
-#: The order of a fact's properties on its card (others follow, by label).
-PROPERTY_ORDER = [str(KG[x]) for x in (
-    "giver", "receiver", "handedOverActivity", "handedOverItem", "condition", "performedBy", "activityType",
-    "inPlace", "activeDuring", "reached", "atTime", "endBound", "closedUnit", "decidedBy", "reason",
-    "signatory", "signedOn", "ratifiedBy", "ratifiedOn", "firstVisitOn", "grants", "mandateOf", "establishedBy",
-    "partner", "referredBy", "referTo", "forMatter", "groundedIn", "continuesIn", "surfaceText", "value",
-    "qualifier", "unit")] + [str(ORG.unitOf), str(ORG.member), str(ORG.organization), str(TIME.hasBeginning),
-                            str(TIME.hasEnd)]
-_ORDER = {p: i for i, p in enumerate(PROPERTY_ORDER)}
+_k = lambda x: ox.NamedNode(str(KG[x]))  # noqa: E731
+
+#: The order of the groups of facts on an entity's page (others follow, by heading): where it
+#: is and was, what it handed over and received, what it does, what it may do, what it decided.
+GROUP_ORDER = [ox.NamedNode(str(ORG.unitOf)), _k("giver"), _k("receiver"), _k("receivingUnit"), _k("performedBy"),
+               _k("mandateOf"), _k("decidedBy"), _k("signatory"), _k("party"), _k("partner"),
+               ox.NamedNode(str(ORG.member)), ox.NamedNode(str(ORG.organization)), _k("referredBy"), _k("referTo"),
+               _k("closedUnit"), _k("openedUnit"), _k("handedOverActivity"), _k("activityType"), _k("inPlace"),
+               _k("continuesIn")]
+#: The order of a fact's roles (others follow, by label).
+ROLE_ORDER = [_k(x) for x in (
+    "giver", "handedOverActivity", "handedOverItem", "receiver", "receivingUnit", "condition", "performedBy",
+    "activityType", "inPlace", "continuesIn", "activeDuring", "reached", "atTime", "endBound", "closedUnit",
+    "openedUnit", "decidedBy", "reason", "signatory", "onBehalfOf", "party", "signedOn", "signedIn", "ratifiedBy",
+    "ratifiedOn", "firstVisitOn", "grants", "mandateOf", "establishedBy", "partner", "referredBy", "referTo",
+    "forMatter", "groundedIn", "concerns", "surfaceText", "value", "qualifier", "unit")]
+#: How many facts of a group show before the rest are folded.
+SHOWN_PER_GROUP = 8
 
 
 class Presenter:
-    def __init__(self, g: Graph, lang: str):
+    def __init__(self, g: GraphReader, namer: Namer):
         self.g = g
-        self.lang = lang
+        self.namer = namer
+        self.lang = namer.lang
+        self._group_rank = {p: i for i, p in enumerate(GROUP_ORDER)}
+        self._role_rank = {p: i for i, p in enumerate(ROLE_ORDER)}
 
     # -- single values ------------------------------------------------------------------
-    def prop_label(self, p) -> str:
-        return self.g.label(p, self.lang).text
+    def prop_label(self, p) -> Label:
+        return self.g.stored_label(p, self.lang) or Label(iris.curie(p.value))
 
-    def link(self, n) -> dict:
-        """A node as a link: its label in the page's language and where it lives."""
-        g = self.g
+    def heading(self, p) -> Label:
+        """The heading of what points at a resource with ``p``: its inverse label, or "← p"."""
+        inv = self.g.inverse_label(p, self.lang)
+        if inv is not None:
+            return inv
+        label = self.prop_label(p)
+        return Label("← " + label.text, label.lang, label.fallback)
+
+    def link(self, n, stated_by: list | None = None) -> dict:
+        """A node or literal as the page shows it: its name in the page's language (a name in
+        another language is marked), where it lives, and what kind of thing it is."""
         if isinstance(n, ox.Literal):
-            return self.literal(n)
-        lab = g.label(n, self.lang)
-        kind = g.kind(n)
-        text = lab.text
-        if kind == "dependent":
-            text = self.dependent_text(n) or text
+            label = self.namer.literal(n, stated_by)
+            dt = n.datatype.value if n.datatype is not None else ""
+            return {"text": label.text, "lang": label.lang, "fallback": label.fallback, "href": None, "iri": None,
+                    "kind": "literal", "langs": _langs(stated_by), "note": "",
+                    "datatype": iris.curie(dt) if dt and not dt.endswith(("#string", "#langString", "#integer",
+                                                                            "#decimal", "#nonNegativeInteger"))
+                    and not date_value(self.g, n) else None}
+        label = self.namer.name(n)
         return {
-            "text": text,
-            "lang": lab.lang,
+            "text": label.text,
+            "lang": label.lang,
+            "fallback": label.fallback,
             "href": iris.href(n.value) if isinstance(n, ox.NamedNode) else None,
             "iri": n.value,
-            "kind": kind,
-            "classes": [self.g.label(t, self.lang).text for t in sorted(g.types(n), key=lambda t: t.value)],
+            "kind": self.g.kind(n),
+            "langs": _langs(stated_by),
+            "note": "",
         }
 
-    def literal(self, lit: ox.Literal) -> dict:
-        dt = lit.datatype.value if lit.datatype is not None else ""
-        return {"text": lit.value, "lang": lit.language, "href": None, "iri": None, "kind": "literal",
-                "datatype": iris.curie(dt) if dt and not dt.endswith(("#string", "#langString")) else None}
+    def class_links(self, n) -> list[dict]:
+        return [self.link(t) for t in self.g.most_specific_types(n)]
 
-    def dependent_text(self, n) -> str | None:
-        g = self.g
-        d = date_value(g, n)
-        if d:
-            surface = sorted(lit.value for lit in g.literals(n, (N(str(KG.surfaceText)),)))
-            return d + (f" ({'; '.join(surface)})" if surface else "")
-        if g.is_evidence(n):
-            q = g.quote(n)
-            return ("“" + shorten(q[0], 90) + "”") if q else None
-        return g.label(n, self.lang).text
-
-    # -- facts -------------------------------------------------------------------------
-    def properties(self, n, skip: set | None = None) -> list[dict]:
-        """[{label, iri, values: [value]}] of n's statements (not names, types, evidence)."""
+    # -- statements: a property and its values --------------------------------------------
+    def statements(self, n, skip: set | None = None) -> list[dict]:
+        """n's properties with their values (not names, types, evidence), each value with the
+        languages of the documents that state it when the documents differ."""
         groups: dict = OrderedDict()
         for p, o in self.g.out(n):
-            if p in HEADER_PROPS or (skip and (p, o) in skip):
+            if p in HEADER_PROPS or (skip and ((p, o) in skip or p in skip)):
                 continue
             groups.setdefault(p, []).append(o)
+        # a value stated through a property and one of its super-properties shows once, under
+        # the more specific (a closure's closed unit is also its org:originalOrganization)
+        for p, objs in list(groups.items()):
+            for sup in self.g.super_properties(p):
+                if sup in groups:
+                    groups[sup] = [o for o in groups[sup] if o not in objs]
         out = []
         for p, objs in groups.items():
-            vals = [self.link(o) for o in sorted(objs, key=lambda t: (isinstance(t, ox.Literal), term_key(t)))]
-            out.append({"label": self.prop_label(p), "iri": p.value, "href": iris.href(p.value), "vals": vals})
-        out.sort(key=lambda r: (_ORDER.get(r["iri"], len(_ORDER)), r["label"]))
-        return out
-
-    def evidence(self, n) -> list[dict]:
-        out = []
-        for ev in self.g.evidence_of(n):
-            info = self.g.evidence_info(ev)
-            if info is None:
+            if not objs:
                 continue
-            out.append(self._evidence_vm(info))
+            out.append(self.statement(n, p, objs))
+        out.sort(key=lambda r: (self._role_rank.get(ox.NamedNode(r["iri"]), len(self._role_rank)), r["label"].casefold()))
         return out
 
-    def _evidence_vm(self, info: dict) -> dict:
-        info = dict(info)
-        info["doc_href"] = iris.href(info["doc"]) + "#" + info["anchor"]
-        info["href"] = iris.href(info["iri"])
-        return info
+    def statement(self, n, p, objs: list) -> dict:
+        label = self.prop_label(p)
+        values, more = [], []
+        literals = [o for o in objs if isinstance(o, ox.Literal) and not o.language]
+        nodes = [o for o in objs if o not in literals]
+        readings = []
+        for o in sorted(nodes, key=lambda t: (isinstance(t, ox.Literal), _date_key(self.g, t), t.value)):
+            v = self.link(o, self.g.stated_in(n, p, o))
+            values.append(v)
+            # (a period says for itself which document gives which end)
+            if v["kind"] == "dependent" and not self.namer.is_period(o):
+                readings.append(v)
+        # words quoted from documents: those in the page's language; the others folded (one
+        # shown, marked, when none is in the page's language)
+        quoted = [self.link(o, self.g.stated_in(n, p, o)) for o in sorted(literals, key=lambda t: t.value)]
+        here = [v for v in quoted if not v["fallback"]]
+        there = [v for v in quoted if v["fallback"]]
+        if here:
+            values += here
+            more += there
+        elif there:
+            values.append(there[0])
+            more += there[1:]
+        # which document says what, where they say it differently: dates ("3 Sep 2025 (ru) ·
+        # Sep 2025 (en, az)"), periods, figures and quoted words
+        for group in (readings, [v for v in values if v["kind"] == "literal"]):
+            show = len({v["langs"] for v in group if v["langs"]}) > 1
+            for v in group:
+                v["note"] = ", ".join(_lang_sorted(v["langs"], self.lang)) if show and v["langs"] else ""
+        return {"label": label.text, "lang": label.lang, "fallback": label.fallback, "iri": p.value,
+                "href": iris.href(p.value), "vals": values, "more": more}
 
-    def fact(self, n, skip: set | None = None) -> dict:
+    # -- references -------------------------------------------------------------------------
+    def references(self, n) -> dict:
+        """The passages behind n: those in the page's language first, the rest folded."""
+        passages = [self.passage(p) for p in self.g.passages_of(n)]
+        here = [p for p in passages if p["lang"] == self.lang]
+        there = [p for p in passages if p["lang"] != self.lang]
+        shown = here or there[:1]
+        more = there if here else there[1:]
+        return {"count": len(passages), "shown": shown, "more": more}
+
+    def passage(self, p: Passage) -> dict:
+        src = p.source
+        return {
+            "iri": p.node.value,
+            "href": iris.href(p.node.value),
+            "doc": src.node.value,
+            "doc_href": iris.href(src.node.value) + "#" + p.anchor,
+            "doc_id": src.ident,
+            "doc_title": src.title,
+            "lang": src.lang,
+            "start": p.start,
+            "end": p.end,
+            "exact": p.exact,
+            "prefix": p.prefix,
+            "suffix": p.suffix,
+            "anchor": p.anchor,
+        }
+
+    # -- facts ---------------------------------------------------------------------------------
+    def fact(self, n, about=None, depth: int = 1) -> dict:
+        """A fact as a row of an entity's page: its name, its roles (not the one that points at
+        ``about``), the events about it (a closure of an office) and its references."""
         vm = self.link(n)
-        vm["properties"] = self.properties(n, skip)
-        vm["evidence"] = self.evidence(n)
+        vm["classes"] = [c["text"] for c in self.class_links(n)]
+        skip = {(p, about) for p, o in self.g.out(n) if o == about} if about is not None else set()
+        vm["roles"] = self.statements(n, skip)
+        vm["refs"] = self.references(n)
+        vm["events"] = []
+        if depth > 0:
+            for s, p in self.g.inc(n):
+                if p in (RDF_TYPE, HAS_EVIDENCE) or self.g.kind(s) != "fact" or s == about:
+                    continue
+                if any(e["iri"] == s.value for e in vm["events"]):
+                    continue
+                vm["events"].append(self.fact(s, about=n, depth=depth - 1))
+        vm["figures"] = sum(1 for r in vm["roles"] for v in r["vals"] if v["kind"] == "dependent"
+                            and ox.NamedNode(r["iri"]) == _k("reached"))
         return vm
+
+    def fact_groups(self, n) -> tuple[list[dict], list[dict]]:
+        """(groups of the facts that point at n, groups of the other things that do): each under
+        its property's inverse label; a fact stated through a property and its super-property
+        is listed once, under the more specific."""
+        facts: dict = OrderedDict()
+        others: dict = OrderedDict()
+        for s, p in self.g.inc(n):
+            kind = self.g.kind(s)
+            target = facts if (kind in ("fact", "dependent") and p != RDF_TYPE) or p == HAS_EVIDENCE else others
+            target.setdefault(p, [])
+            if s not in target[p]:
+                target[p].append(s)
+        for groups in (facts, others):
+            for p in list(groups):
+                for sup in self.g.super_properties(p):
+                    if sup in groups:
+                        groups[sup] = [s for s in groups[sup] if s not in groups[p]]
+        fact_groups = []
+        for p, subjects in facts.items():
+            if not subjects:
+                continue
+            rows = [self.fact(s, about=n) for s in subjects]
+            rows.sort(key=lambda f: (-f["figures"], -len(f["events"]), f["text"].casefold()))
+            title = self.heading(p)
+            fact_groups.append({"title": title.text, "lang": title.lang, "fallback": title.fallback,
+                                "iri": p.value, "key": local_name(p.value),
+                                "facts": rows[:SHOWN_PER_GROUP], "more": rows[SHOWN_PER_GROUP:], "count": len(rows)})
+        fact_groups.sort(key=lambda grp: (self._group_rank.get(ox.NamedNode(grp["iri"]), len(self._group_rank)),
+                                          grp["title"].casefold()))
+        links = []
+        for p, subjects in others.items():
+            if not subjects:
+                continue
+            title = self.heading(p)
+            vals = sorted((self.link(s) for s in subjects), key=lambda v: v["text"].casefold())
+            links.append({"title": title.text, "lang": title.lang, "fallback": title.fallback, "iri": p.value,
+                          "href": iris.href(p.value), "vals": vals})
+        links.sort(key=lambda grp: grp["title"].casefold())
+        return fact_groups, links
 
     # -- a whole entity page ---------------------------------------------------------------
     def entity(self, n) -> dict:
         g = self.g
-        lab = g.label(n, self.lang)
-        names = g.names(n)
+        label = self.namer.name(n)
         kind = g.kind(n)
-        groups: dict = OrderedDict()
-        incoming_links: dict = OrderedDict()
-        instances = []
-        for s, p in g.inc(n):
-            if p == RDF_TYPE:
-                instances.append(s)
-                continue
-            if p == HAS_EVIDENCE and g.kind(s) == "entity":
-                incoming_links.setdefault(p, []).append(s)
-                continue
-            if g.kind(s) in ("fact", "dependent") or p == HAS_EVIDENCE:
-                groups.setdefault(p, []).append(s)
-            else:
-                incoming_links.setdefault(p, []).append(s)
-        fact_groups = []
-        order = {p: i for i, p in enumerate(i18n.REVERSE_ORDER)}
-        for p, subjects in groups.items():
-            facts = [self.fact(s, skip={(p, n)}) for s in _unique(subjects)]
-            facts.sort(key=lambda f: f["text"].casefold())
-            title = i18n.heading(p.value, self.lang) or f"← {self.prop_label(p)}"
-            fact_groups.append({"title": title, "iri": p.value, "facts": facts,
-                                "key": iris.local_name(p.value)})
-        fact_groups.sort(key=lambda grp: (order.get(grp["iri"], len(order)), grp["title"]))
-        links = []
-        for p, subjects in incoming_links.items():
-            vals = sorted((self.link(s) for s in _unique(subjects)), key=lambda v: v["text"].casefold())
-            links.append({"label": self.prop_label(p), "iri": p.value, "href": iris.href(p.value), "vals": vals})
-        own_evidence = self.evidence(n)
-        mentions = self.mentions(own_evidence) if kind == "entity" else []
+        groups, links = self.fact_groups(n)
+        own_refs = self.references(n) if kind != "entity" else None
         return {
             "iri": n.value,
             "href": iris.href(n.value) if isinstance(n, ox.NamedNode) else None,
-            "label": lab.text,
-            "label_lang": lab.lang,
+            "label": label.text,
+            "label_lang": label.lang,
+            "label_fallback": label.fallback,
             "kind": kind,
             "names": [{"lang": k, "pref": v["pref"], "alt": v["alt"]} for k, v in
-                      sorted(names.items(), key=lambda kv: _lang_order(kv[0]))],
-            "classes": [self.link(t) for t in sorted(g.types(n), key=lambda t: t.value)],
-            "properties": self.properties(n),
-            "fact_groups": fact_groups,
-            "incoming": links,
-            "instances": sorted((self.link(s) for s in _unique(instances)), key=lambda v: v["text"].casefold()),
-            "passages": own_evidence if kind != "entity" else [],
-            "mentions": mentions,
+                      sorted(g.names(n).items(), key=lambda kv: _lang_order(kv[0], self.lang))],
+            "classes": self.class_links(n),
+            "statements": self.statements(n),
+            "fact_groups": groups,
+            "links": links,
+            "refs": own_refs,
+            "mentions": self.mentions(n) if kind == "entity" else [],
         }
 
-    def mentions(self, evidence: list[dict]) -> list[dict]:
-        """Where an entity is named: per document, its surface forms and the places."""
+    def mentions(self, n) -> list[dict]:
+        """Where an entity is named: per document (the page's language first), its words and places."""
         docs: dict = OrderedDict()
-        for ev in evidence:
-            d = docs.setdefault(ev["doc"], {"doc": ev["doc"], "title": ev["doc_title"], "lang": ev["doc_lang"],
-                                           "doc_id": ev["doc_id"], "href": iris.href(ev["doc"]), "forms": {},
+        for p in self.g.passages_of(n):
+            src = p.source
+            d = docs.setdefault(src.node, {"doc": src.node.value, "title": src.title, "lang": src.lang,
+                                           "doc_id": src.ident, "href": iris.href(src.node.value), "forms": {},
                                            "places": []})
-            d["forms"][ev["exact"]] = d["forms"].get(ev["exact"], 0) + 1
-            d["places"].append({"href": ev["doc_href"], "exact": ev["exact"], "n": len(d["places"]) + 1})
+            d["forms"][p.exact] = d["forms"].get(p.exact, 0) + 1
+            d["places"].append({"href": iris.href(src.node.value) + "#" + p.anchor, "exact": p.exact,
+                                "n": len(d["places"]) + 1})
         out = []
         for d in docs.values():
             d["forms"] = sorted(d["forms"].items(), key=lambda kv: (-kv[1], kv[0]))
             out.append(d)
+        out.sort(key=lambda d: (d["lang"] != self.lang, d["doc_id"]))
         return out
 
     # -- documents ---------------------------------------------------------------------------
     def document_meta(self, doc) -> list[dict]:
-        g = self.g
         rows = []
         for key, p in (("title", TITLE), ("identifier", IDENTIFIER), ("language", LANGUAGE), ("date", DATE),
                        ("publisher", PUBLISHER), ("kind", DTYPE)):
-            vals = [self.link(o) for o in g.values(doc, p)]
+            vals = [self.link(o) for o in self.g.values(doc, p)]
             if vals:
-                rows.append({"label": i18n.t(key, self.lang) if key != "language" else i18n.t("language", self.lang),
-                             "vals": vals})
-        for prop in self.properties(doc):
-            if prop["iri"] in (TITLE.value, IDENTIFIER.value, LANGUAGE.value, DATE.value, PUBLISHER.value,
-                               DTYPE.value, CHARS.value):
-                continue
-            rows.append({"label": prop["label"], "vals": prop["vals"]})
+                rows.append({"label": i18n.t(key, self.lang), "vals": vals})
+        shown = {TITLE.value, IDENTIFIER.value, LANGUAGE.value, DATE.value, PUBLISHER.value, DTYPE.value, CHARS.value}
+        for st in self.statements(doc):
+            if st["iri"] not in shown:
+                rows.append({"label": st["label"], "vals": st["vals"]})
         return rows
 
 
-def _unique(items: list) -> list:
-    return list(OrderedDict.fromkeys(items))
+def _langs(stated_by) -> tuple[str, ...]:
+    langs: list[str] = []
+    for src in stated_by or ():
+        if src.lang not in langs:
+            langs.append(src.lang)
+    return tuple(langs)
 
 
-def _lang_order(lang: str) -> tuple:
-    return (i18n.LANGUAGES.index(lang) if lang in i18n.LANGUAGES else len(i18n.LANGUAGES), lang)
+def _date_key(g: GraphReader, t) -> tuple:
+    """Dates in time order, a more precise date before the less precise one that contains it."""
+    d = date_value(g, t) if not isinstance(t, ox.Literal) else None
+    if not d:
+        return ("",)
+    return (d[:4], -len(d), d)
 
 
-__all__ = ["ALT", "DCTERMS", "HAS_SOURCE", "HIDDEN", "PREF", "PREFIXES", "RDFS_LABEL", "Presenter"]
+def _lang_sorted(langs, page_lang: str) -> list[str]:
+    order = list(i18n.LANGUAGES)
+    return sorted(langs, key=lambda x: (x != page_lang, order.index(x) if x in order else len(order), x))
+
+
+def _lang_order(lang: str, page_lang: str) -> tuple:
+    order = list(i18n.LANGUAGES)
+    return (lang != page_lang, order.index(lang) if lang in order else len(order), lang)
+
+
+__all__ = ["Presenter"]

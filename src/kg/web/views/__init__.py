@@ -1,96 +1,69 @@
-"""Pages for people (and data for programs) at every IRI the project mints.
+"""The pages: one module per kind of page, each a Flask blueprint (as in Flask's tutorial);
+this module is the route table, the one place that says which address shows what.
 
-One blueprint, ``pages``; one view module per kind of page:
+  site       what every page shares (language, header, "not found", favicon)
+  home       /
+  entity     /id/…, /graph/…, /resource?iri=…: any IRI as a page or as data
+  documents  the pages of documents, passages and named graphs (reached through entity)
+  lists      /list/<kind>, /class?iri=…, /classes
+  search     /search?q=…
+  timeline   /timeline
+  export     /export?format=…, /context.jsonld
+  query      /query (and the page /sparql shows a browser)
+  ontology   /ontology
 
-  views_entity    /id/…, /graph/…, /resource?iri=…   dereferenceable IRIs (HTML, Turtle, JSON-LD …)
-  views_document  the page of a source document (its text with the passages highlighted)
-  views_lists     /list/<kind>, /classes, /class?iri=…
-  views_search    /search?q=…
-  views_pictures  /timeline
-  views_export    /export?format=…, /context.jsonld
-  views_query     /query (the query page; also what /sparql shows a browser)
-  views_ontology  /ontology (the ontology and activity types, readable)
+The views read the graph through :mod:`kg.web.graph` and never import each other's
+private names.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from dataclasses import dataclass
+from typing import Callable
 
-from flask import Blueprint, current_app, has_request_context, request
+from flask import Blueprint, Flask
 
-from . import i18n, iris
-
-bp = Blueprint("pages", __name__)
-
-#: Kinds of things with a list page: /list/<kind> (class IRIs, the first one names the kind).
-KINDS: dict[str, list[str]] = {
-    "organisations": ["https://w3id.org/humanitarian-kg/ontology#Organisation",
-                      "https://w3id.org/humanitarian-kg/ontology#Movement"],
-    "offices": ["https://w3id.org/humanitarian-kg/ontology#Office"],
-    "activities": ["https://w3id.org/humanitarian-kg/ontology#Activity"],
-    "handovers": ["https://w3id.org/humanitarian-kg/ontology#Handover"],
-    "closures": ["https://w3id.org/humanitarian-kg/ontology#Closure"],
-    "events": ["https://w3id.org/humanitarian-kg/ontology#Event"],
-    "mandates": ["https://w3id.org/humanitarian-kg/ontology#Mandate"],
-    "instruments": ["https://w3id.org/humanitarian-kg/ontology#LegalInstrument"],
-    "partnerships": ["https://w3id.org/humanitarian-kg/ontology#Partnership"],
-    "memberships": ["http://www.w3.org/ns/org#Membership"],
-    "referrals": ["https://w3id.org/humanitarian-kg/ontology#Referral"],
-    "places": ["https://w3id.org/humanitarian-kg/ontology#Place"],
-    "figures": ["https://w3id.org/humanitarian-kg/ontology#Figure"],
-    "activity-types": ["http://www.w3.org/2004/02/skos/core#Concept"],
-    "documents": ["https://w3id.org/humanitarian-kg/ontology#SourceDocument"],
-}
-NAV_KINDS = ["organisations", "offices", "activities", "handovers", "documents"]
+from . import entity, export, home, lists, ontology, query, search, site, timeline
 
 
-def lang_url(lang: str) -> str:
-    args = request.args.to_dict(flat=False)
-    args["lang"] = [lang]
-    return request.path + "?" + urlencode(args, doseq=True)
+@dataclass(frozen=True)
+class Route:
+    rule: str
+    view: Callable
 
 
-@bp.app_context_processor
-def _page_context() -> dict:
-    if not has_request_context():
-        return {}
-    lang = i18n.request_language()
-    from .views_query import query_page_context
-
-    ctx = {
-        "lang": lang,
-        "ui": i18n.messages(lang),
-        "langs": i18n.LANGUAGES,
-        "lang_names": i18n.LANGUAGE_NAMES,
-        "lang_url": lang_url,
-        "href": iris.href,
-        "nav_kinds": NAV_KINDS,
-        "base_iri": iris.base_iri(),
-    }
-    if request.path == "/":
-        from .views_lists import home_data
-
-        ctx["home"] = home_data
-    if request.path.rstrip("/") in ("/sparql", "/query"):
-        ctx.update(query_page_context())
-    return ctx
+ROUTES: tuple[Route, ...] = (
+    Route("/", home.index),
+    Route("/id/<path:rest>", entity.minted_entity),
+    Route("/graph/<path:rest>", entity.minted_graph),
+    Route("/resource", entity.resource),
+    Route("/list/<kind>", lists.list_kind),
+    Route("/class", lists.list_class),
+    Route("/classes", lists.list_classes),
+    Route("/search", search.search),
+    Route("/timeline", timeline.timeline),
+    Route("/export", export.export),
+    Route("/context.jsonld", export.context),
+    Route("/query", query.query_page),
+    Route("/ontology", ontology.ontology_page),
+    Route("/favicon.ico", site.favicon),
+)
 
 
-@bp.after_app_request
-def _remember_language(response):
-    asked = request.args.get("lang", "")
-    if asked in i18n.LANGUAGES and response.mimetype == "text/html":
-        response.set_cookie(i18n.COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
-    if response.mimetype == "text/html":  # the page's language may come from these
-        response.vary.add("Accept-Language")
-        response.vary.add("Cookie")
-    return response
-
-
-def settings():
-    return current_app.config["KG_SETTINGS"]
-
-
-# the view modules add their routes to bp
-from . import views_document, views_entity, views_export  # noqa: F401
-from . import views_lists, views_ontology, views_pictures, views_query, views_search  # noqa: F401
+def register(app: Flask) -> None:
+    """One blueprint per view module (named after it: ``url_for("search.search")``), its
+    routes from the table; the hooks every page shares."""
+    blueprints: dict[str, Blueprint] = {}
+    for r in ROUTES:
+        name = r.view.__module__.rsplit(".", 1)[1]
+        bp = blueprints.get(name)
+        if bp is None:
+            bp = blueprints[name] = Blueprint(name, r.view.__module__)
+        bp.add_url_rule(r.rule, view_func=r.view, methods=["GET"])
+    for bp in blueprints.values():
+        app.register_blueprint(bp)
+    app.context_processor(site.page_context)
+    app.context_processor(query.page_context)
+    app.after_request(site.remember_language)
+    with app.app_context():
+        query.examples()  # read once, before the first request

@@ -1,22 +1,25 @@
-"""/ontology: the readable page of the ontology and the activity types (as ``kg docs`` writes it)."""
+"""/ontology: the ontology and the activity types, readable, inside the site's pages (the
+same body as the page ``kg docs`` writes)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Response
+from flask import render_template
 
-from ...ontology_docs import render
+from ...ontology_docs import collect
 from ...rdf import load_ontology
-from . import bp, settings
+from ..graph import i18n
+from . import site
 
 
-@lru_cache(maxsize=2)
-def _page(ontology_dir: Path) -> str:
-    return render(load_ontology(ontology_dir))
+@lru_cache(maxsize=6)
+def _collected(ontology_dir: Path, lang: str) -> dict:
+    return collect(load_ontology(ontology_dir), lang)
 
 
-@bp.get("/ontology")
-def ontology_page() -> Response:
-    return Response(_page(settings().ontology_dir), mimetype="text/html")
+def ontology_page():
+    lang = site.language()
+    data = _collected(site.settings().ontology_dir, lang)
+    return render_template("ontology_page.html", title=i18n.t("ontology", lang), **data)

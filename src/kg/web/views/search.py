@@ -1,25 +1,31 @@
-"""/search?q=…: entities by any of their names, in any language and inflection."""
+"""/search?q=…: passages and names in any language and form, grouped by kind, with facets."""
 
 from __future__ import annotations
 
-from flask import render_template, request
+from urllib.parse import urlencode
 
-from . import bp, i18n, settings
-from .model import KG
-from .present import Presenter
-from .search import index_for
+from flask import render_template, request, url_for
+
+from ..graph import i18n
+from ..graph.search import index_for, search_page
+from . import site
+
+FILTERS = ("kind", "organisation", "country", "language", "year")
 
 
-@bp.get("/search")
 def search():
-    lang = i18n.request_language()
-    q = request.args.get("q", "")[:200]
-    results = []
+    p = site.presenter()
+    q = request.args.get("q", "")[:300]
+    filters = {f: request.args.get(f, "") for f in FILTERS if request.args.get(f)}
+    page = None
     if q.strip():
-        g = KG()
-        p = Presenter(g, lang)
-        for h in index_for(g, settings()).search(q):
-            vm = p.link(h.node)
-            vm.update(matched=h.name, matched_lang=h.lang, score=h.score, how=h.how)
-            results.append(vm)
-    return render_template("search.html", q=q, results=results, title=i18n.t("search", lang))
+        from ...resources import load_resources
+
+        s = site.settings()
+        idx = index_for(site.store(), s, load_resources(s.lexicon_dir).morph)
+
+        def url(**params) -> str:
+            return url_for("search.search") + "?" + urlencode({"q": q, **params})
+
+        page = search_page(p, idx, q, filters, url)
+    return render_template("search.html", q=q, page=page, title=i18n.t("search", p.lang))

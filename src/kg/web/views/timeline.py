@@ -1,24 +1,24 @@
-"""/timeline: the dated events and periods of the graph (or of one entity) as an SVG."""
+"""/timeline: the graph's dated facts in time order, filterable by organisation and place."""
 
 from __future__ import annotations
 
 from flask import render_template, request
 
-from . import bp, i18n
-from .model import KG, node
-from .pictures import timeline_rows, timeline_svg
-from .present import Presenter
+from ..graph import i18n
+from ..graph.reader import node
+from ..graph.timeline import filters, timeline_rows
+from . import site
 
 
-@bp.get("/timeline")
 def timeline():
-    lang = i18n.request_language()
-    g = KG()
+    p = site.presenter()
+    org = node(request.args["organisation"]) if request.args.get("organisation") else None
+    place = node(request.args["place"]) if request.args.get("place") else None
     about = node(request.args["iri"]) if request.args.get("iri") else None
-    rows = timeline_rows(g, lang, about=about)
-    p = Presenter(g, lang)
-    return render_template("timeline.html", svg=timeline_svg(rows, i18n.t("timeline", lang)),
+    rows = timeline_rows(p, about=about, organisation=org, place=place)
+    orgs, places = filters(p)
+    return render_template("timeline.html", rows=rows, orgs=orgs, places=places,
+                           chosen_org=org.value if org is not None else "",
+                           chosen_place=place.value if place is not None else "",
                            about=p.link(about) if about is not None else None,
-                           rows=[{"link": dict(p.link(r.node), text=r.label + (f" (+{r.more})" if r.more else "")), "what": r.what, "begin": r.begin_text, "end": r.end_text,
-                                  "period": r.is_period} for r in rows],
-                           title=i18n.t("timeline", lang))
+                           title=i18n.t("timeline", p.lang))
