@@ -28,6 +28,9 @@ def _table() -> dict[str, dict[str, object]]:
         missing = [lang for lang in LANGUAGES if not row.get(lang)]
         if missing:
             raise ValueError(f"{MESSAGES_FILE.name}: {key!r} has no text in {', '.join(missing)}")
+        other = sorted(set(row) - set(LANGUAGES))
+        if other:  # a comma in an unquoted text makes a key of its second half
+            raise ValueError(f"{MESSAGES_FILE.name}: {key!r} has texts for no language: {other}")
     return data
 
 

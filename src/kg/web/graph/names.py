@@ -112,15 +112,16 @@ class Namer:
         surface = g.literals(n, (SURFACE,))
         if surface:
             return self.in_language(n, SURFACE, surface)
+        # no name: the identifier, which is in no language ("zxx")
         if isinstance(n, ox.BlankNode):
-            return Label("_:" + n.value)
+            return Label("_:" + n.value, "zxx")
         v = n.value
         if v.startswith(g.base_iri):
-            return Label(v[len(g.base_iri):])
-        return Label(_curie(v))
+            return Label(v[len(g.base_iri):], "zxx")
+        return Label(_curie(v), "zxx")
 
     def class_name(self, cls) -> Label:
-        return self.g.stored_label(cls, self.lang) or Label(_curie(cls.value))
+        return self.g.stored_label(cls, self.lang) or Label(_curie(cls.value), "zxx")
 
     # -- literals: in the page's language when a document in it states one ---------------------
     def literal(self, lit: ox.Literal, stated_by: list | None = None) -> Label:
@@ -203,6 +204,8 @@ class Namer:
         self._busy.add(n)
         try:
             fallback = False
+            others: list[str] = []
+            foreign: list[tuple[str, str | None]] = []  # the parts in other languages
             cls = self._matching_class(n, tpl)
 
             def fill(part: str) -> str | None:
@@ -219,6 +222,9 @@ class Namer:
                     if not values:
                         return None
                     fallback = fallback or any(v.fallback for v in values)
+                    others.extend(v.mixed or v.lang or "" for v in values if v.fallback)
+                    for v in values:
+                        foreign.extend(v.parts if v.parts else ([(v.text, v.lang)] if v.fallback else []))
                     out.append(self._join([v.text for v in values]))
                     pos = m.end()
                 out.append(part[pos:])
@@ -237,7 +243,9 @@ class Namer:
                 # no slot is the head: the name's own head word takes the case
                 words = self.grammar.inflect(self.lang, words, list(features))
             words = self.grammar.tidy(self.lang, words)
-            label = Label(words[:1].upper() + words[1:] if capital else words, self.lang, fallback)
+            mixed = ", ".join(dict.fromkeys(o for o in others if o and o != self.lang))
+            words = words[:1].upper() + words[1:] if capital else words
+            label = Label(words, self.lang, fallback, mixed, _parts(words, self.lang, foreign) if foreign else ())
             self._cache[key] = label
             return label
         finally:
@@ -302,6 +310,24 @@ class Namer:
         if len(texts) <= 1:
             return texts[0] if texts else ""
         return ", ".join(texts[:-1]) + f" {i18n.t('and', self.lang)} " + texts[-1]
+
+
+def _parts(text: str, lang: str, foreign: list[tuple[str, str | None]]) -> tuple:
+    """The name cut into (text, language) pieces around the parts in other languages."""
+    out, pos = [], 0
+    for piece, piece_lang in foreign:
+        if piece_lang == lang:
+            continue
+        at = text.find(piece, pos)
+        if at < 0:
+            continue
+        if at > pos:
+            out.append((text[pos:at], lang))
+        out.append((piece, piece_lang))
+        pos = at + len(piece)
+    if pos < len(text):
+        out.append((text[pos:], lang))
+    return tuple(out)
 
 
 def _pieces(text: str) -> list[tuple[bool, str]]:

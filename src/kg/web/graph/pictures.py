@@ -38,6 +38,7 @@ class Edge:
     relation: str  # what the arrow says: "tracing" (handed over), "partner"
     kind: str  # handover | other
     via: object = None  # the node carrying the relation (a handover), for its link
+    lang: str | None = None  # the language of what it says
 
 
 @dataclass
@@ -55,7 +56,7 @@ class Box:
         others = [e for e in self.edges if e.kind != "handover"]
         if others:
             text = " · ".join(dict.fromkeys(e.relation for e in others))
-            out.append(Edge(self.other, text, "other", others[0].via if len(others) == 1 else None))
+            out.append(Edge(self.other, text, "other", others[0].via if len(others) == 1 else None, others[0].lang))
         return out
 
 
@@ -75,17 +76,17 @@ class Neighbourhood:
         return list(out.values())
 
 
-def _what(p: Presenter, handover) -> str:
-    """What a handover hands over, in the page's language where the documents say it in it."""
+def _what(p: Presenter, handover):
+    """What a handover hands over (a label), in the page's language where the documents say it in it."""
     g = p.g
     for act in g.values(handover, ACTIVITY):
         for t in g.values(act, ACTIVITY_TYPE):
-            return p.namer.name(t).text
-        return p.namer.name(act).text
+            return p.namer.name(t)
+        return p.namer.name(act)
     items = g.values(handover, ITEM)
     if items:
-        return p.namer.in_language(handover, ITEM, items).text
-    return p.namer.name(handover).text
+        return p.namer.in_language(handover, ITEM, items)
+    return p.namer.name(handover)
 
 
 def neighbourhood(p: Presenter, root) -> Neighbourhood:
@@ -94,13 +95,13 @@ def neighbourhood(p: Presenter, root) -> Neighbourhood:
     seen: set = set()
 
     def add(side: list, other, relation, kind, via=None):
-        key = (id(side), other, relation)
+        key = (id(side), other, relation.text)
         if key in seen or other == root:
             return
         seen.add(key)
-        side.append(Edge(other, relation, kind, via))
+        side.append(Edge(other, relation.text, kind, via, relation.lang))
 
-    rel = lambda prop: p.prop_label(prop).text  # noqa: E731
+    rel = lambda prop: p.prop_label(prop)  # noqa: E731
     incoming = g.inc(root)
     for s, prop in incoming:
         if prop == GIVER:
@@ -176,7 +177,8 @@ def neighbourhood_svg(p: Presenter, root, nb: Neighbourhood) -> Markup | None:
     height = max(column_h(left), column_h(right), 90) + 24
     cx = width / 2 if left else 20 + center_w / 2
     cy = height / 2
-    name = p.namer.name(root).text
+    root_label = p.namer.name(root)
+    name = root_label.text
     title_lines = wrap(name, 26, 3)
     parts = [Markup('<svg class="neighbourhood" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" '
                     'width="{w}" height="{h}" role="img" aria-label="{t}">').format(w=width, h=height, t=name)]
@@ -200,27 +202,33 @@ def neighbourhood_svg(p: Presenter, root, nb: Neighbourhood) -> Markup | None:
             parts.append(Markup('<path class="edge {k}" d="M{x1:.1f},{y1:.1f} C{c:.1f},{y1:.1f} {c:.1f},{y2:.1f} '
                                 '{x2:.1f},{y2:.1f}" marker-end="url(#{m})"/>')
                          .format(k=b.kind, x1=x1, y1=y1, x2=x2, y2=y2, c=(x1 + x2) / 2, m=marker))
-            other = p.namer.name(b.other).text
+            other_label = p.namer.name(b.other)
+            other = other_label.text
             href = iris.href(b.other.value) if isinstance(b.other, ox.NamedNode) else "#"
             parts.append(Markup('<rect class="box {k}" x="{x:.1f}" y="{y:.1f}" width="{w}" height="{h}" rx="6"/>')
                          .format(k=b.kind, x=x0, y=y, w=box_w, h=h))
-            parts.append(Markup('<a href="{href}"><text class="name" x="{x:.1f}" y="{y:.1f}">{t}<title>{full}</title>'
-                                '</text></a>').format(href=href, x=x0 + 8, y=y + 18, t=shorten(other, 40), full=other))
+            parts.append(Markup('<a href="{href}"><text class="name" x="{x:.1f}" y="{y:.1f}"{lang}>{t}<title>{full}'
+                                '</title></text></a>').format(href=href, x=x0 + 8, y=y + 18, t=shorten(other, 40),
+                                                              full=other, lang=_lang_attr(other_label.lang)))
             for i, e in enumerate(b.lines()):
                 via = iris.href(e.via.value) if isinstance(e.via, ox.NamedNode) else href
-                parts.append(Markup('<a href="{href}"><text class="rel {k}" x="{x:.1f}" y="{y:.1f}">{arrow} {t}'
+                parts.append(Markup('<a href="{href}"><text class="rel {k}" x="{x:.1f}" y="{y:.1f}"{lang}>{arrow} {t}'
                                     '<title>{full}</title></text></a>')
                              .format(href=via, k=e.kind, x=x0 + 8, y=y + 36 + i * line_h, t=shorten(e.relation, 54),
-                                     full=e.relation, arrow="→" if side == "right" else "←"))
+                                     full=e.relation, arrow="→" if side == "right" else "←", lang=_lang_attr(e.lang)))
             y += h + gap
 
     column(left, 10, "left")
     column(right, width - box_w - 10, "right")
     parts.append(Markup('<rect class="box root" x="{x:.1f}" y="{y:.1f}" width="{w}" height="{h}" rx="8"/>')
                  .format(x=cx - center_w / 2, y=cy - root_h / 2, w=center_w, h=root_h))
-    parts.append(Markup('<text class="name root" x="{x:.1f}" y="{y:.1f}" text-anchor="middle"><title>{full}</title>')
-                 .format(x=cx, y=cy - root_h / 2 + 8, full=name))
+    parts.append(Markup('<text class="name root" x="{x:.1f}" y="{y:.1f}" text-anchor="middle"{lang}><title>{full}</title>')
+                 .format(x=cx, y=cy - root_h / 2 + 8, full=name, lang=_lang_attr(root_label.lang)))
     for line in title_lines:
         parts.append(Markup('<tspan x="{x:.1f}" dy="18">{t}</tspan>').format(x=cx, t=line))
     parts.append(Markup("</text></svg>"))
     return Markup("").join(parts)
+
+
+def _lang_attr(lang: str | None) -> Markup:
+    return Markup(' lang="{}"').format(lang) if lang else Markup("")

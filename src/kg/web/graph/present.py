@@ -64,7 +64,7 @@ class Presenter:
 
     # -- single values ------------------------------------------------------------------
     def prop_label(self, p) -> Label:
-        return self.g.stored_label(p, self.lang) or Label(iris.curie(p.value))
+        return self.g.stored_label(p, self.lang) or Label(iris.curie(p.value), "zxx")
 
     def heading(self, p) -> Label:
         """The heading of what points at a resource with ``p``: its inverse label, or "← p"."""
@@ -95,6 +95,8 @@ class Presenter:
             "kind": self.g.kind(n),
             "langs": _langs(stated_by),
             "note": "",
+            "mixed": label.mixed,
+            "parts": [{"text": t, "lang": lg} for t, lg in label.parts],
         }
 
     def class_links(self, n) -> list[dict]:
@@ -257,6 +259,8 @@ class Presenter:
             "label": label.text,
             "label_lang": label.lang,
             "label_fallback": label.fallback,
+            "label_mixed": label.mixed,
+            "label_parts": [{"text": t, "lang": lg} for t, lg in label.parts],
             "kind": kind,
             "names": [{"lang": k, "pref": v["pref"], "alt": v["alt"]} for k, v in
                       sorted(g.names(n).items(), key=lambda kv: _lang_order(kv[0], self.lang))],

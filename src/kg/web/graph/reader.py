@@ -81,6 +81,8 @@ class Label:
     text: str
     lang: str | None = None  # language of the text (None: not language-tagged)
     fallback: bool = False  # not in the language asked for (the page marks it)
+    mixed: str = ""  # a name composed in the language asked for with parts in these others
+    parts: tuple = ()  # then the name as (text, language) pieces, for the page to mark each
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,8 @@ class Entry:
     reported: bool = False  # no date of its own: placed at its documents' dates
     touches: set = field(default_factory=set)  # organisations and places it involves
     href: str = ""
+    mixed: str = ""  # the languages of parts of its name not in the page's
+    parts: tuple = ()
 
 
 def timeline_rows(p: Presenter, about=None, organisation=None, place=None) -> list[Entry]:
@@ -110,11 +112,13 @@ def _entry(p: Presenter, s, props: set) -> Entry | None:
         instants = [v for v in values if date_value(g, v)]
         if periods:
             is_period = True
+            dated_periods = []
             for period in periods:
-                parts.append(namer.period_text(period))
-                for role in (BEGIN, END_T, END_BOUND):
-                    for r in namer.readings(period, role):
-                        keys.append(dates.sort_key(r.value))
+                ends = [dates.sort_key(r.value) for role in (BEGIN, END_T, END_BOUND)
+                        for r in namer.readings(period, role)]
+                keys += ends
+                dated_periods.append((min(ends) if ends else (10**6,), namer.period_text(period)))
+            parts += [text for _, text in sorted(dated_periods)]
         if instants:
             readings = namer.readings(s, prop)
             text = dates.readings_text(readings, lang)
@@ -150,4 +154,5 @@ def _entry(p: Presenter, s, props: set) -> Entry | None:
     key = min(keys)
     return Entry(s, label.text, label.lang, label.fallback, kinds[0]["text"] if kinds else "",
                  " · ".join(dict.fromkeys(parts)), key, key[0] if key[0] < 10**6 else None, is_period, reported,
-                 touches, iris.href(s.value))
+                 touches, iris.href(s.value), label.mixed,
+                 tuple({"text": t, "lang": lg} for t, lg in label.parts))

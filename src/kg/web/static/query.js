@@ -172,7 +172,15 @@
     if (m) {
       var line = Number(m[1]), col = Number(m[2]);
       var at = offsetOf(text.value, line, col);
-      var tok = tokens(text.value).filter(function (t) { return t.start <= at && at < t.end; })[0];
+      var toks = tokens(text.value);
+      // the token the parser stopped in, or the one it had just read
+      var tok = toks.filter(function (t) { return t.start <= at && at < t.end; })[0] ||
+                toks.filter(function (t) { return t.start < at && at <= t.end; })[0];
+      if (/Prefix not found/.test(message)) {
+        var decl = declared(text.value);
+        var undeclared = toks.filter(function (t) { return t.kind === "pname" && !decl[t.prefix] && t.start < at + 1; });
+        if (undeclared.length) tok = undeclared[undeclared.length - 1];
+      }
       errorAt = tok ? [tok.start, tok.end] : [at, at + 1];
       errorBox.appendChild(document.createTextNode(" (" + say("error-at", { l: line, c: col }) + ")"));
       if (/Prefix not found/.test(message) && tok && tok.kind === "pname") {
