@@ -15,6 +15,8 @@ as Datasette does. The build writes the index (:func:`write_index`); the server 
 
 from __future__ import annotations
 
+import atexit
+import os
 import re
 import sqlite3
 import tempfile
@@ -391,9 +393,8 @@ class SearchIndex:
     def for_store(cls, store: ox.Store, lexicon_dir: Path, morph: Morphology) -> "SearchIndex":
         """An index made now, in a temporary file, for a store the build did not index."""
         fd, name = tempfile.mkstemp(prefix="kg-search-", suffix=".sqlite")
-        import os
-
         os.close(fd)
+        atexit.register(Path(name).unlink, missing_ok=True)
         build_index(store, Path(name), lexicon_dir)
         return cls(Path(name), morph)
 

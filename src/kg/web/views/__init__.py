@@ -65,5 +65,6 @@ def register(app: Flask) -> None:
     app.context_processor(site.page_context)
     app.context_processor(query.page_context)
     app.after_request(site.remember_language)
+    app.register_error_handler(404, site.page_not_found)
     with app.app_context():
         query.examples()  # read once, before the first request

@@ -15,7 +15,7 @@ from ... import jsonld
 from .. import renderers
 from ..graph import i18n, iris
 from ..graph.pictures import neighbourhood, neighbourhood_svg
-from ..graph.reader import SUBCLASS, GraphReader, node
+from ..graph.reader import RDF_TYPE, SUBCLASS, GraphReader, node
 from ..graph.timeline import timeline_rows
 from ..negotiation import choose
 from . import documents, site
@@ -46,10 +46,10 @@ def minted_graph(rest: str):
 def resource():
     iri = request.args.get("iri", "").strip()
     if not iri:
-        return site.not_found("", "give an IRI: /resource?iri=…")
+        return site.not_found("", i18n.t("give-iri", site.language()))
     n = node(iri)
     if n is None:
-        return site.not_found(iri, "not a valid IRI")
+        return site.not_found(iri, i18n.t("bad-iri", site.language()))
     return dereference(n, request.args.get("format"))
 
 
@@ -76,7 +76,7 @@ def _dereference_path(path: str):
                     n, fmt = candidate, name
                 break
     if n is None:
-        return site.not_found(iri, "not a valid IRI")
+        return site.not_found(iri, i18n.t("bad-iri", site.language()))
     return dereference(n, fmt or request.args.get("format"), g)
 
 
@@ -161,7 +161,9 @@ def render_html(n) -> str:
         return documents.render_evidence(p, n)
     vm = p.entity(n)
     if SUBCLASS in {pp for pp, _ in g.out(n)} or any(t.value.endswith("#Class") for t in g.types(n)):
+        # a class: its instances, its subclasses' too, in a list of their own
         vm["instances"] = class_instances(p, n)
+        vm["links"] = [grp for grp in vm["links"] if grp["iri"] != RDF_TYPE.value]
     nb = neighbourhood(p, n)
     picture = neighbourhood_svg(p, n, nb) if nb else None
     timeline = timeline_rows(p, about=n) if vm["kind"] in ("entity", "fact") else []

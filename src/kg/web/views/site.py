@@ -61,6 +61,12 @@ def not_found(iri: str, message: str) -> Response:
     return Response(f"not found: {iri}\n{message}\n", status=404, mimetype="text/plain")
 
 
+def page_not_found(error):
+    """Any other address that leads nowhere: the site's page for it (or a line of text)."""
+    return not_found(request.path, i18n.t("not-in-graph", language()) if request.path.startswith(("/id/", "/graph/"))
+                     else "")
+
+
 def favicon():
     return send_from_directory(current_app.static_folder, "favicon.svg", mimetype="image/svg+xml",
                                max_age=7 * 24 * 3600)
