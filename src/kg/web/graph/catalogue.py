@@ -4,34 +4,34 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ...kinds import KIND_CLASSES
 from ...namespaces import DCTERMS, KG, ORG, SKOS
 from .present import Presenter
 from .reader import ALT, RDF_TYPE, SUBCLASS
 
 _k = lambda x: ox.NamedNode(str(KG[x]))  # noqa: E731
 
-#: Kinds of things with a list page, /list/<kind>: their classes, and the columns beside the name.
-KINDS: dict[str, tuple[list[str], list[ox.NamedNode]]] = {
-    "organisations": ([str(KG.Organisation), str(KG.Movement)], []),
-    "offices": ([str(KG.Office)], [ox.NamedNode(str(ORG.unitOf)), _k("inPlace"), _k("activeDuring")]),
-    "activities": ([str(KG.Activity)], [_k("performedBy"), _k("activityType"), _k("inPlace"), _k("activeDuring"),
-                                        _k("reached")]),
-    "handovers": ([str(KG.Handover)], [_k("giver"), _k("handedOverActivity"), _k("handedOverItem"), _k("receiver"),
-                                       _k("condition")]),
-    "closures": ([str(KG.Closure)], [_k("closedUnit"), _k("decidedBy"), _k("atTime"), _k("endBound")]),
-    "events": ([str(KG.Event)], [_k("atTime"), _k("endBound")]),
-    "mandates": ([str(KG.Mandate)], [_k("mandateOf"), _k("establishedBy"), _k("condition")]),
-    "instruments": ([str(KG.LegalInstrument)], [ox.NamedNode(str(DCTERMS.date)), _k("signatory"), _k("signedOn")]),
-    "partnerships": ([str(KG.Partnership)], [_k("partner")]),
-    "memberships": ([str(ORG.Membership)], [ox.NamedNode(str(ORG.member)), ox.NamedNode(str(ORG.organization))]),
-    "referrals": ([str(KG.Referral)], [_k("referredBy"), _k("referTo"), _k("forMatter")]),
-    "people": ([str(KG.Person)], []),
-    "places": ([str(KG.Place)], [_k("locatedIn")]),
-    "figures": ([str(KG.Figure)], [_k("value"), _k("qualifier"), _k("unit")]),
-    "activity-types": ([str(SKOS.Concept)], [ox.NamedNode(str(SKOS.broader))]),
-    "documents": ([str(KG.SourceDocument)], [ox.NamedNode(str(DCTERMS.language)), ox.NamedNode(str(DCTERMS.date)),
-                                             ox.NamedNode(str(DCTERMS.type)), ox.NamedNode(str(DCTERMS.identifier))]),
+#: The columns of each kind's list beside the name.
+COLUMNS: dict[str, list[ox.NamedNode]] = {
+    "offices": [ox.NamedNode(str(ORG.unitOf)), _k("inPlace"), _k("activeDuring")],
+    "activities": [_k("performedBy"), _k("activityType"), _k("inPlace"), _k("activeDuring"), _k("reached")],
+    "handovers": [_k("giver"), _k("handedOverActivity"), _k("handedOverItem"), _k("receiver"), _k("condition")],
+    "closures": [_k("closedUnit"), _k("decidedBy"), _k("atTime"), _k("endBound")],
+    "events": [_k("atTime"), _k("endBound")],
+    "mandates": [_k("mandateOf"), _k("establishedBy"), _k("condition")],
+    "instruments": [ox.NamedNode(str(DCTERMS.date)), _k("signatory"), _k("signedOn")],
+    "partnerships": [_k("partner")],
+    "memberships": [ox.NamedNode(str(ORG.member)), ox.NamedNode(str(ORG.organization))],
+    "referrals": [_k("referredBy"), _k("referTo"), _k("forMatter")],
+    "places": [_k("locatedIn")],
+    "figures": [_k("value"), _k("qualifier"), _k("unit")],
+    "activity-types": [ox.NamedNode(str(SKOS.broader))],
+    "documents": [ox.NamedNode(str(DCTERMS.language)), ox.NamedNode(str(DCTERMS.date)),
+                  ox.NamedNode(str(DCTERMS.type)), ox.NamedNode(str(DCTERMS.identifier))],
 }
+#: Kinds of things with a list page, /list/<kind> (kg.kinds): their classes and columns.
+KINDS: dict[str, tuple[list[str], list[ox.NamedNode]]] = {
+    kind: (list(classes), COLUMNS.get(kind, [])) for kind, classes in KIND_CLASSES.items()}
 
 
 def instances(p: Presenter, classes: list[str]) -> list:

@@ -24,7 +24,6 @@ from . import dates, i18n
 from .grammar import Grammar
 from .reader import (
     BEGIN,
-    SUBCLASS,
     END_T,
     SURFACE,
     GraphReader,
@@ -174,22 +173,13 @@ class Namer:
         theirs up the hierarchy: an office is a presence)."""
         found = {}
         for t in self.g.types(n):
-            for cls in [t, *self._superclasses(t)]:
+            for cls in [t, *self.g.superclasses(t)]:
                 if local_name(cls.value) in self.templates:
-                    found[cls] = self._superclasses(cls)
+                    found[cls] = self.g.superclasses(cls)
         for cls in sorted(found, key=lambda c: c.value):
             if not any(cls in ups for other, ups in found.items() if other != cls):
                 return self.templates[local_name(cls.value)]
         return None
-
-    def _superclasses(self, cls) -> set:
-        out, todo = set(), [cls]
-        while todo:
-            for sup in self.g.values(todo.pop(), SUBCLASS):
-                if sup not in out:
-                    out.add(sup)
-                    todo.append(sup)
-        return out
 
     def compose(self, n, features: tuple[str, ...] = (), capital: bool = True) -> Label | None:
         """The node's name from its template, its head put in ``features``; None when it has

@@ -249,6 +249,23 @@ class GraphReader:
             hit = self._types[n] = {o for o in self.values(n, RDF_TYPE) if isinstance(o, ox.NamedNode)}
         return hit
 
+    def superclasses(self, cls) -> set:
+        """Every class ``cls`` is a subclass of, up the hierarchy."""
+        out, todo = set(), [cls]
+        while todo:
+            for sup in self.values(todo.pop(), SUBCLASS):
+                if sup not in out:
+                    out.add(sup)
+                    todo.append(sup)
+        return out
+
+    def all_types(self, n) -> set:
+        """The node's classes and their superclasses."""
+        out = set(self.types(n))
+        for t in list(out):
+            out |= self.superclasses(t)
+        return out
+
     def most_specific_types(self, n) -> list:
         """The node's classes that no other of its classes is a subclass of."""
         ts = self.types(n)

@@ -58,7 +58,7 @@ def filters(p: Presenter) -> tuple[list[dict], list[dict]]:
     orgs, places = set(), set()
     for e in _all_entries(p):
         for x in e.touches:
-            classes = _classes(p, x)
+            classes = p.g.all_types(x)
             if PLACE in classes:
                 places.add(x)
             elif ORGANISATION in classes or MOVEMENT in classes:
@@ -66,16 +66,6 @@ def filters(p: Presenter) -> tuple[list[dict], list[dict]]:
     key = lambda v: v["text"].casefold()  # noqa: E731
     return sorted((p.link(x) for x in orgs), key=key), sorted((p.link(x) for x in places), key=key)
 
-
-def _classes(p: Presenter, x) -> set:
-    out = set(p.g.types(x))
-    todo = list(out)
-    while todo:
-        for sup in p.g.values(todo.pop(), SUBCLASS):
-            if sup not in out:
-                out.add(sup)
-                todo.append(sup)
-    return out
 
 
 def _all_entries(p: Presenter) -> list[Entry]:
