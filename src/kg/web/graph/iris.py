@@ -24,7 +24,7 @@ SUFFIXES: dict[str, str] = {
     ".html": "html",
 }
 
-#: Top-level paths the project mints IRIs under (each is routed by views_entity).
+#: Top-level paths the project mints IRIs under (each is routed by kg.web.views.entity).
 MINTED_ROOTS = ("id/", "graph/")
 
 
