@@ -297,6 +297,15 @@ class Citation:
             return " ".join(words[:-1] + [_az_genitive(self.morph.languages[lang], words[-1])])
         return phrase
 
+    def case(self, lang: str, phrase: str, case: str) -> str:
+        """A name put in another case, for names composed of it (kg.web.graph.grammar): in a
+        language matched by lemma, the head and what agrees with it (pymorphy3's case names:
+        "gent", "datv", "loct" …); elsewhere as written."""
+        words = phrase.split()
+        if words and self.morph.inflection(lang) == "lemma":
+            return " ".join(_ru_phrase_case(words, case))
+        return phrase
+
     def name(self, lang: str, words: list[str], heads: list[str] = ()) -> str:
         """An organisation's name as cited: Russian nominative; in a language of suffixes, the
         last word cut back to the listed head it inflects (``heads``); else as written."""
