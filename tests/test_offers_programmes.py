@@ -104,3 +104,40 @@ def test_unattached_figures_and_dates_of_the_development_corpus_are_kept_with_th
     found = [u for p in sorted(DEV_CORPUS.glob("*.txt")) for u in unattached(extract(p))]
     assert all(passage.strip() for _, passage in found)
     assert len(found) <= 52, f"{len(found)} unattached figures and dates in the development corpus (52 measured)"
+
+
+def test_programmes_named_in_running_text():
+    g = _graph(extract(DEV_CORPUS / "25_az_bqxk-anama-mine-signs.txt"))
+    (key,) = [k for k in g if k.startswith("programme/")]
+    # "BQXK-nın Azərbaycanda həyata keçirdiyi Risklər və Təhlükəsiz Davranış Proqramının bir hissəsidir"
+    assert g[key]["skos:prefLabel"] == {"Risklər və Təhlükəsiz Davranış Proqramı"}
+    assert g[key]["kg:performedBy"] == {"organisation/icrc"}
+    assert g[key]["kg:activityType"] == {"at:mine-risk-awareness"}
+    assert g[key]["kg:inPlace"] == {"place/azerbaijan"}
+    g = _graph(extract(SOURCES / "002_3085d1d938f57e6c.txt"))
+    assert {next(iter(v["skos:prefLabel"])) for k, v in g.items() if k.startswith("programme/")} == {"Müşayiət proqramı"}
+
+
+def test_an_organisations_name_ending_in_programme_is_no_programme(tmp_path: Path):
+    path = tmp_path / "00_en_wfp.txt"
+    path.write_text("The World Food Programme (WFP) delivered food to 5,000 refugees in Armenia in 2020.\n",
+                    encoding="utf-8")
+    assert not [k for k in _graph(extract(path)) if k.startswith("programme/")]
+
+
+def test_a_state_programme_is_the_governments(tmp_path: Path):
+    path = tmp_path / "00_en_state.txt"
+    path.write_text("The Azerbaijan Red Crescent Society trained volunteers in Baku in 2022 under the "
+                    "State Mine Risk Awareness Programme.\n", encoding="utf-8")
+    g = _graph(extract(path))
+    (key,) = [k for k in g if k.startswith("programme/")]
+    assert g[key]["kg:performedBy"] == {"organisation/government-of-azerbaijan"}
+
+
+def test_a_signing_in_a_news_lead_is_dated_by_the_news():
+    g = _graph(extract(DEV_CORPUS / "20_ru_kazakhstan-unhcr-agreement.txt"))
+    (key,) = [k for k in g if k.startswith("agreement/")]
+    assert g[key]["kg:party"] == {"organisation/government-of-kazakhstan", "organisation/unhcr"}
+    assert g[key]["kg:signedOn"] == {"instant/2007-11-14"}
+    # the date line and its repetition in the header date the document itself
+    assert g["document/20_ru_kazakhstan-unhcr-agreement"]["time:hasTime"] == {"instant/2007-11-14"}

@@ -162,8 +162,12 @@ def document(doc) -> None:
     # a date ("October 2000" under the text)
     stated = find_date(head, body, doc.times) or _date_line(doc)
     if stated is not None and (not reference or reference.startswith(stated.value) or stated.value.startswith(reference)):
-        doc.sink.ref(subject, "time:hasTime", doc.sink.instant(stated.value, stated.surface),
-                     evidence=[doc.evidence(stated.start, stated.end)])
+        # the date, and its repetitions in the header ("14 ноября 2007" … "11:40 | 14/ 11/ 2007")
+        body_start = body.start if body is not None else len(doc.text.norm)
+        for t in doc.times:
+            if t is stated or (t.kind == "instant" and t.value == stated.value and t.start < body_start):
+                doc.sink.ref(subject, "time:hasTime", doc.sink.instant(t.value, t.surface),
+                             evidence=[doc.evidence(t.start, t.end)])
     if not reference:
         if stated is not None:
             reference = stated.value

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from ..annotate.doc import Doc as DocContext
+from ..annotate.grammar import clause_of
 from ..components import component
 from ..namespaces import slugify
 from .activities import activity_place
@@ -31,7 +32,7 @@ def _labels(lexicon_dir: Path) -> dict[str, dict[str, list[str]]]:
 def _fields(doc: DocContext) -> dict[str, tuple[int, int, int, int]]:
     """{field: (line start, line end, value start, value end)} of the sheet's field lines."""
     labels = {field: {doc.language.lower(l) for l in by_lang.get(doc.lang, [])}
-              for field, by_lang in _labels(doc.lexicon_dir).items()}
+              for field, by_lang in _labels(doc.lexicon_dir)["fields"].items()}
     out: dict[str, tuple[int, int, int, int]] = {}
     for line in lines(doc.text.norm):
         m = _FIELD.match(line.text)
@@ -44,7 +45,78 @@ def _fields(doc: DocContext) -> dict[str, tuple[int, int, int, int]]:
     return out
 
 
+def _named_in_text(doc: DocContext) -> None:
+    """Programmes named in running text, with who runs them, where, since when and in which
+    sector (an activity its name names, else one its clause names)."""
+    from .activities import sentence_places
+    from .offices import owner_of
+
+    data = _labels(doc.lexicon_dir)["named"]
+    heads = data.get("heads", {}).get(doc.lang, [])
+    inner = {doc.language.lower(w) for w in data.get("inner_words", {}).get(doc.lang, [])}
+    head_first = data.get("head_position", {}).get(doc.lang) == "first"
+    if not heads:
+        return
+    morph = doc.resources.morph
+    orgs = [(m.norm_start, m.norm_end) for m in doc.mentions if m.kind == "organisation"]
+    for sent in doc.sentences:
+        toks = [t for t in doc.text.tokens_in(sent.start, sent.end) if t.is_word]
+        for i, tok in enumerate(toks):
+            if not any(morph.matches(doc.lang, h, tok.text, True) for h in heads):
+                continue
+            # the name's words: capitalised ones (and small words between them) on the side
+            # away from the head
+            step = 1 if head_first else -1
+            j, k = i, i + step
+            while 0 <= k < len(toks) and abs(k - i) <= 8:
+                w = toks[k].text
+                if w[:1].isupper():
+                    j = k
+                elif doc.language.lower(w) not in inner:
+                    break
+                k += step
+            if j == i:
+                continue  # "the programme": no name
+            start, end = (toks[i].start, toks[j].end) if head_first else (toks[j].start, toks[i].end)
+            if any(a < end and start < b for a, b in orgs):
+                continue  # "World Food Programme": an organisation's name
+            # its sector: what its name names ("School Feeding"); a name that names no kind of
+            # work gives no programme node (every activity has a type)
+            hits = [h for h in doc.activity_hits or [] if start <= h.start < end]
+            if not hits:
+                continue
+            name = " ".join(re.sub(r"[\"'«»“”„]", "", doc.text.norm[start:end]).split())
+            state = data.get("state_words", {}).get(doc.lang, [])
+            if any(morph.matches(doc.lang, w, t.text, True) for w in state for t in toks[min(i, j):max(i, j) + 1]):
+                country = next((p for p in sentence_places(doc, sent, start) if p and p.startswith("place/")), None) \
+                    or doc.focal_country
+                org = doc.lexicon.bodies.get(("government-of", country)) if country else None
+            else:
+                org = owner_of(doc, sent, start)
+            if not org:
+                continue
+            key = f"programme/{org.split('/', 1)[1]}-{slugify(doc.resources.citation.name(doc.lang, name.split(), heads) or name, 8)}"
+            sink = doc.sink
+            ev = doc.sentence_evidence(sent)
+            sink.types(key, "kg:Programme", "kg:Activity", evidence=[ev])
+            sink.lit(key, "skos:prefLabel", doc.resources.citation.name(doc.lang, name.split(), heads) or name, lang=doc.lang)
+            sink.ref(key, "kg:performedBy", org)
+            for h in dict.fromkeys(h.type for h in hits):
+                sink.ref(key, "kg:activityType", f"at:{h}")
+            for place in sentence_places(doc, sent, start):
+                if place and place != "worldwide":
+                    sink.ref(key, "kg:inPlace", place)
+            for t in sent.times:
+                if t.kind == "start" and t.value:  # "since 2010"
+                    period = f"period/{key.replace('/', '-')}"
+                    sink.types(period, "kg:Period", "time:ProperInterval", evidence=[doc.evidence(t.start, t.end)])
+                    sink.ref(period, "time:hasBeginning", sink.instant(t.value, t.surface))
+                    sink.ref(key, "kg:activeDuring", period)
+                    break
+
+
 def extract_programmes(doc: DocContext) -> None:
+    _named_in_text(doc)
     fields = _fields(doc)
     title = doc.facts.get("title_span")
     if len(fields) < MIN_FIELDS or not title:
