@@ -308,12 +308,14 @@ def _parts(text: str, lang: str, foreign: list[tuple[str, str | None]]) -> tuple
     for piece, piece_lang in foreign:
         if piece_lang == lang:
             continue
-        at = text.find(piece, pos)
+        # (the name's first letter may have been capitalised after the part was put in)
+        at = min((i for i in (text.find(v, pos) for v in (piece, piece[:1].upper() + piece[1:])) if i >= 0),
+                 default=-1)
         if at < 0:
             continue
         if at > pos:
             out.append((text[pos:at], lang))
-        out.append((piece, piece_lang))
+        out.append((text[at:at + len(piece)], piece_lang))
         pos = at + len(piece)
     if pos < len(text):
         out.append((text[pos:], lang))
