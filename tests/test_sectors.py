@@ -96,6 +96,10 @@ def test_refugee_protection_and_durable_solutions_in_english_and_russian():
     timor = _dev("02")
     assert ("organisation/unhcr", "refugee-protection", "place/timor-leste") in _activities(timor)
     assert any(t == "voluntary-return" and "return home" in w for t, w in _hits(timor))
+    # the return is to Timor-Leste, which its paragraph named; not to the country the
+    # paragraph says people gained independence "from" (a place in the ablative is an origin)
+    returns = {p for _, t, p in _activities(timor) if t == "voluntary-return"}
+    assert returns == {"place/timor-leste"}, returns
     uzbek = _dev("15")
     assert ("organisation/unhcr", "refugee-protection", "place/uzbekistan") in _activities(uzbek)
     assert "resettlement" in _types_of(uzbek, "organisation/unhcr")
