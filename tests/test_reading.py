@@ -10,8 +10,6 @@ documents) and, where a page shows facts, against the store itself.
 from __future__ import annotations
 
 import re
-import statistics
-import time
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -69,24 +67,16 @@ def test_favicon(server):
     assert r.content.lstrip().startswith(b"<svg")
 
 
-def test_example_queries_answer_in_milliseconds(server):
-    """Every competency query on the query page answers in about the time of the others (the
-    closure query, CQ03, took a second: Oxigraph joined every pair of a document's passages)."""
+def test_example_queries_all_answer(server):
+    """Every competency query on the query page answers, with rows. (How fast is measured in
+    bench/, not asserted here: tests check correctness, not time.)"""
     examples = __import__("json").loads(dom(page(server, "/query").text).find("script", id="examples-data").text())
-    times = {}
+    assert len(examples) >= 15
     for ex in examples:
-        best = None
-        for _ in range(2):
-            t = time.perf_counter()
-            r = requests.post(server.url + "/sparql", data={"query": ex["query"]},
-                              headers={"Accept": "application/sparql-results+json"}, timeout=60)
-            elapsed = time.perf_counter() - t
-            assert r.status_code == 200, (ex["name"], r.text[:300])
-            best = elapsed if best is None else min(best, elapsed)
-        times[ex["name"]] = best
-    median = statistics.median(times.values())
-    slow = {k: round(v, 3) for k, v in times.items() if v > max(0.25, 15 * median)}
-    assert not slow, f"far slower than the median ({median:.3f} s): {slow}"
+        r = requests.post(server.url + "/sparql", data={"query": ex["query"]},
+                          headers={"Accept": "application/sparql-results+json"}, timeout=60)
+        assert r.status_code == 200, (ex["name"], r.text[:300])
+        assert r.json()["results"]["bindings"], f"{ex['name']} answers nothing"
 
 
 # -- the ICRC's page answers first ----------------------------------------------------------------
