@@ -135,6 +135,8 @@ def _countries_in(doc, a: int, b: int) -> set[str]:
     adjectives = doc.resources.country_by_adjective.get(doc.lang, {})
     morph = doc.resources.morph
     inside_names = [(m.norm_start, m.norm_end) for m in doc.mentions if a <= m.norm_start < b]
+    # an amount's currency ("173,715 Swiss francs", "US dollars") names no country either
+    inside_names += [(f.start, f.end) for f in doc.figures or [] if f.money and a <= f.start < b]
     for tok in doc.text.tokens_in(a, b):
         if any(s <= tok.start < e for s, e in inside_names):
             continue  # "Norwegian Refugee Council" names no country
