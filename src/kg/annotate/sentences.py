@@ -33,8 +33,11 @@ class SentenceView:
     @property
     def places(self) -> list[Mention]:
         """The places the sentence states something about: not a dateline's or a contact
-        line's (where the text was filed, whom to call)."""
-        return [m for m in self.mentions if m.kind == "place" and m.role not in SPECIAL_ROLES]
+        line's (where the text was filed, whom to call), nor a state that acts ("the USA's
+        aid agency", "the support of the Russian Federation"): its name is also a metonymy."""
+        acting = {(m.norm_start, m.norm_end) for m in self.mentions if m.role == "metonymy"}
+        return [m for m in self.mentions if m.kind == "place" and m.role not in SPECIAL_ROLES
+                and (m.norm_start, m.norm_end) not in acting]
 
     def hits(self, kind: str) -> list[TriggerHit]:
         return [t for t in self.triggers if t.kind == kind]

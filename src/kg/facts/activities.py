@@ -86,7 +86,8 @@ def sentence_places(ctx: DocContext, sent: SentenceView, pos: int) -> list[str |
         return [activity_place(ctx, m) for m in listed]
     for m in sent.orgs:
         jur = ctx.entities[m.entity].jurisdiction
-        if m.entity != ctx.focal_org and jur:
+        # a country named for its state ("the USA's aid agency") acts; it is not the setting
+        if m.entity != ctx.focal_org and jur and m.role != "metonymy":
             return [jur]
     # a region the statement happens in ("in the Southern Caucasus"), not one people came from
     unit_in = label_templates(ctx.lexicon_dir).get("unit_in", {}).get(ctx.lang, [])
