@@ -20,3 +20,17 @@ def test_equal_facts_are_preferred_and_doubtful_gold_is_never_missed():
     score = match_one_to_one([], [{"doubtful": True, "text": "t"}, {"text": "u"}], lambda f, g: True,
                              optional=lambda g: g.get("doubtful"), miss=lambda g: g["text"])
     assert score.misses == ["u"] and score.fn == 1
+
+
+def test_an_activity_type_matches_itself_its_parent_and_its_children_only():
+    # both scorers judge types alike: a gold written when the scheme was smaller names the
+    # parent of a concept added since; a grandparent or a sibling is another type
+    from kg.evaluate import same_activity_type
+
+    broader = {"child": {"parent"}, "sibling": {"parent"}, "parent": {"top"}}
+    assert same_activity_type("child", "parent", broader)
+    assert same_activity_type("parent", "child", broader)
+    assert same_activity_type("child", "child", broader)
+    assert not same_activity_type("child", "top", broader)
+    assert not same_activity_type("sibling", "child", broader)
+    assert not same_activity_type(None, "child", broader)

@@ -53,7 +53,15 @@ REQUIRED_ACTIVITY_TYPES = (
     "livelihoods", "economic-security", "financial-support", "infrastructure-repair",
     "mine-risk-awareness", "prevention", "ihl-promotion", "capacity-building", "training",
     "humanitarian-diplomacy", "cooperation-with-national-society", "donation-of-items",
+    # the IASC clusters and the common modalities (the scheme's "Humanitarian sectors" section)
+    "coordination", "logistics", "emergency-telecommunications", "camp-management",
+    "child-protection", "gender-based-violence-response", "refugee-protection", "durable-solutions",
+    "voluntary-return", "resettlement", "legal-assistance", "food-assistance", "school-feeding",
+    "relief-items", "health", "vaccination", "health-facility-support", "nutrition",
+    "water-sanitation-hygiene", "hygiene-promotion", "shelter", "education", "early-recovery",
+    "disaster-response", "disaster-preparedness",
 )
+TOP_CONCEPTS = ("protection", "assistance", "prevention", "coordination")
 # Terms other modules code against: they must stay declared, with these kinds.
 EXPECTED_TERMS = {
     OWL.Class: [
@@ -446,7 +454,7 @@ def test_activity_scheme(schemes: Graph):
     concepts = set(schemes.subjects(RDF.type, SKOS.Concept))
     missing = [c for c in REQUIRED_ACTIVITY_TYPES if AT[c] not in concepts]
     assert not missing, missing
-    assert set(schemes.objects(scheme, SKOS.hasTopConcept)) == {AT.protection, AT.assistance, AT.prevention}
+    assert set(schemes.objects(scheme, SKOS.hasTopConcept)) == {AT[c] for c in TOP_CONCEPTS}
 
 
 def test_activity_concepts_have_one_preflabel_per_language(schemes: Graph):
@@ -470,7 +478,7 @@ def test_activity_concepts_have_one_preflabel_per_language(schemes: Graph):
 
 def test_activity_concepts_definitions_triggers_hierarchy(schemes: Graph):
     concepts = set(schemes.subjects(RDF.type, SKOS.Concept))
-    tops = {AT.protection, AT.assistance, AT.prevention}
+    tops = {AT[c] for c in TOP_CONCEPTS}
     problems = []
     for c in sorted(concepts):
         if (c, SKOS.inScheme, AT.scheme) not in schemes:
@@ -516,11 +524,43 @@ def test_activity_hierarchy_examples(schemes: Graph):
         assert AT.assistance in ancestors(AT[c]), c
     for c in ("ihl-promotion", "training", "humanitarian-diplomacy"):
         assert AT.prevention in ancestors(AT[c]), c
+    # the clusters under the scheme's own tops: protection's areas of responsibility and
+    # UNHCR's durable solutions; in-kind and cash modalities under economic security
+    for c in ("child-protection", "gender-based-violence-response", "refugee-protection", "resettlement",
+              "voluntary-return", "legal-assistance"):
+        assert AT.protection in ancestors(AT[c]), c
+    for c in ("food-assistance", "school-feeding", "relief-items", "financial-support"):
+        assert AT["economic-security"] in ancestors(AT[c]), c
+    for c in ("health", "vaccination", "nutrition", "water-sanitation-hygiene", "shelter", "education",
+              "early-recovery", "disaster-response"):
+        assert AT.assistance in ancestors(AT[c]), c
+    assert AT["capacity-building"] in ancestors(AT["disaster-preparedness"])
+    for c in ("logistics", "emergency-telecommunications", "camp-management"):
+        assert AT.coordination in ancestors(AT[c]), c
     assert schemes.value(AT["detention-visits"], SKOS.prefLabel) is not None
     ru = {str(l) for l in schemes.objects(AT["detention-visits"], SKOS.prefLabel) if l.language == "ru"}
     assert ru == {"посещения мест содержания под стражей"}
     az = {str(l) for l in schemes.objects(AT["red-cross-messages"], SKOS.prefLabel) if l.language == "az"}
     assert az == {"Qızıl Xaç məktubları"}
+
+
+def test_every_trigger_term_is_read_as_its_own_concept(schemes: Graph):
+    """Each kg:triggerTerm, read as text (a gap "…" filled by one word), is found as its own
+    concept: no stem fails to match its own words, and no longer term of another concept
+    takes them (a new term must not silently shadow an old one)."""
+    from kg.annotate.activity_terms import find_activity_hits
+    from kg.resources import load_resources
+    from kg.text import Text
+
+    morph = load_resources(ROOT / "data" / "lexicon", ROOT / "ontology").morph
+    filler = {"en": "many", "ru": "многих", "az": "çox"}
+    problems = []
+    for concept, term in schemes.subject_objects(KG.triggerTerm):
+        text = Text(str(term).replace("…", filler[term.language]))
+        hits = find_activity_hits(text, term.language, ROOT / "ontology", morph, [])
+        if concept not in {AT[h.type] for h in hits}:
+            problems.append(f"{concept} {term!r}@{term.language}: read as {[h.type for h in hits]}")
+    assert not problems, "\n".join(problems)
 
 
 # ---------------------------------------------------------------------------

@@ -223,6 +223,27 @@ def test_the_first_corpus_press_release_is_about_azerbaijan_not_its_geneva_datel
     assert all(m.role in SPECIAL for m in places(x) if m.entity == "place/geneva")
 
 
+def test_an_amounts_currency_names_no_country_the_document_is_about():
+    """'DREF allocated: 173,715 Swiss francs' in an IFRC update's lead: the currency's
+    adjective is no country; the update is about Colombia, where its work is."""
+    x = run(_dev("04"))
+    assert x.doc.focus.country == "place/colombia"
+    used = {c.object.key for c in x.claims if c.predicate == "kg:inPlace" and hasattr(c.object, "key")}
+    assert "place/switzerland" not in used and "place/colombia" in used
+
+
+def test_a_country_named_for_its_state_is_not_where_the_work_is():
+    """'The USA's aid agency has provided … funding, including for healthcare and
+    vaccination programs': the USA acts (a metonymy); the programmes are not in the USA."""
+    x = run(_dev("14"))
+    acting = [m for m in x.doc.mentions if m.role == "metonymy" and m.entity == "organisation/government-of-united-states"]
+    assert acting, "the USA is read as its state"
+    for sent in x.doc.sentences:
+        assert not any((m.norm_start, m.norm_end) == (a.norm_start, a.norm_end) for m in sent.places for a in acting)
+    assert not any(c.predicate == "kg:inPlace" and getattr(c.object, "key", None) == "place/united-states"
+                   and c.subject.startswith("activity/") for c in x.claims)
+
+
 # -- common words are not places -----------------------------------------------------------------
 
 

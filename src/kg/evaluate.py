@@ -203,9 +203,7 @@ def score_document(facts: GraphFacts, gold: dict, broader: dict[str, set[str]] |
     broader = broader or {}
 
     def same_type(found: str | None, wanted: str) -> bool:
-        """The same activity type, or one directly broader or narrower in the SKOS scheme
-        (the gold takes the most specific type; a reader may fairly name its parent)."""
-        return found == wanted or wanted in broader.get(found, ()) or found in broader.get(wanted, ())
+        return same_activity_type(found, wanted, broader)
 
     def office_same(f, g):
         return f["org"] == g["org"] and (g["place"] in f["places"] or g.get("based_in") in f["places"])
@@ -253,11 +251,19 @@ def score_document(facts: GraphFacts, gold: dict, broader: dict[str, set[str]] |
     }
 
 
-def _broader(store: ox.Store) -> dict[str, set[str]]:
+def scheme_broader(store: ox.Store) -> dict[str, set[str]]:
+    """{concept: its skos:broader concepts}, by local name, as the store holds the schemes."""
     out: dict[str, set[str]] = {}
     for sol in store.query(_PREFIXES + "SELECT ?c ?b WHERE { ?c skos:broader ?b }"):
         out.setdefault(_slug(sol[0].value), set()).add(_slug(sol[1].value))
     return out
+
+
+def same_activity_type(found: str | None, wanted: str, broader: dict[str, set[str]]) -> bool:
+    """The same activity type, or one directly broader or narrower in the SKOS scheme (the
+    gold takes the most specific type the scheme had when it was written; a reader may fairly
+    name its parent, and a scheme grown since may name a child)."""
+    return found == wanted or wanted in broader.get(found, ()) or found in broader.get(wanted, ())
 
 
 def evaluate(store: ox.Store, gold_dir: Path, base_iri: str) -> tuple[dict[str, Score], dict[str, dict[str, Score]]]:
@@ -270,7 +276,7 @@ def evaluate(store: ox.Store, gold_dir: Path, base_iri: str) -> tuple[dict[str, 
         gold = yaml.safe_load(path.read_text(encoding="utf-8"))
         doc_id = Path(gold["document"]).stem
         facts = GraphFacts(store, f"{base_iri}graph/document/{doc_id}")
-        scores = score_document(facts, gold, _broader(store))
+        scores = score_document(facts, gold, scheme_broader(store))
         per_doc[doc_id] = scores
         for k, s in scores.items():
             totals[k].add(s)

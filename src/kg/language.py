@@ -64,6 +64,7 @@ class Language:
     place_heads: dict[str, str] = field(default_factory=dict)  # head noun -> class of the place it names
     place_head_links: frozenset[str] = frozenset()
     contact_words: frozenset[str] = frozenset()
+    actor_heads: tuple[str, ...] = ()  # nouns of people or bodies an activity term may modify
 
     def lower(self, word: str) -> str:
         """Lower case by the language's rules (Turkic: I -> ı, İ -> i)."""
@@ -130,6 +131,7 @@ def load_language(languages_dir: Path, code: str) -> Language:
         adjunct_prepositions=tuple(sorted(_tuple(data.get("adjunct_prepositions")), key=len, reverse=True)),
         relative_pronouns=frozenset(str(w).lower() for w in _tuple(data.get("relative_pronouns"))),
         place_heads={str(k): str(v) for k, v in (data.get("place_heads") or {}).items()},
+        actor_heads=_tuple(data.get("actor_heads")),
     )
     sets = {k: frozenset(_tuple(data.get(k))) for k in
             ("articles", "place_prepositions", "locative_prepositions", "unit_in", "abbreviations", "auxiliaries", "place_head_links",

@@ -92,9 +92,11 @@ def _first_word_index(ontology_dir: Path, lang: str, morph: Morphology) -> dict[
 
 
 def find_activity_hits(text: Text, lang: str, ontology_dir: Path, morph: Morphology,
-                       exclude: list[tuple[int, int]]) -> list[ActivityHit]:
+                       exclude: list[tuple[int, int]], actor_heads: tuple[str, ...] = ()) -> list[ActivityHit]:
     """Activity-type terms in the text, longest first, never inside ``exclude`` spans
-    (names of organisations) nor across a sentence boundary."""
+    (names of organisations) nor across a sentence boundary, nor modifying one of
+    ``actor_heads`` (the language's nouns of people and bodies: "humanitarian aid workers",
+    "relief agencies" name who, not what is done)."""
     words = [t for t in text.tokens if t.is_word]
     # limits[i]: index of the first word past the sentence of word i
     limits = [0] * len(words)
@@ -123,8 +125,12 @@ def find_activity_hits(text: Text, lang: str, ontology_dir: Path, morph: Morphol
         for rank in {r for k in keys for r in index.get(k, ())}:
             concept, term = terms[rank]
             j = _match_at(lang, term, words, i, morph, limits[i])
-            if j is not None:
-                found.append((rank, words[i].start, words[j - 1].end, concept))
+            if j is None:
+                continue
+            if j < limits[i] and words[j].start - words[j - 1].end <= 1 and \
+                    any(morph.matches(lang, head, words[j].text) for head in actor_heads):
+                continue
+            found.append((rank, words[i].start, words[j - 1].end, concept))
     hits: list[ActivityHit] = []
     taken = bytearray(len(text.norm) + 1)
     for ts, te in exclude:
@@ -149,4 +155,5 @@ def concept_labels(ontology_dir: Path) -> dict[tuple[str, str], str]:
 def activity_terms_in(doc) -> None:
     """Activity-type terms outside organisations' names ("Tracing Service" is a name)."""
     names = [(m.norm_start, m.norm_end) for m in doc.mentions if m.kind == "organisation"]
-    doc.activity_hits = find_activity_hits(doc.text, doc.lang, doc.ontology_dir, doc.resources.morph, names)
+    doc.activity_hits = find_activity_hits(doc.text, doc.lang, doc.ontology_dir, doc.resources.morph, names,
+                                           doc.language.actor_heads)

@@ -33,8 +33,11 @@ class SentenceView:
     @property
     def places(self) -> list[Mention]:
         """The places the sentence states something about: not a dateline's or a contact
-        line's (where the text was filed, whom to call)."""
-        return [m for m in self.mentions if m.kind == "place" and m.role not in SPECIAL_ROLES]
+        line's (where the text was filed, whom to call), nor a state that acts ("the USA's
+        aid agency", "the support of the Russian Federation"): its name is also a metonymy."""
+        acting = {(m.norm_start, m.norm_end) for m in self.mentions if m.role == "metonymy"}
+        return [m for m in self.mentions if m.kind == "place" and m.role not in SPECIAL_ROLES
+                and (m.norm_start, m.norm_end) not in acting]
 
     def hits(self, kind: str) -> list[TriggerHit]:
         return [t for t in self.triggers if t.kind == kind]
@@ -135,6 +138,8 @@ def _countries_in(doc, a: int, b: int) -> set[str]:
     adjectives = doc.resources.country_by_adjective.get(doc.lang, {})
     morph = doc.resources.morph
     inside_names = [(m.norm_start, m.norm_end) for m in doc.mentions if a <= m.norm_start < b]
+    # an amount's currency ("173,715 Swiss francs", "US dollars") names no country either
+    inside_names += [(f.start, f.end) for f in doc.figures or [] if f.money and a <= f.start < b]
     for tok in doc.text.tokens_in(a, b):
         if any(s <= tok.start < e for s, e in inside_names):
             continue  # "Norwegian Refugee Council" names no country

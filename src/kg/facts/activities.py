@@ -15,7 +15,7 @@ from ..components import component
 from ..namespaces import slugify
 from .common import label_templates, short_name
 from .dates import time_node
-from ..annotate.grammar import clause_of
+from ..annotate.grammar import clause_of, mention_case
 from .groups import GroupRef, Groups, audience_kind, emit_group
 from .offices import owner_of, period_key
 
@@ -60,7 +60,8 @@ def activity_place(ctx: DocContext, m) -> str:
 
 
 def sentence_place(ctx: DocContext, sent: SentenceView, pos: int) -> str | None:
-    """Where a statement holds: a place it names; else the country whose body it names
+    """Where a statement holds: a place it names, not as an origin ("refugees from
+    Afghanistan", "из Афганистана", "Əfqanıstandan": the ablative); else the country whose body it names
     ("the Interagency Commission … in Armenia"); else the last place named earlier in the
     same paragraph ("Our work in Armenia … Currently, we are providing …"); else the
     document's country."""
@@ -69,7 +70,8 @@ def sentence_place(ctx: DocContext, sent: SentenceView, pos: int) -> str | None:
 
 def sentence_places(ctx: DocContext, sent: SentenceView, pos: int) -> list[str | None]:
     """Like sentence_place, but every place of a list ("in Erevan and Khankendi")."""
-    places = [m for m in sent.places if ctx.entities[m.entity].cls in ("Country", "Settlement")]
+    places = [m for m in sent.places if ctx.entities[m.entity].cls in ("Country", "Settlement")
+              and mention_case(ctx, m) != "ablative"]
     if places:
         nearest = min(places, key=lambda m: abs(m.norm_start - pos))
         listed = [nearest]
@@ -84,7 +86,8 @@ def sentence_places(ctx: DocContext, sent: SentenceView, pos: int) -> list[str |
         return [activity_place(ctx, m) for m in listed]
     for m in sent.orgs:
         jur = ctx.entities[m.entity].jurisdiction
-        if m.entity != ctx.focal_org and jur:
+        # a country named for its state ("the USA's aid agency") acts; it is not the setting
+        if m.entity != ctx.focal_org and jur and m.role != "metonymy":
             return [jur]
     # a region the statement happens in ("in the Southern Caucasus"), not one people came from
     unit_in = label_templates(ctx.lexicon_dir).get("unit_in", {}).get(ctx.lang, [])
@@ -99,7 +102,8 @@ def sentence_places(ctx: DocContext, sent: SentenceView, pos: int) -> list[str |
 
 def _paragraph_place(ctx: DocContext, sent: SentenceView) -> str | None:
     earlier = [m for s in ctx.sentences if s.paragraph == sent.paragraph and s.end <= sent.start
-               for m in s.places if ctx.entities[m.entity].cls in ("Country", "Settlement")]
+               for m in s.places if ctx.entities[m.entity].cls in ("Country", "Settlement")
+               and mention_case(ctx, m) != "ablative"]
     if earlier:
         return activity_place(ctx, earlier[-1])
     return ctx.focal_country

@@ -158,6 +158,8 @@ def frame_handovers(doc, done: set[int]) -> None:
         # the activity handed over is the one its object names (not one a purpose clause names)
         acts = [h for h in doc.activity_hits if begin <= h.start < max(end, begin + 1) or
                 (not doc.language.verb_final and frame.clause[0] <= h.start < frame.clause[1])]
+        if unit is not None:
+            emit_office(doc, doc.sink, unit, doc.sentence_evidence(frame.sentence))
         if acts:
             for h in acts:
                 activity = by_span.get((h.start, h.end))
@@ -166,9 +168,9 @@ def frame_handovers(doc, done: set[int]) -> None:
                                {l: labels.get((h.type, l), h.type) for l in tmpl}, None)
                 if activity:
                     doc.sink.ref(key, "kg:handedOverActivity", activity)
+                if unit is not None:  # an activity, too, may be taken over by a unit of the giver
+                    doc.sink.ref(key, "kg:receivingUnit", unit.key)
             continue
-        if unit is not None:
-            emit_office(doc, doc.sink, unit, doc.sentence_evidence(frame.sentence))
         if (giver, receiver) in stated:
             # the headline and the story state one handover: one node, each passage its evidence
             doc.sink.types(stated[(giver, receiver)], "kg:Handover", evidence=[ev])
