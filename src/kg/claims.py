@@ -110,3 +110,26 @@ class ClaimSink:
         for lang, text in labels.items():
             if text:
                 self.lit(subject, predicate, text, lang=lang)
+
+
+def one_beginning_per_period(claims: list[Claim]) -> list[Claim]:
+    """A document that states two beginnings of one thing ("implementing the programme since
+    2010" … "since 2017, started the nationalisation of the programme") gives it the earliest:
+    what has gone on since 2010 has gone on since 2017 too, while the later date is usually
+    that of a later step. Of beginnings that agree (2010, March 2010) the most precise stays."""
+    starts: dict[str, set[str]] = {}
+    for c in claims:
+        if c.predicate == "time:hasBeginning" and isinstance(c.object, Ref) and c.object.key.startswith("instant/"):
+            starts.setdefault(c.subject, set()).add(c.object.key)
+    keep: dict[str, str] = {}
+    for subject, keys in starts.items():
+        if len(keys) < 2:
+            continue
+        isos = {k[len("instant/"):] for k in keys}
+        first = min(isos, key=lambda d: (d + "-01-01")[:10])  # a year or month from its first day
+        agreeing = [d for d in isos if d.startswith(first) or first.startswith(d)]
+        keep[subject] = "instant/" + max(agreeing, key=len)
+    if not keep:
+        return claims
+    return [c for c in claims if not (c.predicate == "time:hasBeginning" and c.subject in keep
+                                      and c.object.key != keep[c.subject])]

@@ -14,7 +14,7 @@ from functools import lru_cache
 from . import annotate, facts  # noqa: F401  (registers the components)
 from .annotate.doc import Doc
 from .annotate.names import Mention
-from .claims import Claim
+from .claims import Claim, one_beginning_per_period
 from .components import Component, PipelineError, registered, run_order
 from .resources import Resources
 from .sources import Document
@@ -43,4 +43,4 @@ def extract_document(document: Document, resources: Resources) -> DocumentExtrac
         missing = [layer for layer in comp.adds if not doc.has(layer)]
         if missing:
             raise PipelineError(f"component {comp.name!r} did not add {', '.join(missing)}")
-    return DocumentExtraction(document, doc.text, doc.mentions or [], doc.sink.claims, doc)
+    return DocumentExtraction(document, doc.text, doc.mentions or [], one_beginning_per_period(doc.sink.claims), doc)

@@ -13,7 +13,7 @@ from ..annotate.sentences import SentenceView
 from ..claims import ClaimSink
 from ..components import component
 from ..namespaces import slugify
-from .common import label_templates, short_name
+from .common import label_templates, place_name, short_name
 from .dates import time_node
 from ..annotate.grammar import clause_of, mention_case
 from .groups import GroupRef, Groups, audience_kind, emit_group
@@ -43,7 +43,7 @@ def emit_activity(ctx: DocContext, sink: ClaimSink, org: str, concept: str, plac
     sink.labels(key, {
         lang: tmpl[lang].format(org=short_name(ctx, org, lang), type=concept_labels.get((concept, lang), concept),
                                 place=where.get(lang, place) if place == WORLDWIDE
-                                else ctx.entities[place].labels.get(lang, place))
+                                else place_name(ctx, place, lang))
         for lang in tmpl
     })
     return key

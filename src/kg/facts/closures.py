@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..annotate.frames import Frame
 from ..components import component
-from .common import label_templates
+from .common import label_templates, place_name
 from .offices import OfficeRef, _office_type, _ref, emit_office, period_key
 
 CLOSING = {"closure", "withdrawal", "expulsion", "suspension", "downsizing"}
@@ -93,7 +93,7 @@ def _office_label(doc, office: OfficeRef, lang: str) -> str:
     return tmpl["office"][lang].format(
         org=short_name(doc, office.org, lang),
         type=tmpl["office_types"][office.type][lang],
-        place=doc.entities[office.place].labels.get(lang) or doc.entities[office.place].labels.get("en", ""),
+        place=place_name(doc, office.place, lang),
     )
 
 

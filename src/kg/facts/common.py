@@ -24,6 +24,13 @@ def short_name(doc: DocContext, key: str, lang: str) -> str:
     return doc.lexicon.acronym(key, lang) or info.labels.get(lang) or info.labels.get("en") or key
 
 
+def place_name(doc: DocContext, key: str, lang: str) -> str:
+    """A place's name in a language, else in English, else in any language the gazetteer
+    gives (a region GeoNames names only in English), never its key."""
+    labels = doc.entities[key].labels if key in doc.entities else {}
+    return labels.get(lang) or labels.get("en") or next(iter(labels.values()), None) or key.split("/", 1)[-1]
+
+
 _CLAUSE_END = re.compile(r"[,.;:!?]")
 
 

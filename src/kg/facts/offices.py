@@ -16,7 +16,7 @@ from ..annotate.doc import Doc as DocContext
 from ..annotate.sentences import SentenceView
 from ..claims import ClaimSink
 from ..components import component
-from .common import label_templates, short_name
+from .common import label_templates, place_name, short_name
 from ..annotate.triggers import TriggerHit
 
 #: the class of unit each kind of unit noun (data/lexicon/triggers.yaml) names
@@ -159,7 +159,7 @@ def emit_office(ctx: DocContext, sink: ClaimSink, ref: OfficeRef, evidence) -> N
     tmpl = label_templates(ctx.lexicon_dir)
     labels = {}
     for lang in ("en", "ru", "az"):
-        place_label = ctx.entities[ref.place].labels.get(lang)
+        place_label = place_name(ctx, ref.place, lang)
         labels[lang] = tmpl["office"][lang].format(
             org=short_name(ctx, ref.org, lang),
             type=tmpl["office_types"][ref.type if ref.type != "Office" else "Office"][lang],
@@ -207,7 +207,7 @@ def _office_label(ctx: DocContext, office: OfficeRef, lang: str) -> str:
     return tmpl["office"][lang].format(
         org=short_name(ctx, office.org, lang),
         type=tmpl["office_types"][office.type][lang],
-        place=ctx.entities[office.place].labels.get(lang),
+        place=place_name(ctx, office.place, lang),
     )
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import yaml
 
 from ..annotate.doc import Doc as DocContext
-from ..annotate.grammar import clause_of
 from ..components import component
 from ..namespaces import slugify
 from .activities import activity_place
@@ -70,6 +69,9 @@ def _named_in_text(doc: DocContext) -> None:
             j, k = i, i + step
             while 0 <= k < len(toks) and abs(k - i) <= 8:
                 w = toks[k].text
+                a, b = (toks[k - step], toks[k]) if step > 0 else (toks[k], toks[k - step])
+                if set(doc.text.norm[a.end:b.start]) & set(",;:.!?()[]"):
+                    break  # a name does not run across a clause's punctuation ("Currently, the … Programme")
                 if w[:1].isupper():
                     j = k
                 elif doc.language.lower(w) not in inner:
