@@ -46,9 +46,17 @@ _KG_LINKS = ["performedBy", "activityType", "reached", "groundedIn", "continuesI
              "hasMandate", "establishedBy", "signatory", "onBehalfOf", "signedOn", "ratifiedOn", "ratifiedBy",
              "firstVisitOn", "closedUnit", "openedUnit", "decidedBy", "atTime", "endBound", "handedOverActivity",
              "giver", "receiver", "concerns", "referTo", "referredBy", "partner", "cooperatesWith", "presentIn",
-             "jurisdiction", "locatedIn"]
+             "jurisdiction", "locatedIn",
+             # the roles of activities and events (issue 12)
+             "participant", "audience", "beneficiaryGroup", "groupKind", "count", "includes", "runBy", "relatesTo",
+             "offeredBy", "offeredTo", "contactPoint", "upholds", "upholdsPrinciple", "receivingUnit", "party",
+             "signedIn", "dateline"]
 _KG_TEXT = ["surfaceText", "unit", "grants", "reason", "condition", "handedOverItem", "forMatter", "dateAsStated",
-            "sha256", "beneficiaries", "value"]
+            "sha256", "beneficiaries", "value", "upperValue", "asRole", "offerOf", "hasUnitName", "status"]
+#: Classes named by a term of their own (the others compact to their local name through @vocab).
+_KG_CLASSES = ["PopulationGroup", "Situation", "Conflict", "Programme", "Offer", "CollectiveAgent", "ContactPoint",
+               "Presence", "Facility", "Withdrawal", "Expulsion", "Suspension", "Downsizing", "MonetaryAmount",
+               "MediaOrganisation"]
 
 #: The context published at /context.jsonld.
 CONTEXT: dict = OrderedDict()
@@ -109,6 +117,16 @@ for _k in _KG_LINKS:
     CONTEXT[_k] = _ref("kg:" + _k)
 for _k in _KG_TEXT:
     CONTEXT[_k] = _id("kg:" + _k)
+for _k in _KG_CLASSES:
+    CONTEXT[_k] = "kg:" + _k
+CONTEXT.update({
+    # how to reach an organisation (schema.org's contact point)
+    "email": _id("schema:email"),
+    "telephone": _id("schema:telephone"),
+    "url": _id("schema:url", **{"@type": "xsd:anyURI"}),
+    "contactName": _id("schema:name"),
+    "contactType": _lang("schema:contactType"),
+})
 CONTEXT.update({
     # the other way round: what points at a resource (used when it is the root)
     "offices": _rev("org:unitOf"),
@@ -128,6 +146,20 @@ CONTEXT.update({
     "closures": _rev("kg:closedUnit"),
     "openings": _rev("kg:openedUnit"),
     "handedOverIn": _rev("kg:handedOverActivity"),
+    "beneficiaryOf": _rev("kg:beneficiaryGroup"),
+    "audienceOf": _rev("kg:audience"),
+    "participantIn": _rev("kg:participant"),
+    "countOf": _rev("kg:count"),
+    "includedIn": _rev("kg:includes"),
+    "related": _rev("kg:relatesTo"),
+    "activitiesRun": _rev("kg:runBy"),
+    "offersMade": _rev("kg:offeredBy"),
+    "offersReceived": _rev("kg:offeredTo"),
+    "contactPointOf": _rev("kg:contactPoint"),
+    "upheldBy": _rev("kg:upholds"),
+    "handoversTakenOver": _rev("kg:receivingUnit"),
+    "agreementsAsParty": _rev("kg:party"),
+    "datelineOf": _rev("kg:dateline"),
     "here": _rev("kg:inPlace"),
     "placesWithin": _rev("kg:locatedIn"),
     "activitiesOfType": _rev("kg:activityType"),
@@ -164,6 +196,9 @@ class _Terms:
         self.forward: dict[str, tuple[str, dict]] = {}
         self.reverse: dict[str, tuple[str, dict]] = {}
         self.keys = set(context)
+        # terms that name a class ("PopulationGroup": "kg:PopulationGroup")
+        self.classes = {_expand(d): key for key, d in context.items()
+                        if isinstance(d, str) and not d.startswith("@") and key not in PREFIXES and not key.startswith("@")}
         for key, d in context.items():
             if key.startswith("@") or not isinstance(d, dict):
                 continue
@@ -184,6 +219,8 @@ class _Terms:
         return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
 
     def compact_type(self, iri: str) -> str:
+        if iri in self.classes:
+            return self.classes[iri]
         if iri.startswith(KG_NS):
             local = iri[len(KG_NS):]
             if local and local not in self.keys and ":" not in local:
