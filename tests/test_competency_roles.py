@@ -24,23 +24,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from test_competency import Row, post_query
+from test_competency import AT, BASE, GOV_AZ, ICRC, ID, KG, STATE_COMMISSION, XSD, Row, post_query
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
 COMPLETE = ROOT / "tests" / "fixtures" / "valid" / "complete.ttl"
 
-BASE = "http://localhost:8000/"
-ID = BASE + "id/"
 ORG = ID + "organisation/"
-ICRC = ORG + "icrc"
 UNHCR = ORG + "unhcr"
-GOV_AZ = ORG + "government-of-azerbaijan"
-STATE_COMMISSION = ORG + "state-commission-pow-hostages-missing-azerbaijan"
-KG = "https://w3id.org/humanitarian-kg/ontology#"
-AT = "https://w3id.org/humanitarian-kg/activity-type/"
 GK = "https://w3id.org/humanitarian-kg/group-kind/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 ROLE_CQS = [f"cq{n}" for n in range(16, 31)]
 #: queries the extraction cannot answer yet (their tests are strict xfails)
