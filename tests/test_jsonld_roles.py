@@ -22,7 +22,7 @@ import pyoxigraph as ox
 import requests
 from rdflib import Graph
 
-from kg.web.pages import jsonld
+from kg import jsonld
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPLETE = ROOT / "tests" / "fixtures" / "valid" / "complete.ttl"

@@ -55,3 +55,30 @@ def test_another_organisation_named_before_the_predicate_holds_the_commitment(tm
     x = extract(path)
     holders = {c.subject for c in _claims(x, "kg:upholds")}
     assert holders == {"organisation/azerbaijan-red-crescent-society"}
+
+
+# -- principles ------------------------------------------------------------------------
+
+PRINCIPLES = {"pr:humanity", "pr:neutrality", "pr:impartiality", "pr:independence"}
+
+
+@pytest.mark.parametrize("doc_id, expected", [
+    ("000_22953d9dd2031f1d", {"pr:neutrality", "pr:impartiality", "pr:independence"}),  # "нейтральная, беспристрастная и независимая организация"
+    ("001_2bdc8158457999b5", PRINCIPLES),  # "humanitarian principles including humanity, neutrality, impartiality, and independence"
+    ("002_3085d1d938f57e6c", PRINCIPLES),  # "insanlıq, neytrallıq, qərəzsizlik və müstəqillik daxil olmaqla, humanitar prinsiplər"
+])
+def test_stated_principles_in_three_languages(doc_id, expected):
+    x = extract(SOURCES / f"{doc_id}.txt")
+    claims = _claims(x, "kg:upholdsPrinciple")
+    assert {c.subject for c in claims} == {"organisation/icrc"}
+    assert {c.object.key for c in claims} == expected
+    assert all(c.evidence for c in claims)
+
+
+def test_a_principles_name_alone_is_an_ordinary_word(tmp_path):
+    path = tmp_path / "00_en_words.txt"
+    path.write_text("The ICRC commissioned an independent evaluation of its work in Baku.\n\n"
+                    "The report documents crimes against humanity.\n\n"
+                    "The ICRC works according to the principle of neutrality.\n", encoding="utf-8")
+    x = extract(path)
+    assert {c.object.key for c in _claims(x, "kg:upholdsPrinciple")} == {"pr:neutrality"}

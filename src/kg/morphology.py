@@ -110,7 +110,7 @@ class Morphology:
         how = self.inflection(lang)
         if how == "exact":
             pos = set(_english_lemmas(word))
-            return pos == {"VERB"} or pos == {"AUX"}
+            return bool(pos) and pos <= {"VERB", "AUX"}
         if how == "lemma":
             parses = _morph().parse(word.lower())
             return bool(parses) and all(p.tag.POS in ("VERB", "INFN") for p in parses[:2])
@@ -295,6 +295,15 @@ class Citation:
             return " ".join(_ru_phrase_case(words, "gent"))
         if how == "suffixes" and lang in self.morph.languages and self.morph.languages[lang].suffix_harmony:
             return " ".join(words[:-1] + [_az_genitive(self.morph.languages[lang], words[-1])])
+        return phrase
+
+    def case(self, lang: str, phrase: str, case: str) -> str:
+        """A name put in another case, for names composed of it (kg.web.graph.grammar): in a
+        language matched by lemma, the head and what agrees with it (pymorphy3's case names:
+        "gent", "datv", "loct" …); elsewhere as written."""
+        words = phrase.split()
+        if words and self.morph.inflection(lang) == "lemma":
+            return " ".join(_ru_phrase_case(words, case))
         return phrase
 
     def name(self, lang: str, words: list[str], heads: list[str] = ()) -> str:

@@ -17,12 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from rdflib import Graph
 
 from ..namespaces import GK, KG
 from ..text import tokenize
 
-_CLAUSE_END = re.compile(r"[.;:!?()]|,\s+(?:who|which|that|whose|где|который|которые|которых|ki)\b|\s[-–—]\s")
+_CLAUSE_END = re.compile(r"[.;:!?()]|\s[-–—]\s")
 MAX_WORDS = 20
 HEAD_WORDS = 3  # the kind must be named by the phrase's head: within its first (last) words
 
@@ -36,21 +35,6 @@ class GroupRef:
     kinds: list[str] = field(default_factory=list)  # gk: concept local names, most specific first
     figure: str | None = None  # key of the figure that counts it
     includes: list["GroupRef"] = field(default_factory=list)
-
-
-@lru_cache(maxsize=2)
-def group_terms(ontology_dir: Path) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
-    """{lang: [(kind, term words)]}, longest terms first."""
-    g = Graph()
-    g.parse(Path(ontology_dir) / "group-kinds.ttl", format="turtle")
-    table: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-    for concept, term in g.subject_objects(KG.triggerTerm):
-        if str(concept).startswith(str(GK)) and getattr(term, "language", None):
-            words = tuple(w for w in tokenize(str(term)) if w[0].isalnum())
-            table.setdefault(term.language, []).append((str(concept)[len(str(GK)):], words))
-    for terms in table.values():
-        terms.sort(key=lambda t: -len(t[1]))
-    return table
 
 
 @lru_cache(maxsize=2)
@@ -73,7 +57,7 @@ class Groups:
         self.morph = doc.resources.morph
         words = _words(doc.lexicon_dir)
         self.markers = {k: [str(p) for p in (v or {}).get(doc.lang, [])] for k, v in words.items()}
-        self.terms = group_terms(doc.ontology_dir).get(doc.lang, [])
+        self.terms = doc.resources.scheme_terms("group-kinds.ttl", str(GK)).get(doc.lang, [])
 
     # -- kinds ---------------------------------------------------------------------
     def kinds(self, start: int, end: int) -> list[str]:
@@ -100,12 +84,20 @@ class Groups:
     # -- the words of a group --------------------------------------------------------
     def phrase_end(self, start: int, limit: int) -> int:
         """Where the noun phrase starting at ``start`` ends: the clause's end, a relative
-        pronoun, the verb its people are the subject of ("… benefited from"), or
+        pronoun, a time or place adjunct ("since the start of its work"), the verb its
+        people are the subject of ("… benefited from"), or
         ``MAX_WORDS`` words on."""
         m = _CLAUSE_END.search(self.norm, start, limit)
         end = m.start() if m else limit
+        low = self.language.lower(self.norm[start:end])
+        for p in self.language.adjunct_prepositions:
+            k = low.find(f" {self.language.lower(p)} ")
+            if k > 0:
+                end = start + k
+                low = low[:k]
         for w in re.finditer(r"[^\W\d_]+", self.norm[start:end]):
-            if w.start() > 0 and self.morph.only_verb(self.doc.lang, w.group()):
+            if w.start() > 0 and (self.language.lower(w.group()) in self.language.relative_pronouns
+                                  or self.morph.only_verb(self.doc.lang, w.group())):
                 end = start + w.start()
                 break
         end = start + len(self.norm[start:end].rstrip(" ,"))
@@ -207,10 +199,19 @@ class Groups:
         return group
 
 
+def cited_label(doc, label: str) -> str:
+    """A group's words as a label: in the citation form where the text inflects them
+    ("ailəyə" → "ailə", "беженцев" → "беженцы"), the head cut back to the kind's term."""
+    words = label.split()
+    heads = [term[-1] for _, term in doc.resources.scheme_terms("group-kinds.ttl", str(GK)).get(doc.lang, [])]
+    cited = doc.resources.citation.name(doc.lang, words, heads)
+    return cited or label
+
+
 def emit_group(doc, group: GroupRef, ev=None) -> str:
     sink = doc.sink
     sink.types(group.key, "kg:PopulationGroup", evidence=[ev or doc.evidence(group.start, group.end)])
-    sink.lit(group.key, "skos:prefLabel", group.label, lang=doc.lang)
+    sink.lit(group.key, "skos:prefLabel", cited_label(doc, group.label), lang=doc.lang)
     for kind in group.kinds[:1]:
         sink.ref(group.key, "kg:groupKind", f"gk:{kind}")
     if group.figure:

@@ -11,6 +11,7 @@ from ..claims import ClaimSink
 from ..components import component
 from ..annotate.grammar import clause_of
 from .common import condition_start, label_templates
+from .dates import time_node
 
 
 def extract_instruments(ctx: DocContext, sink: ClaimSink, activity_hits, by_span) -> None:
@@ -23,6 +24,12 @@ def extract_instruments(ctx: DocContext, sink: ClaimSink, activity_hits, by_span
         sink.lit(m.entity, "skos:altLabel", m.name, lang=m.lang)  # the corpus-wide step picks the preferred one
         if info.year:
             sink.lit(m.entity, "dcterms:date", info.year, datatype="xsd:gYear")
+        # the year written with its name ("Женевских конвенциях 1949 г.", "the 1949 Geneva
+        # Conventions") dates the instrument
+        for t in ctx.times:
+            if t.kind == "instant" and t.precision == "year" and t.value and \
+                    (0 <= t.start - m.norm_end <= 2 or 0 <= m.norm_start - t.end <= 2):
+                sink.ref(m.entity, "time:hasTime", time_node(sink, t), evidence=[ctx.evidence(min(m.norm_start, t.start), max(m.norm_end, t.end))])
     for sent in ctx.sentences:
         if sent.is_question:
             continue

@@ -21,6 +21,7 @@ from ..annotate.grammar import clause_of
 from ..components import component
 from ..namespaces import slugify
 from ..text import tokenize
+from .dates import time_node
 
 CLASSES = {"conflict": "kg:Conflict", "situation": "kg:Situation"}
 RELATED = ("group/", "closure/", "opening/", "handover/", "suspension/", "downsizing/")
@@ -74,6 +75,23 @@ def situations(doc) -> None:
                 break
 
 
+def _years_of(doc, sent, start: int, end: int) -> list:
+    """The time expressions of a situation's own phrase: right before its noun, with those
+    coordinated before them ("2020 və 2023-cü ilin eskalasiyaları"), or an interval right
+    after it ("escalations between 2020 and 2023")."""
+    norm = doc.text.norm
+    times = sorted((t for t in sent.times if t.value or t.begin), key=lambda t: t.start)
+    before = [t for t in times if 0 <= start - t.end <= 2]
+    while before:
+        prev = [t for t in times if t.end <= before[0].start
+                and norm[t.end:before[0].start].strip(" ,").lower() in set(doc.language.conjunctions) | {""}]
+        if not prev:
+            break
+        before.insert(0, prev[-1])
+    after = [t for t in times if 0 <= t.start - end <= 4 and t.kind == "interval"]
+    return before or after[:1]
+
+
 def _emit(doc, kind: str, sent, start: int, end: int) -> str:
     """The situation node: keyed by its kind, place and years, so that two documents'
     "conflict" in one country is one conflict."""
@@ -85,12 +103,12 @@ def _emit(doc, kind: str, sent, start: int, end: int) -> str:
     after = [m for m in sent.places if 0 <= m.norm_start - end <= 12 and norm[end:m.norm_start].strip().lower()
              in doc.language.locative_prepositions | doc.language.place_prepositions]
     place = (before or after)[0].entity if before or after else doc.focal_country
-    years = [t for t in sent.times if 0 <= start - t.end <= 2 or (0 <= t.start - end <= 4 and t.kind == "interval")]
+    years = _years_of(doc, sent, start, end)
     tail = ""
     if years:
-        t = years[0]
-        tail = "-" + (f"{t.begin[:4]}-{t.end_value[:4]}" if t.kind == "interval" and t.begin and t.end_value
-                      else (t.value or "")[:4])
+        first = min((t.begin or t.value or "")[:4] for t in years)
+        last = max((t.end_value or t.value or "")[:4] for t in years)
+        tail = f"-{first}" if first == last else f"-{first}-{last}"
     key = f"situation/{kind}-{place.split('/', 1)[1] if place else slugify(doc.doc_id, 3)}{tail}"
     ev = doc.evidence(start, end)
     doc.sink.types(key, CLASSES[kind], evidence=[ev])
@@ -101,14 +119,7 @@ def _emit(doc, kind: str, sent, start: int, end: int) -> str:
     where = doc.entities[place].labels if place and place in doc.entities else {}
     doc.sink.labels(key, {lang: labels[lang].format(place=where.get(lang) or where.get("en", "")).strip(" :()")
                           for lang in labels})
-    if years:
-        t = years[0]
-        period = f"period/{key.replace('/', '-')}"
-        doc.sink.types(period, "kg:Period", "time:ProperInterval", evidence=[doc.evidence(t.start, t.end)])
-        doc.sink.ref(key, "kg:activeDuring", period)
-        if t.kind == "interval" and t.begin and t.end_value:
-            doc.sink.ref(period, "time:hasBeginning", doc.sink.instant(t.begin))
-            doc.sink.ref(period, "time:hasEnd", doc.sink.instant(t.end_value))
-        elif t.value:
-            doc.sink.ref(period, "time:hasBeginning", doc.sink.instant(t.value, t.surface))
+    for t in years:
+        node = time_node(doc.sink, t)
+        doc.sink.ref(key, "kg:activeDuring" if node.startswith("period/") else "time:hasTime", node)
     return key
