@@ -59,6 +59,8 @@ ROLE_KEYS = {
     "url": (SCHEMA + "url", "text"),
     "contactName": (SCHEMA + "name", "text"),
     "contactType": (SCHEMA + "contactType", "lang"),
+    "units": ("http://www.w3.org/ns/org#hasUnit", "id"),
+    "hasTime": ("http://www.w3.org/2006/time#hasTime", "id"),
 }
 NEW_CLASSES = ["PopulationGroup", "Situation", "Conflict", "Programme", "Offer", "CollectiveAgent", "ContactPoint",
                "Presence", "Facility", "Withdrawal", "Expulsion", "Suspension", "Downsizing", "MonetaryAmount",
@@ -135,13 +137,15 @@ def test_complete_fixture_compacts_every_role_and_round_trips():
             for q in ox.parse(jsonld.dumps(framed), format=ox.RdfFormat.JSON_LD)} == set(triples)
 
 
-#: What the extraction emits today in the two corpora; the rest (offers, principles, the office
-#: that runs an activity, collective partners, unit names) is checked on complete.ttl above.
+#: What the extraction emits in the two corpora; the rest (participants, to whom an offer is
+#: made) is checked on complete.ttl above.
 EMITTED = ["audience", "beneficiaryGroup", "groupKind", "count", "includes", "relatesTo", "contactPoint", "upholds",
            "receivingUnit", "party", "signedIn", "dateline", "upperValue", "status", "email", "telephone", "url",
-           "contactName", "contactType"]
+           "contactName", "contactType", "runBy", "offeredBy", "asRole", "offerOf", "upholdsPrinciple", "hasUnitName",
+           "units", "hasTime"]
 EMITTED_CLASSES = ["PopulationGroup", "Situation", "Conflict", "ContactPoint", "Presence", "Facility", "Withdrawal",
-                   "Expulsion", "Downsizing", "MonetaryAmount", "MediaOrganisation"]
+                   "Expulsion", "Downsizing", "MonetaryAmount", "MediaOrganisation", "Programme", "Offer",
+                   "CollectiveAgent"]
 
 
 def test_export_of_both_corpora_writes_the_roles_under_their_keys(server_both):
@@ -158,6 +162,7 @@ def test_export_of_both_corpora_writes_the_roles_under_their_keys(server_both):
             _check_shape(key, n)
     keys = {k for n in nodes for k in n}
     assert not {k for k in keys if k.startswith(("schema:", SCHEMA, KG))}, "every schema.org and kg: term has a key"
+    assert not keys & {"org:hasUnit", "time:hasTime"}, "the units and dates of issue 12 have keys"
     types = {t for n in nodes for t in _values(n, "type")}
     assert set(EMITTED_CLASSES) <= types, set(EMITTED_CLASSES) - types
     # a sub-group is written as a link from the group that includes it

@@ -90,6 +90,7 @@ CONTEXT.update({
     "place": _ref("kg:inPlace"),
     "period": _ref("kg:activeDuring"),
     "associatedWith": _ref("prov:wasAssociatedWith"),
+    "units": _ref("org:hasUnit"),  # an organisation's named units (issue 12: "its Tracing Service")
     # time
     "begins": _ref("time:hasBeginning"),
     "ends": _ref("time:hasEnd"),
@@ -97,6 +98,7 @@ CONTEXT.update({
     "month": _id("time:inXSDgYearMonth", **{"@type": "xsd:gYearMonth"}),
     "year": _id("time:inXSDgYear", **{"@type": "xsd:gYear"}),
     "unitType": _ref("time:unitType"),
+    "hasTime": _ref("time:hasTime"),  # the instant a document, situation or instrument is dated by
     # evidence: the passage of a document a statement comes from
     "evidence": _ref("kg:hasEvidence", many=True),
     "source": _ref("oa:hasSource"),
@@ -171,6 +173,8 @@ CONTEXT.update({
     "beginningOf": _rev("time:hasBeginning"),
     "endOf": _rev("time:hasEnd"),
     "timeOf": _rev("kg:atTime"),
+    "datedFacts": _rev("time:hasTime"),
+    "unitIn": _rev("org:hasUnit"),
     "evidenceOf": _rev("kg:hasEvidence"),
     "passages": _rev("oa:hasSource"),
     "selectorOf": _rev("oa:hasSelector"),
