@@ -174,6 +174,35 @@ def built(tmp_path_factory) -> dict:
 
 
 @pytest.fixture(scope="session")
+def built_both(tmp_path_factory) -> dict:
+    """A store built by ``kg build`` from both corpora at once: the first (data/sources) and the
+    development corpus (tests/corpus/dev, documents of other organisations and countries), copied
+    into one sources directory with their metadata merged, as a user adding documents would."""
+    import json
+
+    root = tmp_path_factory.mktemp("both")
+    sources = root / "sources"
+    sources.mkdir()
+    metadata: dict = {}
+    for corpus in (SOURCES, DEV_CORPUS):
+        metadata.update(json.loads((corpus / "metadata.json").read_text(encoding="utf-8")))
+        for path in sorted(corpus.glob("*.txt")):
+            shutil.copy2(path, sources / path.name)
+    (sources / "metadata.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=1), encoding="utf-8")
+    env = {"KG_VAR": str(root / "var"), "KG_SOURCES": str(sources)}
+    proc = kg("build", env=env, check=True, timeout=600)
+    return {"env": env, "var": root / "var", "sources": sources, "output": proc.stdout + proc.stderr}
+
+
+@pytest.fixture(scope="session")
+def server_both(built_both):
+    """A real server on the store of both corpora."""
+    srv = Server(built_both["env"])
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
 def store(built):
     import pyoxigraph as ox
 

@@ -9,6 +9,8 @@
 - the real build passes every shape with no violation, and its warnings are listed;
 - `kg validate FILE` on an export whose selector is shifted by one character fails, naming the
   evidence node and the document.
+- figures and dates a document states that no fact takes are listed by `kg validate`, each with
+  the passage that states it, and are exactly the ones nothing points at.
 
 Validation is kg.validate.shacl_validate, as in `kg build` and `kg validate`: pyshacl for core
 SHACL with the ontology's subclass axioms, Oxigraph for the SHACL-SPARQL constraints.
@@ -329,3 +331,105 @@ def test_shifted_selector_in_exported_trig(built, tmp_path):
     violations = [r for r in results(report) if r["severity"] == SH.Violation]
     assert [(str(r["focus"]), r["constraint"]) for r in violations] == [(node, KGSH.EvidenceQuoteMatchesSource)]
     assert (None, SH.conforms, Literal(False)) in report
+
+
+# ---------------------------------------------------------------------------
+# (e) figures and dates that no fact takes: listed with their passage
+# ---------------------------------------------------------------------------
+
+UNATTACHED = INVALID / "UnattachedFigureOrDate.ttl"
+EX = "http://example.org/fixture/"
+
+
+def _unattached_nodes(report) -> set[str]:
+    return {f.focus for f in report.unattached}
+
+
+def test_unattached_figure_and_date_are_listed_with_their_passage(ontology):
+    report = validate_file(UNATTACHED, ontology)
+    # the floating ones; not the figure an activity reached, nor the period an activity is
+    # active during, nor the instant that ends that period
+    assert _unattached_nodes(report) == {EX + "floating-figure", EX + "floating-date"}
+    by_node = {f.focus: f.message for f in report.unattached}
+    assert by_node[EX + "floating-figure"].startswith("Unattached figure:")
+    assert 'training.txt <http://example.org/fixture/training-report> at characters 0-20 reads "More than 700 people"' \
+        in by_node[EX + "floating-figure"]
+    assert by_node[EX + "floating-date"].startswith("Unattached date:")
+    assert 'at characters 43-58 reads "on 30 June 2024"' in by_node[EX + "floating-date"]
+    assert report.conforms, "a warning: the build is not refused for it"
+
+
+def test_what_takes_a_figure_or_a_date(ontology, tmp_path):
+    """A link from the document does not attach a value; a group's count does; a period held
+    only by a floating figure floats with it; an instant is taken through the period of a fact."""
+    extra = """
+ex:training-report <http://example.org/fixture/mentions> ex:floating-date .
+ex:officials a kg:PopulationGroup ; skos:prefLabel "people"@en ; kg:count ex:floating-figure ;
+    kg:hasEvidence ex:evidence .
+ex:tracing kg:audience ex:officials .
+ex:floating-figure kg:activeDuring ex:floating-period .
+ex:floating-period a kg:Period ; time:hasBeginning ex:floating-date ; kg:hasEvidence ex:evidence .
+ex:lonely-figure a kg:Figure ; kg:value 5 ; kg:qualifier kg:exactly ; kg:unit "people" ;
+    kg:hasEvidence ex:evidence .
+ex:lonely-figure kg:activeDuring ex:lonely-period .
+ex:lonely-period a kg:Period ; time:hasEnd ex:t2025-09 ; kg:hasEvidence ex:evidence .
+"""
+    path = tmp_path / "variants.ttl"
+    path.write_text(UNATTACHED.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    report = validate_file(path, ontology)
+    assert _unattached_nodes(report) == {EX + "lonely-figure", EX + "lonely-period"}, report.text()
+
+
+def test_kg_validate_lists_every_unattached_value(tmp_path):
+    """`kg validate FILE` lists them all (no cut at 50), quoting each passage, and counts them;
+    the exit status stays 0: they are warnings."""
+    text = UNATTACHED.read_text(encoding="utf-8")
+    # sixty more floating figures, each stated by the same passage
+    text += "".join(f"""
+ex:floating-{i} a kg:Figure ; kg:value {i} ; kg:qualifier kg:exactly ; kg:unit "people" ;
+    kg:surfaceText "More than 700 people" ; kg:hasEvidence ex:evidence-700 .
+""" for i in range(60))
+    path = tmp_path / "many.ttl"
+    path.write_text(text, encoding="utf-8")
+    proc = kg("validate", str(path), "--no-reasoner")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "kgsh:UnattachedShape (62)" in proc.stdout
+    listed = re.findall(r"^    - <(http://example.org/fixture/floating-[^>]+)>: Unattached (figure|date): .*"
+                        r"training\.txt .* reads \"(More than 700 people|on 30 June 2024)\"", proc.stdout, re.M)
+    assert len(listed) == 62, proc.stdout
+    assert "Figures and dates no fact takes: 62 unattached figure(s)/date(s) in 62 passage(s)" in proc.stdout
+    assert "… and" not in proc.stdout.split("kgsh:UnattachedShape")[1].split("\n  kgsh:")[0]
+
+
+def test_real_build_unattached_values_are_the_ones_nothing_points_at(built, real_report):
+    """The real graph's unattached figures and dates, checked against a walk of the graph
+    written here (rdflib), independently of the SHACL-SPARQL constraint; each quote is the
+    document's text at its offsets."""
+    settings = load_settings(var_dir=built["var"])
+    data = load_data_graph(settings, None)
+    KG = Namespace("https://w3id.org/humanitarian-kg/ontology#")
+    TIME = Namespace("http://www.w3.org/2006/time#")
+    value_classes = {KG.Figure, KG.MonetaryAmount, TIME.Instant, KG.Period}
+    not_facts = value_classes | {KG.SourceDocument, KG.Evidence}
+    links = {TIME.hasBeginning, TIME.hasEnd, KG.endBound, KG.activeDuring}
+
+    def taken(node, seen=()) -> bool:
+        for s, p in data.subject_predicates(node):
+            if p == RDF.type or s in seen:
+                continue
+            types = set(data.objects(s, RDF.type))
+            if not types & not_facts:
+                return True
+            if types & value_classes and p in links and taken(s, seen + (node,)):
+                return True
+        return False
+
+    expected = {str(n) for c in value_classes for n in data.subjects(RDF.type, c)
+                if (n, KG.hasEvidence, None) in data and not taken(n)}
+    assert _unattached_nodes(real_report) == expected
+    for f in real_report.unattached:
+        m = re.search(r"<(http[^>]+)> at characters (\d+)-(\d+) reads \"(.*)\"\. Attach", f.message, re.S)
+        assert m, f.message
+        doc_text = str(data.value(URIRef(m.group(1)), URIRef("http://www.w3.org/2011/content#chars")))
+        assert doc_text[int(m.group(2)):int(m.group(3))] == m.group(4)
+    print(f"\nfirst corpus: {real_report.unattached_summary()}")

@@ -59,7 +59,8 @@ def run_build(settings, echo=click.echo) -> None:
     warnings = len(result.report.warnings) if result.report else 0
     echo(
         f"{len(result.stats)} documents, {result.quads} quads; SHACL: conforms"
-        f" ({warnings} warning(s)); OWL: {result.report.reasoner}; store {result.store_path}"
+        f" ({warnings} warning(s), {result.report.unattached_summary()}); OWL: {result.report.reasoner};"
+        f" store {result.store_path}"
     )
     echo(f"built in {time.perf_counter() - started:.1f} s ("
          + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items() if k != "total") + ")")

@@ -47,9 +47,17 @@ _KG_LINKS = ["performedBy", "activityType", "reached", "groundedIn", "continuesI
              "hasMandate", "establishedBy", "signatory", "onBehalfOf", "signedOn", "ratifiedOn", "ratifiedBy",
              "firstVisitOn", "closedUnit", "openedUnit", "decidedBy", "atTime", "endBound", "handedOverActivity",
              "giver", "receiver", "concerns", "referTo", "referredBy", "partner", "cooperatesWith", "presentIn",
-             "jurisdiction", "locatedIn"]
+             "jurisdiction", "locatedIn",
+             # the roles of activities and events (issue 12)
+             "participant", "audience", "beneficiaryGroup", "groupKind", "count", "includes", "runBy", "relatesTo",
+             "offeredBy", "offeredTo", "contactPoint", "upholds", "upholdsPrinciple", "receivingUnit", "party",
+             "signedIn", "dateline"]
 _KG_TEXT = ["surfaceText", "unit", "grants", "reason", "condition", "handedOverItem", "forMatter", "dateAsStated",
-            "sha256", "beneficiaries", "value"]
+            "sha256", "beneficiaries", "value", "upperValue", "asRole", "offerOf", "hasUnitName", "status"]
+#: Classes named by a term of their own (the others compact to their local name through @vocab).
+_KG_CLASSES = ["PopulationGroup", "Situation", "Conflict", "Programme", "Offer", "CollectiveAgent", "ContactPoint",
+               "Presence", "Facility", "Withdrawal", "Expulsion", "Suspension", "Downsizing", "MonetaryAmount",
+               "MediaOrganisation"]
 
 #: The context published at /context.jsonld.
 CONTEXT: dict = OrderedDict()
@@ -82,6 +90,7 @@ CONTEXT.update({
     "place": _ref("kg:inPlace"),
     "period": _ref("kg:activeDuring"),
     "associatedWith": _ref("prov:wasAssociatedWith"),
+    "units": _ref("org:hasUnit"),  # an organisation's named units (issue 12: "its Tracing Service")
     # time
     "begins": _ref("time:hasBeginning"),
     "ends": _ref("time:hasEnd"),
@@ -89,6 +98,7 @@ CONTEXT.update({
     "month": _id("time:inXSDgYearMonth", **{"@type": "xsd:gYearMonth"}),
     "year": _id("time:inXSDgYear", **{"@type": "xsd:gYear"}),
     "unitType": _ref("time:unitType"),
+    "hasTime": _ref("time:hasTime"),  # the instant a document, situation or instrument is dated by
     # evidence: the passage of a document a statement comes from
     "evidence": _ref("kg:hasEvidence", many=True),
     "source": _ref("oa:hasSource"),
@@ -110,6 +120,16 @@ for _k in _KG_LINKS:
     CONTEXT[_k] = _ref("kg:" + _k)
 for _k in _KG_TEXT:
     CONTEXT[_k] = _id("kg:" + _k)
+for _k in _KG_CLASSES:
+    CONTEXT[_k] = "kg:" + _k
+CONTEXT.update({
+    # how to reach an organisation (schema.org's contact point)
+    "email": _id("schema:email"),
+    "telephone": _id("schema:telephone"),
+    "url": _id("schema:url", **{"@type": "xsd:anyURI"}),
+    "contactName": _id("schema:name"),
+    "contactType": _lang("schema:contactType"),
+})
 CONTEXT.update({
     # the other way round: what points at a resource (used when it is the root)
     "offices": _rev("org:unitOf"),
@@ -129,6 +149,20 @@ CONTEXT.update({
     "closures": _rev("kg:closedUnit"),
     "openings": _rev("kg:openedUnit"),
     "handedOverIn": _rev("kg:handedOverActivity"),
+    "beneficiaryOf": _rev("kg:beneficiaryGroup"),
+    "audienceOf": _rev("kg:audience"),
+    "participantIn": _rev("kg:participant"),
+    "countOf": _rev("kg:count"),
+    "includedIn": _rev("kg:includes"),
+    "related": _rev("kg:relatesTo"),
+    "activitiesRun": _rev("kg:runBy"),
+    "offersMade": _rev("kg:offeredBy"),
+    "offersReceived": _rev("kg:offeredTo"),
+    "contactPointOf": _rev("kg:contactPoint"),
+    "upheldBy": _rev("kg:upholds"),
+    "handoversTakenOver": _rev("kg:receivingUnit"),
+    "agreementsAsParty": _rev("kg:party"),
+    "datelineOf": _rev("kg:dateline"),
     "here": _rev("kg:inPlace"),
     "placesWithin": _rev("kg:locatedIn"),
     "activitiesOfType": _rev("kg:activityType"),
@@ -139,6 +173,8 @@ CONTEXT.update({
     "beginningOf": _rev("time:hasBeginning"),
     "endOf": _rev("time:hasEnd"),
     "timeOf": _rev("kg:atTime"),
+    "datedFacts": _rev("time:hasTime"),
+    "unitIn": _rev("org:hasUnit"),
     "evidenceOf": _rev("kg:hasEvidence"),
     "passages": _rev("oa:hasSource"),
     "selectorOf": _rev("oa:hasSelector"),
@@ -165,6 +201,9 @@ class _Terms:
         self.forward: dict[str, tuple[str, dict]] = {}
         self.reverse: dict[str, tuple[str, dict]] = {}
         self.keys = set(context)
+        # terms that name a class ("PopulationGroup": "kg:PopulationGroup")
+        self.classes = {_expand(d): key for key, d in context.items()
+                        if isinstance(d, str) and not d.startswith("@") and key not in PREFIXES and not key.startswith("@")}
         for key, d in context.items():
             if key.startswith("@") or not isinstance(d, dict):
                 continue
@@ -185,6 +224,8 @@ class _Terms:
         return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
 
     def compact_type(self, iri: str) -> str:
+        if iri in self.classes:
+            return self.classes[iri]
         if iri.startswith(KG_NS):
             local = iri[len(KG_NS):]
             if local and local not in self.keys and ":" not in local:

@@ -19,6 +19,10 @@ from .namespaces import OA
 
 SH = "http://www.w3.org/ns/shacl#"
 
+#: The shape whose results are the figures and dates a document states that no fact takes
+#: (shapes/kg-shapes.ttl): the report lists every one of them with its passage, not the first 50.
+UNATTACHED_SHAPE = "kgsh:UnattachedShape"
+
 
 @dataclass
 class Finding:
@@ -47,6 +51,15 @@ class ValidationReport:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "Warning"]
 
+    @property
+    def unattached(self) -> list[Finding]:
+        """Figures and dates no fact takes: one finding per passage that states one."""
+        return [f for f in self.findings if f.shape == UNATTACHED_SHAPE]
+
+    def unattached_summary(self) -> str:
+        found = self.unattached
+        return f"{len({f.focus for f in found})} unattached figure(s)/date(s) in {len(found)} passage(s)"
+
     def text(self) -> str:
         lines = []
         for severity in ("Violation", "Warning", "Info"):
@@ -59,13 +72,16 @@ class ValidationReport:
                 by_shape.setdefault(f.shape, []).append(f)
             for shape, fs in sorted(by_shape.items()):
                 lines.append(f"  {shape} ({len(fs)})")
-                for f in fs[:50]:
+                shown = fs if shape == UNATTACHED_SHAPE else fs[:50]
+                for f in shown:
                     who = f"{f.focus_label} <{f.focus}>" if f.focus_label else f"<{f.focus}>"
                     lines.append(f"    - {who}: {f.message}" + (f" [path {f.path}]" if f.path else ""))
                     if f.passage:
                         lines.append(f"      passage: {f.passage!r}")
-                if len(fs) > 50:
-                    lines.append(f"    … and {len(fs) - 50} more")
+                if len(fs) > len(shown):
+                    lines.append(f"    … and {len(fs) - len(shown)} more")
+        lines.append(f"Figures and dates no fact takes: {self.unattached_summary()}"
+                     + (f", listed under {UNATTACHED_SHAPE}" if self.unattached else ""))
         if self.reasoner:
             lines.append(f"OWL reasoner: {self.reasoner}")
         lines.append(("conforms" if self.conforms else "does NOT conform") + f" ({self.seconds:.1f} s)")
