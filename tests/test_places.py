@@ -307,3 +307,14 @@ def test_finding_places_takes_time_in_proportion_to_the_text(tmp_path):
     t8 = time.perf_counter() - t
     assert len(places(b)) == 8 * len(places(a))
     assert t8 < 8 * t1 * 3 + 0.5, (t1, t8)
+
+
+def test_of_places_sharing_a_name_the_one_in_the_country_the_document_names_most(tmp_path: Path):
+    """Armavir is a city in Russia (the largest), a town and a province in Armenia: in a
+    document about Armenia that names Russia once, it is Armenia's."""
+    x = extract(DEV_CORPUS / "06_en_armenia-wfp-school-feeding-handover.txt")
+    armavir = [m.entity for m in x.mentions if m.kind == "place" and m.exact == "Armavir"]
+    assert armavir and all(x.doc.entities[e].part_of == "place/armenia" or e.endswith("-am") for e in armavir), armavir
+    path = tmp_path / "00_en_krasnodar.txt"
+    path.write_text("The Russian Red Cross delivered food in Armavir, Russia, in 2021.\n", encoding="utf-8")
+    assert [m.entity for m in extract(path).mentions if m.exact == "Armavir"] == ["place/armavir"]

@@ -349,7 +349,8 @@ class PlaceFinder:
         best = min(c.rank for c in cands)
         top = [c for c in cands if c.rank == best] if cls is None else list(cands)
         top.sort(key=lambda c: (cls is not None and self.gaz.rows_class(c.row) != cls,
-                                self.gaz.country_code(c.row) not in self.certain,
+                                # (of places of one name, the one in the country the document names most)
+                                -self.certain.get(self.gaz.country_code(c.row), 0),
                                 c.rank, CLASS_ORDER.get(self.gaz.rows_class(c.row), 9),
                                 -self.gaz.row_population(c.row), self.gaz.key_of(c.row)))
         return top[0]
