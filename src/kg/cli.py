@@ -130,7 +130,6 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
     import shutil
 
     from . import store as store_mod
-    from .web.dataset import serving_copy
     from .web.server import ServerFailed, default_http_workers
     from .web.server import serve as serve_http
 
@@ -149,7 +148,7 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
     store_path = None
     if rdf_files or graphs:
         try:
-            store_path = serving_copy(settings, list(rdf_files), list(graphs))
+            store_path = store_mod.serving_copy(settings, list(rdf_files), list(graphs))
         except store_mod.RdfFileError as exc:
             raise click.ClickException(str(exc))
         click.echo(f"serving {len(rdf_files) + len(graphs)} extra file(s) in their own named graphs", err=True)
