@@ -119,3 +119,14 @@ def test_serve_refuses_bad_process_counts(built, option, value):
     proc = kg("serve", "--port", "9", option, value, env=built["env"], timeout=60)
     assert proc.returncode == 2
     assert option in proc.stderr and "Invalid value" in proc.stderr, proc.stderr
+
+
+def test_a_second_server_on_a_busy_port_refuses(server, built):
+    """kg serve on a port another server listens on exits non-zero with one line naming the
+    port, instead of saying it serves and sharing the port with the first."""
+    proc = kg("serve", "--port", str(server.port), env=built["env"], timeout=60)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and f"port {server.port}" in lines[0] and "in use" in lines[0], proc.stderr
+    assert "Traceback" not in proc.stderr and "serving on" not in proc.stderr
+    assert server.sparql("ASK { ?s ?p ?o }").json()["boolean"] is True  # the first one serves on

@@ -130,7 +130,7 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
     import shutil
 
     from . import store as store_mod
-    from .web.server import ServerFailed, default_http_workers
+    from .web.server import PortInUse, ServerFailed, default_http_workers, reserve_port
     from .web.server import serve as serve_http
 
     settings = _settings(ctx).with_overrides(
@@ -142,6 +142,12 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
     problem = public_base_problem(settings.public_root)  # (KG_PUBLIC_BASE, KG_BASE_IRI)
     if problem:
         raise click.ClickException(f"the public base: {problem}")
+    try:
+        port_holder = reserve_port(host, port)  # noqa: F841 - held open while this server runs
+    except PortInUse as exc:
+        raise click.ClickException(str(exc))
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror or exc}")
     if not settings.store_link.exists():
         click.echo("no store yet: building first", err=True)
         run_build(settings)

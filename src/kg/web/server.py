@@ -23,12 +23,14 @@ over, no HTTP process able to start), so that whoever runs it starts it afresh.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import multiprocessing
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -40,6 +42,38 @@ from typing import Callable
 from ..config import Settings
 
 log = logging.getLogger("kg.web.server")
+
+
+class PortInUse(Exception):
+    """Something listens on the address ``kg serve`` was asked to serve on."""
+
+
+def reserve_port(host: str, port: int) -> socket.socket | None:
+    """Fail with PortInUse when ``host:port`` is taken, else hold it for this server.
+
+    granian's HTTP processes bind with SO_REUSEPORT, which lets any other process doing the
+    same share the port: a second server would start and take half the connections. So
+    first a bind without it, which fails while anything is bound there (the kernel refuses
+    to mix the two); then a socket with it, bound but never listening, kept open for as
+    long as this server runs: granian's sockets can join it, and a later ``kg serve``'s
+    first bind fails. Port 0 (any free port) is not checked."""
+    if port == 0:
+        return None
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # (connections in TIME_WAIT are no user)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                raise PortInUse(f"port {port} on {host} is already in use (another server?): "
+                                "stop it or choose another port with --port") from None
+            raise
+    holder = socket.socket(family, socket.SOCK_STREAM)
+    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    holder.bind((host, port))
+    return holder
 
 
 def default_http_workers() -> int:
