@@ -1,5 +1,5 @@
-"""Where a query runs: a worker reading the default graph from memory (kg.web.zygote) or the
-store on disk, or — a repeatable query seen to be cheap — the HTTP process (kg.web.fastlane).
+"""Where a query runs: a worker reading the default graph from memory (kg.sparql.zygote) or the
+store on disk, or — a repeatable query seen to be cheap — the HTTP process (kg.sparql.fastlane).
 
 Against a real ``kg serve`` (one HTTP process, so that both runs of a query meet the same
 fast lane), reading where each query ran from the access log (``lane=memory|worker|fast``).
@@ -111,8 +111,8 @@ def test_a_fast_lane_query_past_the_limit_ends_the_process():
         import sys
         sys.path.insert(0, {str(ROOT / 'src')!r})
         import pyoxigraph as ox
-        from kg.web.fastlane import FastLane
-        from kg.web.query import Job
+        from kg.sparql.fastlane import FastLane
+        from kg.sparql.engine import Job
         store = ox.Store()
         store.bulk_extend([ox.Quad(ox.NamedNode(f"urn:s{{i}}"), ox.NamedNode("urn:p"), ox.Literal(str(i)))
                            for i in range(2000)])
@@ -131,7 +131,7 @@ def test_a_fast_lane_query_past_the_limit_ends_the_process():
 
 
 def test_the_lexer_says_which_queries_are_repeatable():
-    from kg.web.lexer import analyse
+    from kg.sparql.analysis import analyse
 
     assert analyse("SELECT * WHERE { ?s ?p ?o }").repeatable
     assert analyse("SELECT ?now ?rand WHERE { ?now ?rand ?o }").repeatable  # variables, not calls
@@ -188,7 +188,7 @@ def test_a_store_too_large_for_memory_is_read_from_disk(built, tmp_path):
 
 def test_the_app_on_its_own_runs_queries_in_spawned_workers(built):
     """``create_app`` used without ``kg serve`` (under another WSGI server): no zygote, so
-    its workers are started as ``python -m kg.web.worker``; they answer, and a runaway is
+    its workers are started as ``python -m kg.sparql.worker``; they answer, and a runaway is
     stopped at the limit all the same."""
     from kg.config import Settings
     from kg.web import create_app

@@ -147,10 +147,10 @@ def alive(pid: int) -> bool:
 
 
 def zygote_of(s: Server) -> int | None:
-    """The server's zygote: its child running kg.web.zygote."""
+    """The server's zygote: its child running kg.sparql.zygote."""
     from conftest import children_of
 
-    found = [pid for pid in children_of(s.proc.pid) if "kg.web.zygote" in cmdline(pid)]
+    found = [pid for pid in children_of(s.proc.pid) if "kg.sparql.zygote" in cmdline(pid)]
     return found[0] if found else None
 
 

@@ -26,7 +26,7 @@ import threading
 from typing import Callable
 
 from .logs import access
-from .query import WouldWait, may_wait
+from ..sparql.engine import WouldWait, may_wait
 
 log = logging.getLogger("kg.web.front")
 

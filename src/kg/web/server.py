@@ -3,7 +3,7 @@
 granian accepts and parses HTTP in Rust and runs the app in several processes
 (``http_workers``), so requests are not serialised behind one Python interpreter. Each of
 those processes builds its own app (``worker_app``) with its own pool of killable query
-workers (``kg.web.pool``): a runaway query is stopped by killing its worker, never the HTTP
+workers (``kg.sparql.pool``): a runaway query is stopped by killing its worker, never the HTTP
 process. If an HTTP process ends anyway, granian starts a new one.
 
 granian talks to each process through RSGI, its asynchronous interface: request bodies are
@@ -120,7 +120,7 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
     from granian.server import Server
 
     from .. import store as store_mod
-    from . import zygote
+    from ..sparql import zygote
 
     run_dir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
     socket_path = run_dir / "zygote.sock"
@@ -171,9 +171,9 @@ class ServerFailed(Exception):
 class Supervisor:
     """``kg serve``'s main process, watching its children.
 
-    * The zygote (kg.web.zygote) is started again when it dies: as the process holding the
+    * The zygote (kg.sparql.zygote) is started again when it dies: as the process holding the
       most memory, an out-of-memory killer picks it first. It listens on the same socket, so
-      the HTTP processes fork their new workers from it (kg.web.pool tries until it can).
+      the HTTP processes fork their new workers from it (kg.sparql.pool tries until it can).
     * The HTTP processes are started again by granian; each says when it is up (a file
       ``http-PID`` in ``run_dir``).
 

@@ -28,11 +28,11 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request
 
-from . import lexer, renderers
+from ..sparql import analysis, renderers
 from .logs import access
 from .negotiation import choose
-from .pool import PoolBusy, QueryTimeout, WorkerDied
-from .query import Job, WouldWait, depth_refusal, service_refusal
+from ..sparql.pool import PoolBusy, QueryTimeout, WorkerDied
+from ..sparql.engine import QueryError, WouldWait, plan
 
 bp = Blueprint("sparql", __name__)
 access_log = logging.getLogger("kg.access")
@@ -189,13 +189,13 @@ def answer(call: Call) -> Answer | None:
         return _text(call, exc.code or 400, exc.description or exc.name, "bad-request")
 
 
-def _analyse(query: str, base: str) -> lexer.Analysis:
-    return _analyse_cached(query, base) if len(query) <= 4096 else lexer.analyse(query, base)
+def _analyse(query: str, base: str) -> analysis.Analysis:
+    return _analyse_cached(query, base) if len(query) <= 4096 else analysis.analyse(query, base)
 
 
 @functools.lru_cache(maxsize=1024)
-def _analyse_cached(query: str, base: str) -> lexer.Analysis:
-    return lexer.analyse(query, base)
+def _analyse_cached(query: str, base: str) -> analysis.Analysis:
+    return analysis.analyse(query, base)
 
 
 def _run(call: Call, query: str, p: dict) -> Answer:
@@ -203,36 +203,16 @@ def _run(call: Call, query: str, p: dict) -> Answer:
     base = f"{s.base_iri}sparql"
     a = _analyse(query, base)
     call.form = a.form or "-"
-    if a.form == "UPDATE":
-        raise Refusal(400, "the 'query' parameter holds an update; this endpoint is read-only and "
-                      "refuses SPARQL updates", "refused-update")
-    refusal = service_refusal(a, set(s.service_allow))
-    if refusal:
-        raise Refusal(400, refusal, "refused-service")
-    refusal = depth_refusal(a, s.max_query_depth)
-    if refusal:
-        raise Refusal(400, refusal, "too-deep")
     accept = call.environ.get("HTTP_ACCEPT")
     results_fmt, graph_fmt = _negotiated("results", accept, p["format"]), _negotiated("graph", accept, p["format"])
-    if a.kind == "results" and results_fmt is None or a.kind == "graph" and graph_fmt is None:
-        raise Refusal(406, "none of the formats asked for (Accept or format=) can carry this result; offered: "
-                      + ", ".join(renderers.media_types(a.kind)), "not-acceptable")
-    job = Job(
-        query=query,
-        form=a.form,
-        describe_select=a.describe_select,
-        default_graphs=p["default"],
-        named_graphs=p["named"],
-        from_graphs=a.from_graphs,
-        base_iri=base,
-        results_format=results_fmt.name if results_fmt else None,
-        graph_format=graph_fmt.name if graph_fmt else None,
-        max_results=s.max_results,
-        max_bytes=s.max_result_bytes,
-        prefixes=call.app.config["KG_PREFIXES"],
-        repeatable=a.repeatable,
-        default_graph_only=not (a.names_graphs or p["default"] or p["named"] or a.form == "DESCRIBE"),
-    )
+    try:
+        job = plan(query, base_iri=base, results_format=results_fmt.name if results_fmt else None,
+                   graph_format=graph_fmt.name if graph_fmt else None, max_results=s.max_results,
+                   max_bytes=s.max_result_bytes, prefixes=call.app.config["KG_PREFIXES"],
+                   default_graphs=p["default"], named_graphs=p["named"], service_allow=s.service_allow,
+                   max_depth=s.max_query_depth, analysed=a)
+    except QueryError as exc:
+        raise Refusal(exc.status, str(exc), exc.outcome) from None
     try:
         result = call.engine.run(job)
     except QueryTimeout:
@@ -273,7 +253,7 @@ def _refuse_update(call: Call, p: dict) -> Answer:
                       "refused-update")
     text = p["update"][0]
     call.form = "UPDATE"
-    a = lexer.analyse(text)
+    a = analysis.analyse(text)
     if p["using"] and a.update_dataset_clause:
         raise Refusal(400, "using-graph-uri / using-named-graph-uri cannot be combined with an update that "
                       "has USING or WITH (SPARQL 1.1 Protocol §2.2.3)", "bad-request")

@@ -20,8 +20,6 @@ from ...namespaces import (
     DCTERMS,
     KG,
     OA,
-    ORG,
-    OWL,
     PREFIXES,
     RDF,
     RDFS,
@@ -29,6 +27,7 @@ from ...namespaces import (
     TIME,
     XSD,
 )
+from ...sparql import describe as sparql_describe
 from . import iris
 
 N = ox.NamedNode
@@ -67,23 +66,8 @@ EVIDENCE = N(str(KG.Evidence))
 
 LABEL_PROPS = (PREF, RDFS_LABEL, TITLE)
 NAME_PROPS = (PREF, ALT, HIDDEN, RDFS_LABEL, TITLE)
-#: What a node brings along when it is only referred to: enough to name and link it.
-BRIEF_PROPS = {RDF_TYPE, PREF, RDFS_LABEL, TITLE, LANGUAGE, IDENTIFIER, DATE, SURFACE, IN_DATE, IN_MONTH, IN_YEAR}
 #: Properties a page shows in its header rather than among the facts.
 HEADER_PROPS = {RDF_TYPE, PREF, ALT, HIDDEN, RDFS_LABEL, HAS_EVIDENCE, CHARS}
-
-# Kinds of nodes, by class (with every subclass the ontology declares).
-#  entity     something with a page of its own that facts are about (organisation, place …)
-#  dependent  a part of a fact that means nothing alone (period, instant, figure, passage)
-#  fact       everything else that has a class: offices, activities, events, mandates …
-ENTITY_TOPS = [str(KG.Organisation), str(KG.Movement), str(KG.Place), str(ORG.FormalOrganization), str(ORG.Post),
-               str(KG.SourceDocument), str(SKOS.Concept), str(SKOS.ConceptScheme), str(KG.Convention),
-               str(KG.BodyOfLaw), str(KG.Qualifier), str(OWL.Class), str(RDFS.Class), str(RDF.Property),
-               str(OWL.ObjectProperty), str(OWL.DatatypeProperty), str(OWL.AnnotationProperty), str(OWL.Ontology),
-               str(TIME.TemporalUnit), str(KG.DocumentKinds)]
-DEPENDENT_TOPS = [str(KG.Evidence), str(OA.SpecificResource), str(OA.Selector), str(OA.TextPositionSelector),
-                  str(OA.TextQuoteSelector), str(TIME.TemporalEntity), str(TIME.Instant), str(TIME.Interval),
-                  str(TIME.ProperInterval), str(KG.Period), str(KG.Figure)]
 
 _EVIDENCE_PATH = re.compile(r"id/evidence/([^/]+)/(\d+)-(\d+)$")
 
@@ -99,19 +83,12 @@ class _StoreFacts:
 
     def __init__(self, store: ox.Store):
         self.store = store
-        self.entity_classes = self._closure(ENTITY_TOPS)
-        self.dependent_classes = self._closure(DEPENDENT_TOPS)
+        # kinds of nodes (entity, dependent, fact), as descriptions read them
+        node_kinds = sparql_describe.kinds(store)
+        self.entity_classes = node_kinds.entity
+        self.dependent_classes = node_kinds.dependent
         self.search_index = None  # built on the first search (kg.web.pages.search)
         self.lock = threading.Lock()
-
-    def _closure(self, tops: list[str]) -> set[ox.NamedNode]:
-        out = {N(t) for t in tops}
-        values = " ".join(f"<{t}>" for t in tops)
-        q = f"SELECT DISTINCT ?c WHERE {{ VALUES ?top {{ {values} }} ?c <{SUBCLASS.value}>+ ?top }}"
-        for row in self.store.query(q):
-            if isinstance(row[0], ox.NamedNode):
-                out.add(row[0])
-        return out
 
 
 _per_store: dict[int, _StoreFacts] = {}
@@ -346,49 +323,12 @@ class KG:
 
     # -- the description of a resource ---------------------------------------------------
     def describe(self, root, max_incoming: int = 2000) -> Description:
+        """The description DESCRIBE gives too (kg.sparql.describe)."""
+        found = sparql_describe.Description(self.store, max_incoming=max_incoming)
+        found.resource(root)
         d = Description(root)
-        seen_full: set = set()
-
-        def brief(n):
-            if isinstance(n, ox.Literal) or n in seen_full:
-                return
-            for p, o in self.out(n):
-                if p in BRIEF_PROPS:
-                    d.add(n, p, o)
-
-        def full(n, with_chars: bool = False):
-            if isinstance(n, ox.Literal) or n in seen_full:
-                return
-            seen_full.add(n)
-            for p, o in self.out(n):
-                if p == CHARS and not with_chars:
-                    continue
-                d.add(n, p, o)
-            for p, o in self.out(n):
-                if isinstance(o, ox.Literal) or p == RDF_TYPE:
-                    continue
-                if self.kind(o) == "dependent":
-                    full(o)
-                else:
-                    brief(o)
-
-        full(root, with_chars=True)
-        incoming = self.inc(root)
-        for s, p in incoming[:max_incoming]:
-            d.add(s, p, root)
-        for s, p in incoming[:max_incoming]:
-            k = self.kind(s)
-            if p == RDF_TYPE or k == "entity":
-                brief(s)
-                continue
-            full(s)
-            if k == "dependent":
-                # a passage of this document, a period starting at this instant …:
-                # name what uses it
-                for s2, p2 in self.inc(s):
-                    d.add(s2, p2, s)
-                    brief(s2)
-        d.truncated = len(incoming) > max_incoming
+        d.triples = found.triples
+        d.truncated = found.truncated
         return d
 
 

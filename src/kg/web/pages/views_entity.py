@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Response, abort, current_app, render_template, request
 
-from .. import renderers
+from ...sparql import renderers
 from ..negotiation import choose
 from . import bp, i18n, iris, jsonld
 from .model import KG, SUBCLASS, node

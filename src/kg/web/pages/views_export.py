@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from flask import Response, request
 
 from ... import store as store_mod
-from .. import renderers
+from ...sparql import renderers
 from . import bp, jsonld
 from .model import current_store
 

@@ -183,7 +183,7 @@ def start(socket_path: Path, isolate: bool, memory_mb: int, store_path: str | No
     env = dict(os.environ)
     src = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    proc = subprocess.Popen([sys.executable, "-m", "kg.web.zygote", str(socket_path), "1" if isolate else "0",
+    proc = subprocess.Popen([sys.executable, "-m", "kg.sparql.zygote", str(socket_path), "1" if isolate else "0",
                              str(memory_mb), store_path or "", str(max_triples)], stdin=subprocess.DEVNULL, env=env)
     deadline = time.monotonic() + timeout
     while not socket_path.exists():

@@ -175,10 +175,12 @@ def _looks_like_service(tok: Token) -> bool:
 VOLATILE_FUNCTIONS = ("RAND", "NOW", "UUID", "STRUUID", "BNODE")
 
 
-def analyse(text: str, base_iri: str | None = None) -> Analysis:
+def analyse(text: str, base_iri: str | None = None, default_prefixes: dict[str, str] | None = None) -> Analysis:
+    """What the endpoint must know of ``text`` before it runs (see the module's doc);
+    ``default_prefixes``: the prefixes a query may use undeclared."""
     text = unescape(text)
     toks = tokenize(text)
-    a = Analysis(text=text, base=base_iri)
+    a = Analysis(text=text, base=base_iri, prefixes=dict(default_prefixes or {}))
     i, n = 0, len(toks)
     # prologue: BASE <iri> | PREFIX pname: <iri>
     while i < n and toks[i].kind == "word" and toks[i].upper in ("BASE", "PREFIX"):

@@ -1,9 +1,9 @@
 """The fast lane: queries already seen to be cheap run in the HTTP process itself.
 
-Every query first runs in a killable worker process (``kg.web.pool``), which costs a
+Every query first runs in a killable worker process (``kg.sparql.pool``), which costs a
 process hop per request. The store is read-only between builds, so a query text run again
 on the same store, with the same dataset, formats and limits, does the same work — unless
-it calls a volatile function (RAND, NOW, UUID, …) or another server (SERVICE); the lexer
+it calls a volatile function (RAND, NOW, UUID, …) or another server (SERVICE); kg.sparql.analysis
 says which (``Analysis.repeatable``). A repeatable query whose run in a worker took at most
 ``fast_lane_ms`` is remembered, and later runs of it execute in the HTTP process: no hop.
 
@@ -24,9 +24,9 @@ from collections import OrderedDict
 
 import pyoxigraph as ox
 
-from .query import Answer, Job, execute
+from .engine import Answer, Job, execute
 
-log = logging.getLogger("kg.web.fastlane")
+log = logging.getLogger("kg.sparql.fastlane")
 
 #: longer query texts are never remembered (the memory holds up to ``capacity`` of them)
 MAX_QUERY_CHARS = 16_384

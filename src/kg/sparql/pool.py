@@ -3,7 +3,7 @@
 pyoxigraph cannot cancel a running query from Python, and a thread cannot be killed. So the
 endpoint keeps a pool of worker processes, each holding the on-disk store open read-only
 (``pyoxigraph.Store.read_only``): forked by ``kg serve``'s zygote, with the default graph
-in memory too (``kg.web.zygote``), or else started as ``python -m kg.web.worker``. A request thread hands its
+in memory too (``kg.sparql.zygote``), or else started as ``python -m kg.sparql.worker``. A request thread hands its
 query to an idle worker and waits at most until the query's deadline; a worker still busy
 then is killed (SIGKILL: its CPU and memory are freed at once) and a fresh one takes its
 place in the background, while the other workers go on serving other clients.
@@ -36,11 +36,11 @@ import pyoxigraph as ox
 from .. import store as store_mod
 from ..config import Settings
 from .fastlane import FastLane
-from .query import Answer, Job, StoreProvider, WouldWait, dataset_stats, execute, may_wait
+from .engine import Answer, Job, StoreProvider, WouldWait, dataset_stats, execute, may_wait
 from .worker import check_update
 from .zygote import request_fork, request_load
 
-log = logging.getLogger("kg.web.pool")
+log = logging.getLogger("kg.sparql.pool")
 
 _SRC = str(Path(__file__).resolve().parents[2])  # the directory holding the kg package
 
@@ -77,7 +77,7 @@ class WorkerPool:
         self.size = max(1, size)
         #: a worker's answer is read only up to this size (None: any); larger ends the worker
         self.max_answer_bytes = max_answer_bytes
-        self.zygote = zygote  # the zygote's socket: workers are forked there (kg.web.zygote)
+        self.zygote = zygote  # the zygote's socket: workers are forked there (kg.sparql.zygote)
         self.memory_path: str | None = None  # the build the zygote holds in memory (None: none)
         self._memory_known = False
         self.isolate = isolate_network
@@ -159,7 +159,7 @@ class WorkerPool:
         env["PYTHONPATH"] = _SRC + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "kg.web.worker", str(theirs.fileno()), "1" if self.isolate else "0",
+                [sys.executable, "-m", "kg.sparql.worker", str(theirs.fileno()), "1" if self.isolate else "0",
                  str(self.memory_mb)],
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env, close_fds=True,
             )
