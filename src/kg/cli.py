@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -93,6 +94,33 @@ def _public_base(value: str | None) -> str | None:
     return value
 
 
+def _in_child(work) -> None:
+    """Run ``work`` in a forked child process and wait for it; exit as it did if it failed
+    (it has said why). ``kg serve`` builds and copies stores so: RocksDB (a store open for
+    writing) and the reasoner start threads, which a fork would not carry over, and the
+    HTTP processes are forked from this process later (kg.web.server)."""
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            work()
+        except click.ClickException as exc:
+            exc.show()
+            code = exc.exit_code
+        except BaseException:  # noqa: BLE001 - reported here, the parent exits with it
+            import traceback
+
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    if code != 0:
+        sys.exit(code if code > 0 else 1)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -152,13 +180,18 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
         ctx.call_on_close(port_holder.close)  # held while this server runs
     if not settings.store_link.exists():
         click.echo("no store yet: building first", err=True)
-        run_build(settings)
+        _in_child(lambda: run_build(settings))
     store_path = None
     if rdf_files or graphs:
-        try:
-            store_path = store_mod.serving_copy(settings, list(rdf_files), list(graphs))
-        except store_mod.RdfFileError as exc:
-            raise click.ClickException(str(exc))
+        store_path = settings.var / "serve" / f"serve-{os.getpid()}"
+
+        def copy() -> None:
+            try:
+                store_mod.serving_copy(settings, list(rdf_files), list(graphs), store_path)
+            except store_mod.RdfFileError as exc:
+                raise click.ClickException(str(exc))
+
+        _in_child(copy)
         click.echo(f"serving {len(rdf_files) + len(graphs)} extra file(s) in their own named graphs", err=True)
     http_workers = http_workers or default_http_workers()
     threads = threads or settings.query_workers + 1

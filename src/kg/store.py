@@ -205,14 +205,15 @@ def load_rdf_file(store: ox.Store, path: Path, base_iri: str) -> None:
         raise RdfFileError(f"{path}: cannot be loaded as {fmt.name}: {exc}") from None
 
 
-def serving_copy(settings: Settings, files: list[Path], named: list[tuple[str, Path]] = ()) -> Path:
+def serving_copy(settings: Settings, files: list[Path], named: list[tuple[str, Path]] = (),
+                 target: Path | None = None) -> Path:
     """A private copy of the current store with ``files`` (each in the graph named after it,
     or in the graphs a TriG / N-Quads file names) and ``named`` files (each in the graph
     given) added; its default graph is again the union of the named graphs but the inferred
     one, as in a built store (``write_store``). Closed when returned, for readers to open
-    read-only; the built store is untouched."""
+    read-only; the built store is untouched. ``target``: where (default: var/serve/serve-PID)."""
     built = held_current_store(settings)
-    target = settings.var / "serve" / f"serve-{os.getpid()}"
+    target = target or settings.var / "serve" / f"serve-{os.getpid()}"
     if target.exists():
         shutil.rmtree(target)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,16 +1,21 @@
-"""The fast lane: queries already seen to be cheap run in the HTTP process itself.
+"""The fast lane: queries of a shape seen to be cheap run in the HTTP process itself.
 
-Every query first runs in a killable worker process (``kg.sparql.pool``), which costs a
-process hop per request. The store is read-only between builds, so a query text run again
-on the same store, with the same dataset, formats and limits, does the same work — unless
-it calls a volatile function (RAND, NOW, UUID, …) or another server (SERVICE); kg.sparql.analysis
-says which (``Analysis.repeatable``). A repeatable query whose run in a worker took at most
-``fast_lane_ms`` is remembered, and later runs of it execute in the HTTP process: no hop.
+A query may run long, so it runs in a worker process that can be killed at its deadline
+(``kg.sparql.pool``) — at the cost of a hop to another process, as much as a point lookup
+costs. But clients rarely repeat a query text: an application asks the same *shape* of
+query about one entity after another. So the fast lane judges a query by its shape (the
+text with its constants taken out, ``analysis.Analysis.shape``, as pg_stat_statements
+fingerprints SQL) with the same dataset, formats and limits: once ``RUNS_TO_TRUST`` queries
+of a shape have run in workers, each within ``limit_ms`` and none of them cut or failed,
+later queries of that shape — whatever entity they name — run in the HTTP process, with
+Oxigraph writing the result. Queries that call a volatile function (RAND, NOW …) or another
+server (SERVICE) have no shape, and neither have long texts.
 
-If a remembered query ever runs much slower here, it is forgotten (back to the workers).
-And should one ever run past the query time limit — it cannot, short of the machine
-stalling, but the limit is a promise — the watchdog ends this HTTP process (SIGKILL), which
-frees its CPU; the server starts a fresh one.
+Constants can make a shape costly (an entity with a million links): a query of a trusted
+shape that takes ``SLOWDOWN_TO_FORGET`` times the limit here, or any run of the shape that
+is cut or fails, makes the shape untrusted for good (on this store). And should one ever
+run past the query time limit — the limit is a promise — the watchdog ends this HTTP
+process (SIGKILL), which frees its CPU; the server starts a fresh one.
 """
 
 from __future__ import annotations
@@ -28,13 +33,20 @@ from .engine import Answer, Job, execute
 
 log = logging.getLogger("kg.sparql.fastlane")
 
-#: longer query texts are never remembered (the memory holds up to ``capacity`` of them)
-MAX_QUERY_CHARS = 16_384
-#: a remembered query that takes this many times the fast-lane limit is forgotten
+#: runs of a shape in workers, each cheap, before the shape runs in the HTTP process
+RUNS_TO_TRUST = 3
+#: a query of a trusted shape that takes this many times the fast-lane limit untrusts it
 SLOWDOWN_TO_FORGET = 4
-#: the fast lane reads the store from disk; a worker may have read the default graph from
-#: memory, up to this many times faster (bench/bench.py's joins: about 3×)
+#: a worker may have read the default graph from memory, up to this many times faster than
+#: the HTTP process reads the disk (bench/bench.py's joins: about 3×)
 MEMORY_SPEEDUP = 4
+
+
+class _Shape:
+    __slots__ = ("runs", "trusted", "banned")
+
+    def __init__(self):
+        self.runs, self.trusted, self.banned = 0, False, False
 
 
 class FastLane:
@@ -42,7 +54,7 @@ class FastLane:
         self.limit_ms = limit_ms
         self.timeout_s = timeout_s
         self.capacity = capacity
-        self._known: OrderedDict[tuple, int] = OrderedDict()  # key -> solutions (rows) it gives
+        self._shapes: OrderedDict[tuple, _Shape] = OrderedDict()
         self._lock = threading.Lock()
         self._running: dict[int, float] = {}  # thread id -> deadline (monotonic)
         self._watchdog: threading.Thread | None = None
@@ -52,46 +64,57 @@ class FastLane:
         return self.limit_ms > 0
 
     def key(self, store_path: str, job: Job) -> tuple | None:
-        if not self.enabled or not job.repeatable or len(job.query) > MAX_QUERY_CHARS:
+        if not self.enabled or job.shape is None:
             return None
-        return (store_path, *job.key())
+        return (store_path, *job.shape_key())
 
-    def known_rows(self, key: tuple | None) -> int | None:
-        """The rows a remembered cheap query gives; None when it is not remembered."""
+    def trusted(self, key: tuple | None) -> bool:
+        """Whether queries of this shape run here."""
         if key is None:
-            return None
-        with self._lock:
-            rows = self._known.get(key)
-            if rows is not None:
-                self._known.move_to_end(key)
-            return rows
+            return False
+        shape = self._shapes.get(key)
+        return shape is not None and shape.trusted
 
-    def learn(self, key: tuple | None, answer: Answer) -> None:
-        """Remember ``key`` if its run in a worker was cheap (and its result was not cut)."""
-        if key is None or not isinstance(answer, Answer) or answer.status != 200 or answer.truncated:
+    def learn(self, key: tuple | None, answer: Answer, here_ms: float) -> None:
+        """Count a worker's run of a query of this shape: ``here_ms``, about what it would
+        have taken here."""
+        if key is None or not isinstance(answer, Answer):
             return
-        cost = answer.compute_ms * (MEMORY_SPEEDUP if answer.lane == "memory" else 1)
-        if cost <= self.limit_ms:
-            with self._lock:
-                self._known[key] = answer.rows
-                while len(self._known) > self.capacity:
-                    self._known.popitem(last=False)
+        with self._lock:
+            shape = self._shapes.get(key)
+            if shape is None:
+                shape = self._shapes[key] = _Shape()
+                while len(self._shapes) > self.capacity:
+                    self._shapes.popitem(last=False)
+            else:
+                self._shapes.move_to_end(key)
+            if shape.banned:
+                return
+            if answer.status != 200 or answer.truncated or here_ms > self.limit_ms:
+                shape.banned, shape.trusted = True, False
+                return
+            shape.runs += 1
+            shape.trusted = shape.runs >= RUNS_TO_TRUST
 
     def forget(self, key: tuple) -> None:
         with self._lock:
-            self._known.pop(key, None)
+            shape = self._shapes.get(key)
+            if shape is not None:
+                shape.banned, shape.trusted = True, False
 
-    def run(self, store: ox.Store, key: tuple, rows: int, job: Job) -> Answer:
+    def run(self, store: ox.Store, key: tuple, job: Job) -> Answer:
         self._ensure_watchdog()
         me = threading.get_ident()
         self._running[me] = time.monotonic() + self.timeout_s
         try:
-            answer = execute(store, job, known_rows=rows)
+            answer = execute(store, job, native=True)
         finally:
             self._running.pop(me, None)
         answer.lane = "fast"
-        if answer.compute_ms > self.limit_ms * SLOWDOWN_TO_FORGET:
-            log.warning("a remembered cheap query took %.0f ms here: back to the workers", answer.compute_ms)
+        if answer.status != 200 or answer.truncated or answer.compute_ms > self.limit_ms * SLOWDOWN_TO_FORGET:
+            if answer.status == 200 and not answer.truncated:
+                log.warning("a query of a cheap shape took %.0f ms here: its shape goes back to the workers",
+                            answer.compute_ms)
             self.forget(key)
         return answer
 

@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from .. import store as store_mod
 from ..config import Settings
-from .fastlane import FastLane
+from .fastlane import MEMORY_SPEEDUP, FastLane
 from .engine import Answer, Job, StoreProvider, WouldWait, dataset_stats, execute, may_wait
 from .worker import check_update
 from .zygote import request_fork, request_load
@@ -259,8 +259,10 @@ class PoolEngine:
     hard_timeout = True
 
     def __init__(self, settings: Settings, stores: StoreProvider, store_path: Path | None = None,
-                 zygote: str | None = None):
+                 zygote: str | None = None, memory: tuple[str, ox.Store] | None = None):
         self.settings = settings
+        #: (build, its default graph in memory) when this process has it (kg.web.server)
+        self.memory = memory
         self.stores = stores
         self._fixed = str(store_path) if store_path else None
         # answers are cut at max_result_bytes in the worker; the margin is for the rest of an Answer
@@ -302,14 +304,24 @@ class PoolEngine:
     def start(self) -> None:
         self.pool.start(self.store_path(), timeout=self.settings.http_start_timeout_s)
 
+    def _here(self, path: str, job: Job) -> tuple[ox.Store, bool]:
+        """The store a query runs on in this process, and whether it is the default graph in
+        memory (inherited from kg serve, see kg.web.server) or the store on disk."""
+        if self.memory is not None and job.default_graph_only and self.memory[0] == path:
+            return self.memory[1], True
+        return self.stores.open(path), False
+
     def run(self, job: Job) -> Answer:
         path = self.store_path()
         key = self.fast.key(path, job)
-        rows = self.fast.known_rows(key)
-        if rows is not None:
-            return self.fast.run(self.stores.open(path), key, rows, job)
+        if self.fast.trusted(key):
+            store, _ = self._here(path, job)
+            return self.fast.run(store, key, job)
         answer = self.pool.call("query", path, job, self.settings.query_timeout_s)
-        self.fast.learn(key, answer)
+        if key is not None and isinstance(answer, Answer):
+            in_memory_here = self.memory is not None and job.default_graph_only and self.memory[0] == path
+            slower_here = answer.lane == "memory" and not in_memory_here
+            self.fast.learn(key, answer, answer.compute_ms * (MEMORY_SPEEDUP if slower_here else 1))
         return answer
 
     def check_update(self, text: str) -> str | None:
@@ -359,7 +371,8 @@ class InProcessEngine:
 
 
 def make_engine(settings: Settings, stores: StoreProvider, store: ox.Store | None = None,
-                store_path: Path | None = None, zygote: str | None = None):
+                store_path: Path | None = None, zygote: str | None = None,
+                memory: tuple[str, ox.Store] | None = None):
     if store is not None and store_path is None:
         return InProcessEngine(settings, store)
-    return PoolEngine(settings, stores, store_path, zygote)
+    return PoolEngine(settings, stores, store_path, zygote, memory)

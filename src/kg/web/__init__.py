@@ -16,10 +16,11 @@ from ..sparql.engine import StoreProvider
 
 
 def create_app(settings: Settings, store: ox.Store | None = None, store_path: Path | None = None,
-               zygote: str | None = None) -> Flask:
+               zygote: str | None = None, memory: tuple[str, ox.Store] | None = None) -> Flask:
     """The app serving the current built store (reopened after rebuilds), the store at
     ``store_path``, or a given ``store`` object (queries then run in-process, without a hard
-    time limit). ``zygote``: the socket of a kg.sparql.zygote to fork query workers from."""
+    time limit). ``zygote``: the socket of a kg.sparql.zygote to fork query workers from;
+    ``memory``: (build, its default graph in memory), for the fast lane (kg.web.server)."""
     app = Flask(__name__)
     app.config["KG_SETTINGS"] = settings
     app.config["KG_PREFIXES"] = dict(PREFIXES)
@@ -30,7 +31,7 @@ def create_app(settings: Settings, store: ox.Store | None = None, store_path: Pa
     from . import sparql, void
     from ..sparql.pool import make_engine
 
-    app.extensions["kg.engine"] = make_engine(settings, stores, store, store_path, zygote)
+    app.extensions["kg.engine"] = make_engine(settings, stores, store, store_path, zygote, memory)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(void.bp)
     app.wsgi_app = sparql.Endpoint(app, app.wsgi_app)  # queries skip Flask's per-request work

@@ -81,6 +81,29 @@ def default_http_workers() -> int:
     return max(2, min(8, (os.cpu_count() or 1) // 2))
 
 
+#: (build, its default graph in memory), loaded by ``serve`` before granian forks the HTTP
+#: processes, which share it copy-on-write: their fast lane reads it (kg.sparql.fastlane).
+_memory: tuple | None = None
+
+
+def load_default_graph(path: str, max_triples: int) -> tuple | None:
+    """(path, the default graph of the build at ``path`` in an in-memory store), or None
+    when it has more than ``max_triples``. Read by a helper process, so that this one never
+    opens RocksDB (whose threads a fork would not carry over)."""
+    import pyoxigraph as ox
+
+    from ..sparql.zygote import default_graph_ntriples
+
+    if max_triples <= 0:
+        return None
+    data = default_graph_ntriples(path, max_triples)
+    if data is None:
+        return None
+    memory = ox.Store()
+    memory.load(data, format=ox.RdfFormat.N_TRIPLES)
+    return path, memory
+
+
 def worker_app(config: str):
     """The app of one HTTP process, as granian calls it there (RSGI; ``config`` is JSON)."""
     from . import create_app
@@ -92,7 +115,8 @@ def worker_app(config: str):
     threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     c = json.loads(config)
     settings = Settings.from_json(c["settings"])
-    app = create_app(settings, store_path=Path(c["store_path"]) if c["store_path"] else None, zygote=c["zygote"])
+    app = create_app(settings, store_path=Path(c["store_path"]) if c["store_path"] else None, zygote=c["zygote"],
+                     memory=_memory)
     engine = app.extensions["kg.engine"]
     engine.start()
     log.info("HTTP process %d: %d query workers (network %s)", os.getpid(), engine.pool.size,
@@ -132,13 +156,17 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
         return zygote.start(socket_path, not settings.service_allow, settings.worker_memory_mb, serving,
                             settings.memory_store_max_triples)
 
+    global _memory
+    serving = str(store_path or store_mod.current_store_path(settings))
+    _memory = load_default_graph(serving, settings.memory_store_max_triples)
     supervisor = Supervisor(start_zygote, run_dir, settings.http_start_timeout_s)
     supervisor.start()
     config = json.dumps({"settings": settings.to_json(), "store_path": str(store_path) if store_path else None,
                          "zygote": str(socket_path), "run_dir": str(run_dir), "threads": threads})
-    # granian would fork the HTTP processes from this one, which may have built the store or
-    # a serving copy (RocksDB's threads, a JVM for HermiT): start them afresh instead.
-    multiprocessing.set_start_method("spawn", force=True)
+    # The HTTP processes are forked from this one, which holds the default graph in memory
+    # (shared copy-on-write) and never opened RocksDB (builds and serving copies are made by
+    # other processes: see kg.cli.serve).
+    multiprocessing.set_start_method("fork", force=True)
     server = Server(
         "kg.web:app",  # a name for granian's log; the app comes from target_loader
         address=host,
