@@ -109,7 +109,7 @@ def worker_app(config: str):
     from . import create_app
     from .front import Front
     from .logs import use_queued_log
-    from .sparql import may_answer_at_once
+    from .sparql import call_from_rsgi, respond
 
     use_queued_log()
     threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
@@ -122,7 +122,8 @@ def worker_app(config: str):
     log.info("HTTP process %d: %d query workers (network %s)", os.getpid(), engine.pool.size,
              "isolated" if engine.pool.network_isolated else "not isolated")
     (Path(c["run_dir"]) / f"http-{os.getpid()}").touch()  # up (see Supervisor)
-    return Front(app, c["threads"], settings.client_timeout_s, settings.max_request_bytes, may_answer_at_once)
+    return Front(app, c["threads"], settings.client_timeout_s, settings.max_request_bytes,
+                 ("/sparql", lambda scope, body: respond(call_from_rsgi(app, scope, body))))
 
 
 def _end_with_parent(parent: int) -> None:
