@@ -16,8 +16,12 @@
    point lookups at 1 and 4 concurrent clients, with ratios to Oxigraph's server.
 
     python bench/bench.py                 # full size (~1.04 M triples; about 5 minutes)
+    python bench/bench.py --texts both    # new entities, then repeated texts, in one run
     python bench/bench.py --small         # a quick run that proves the pipeline works
     python bench/bench.py --skip-rdflib --kg-serve-args '--http-workers 1'   # try a setting
+
+kg serve and Oxigraph's server take turns, text by text for latencies and in five rounds
+for throughput, so that what else runs on the machine weighs on both alike.
 
 Needs the ``bench`` extra: ``pip install -e '.[bench]'`` (oxigraph, rdflib-endpoint).
 """
@@ -549,6 +553,32 @@ def measure(ep: Endpoint, texts: list[str], accept: str, timeout: float) -> tupl
     return (statistics.median(times) if times else elapsed), sizes
 
 
+def measure_interleaved(eps: list[Endpoint], texts: list[str], accept: str, timeout: float) -> dict:
+    """``measure`` on several servers at once, taking turns text by text, so that what
+    else the machine does at a moment weighs on each of them alike."""
+    conns = {ep.name: http.client.HTTPConnection("127.0.0.1", ep.port, timeout=timeout) for ep in eps}
+    times: dict = {ep.name: [] for ep in eps}
+    sizes: dict = {ep.name: [] for ep in eps}
+    try:
+        for i, text in enumerate(texts):
+            for ep in (eps if i % 2 == 0 else eps[::-1]):
+                t = time.perf_counter()
+                try:
+                    status, body = request(ep, text, accept, timeout, conns[ep.name])
+                except (TimeoutError, socket.timeout):
+                    times[ep.name] = None
+                    sizes[ep.name] = [f">{timeout:.0f}s"]
+                    continue
+                elapsed = (time.perf_counter() - t) * 1000
+                sizes[ep.name].append(count_results(status, body, accept))
+                if i > 0 and times[ep.name] is not None:
+                    times[ep.name].append(elapsed)
+    finally:
+        for c in conns.values():
+            c.close()
+    return {name: ((statistics.median(times[name]) if times[name] else None), sizes[name]) for name in times}
+
+
 def _client(args) -> tuple[int, int]:
     """(answered, failed) of one client asking ``queries`` in turn for ``seconds``."""
     port, path, queries, accept, seconds = args
@@ -569,8 +599,8 @@ def _client(args) -> tuple[int, int]:
     return done, failed
 
 
-def throughput(ep: Endpoint, queries: list[str], clients: int, seconds: float) -> float:
-    """Answered queries per second, ``clients`` at once, each asking its share of ``queries``."""
+def throughput(ep: Endpoint, queries: list[str], clients: int, seconds: float) -> tuple[int, float]:
+    """(answered queries, seconds taken), ``clients`` at once, each asking its share of ``queries``."""
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(clients) as pool:
         t = time.perf_counter()
@@ -580,7 +610,11 @@ def throughput(ep: Endpoint, queries: list[str], clients: int, seconds: float) -
     failed = sum(f for _, f in counts)
     if failed:
         print(f"  ({ep.name}: {failed} point lookups not answered with 200)", flush=True)
-    return sum(d for d, _ in counts) / max(elapsed, seconds)
+    return sum(d for d, _ in counts), max(elapsed, seconds)
+
+
+#: throughput is measured in this many rounds, the servers taking turns (see measure_interleaved)
+ROUNDS = 5
 
 
 def point_queries(info: dict, mode: str, n: int, offset: int = 0) -> list[str]:
@@ -661,11 +695,13 @@ def main(argv: list[str] | None = None) -> int:
         for mode in modes:
             print(f"\n{mode} texts", flush=True)
             res = results["modes"][mode] = {"queries": {}, "throughput": {}}
+            fast_eps = [ep for ep in endpoints if ep.name != "rdflib-endpoint"]
             for n, query in enumerate(mix):
-                row = {}
+                row = measure_interleaved(fast_eps, query.texts(reps + 1, mode, seed=100 + n), query.accept, a.timeout)
                 for ep in endpoints:
-                    r = rdflib_reps if ep.name == "rdflib-endpoint" else reps
-                    row[ep.name] = measure(ep, query.texts(r + 1, mode, seed=100 + n), query.accept, a.timeout)
+                    if ep.name == "rdflib-endpoint":
+                        row[ep.name] = measure(ep, query.texts(rdflib_reps + 1, mode, seed=100 + n), query.accept,
+                                               a.timeout)
                 res["queries"][query.name] = {"kind": query.kind, **{k: {"ms": v[0], "size": v[1][0]}
                                                                      for k, v in row.items()}}
                 # the same texts on every server (rdflib-endpoint runs fewer: compared as far as it ran)
@@ -677,11 +713,20 @@ def main(argv: list[str] | None = None) -> int:
             if a.only and a.only.lower() not in "point lookups":
                 continue
             for clients in (1, 4):
-                n_texts = int(seconds * (6_000 if clients == 1 else 12_000))
-                points = point_queries(info, mode, n_texts, offset)
-                offset += n_texts
+                done = {ep.name: [0, 0.0] for ep in endpoints}
+                for r in range(ROUNDS):
+                    # each round new texts (the same ones for every server)
+                    n_texts = int(seconds / ROUNDS * (6_000 if clients == 1 else 12_000))
+                    points = point_queries(info, mode, n_texts, offset)
+                    offset += n_texts
+                    for ep in (endpoints if r % 2 == 0 else endpoints[::-1]):
+                        if ep.name == "rdflib-endpoint" and r > 0:
+                            continue  # (one round is plenty at its pace)
+                        n, took = throughput(ep, points, clients, seconds / ROUNDS)
+                        done[ep.name][0] += n
+                        done[ep.name][1] += took
                 for ep in endpoints:
-                    qps = throughput(ep, points, clients, seconds)
+                    qps = done[ep.name][0] / done[ep.name][1]
                     res["throughput"].setdefault(str(clients), {})[ep.name] = qps
                     print(f"  point lookups, {clients} client(s), {ep.name}: {qps:,.0f} queries/s", flush=True)
         print()

