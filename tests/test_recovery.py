@@ -157,7 +157,7 @@ def zygote_of(s: Server) -> int | None:
 def http_processes(s: Server) -> list[int]:
     from conftest import children_of
 
-    return [pid for pid in children_of(s.proc.pid) if "spawn_main" in cmdline(pid)]
+    return [pid for pid in children_of(s.proc.pid) if "kg.sparql.zygote" not in cmdline(pid)]  # (forked: granian's)
 
 
 def all_query_workers(socket: str) -> list[int]:

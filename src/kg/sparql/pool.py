@@ -5,13 +5,16 @@ endpoint keeps a pool of worker processes, each holding the on-disk store open r
 (``pyoxigraph.Store.read_only``): forked by ``kg serve``'s zygote, with the default graph
 in memory too (``kg.sparql.zygote``), or else started as ``python -m kg.sparql.worker``. A request thread hands its
 query to an idle worker and waits at most until the query's deadline; a worker still busy
-then is killed (SIGKILL: its CPU and memory are freed at once) and a fresh one takes its
-place in the background, while the other workers go on serving other clients.
+then is killed (SIGKILL: its CPU and memory are freed at once) by the process that started
+it — the zygote, asked over this process's control connection, or this process for a worker
+of its own — and a fresh one takes its place in the background, while the other workers go
+on serving other clients.
 
-Workers die with the server (``PR_SET_PDEATHSIG``; they are started from one long-lived
-thread, since the signal follows the thread that started them) and, where the kernel allows,
-run in a network namespace of their own with no interface up: even a query that slipped past
-the SERVICE check could not open a connection.
+Workers die with the process that started them (``PR_SET_PDEATHSIG``; those started here are
+started from one long-lived thread, since the signal follows the thread that started them),
+the zygote's also when this process ends (the zygote sees its control connection close) and,
+where the kernel allows, run in a network namespace of their own with no interface up: even
+a query that slipped past the SERVICE check could not open a connection.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ import logging
 import os
 import pickle
 import queue
-import signal
 import socket
 import subprocess
 import sys
@@ -38,7 +40,7 @@ from ..config import Settings
 from .fastlane import MEMORY_SPEEDUP, FastLane
 from .engine import Answer, Job, StoreProvider, WouldWait, dataset_stats, execute, may_wait
 from .worker import check_update
-from .zygote import request_fork, request_load
+from .zygote import open_control, request_fork, request_load
 
 log = logging.getLogger("kg.sparql.pool")
 
@@ -59,16 +61,10 @@ class WorkerDied(Exception):
 
 @dataclass(eq=False)
 class _Worker:
-    process: subprocess.Popen | None  # None: forked by the zygote, not our child
+    process: subprocess.Popen | None  # None: forked by the zygote, which owns it
     conn: Connection
     pid: int = 0
     memory_path: str | None = None  # the build whose default graph it holds in memory
-
-    def kill(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-        elif self.pid:
-            os.kill(self.pid, signal.SIGKILL)  # the zygote reaps it
 
 
 class WorkerPool:
@@ -93,6 +89,8 @@ class WorkerPool:
         self._spawn_requests: queue.SimpleQueue = queue.SimpleQueue()
         self._spawner: threading.Thread | None = None
         self._last_error: Exception | None = None  # why the last worker could not be started
+        self._control: socket.socket | None = None  # to the zygote (kg.sparql.zygote), opened by the spawner
+        self._control_lock = threading.Lock()
 
     # -- lifecycle
     def start(self, warm_path: str | None = None, timeout: float = 120.0) -> None:
@@ -153,6 +151,7 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker:
         if self.zygote:
+            self._ensure_control()
             return self._started_worker(_Worker(None, Connection(request_fork(self.zygote, os.getpid()).detach())))
         ours, theirs = socket.socketpair()
         env = dict(os.environ)
@@ -180,10 +179,7 @@ class WorkerPool:
                 if conn.poll(120):
                     conn.recv_bytes()
         except BaseException:
-            try:
-                w.kill()
-            except OSError:
-                pass
+            self._kill(w)
             conn.close()
             raise
         if self.isolate and not isolated and self.network_isolated is not False:
@@ -193,12 +189,37 @@ class WorkerPool:
         self._workers.add(w)
         return w
 
+    def _ensure_control(self) -> None:
+        """Open the control connection to the zygote, or again after it has restarted (the
+        zygote kills this process's workers when it ends: see kg.sparql.zygote)."""
+        with self._control_lock:
+            if self._control is not None:
+                try:
+                    if self._control.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b"":
+                        raise ConnectionResetError  # closed: the zygote is gone
+                    return
+                except BlockingIOError:
+                    return  # open and quiet, as it should be
+                except OSError:
+                    self._control.close()
+                    self._control = None
+            self._control = open_control(self.zygote, os.getpid())
+
     def _kill(self, w: _Worker) -> None:
+        """Stop ``w`` at once: our own child is killed here, the zygote's by the zygote."""
         self._workers.discard(w)
-        try:
-            w.kill()
-        except OSError:
-            pass
+        if w.process is not None:
+            try:
+                w.process.kill()
+            except OSError:
+                pass
+        elif w.pid:
+            with self._control_lock:
+                try:
+                    if self._control is not None:
+                        self._control.sendall(f"kill {w.pid}\n".encode())
+                except OSError:
+                    pass  # the zygote is gone, and its workers with it
         try:
             w.conn.close()
         except OSError:
