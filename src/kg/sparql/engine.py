@@ -13,6 +13,7 @@ import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pyoxigraph as ox
 
@@ -60,11 +61,16 @@ class StoreProvider:
         self._path: str | None = None
         self._store: ox.Store | None = None
 
+    #: the current build as the query engine knows it (kg.sparql.builds), when it does
+    current: "Callable[[], str] | None" = None
+
     def get(self) -> ox.Store:
         if self._fixed is not None:
             return self._fixed
         if self._fixed_path:
             return self.open(self._fixed_path)
+        if self.current is not None:
+            return self.open(self.current())
         path = store_mod.held_current_store(self.settings)
         try:
             return self.open(path)

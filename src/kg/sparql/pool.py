@@ -37,10 +37,11 @@ import pyoxigraph as ox
 
 from .. import store as store_mod
 from ..config import Settings
+from .builds import BuildWatcher
 from .fastlane import MEMORY_SPEEDUP, FastLane
 from .engine import Answer, Job, StoreProvider, WouldWait, dataset_stats, execute, may_wait
 from .worker import check_update
-from .zygote import open_control, request_fork, request_load
+from .zygote import load_memory, open_control, request_fork, request_load
 
 log = logging.getLogger("kg.sparql.pool")
 
@@ -291,29 +292,45 @@ class PoolEngine:
                                memory_mb=settings.worker_memory_mb, zygote=zygote,
                                max_answer_bytes=settings.max_result_bytes + 1_000_000)
         self.fast = FastLane(settings.fast_lane_ms, settings.query_timeout_s)
-        self._path_cache: tuple[float, str] | None = None
+        self._current: str | None = None  # the current build (see store_path)
+        self._switch_lock = threading.Lock()
+        self._watcher: BuildWatcher | None = None
         self._stats: dict[str, dict] = {}
 
     def store_path(self) -> str:
-        """The build queries run on: the current one, looked up at most once a second. It is
-        held (kg.store.hold) from then on, and until the longest query on it has ended after
-        a newer one is current, so that no query is sent to a build that was pruned."""
+        """The build queries run on: the current one, as the build watcher last said
+        (kg.sparql.builds). It is held (kg.store.hold) from then on, and until the longest
+        query on it has ended after a newer one is current, so that no query is sent to a
+        build that was pruned."""
         if self._fixed:
             return self._fixed
-        now = time.monotonic()
-        if self._path_cache and now - self._path_cache[0] < 1.0:
-            return self._path_cache[1]
-        path = str(store_mod.held_current_store(self.settings))
-        if self._path_cache and path == self._path_cache[1]:
-            store_mod.release(path)  # (held once already)
-        elif self._path_cache:
-            store_mod.release(self._path_cache[1], after=self.settings.query_timeout_s + 5)
-            if self.pool.zygote:
-                threading.Thread(target=self._load_in_zygote, args=(path,), daemon=True).start()
-        self._path_cache = (now, path)
-        self.pool._warm_path = path  # replacements open the newest build
-        return path
+        if self._current is None:
+            with self._switch_lock:
+                if self._current is None:
+                    self._watcher = BuildWatcher(self.settings, self._switch)
+                    self._current = str(store_mod.held_current_store(self.settings))
+                    self.pool._warm_path = self._current
+        return self._current
 
+    def _switch(self, path: Path) -> None:
+        """A new build was published: queries go to it from now on."""
+        with self._switch_lock:
+            try:
+                store_mod.hold(path)
+            except store_mod.StoreMissing:
+                return  # pruned already: a newer one is being published, and will be told
+            old, self._current = self._current, str(path)
+            self.pool._warm_path = self._current  # replacements open the newest build
+            if old is not None:
+                store_mod.release(old, after=self.settings.query_timeout_s + 5)
+        log.info("serving the new build %s", path)
+        if self.pool.zygote:
+            self._load_in_zygote(str(path))
+        if self.memory is not None:
+            # this process holds the default graph in memory: the new build's from now on,
+            # once loaded (the fast lane reads the disk meanwhile)
+            loaded = load_memory(str(path), self.settings.memory_store_max_triples)
+            self.memory = loaded if loaded is not None and loaded[0] == self._current else self.memory
     def _load_in_zygote(self, path: str) -> None:
         """A new build: have the zygote hold it in memory; workers holding the old one are
         replaced as they finish (they answer from disk meanwhile)."""

@@ -31,7 +31,9 @@ def create_app(settings: Settings, store: ox.Store | None = None, store_path: Pa
     from . import sparql, void
     from ..sparql.pool import make_engine
 
-    app.extensions["kg.engine"] = make_engine(settings, stores, store, store_path, zygote, memory)
+    engine = app.extensions["kg.engine"] = make_engine(settings, stores, store, store_path, zygote, memory)
+    if hasattr(engine, "store_path"):
+        stores.current = engine.store_path  # the pages read the build the queries do
     app.register_blueprint(sparql.bp)
     app.register_blueprint(void.bp)
     app.wsgi_app = sparql.Endpoint(app, app.wsgi_app)  # queries skip Flask's per-request work

@@ -1,14 +1,19 @@
 """The HTTP server behind ``kg serve``: granian (HTTP in Rust) in front of the app.
 
 granian accepts and parses HTTP in Rust and runs the app in several processes
-(``http_workers``), so requests are not serialised behind one Python interpreter. Each of
-those processes builds its own app (``worker_app``) with its own pool of killable query
-workers (``kg.sparql.pool``): a runaway query is stopped by killing its worker, never the HTTP
-process. If an HTTP process ends anyway, granian starts a new one.
+(``http_workers``), so requests are not serialised behind one Python interpreter. They are
+forked from ``kg serve``'s process, which first loads the current build's default graph into
+memory (through a helper process: it never opens RocksDB itself), so that they share it
+copy-on-write and their fast lane reads it (kg.sparql.fastlane). Each of those processes
+builds its own app (``worker_app``) with its own pool of killable query workers
+(``kg.sparql.pool``): a runaway query is stopped by killing its worker, never the HTTP
+process. If an HTTP process ends anyway, granian starts a new one. A new build is told by
+the kernel (kg.sparql.builds): every process switches to it, and loads its default graph.
 
 granian talks to each process through RSGI, its asynchronous interface: request bodies are
 read in the process's event loop with a deadline (``kg.web.front``), so a slow or silent
-client holds no thread; complete requests go to the WSGI app in a few request threads
+client holds no thread; a query by GET is answered in the event loop when the fast lane
+takes it; other complete requests go to the app in a few request threads
 (``--threads``, default: one more than its query workers, so that with every worker busy it
 still answers from the fast lane). Threads that run Python at the same time contend for the
 interpreter lock: on two cores four threads per process served point lookups at about half
@@ -146,6 +151,7 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
 
     from .. import store as store_mod
     from ..sparql import zygote
+    from ..sparql.builds import BuildWatcher
 
     run_dir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
     socket_path = run_dir / "zygote.sock"
@@ -183,6 +189,15 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
     )
     log.info("%d HTTP processes x %d threads, %d query workers each", http_workers, threads,
              settings.query_workers)
+    if store_path is None:
+        def new_build(path: Path) -> None:
+            """Hold the new build's default graph, for the HTTP processes forked from now on
+            (those running load it themselves: see kg.sparql.pool; granian replacing them
+            would reset the connections queued on them)."""
+            global _memory
+            _memory = load_default_graph(str(path), settings.memory_store_max_triples)
+
+        BuildWatcher(settings, new_build)
     try:
         server.serve(target_loader=partial(worker_app, config), wrap_loader=False)
     finally:
