@@ -17,7 +17,9 @@ import sys
 
 
 def die_with_parent() -> None:
-    """SIGKILL this process when the server that started it ends (Linux)."""
+    """Have the kernel SIGKILL this process when its parent ends, even killed with SIGKILL
+    (Linux's PR_SET_PDEATHSIG). Strictly, when the parent's thread that forked it ends: fork
+    from a thread that lives as long as the parent."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):

@@ -29,6 +29,7 @@ over, no HTTP process able to start), so that whoever runs it starts it afresh.
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import logging
 import multiprocessing
@@ -45,6 +46,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..config import Settings
+from ..sparql.worker import die_with_parent
 
 log = logging.getLogger("kg.web.server")
 
@@ -117,8 +119,8 @@ def worker_app(config: str):
     from .sparql import call_from_rsgi, respond
 
     use_queued_log()
-    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     c = json.loads(config)
+    _end_with_parent(c["server_pid"])
     settings = Settings.from_json(c["settings"])
     app = create_app(settings, store_path=Path(c["store_path"]) if c["store_path"] else None, zygote=c["zygote"],
                      memory=_memory)
@@ -127,19 +129,20 @@ def worker_app(config: str):
     log.info("HTTP process %d: %d query workers (network %s)", os.getpid(), engine.pool.size,
              "isolated" if engine.pool.network_isolated else "not isolated")
     (Path(c["run_dir"]) / f"http-{os.getpid()}").touch()  # up (see Supervisor)
+    # what exists now lives as long as the process: the collector need not look at it again
+    # (a full collection over the app's objects costs milliseconds, every few thousand requests)
+    gc.freeze()
     return Front(app, c["threads"], settings.client_timeout_s, settings.max_request_bytes,
                  ("/sparql", lambda scope, body: respond(call_from_rsgi(app, scope, body))))
 
 
 def _end_with_parent(parent: int) -> None:
-    """End this HTTP process when the server process that started it is gone (even killed
-    with SIGKILL), instead of serving on as an orphan."""
-    while True:
-        time.sleep(1.0)
-        if os.getppid() != parent:
-            log.warning("the server process is gone: HTTP process %d ends", os.getpid())
-            logging.shutdown()
-            os._exit(1)
+    """Have the kernel end this HTTP process when the server process that forked it is gone
+    (even killed with SIGKILL), instead of serving on as an orphan (PR_SET_PDEATHSIG: granian
+    forks its HTTP processes from its main thread, which lives as long as the process)."""
+    die_with_parent()
+    if os.getppid() != parent:  # gone already, before the kernel was asked
+        os._exit(1)
 
 
 def serve(settings: Settings, host: str, port: int, http_workers: int, threads: int,
@@ -168,7 +171,7 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
     _memory = load_default_graph(serving, settings.memory_store_max_triples)
     supervisor = Supervisor(start_zygote, run_dir, settings.http_start_timeout_s)
     supervisor.start()
-    config = json.dumps({"settings": settings.to_json(), "store_path": str(store_path) if store_path else None,
+    config = json.dumps({"server_pid": os.getpid(), "settings": settings.to_json(), "store_path": str(store_path) if store_path else None,
                          "zygote": str(socket_path), "run_dir": str(run_dir), "threads": threads})
     # The HTTP processes are forked from this one, which holds the default graph in memory
     # (shared copy-on-write) and never opened RocksDB (builds and serving copies are made by
@@ -242,7 +245,7 @@ class Supervisor:
     def start(self) -> None:
         """Start the zygote (raising if it cannot start) and the watching threads."""
         self._zygote = self._start_zygote()
-        # (the thread that starts a zygote must live as long as it: see zygote.die_with_parent)
+        # (the thread that starts a zygote must live as long as it: see kg.sparql.worker.die_with_parent)
         threading.Thread(target=self._watch_zygote, daemon=True, name="kg-zygote-watch").start()
         threading.Thread(target=self._watch_http, daemon=True, name="kg-http-watch").start()
 
