@@ -12,7 +12,7 @@ from typing import Callable
 
 from rdflib import Dataset, Graph
 
-from . import store as store_mod
+from . import search_index, store as store_mod
 from .config import Settings
 from .extraction import DocumentExtraction, extract_document
 from .namespaces import IRIs
@@ -140,6 +140,7 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, publish: 
         try:
             result.quads = store_mod.write_store(path, ds.serialize(format="nquads", encoding="utf-8"),
                                                  exclude_from_union=[str(iris.graph(INFERRED_GRAPH))])
+            search_index.write_index(path, settings.lexicon_dir, settings.ontology_dir)  # issue 13: the search page's index
         except BaseException:
             store_mod.discard(path)
             raise

@@ -9,7 +9,8 @@ A resource's description holds:
   a fact arrives with its dates, figures and sources;
 * briefly, the other nodes it links to (their types and names: enough to show and link them);
 * the statements that point at it (its incoming triples), each subject in full or briefly
-  by the same rule, and for a dependent subject what uses it.
+  by the same rule; for a dependent subject what uses it, and for a fact the facts about
+  it (events: the closure of an office that points at the root), in full.
 
 Kinds of nodes come from the ontology's class hierarchy in the store (``rdfs:subClassOf``),
 read once per store. Kept free of rdflib: query workers import it.
@@ -35,6 +36,7 @@ KG = "https://w3id.org/humanitarian-kg/ontology#"
 N = ox.NamedNode
 RDF_TYPE = N(RDF + "type")
 CHARS = N(CNT + "chars")
+HAS_EVIDENCE = N(KG + "hasEvidence")
 #: What a node brings along when it is only referred to: enough to name and link it.
 BRIEF_PROPS = frozenset(N(p) for p in (
     RDF + "type", SKOS + "prefLabel", RDFS + "label", DCTERMS + "title", DCTERMS + "language",
@@ -49,7 +51,7 @@ ENTITY_TOPS = (KG + "Organisation", KG + "Movement", KG + "Place", ORG + "Formal
                KG + "SourceDocument", SKOS + "Concept", SKOS + "ConceptScheme", KG + "Convention", KG + "BodyOfLaw",
                KG + "Qualifier", OWL + "Class", RDFS + "Class", RDF + "Property", OWL + "ObjectProperty",
                OWL + "DatatypeProperty", OWL + "AnnotationProperty", OWL + "Ontology", TIME + "TemporalUnit",
-               KG + "DocumentKinds")
+               KG + "DocumentKinds", KG + "Person")
 DEPENDENT_TOPS = (KG + "Evidence", OA + "SpecificResource", OA + "Selector", OA + "TextPositionSelector",
                   OA + "TextQuoteSelector", TIME + "TemporalEntity", TIME + "Instant", TIME + "Interval",
                   TIME + "ProperInterval", KG + "Period", KG + "Figure")
@@ -181,10 +183,14 @@ class Description:
                 self.brief(s)
                 continue
             self.full(s)
-            if k == "dependent":  # a passage of this document, a period starting at this instant …
-                for s2, p2 in self.inc(s):
+            for s2, p2 in self.inc(s):
+                if k == "dependent":  # a passage of this document, a period starting at this instant …
                     self.add(s2, p2, s)
                     self.brief(s2)
+                elif p2 not in (RDF_TYPE, HAS_EVIDENCE) and self.kind(s2) == "fact":
+                    # an event about a fact of the root (the closure of its office)
+                    self.add(s2, p2, s)
+                    self.full(s2)
 
     def as_triples(self) -> list[ox.Triple]:
         return [ox.Triple(s, p, o) for s, p, o in self.triples]
