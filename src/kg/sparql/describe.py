@@ -1,5 +1,5 @@
-"""The description of a resource: what SPARQL DESCRIBE answers and what its page, its Turtle
-and its JSON-LD show — one definition for all of them.
+"""The description of a resource: what SPARQL DESCRIBE answers and what its Turtle and its
+JSON-LD (``/id/…`` in those formats) give — one definition for all of them.
 
 A resource's description holds:
 

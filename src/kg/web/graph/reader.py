@@ -400,10 +400,10 @@ class GraphReader:
 
     # -- the description of a resource ---------------------------------------------------
     def describe(self, root, max_incoming: int = 2000) -> Description:
-        """The statements a resource's page, Turtle and JSON-LD are made of: its own, those
-        of the small nodes it is made of (periods, passages), names of what it links to, the
-        facts that point at it and the events about those facts — the description SPARQL
-        DESCRIBE gives too (kg.sparql.describe)."""
+        """The statements a resource's Turtle and JSON-LD are made of: its own, those of the
+        small nodes it is made of (periods, passages), names of what it links to, the facts
+        that point at it and the events about those facts — the description SPARQL DESCRIBE
+        gives too (kg.sparql.describe)."""
         found = sparql_describe.Description(self.store, max_incoming=max_incoming)
         found.resource(root)
         d = Description(root)
