@@ -96,7 +96,7 @@ def children_of(pid: int) -> list[int]:
 
 def _is_zygote(pid: int) -> bool:
     try:
-        return b"kg.web.zygote" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return b"kg.sparql.zygote" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
 
@@ -150,7 +150,7 @@ class Server:
         return sorted(out)
 
     def query_workers(self) -> list[int]:
-        """The query workers: the children of the server's zygote (kg.web.zygote)."""
+        """The query workers: the children of the server's zygote (kg.sparql.zygote)."""
         zygotes = [pid for pid in self.descendants() if _is_zygote(pid)]
         return sorted(pid for z in zygotes for pid in children_of(z) if _is_zygote(pid))
 

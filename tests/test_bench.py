@@ -17,12 +17,13 @@ def test_bench_small_run(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = proc.stdout
     assert "| query | kg serve ms | oxigraph ms | rdflib-endpoint ms |" in out
-    assert "| 4 clients |" in out and "targets:" in out
+    assert "| 4 clients |" in out and "targets (new texts):" in out
     assert "result sizes differ" not in out
     import json
 
     results = json.loads((tmp_path / "bench.json").read_text())
     assert results["triples"] > 5000
-    for name, row in results["queries"].items():
+    assert set(results["modes"]) == {"new"}
+    for name, row in results["modes"]["new"]["queries"].items():
         assert isinstance(row["kg serve"]["size"], int), (name, row)
         assert row["kg serve"]["size"] == row["oxigraph"]["size"], name

@@ -23,6 +23,99 @@ def test_query_formats(built):
     assert len(Graph().parse(data=ttl, format="turtle")) > 10
 
 
+def test_query_prints_a_table_on_a_terminal(built):
+    """On a terminal, a SELECT is a table (prefixed names, IRIs relative to the base,
+    languages after the text, a row count); piped, it is JSON; --format table asks for it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    q = f"SELECT ?p ?l WHERE {{ <{ICRC}> ?p ?l FILTER (LANG(?l) = 'ru') }} ORDER BY ?p ?l"
+    main, secondary = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "query", q], cwd=ROOT, stdout=secondary,
+                            stderr=subprocess.PIPE, env={**os.environ, **built["env"], "COLUMNS": "100"})
+    os.close(secondary)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    assert proc.wait(60) == 0, proc.stderr.read()
+    text = out.decode("utf-8")
+    lines = text.replace("\r\n", "\n").splitlines()
+    assert lines[0].split() == ["p", "│", "l"] and set(lines[1]) <= {"─", "┼"}
+    assert any(line.startswith("skos:prefLabel") and line.endswith("@ru") for line in lines), text
+    assert lines[-1] == f"({len(lines) - 3} rows)"
+    piped = kg("query", q, env=built["env"], check=True).stdout
+    assert json.loads(piped)["head"]["vars"] == ["p", "l"]
+    asked = kg("query", "SELECT ?o WHERE { ?o org:unitOf ?x } ORDER BY ?o LIMIT 1", "--format", "table",
+               env=built["env"], check=True).stdout
+    assert "<id/office/" in asked and asked.rstrip().endswith("(1 row)")
+
+
+def test_query_reads_a_file_and_knows_the_projects_prefixes(built, tmp_path):
+    f = tmp_path / "offices.rq"
+    f.write_text("SELECT (COUNT(?o) AS ?n) WHERE { ?o a kg:Office ; org:unitOf ?org }", encoding="utf-8")
+    n = int(json.loads(kg("query", "-f", str(f), env=built["env"], check=True).stdout)
+            ["results"]["bindings"][0]["n"]["value"])
+    assert n > 3
+    # a prefix the query declares wins over the project's
+    own = kg("query", "PREFIX kg: <urn:other#> SELECT ?x WHERE { BIND (kg:a AS ?x) }", env=built["env"], check=True)
+    assert json.loads(own.stdout)["results"]["bindings"][0]["x"]["value"] == "urn:other#a"
+
+
+@pytest.mark.parametrize("args, message", [
+    (("-f", "no-such-query.rq"), "no such query file: no-such-query.rq"),
+    (("no-such-query.rq",), "no such query file: no-such-query.rq"),
+    (("SELECT ?x WHERE {\n  ?x ?y }",), "malformed query: syntax error at line 2, column 10"),
+    (("INSERT DATA { <urn:a> <urn:b> <urn:c> }",), "updates are refused"),
+    (("DELETE WHERE { ?s ?p ?o }",), "updates are refused"),
+    (("SELECT * WHERE { ?s ?p ?o } LIMIT 1 #" + "x" * 5000, "--format", "nquads"), "cannot carry the result"),
+    ((), "no query"),
+])
+def test_query_errors_are_one_line(built, args, message):
+    proc = kg("query", *args, env=built["env"])
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0], proc.stderr
+    assert not proc.stdout
+
+
+def test_a_query_too_long_for_a_file_name_is_run(built):
+    q = "ASK { ?s ?p ?o } #" + "x" * 5000  # ("File name too long" to the file system)
+    assert json.loads(kg("query", q, env=built["env"], check=True).stdout)["boolean"] is True
+
+
+def test_kg_query_does_not_import_flask(built):
+    """The query engine stands without the web layer: ``kg query`` never imports Flask."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = ("import sys\n"
+            "from kg.cli import main\n"
+            "try:\n"
+            "    main(['query', 'ASK { ?s a kg:Organisation }'])\n"
+            "except SystemExit as exit:\n"
+            "    assert not exit.code, exit.code\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug', 'jinja2', 'kg')))\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **built["env"]})
+    assert proc.returncode == 0, proc.stderr
+    modules = proc.stdout.strip().splitlines()[-1]
+    assert "kg.sparql.engine" in modules and "flask" not in modules and "werkzeug" not in modules, modules
+    assert "kg.web" not in modules
+
+
 def test_query_from_file_and_bad_query(built, tmp_path):
     f = tmp_path / "q.rq"
     f.write_text("ASK { ?s ?p ?o }")
@@ -94,8 +187,13 @@ def test_serve_extra_files_in_named_graphs(built, tmp_path):
         assert rows == [("urn:x:g", "from trig"), ("http://localhost:8000/graph/file/extra.ttl", "from turtle")]
         # and the union default graph sees them with the documents
         assert srv.sparql("ASK { <urn:x:a> ?p ?o . <%s> ?q ?r }" % ICRC).json()["boolean"] is True
+        # but, as in the built store, not what the ontology entails (the inferred graph, kept apart)
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        served = int(srv.sparql(count).json()["results"]["bindings"][0]["n"]["value"])
     finally:
         srv.stop()
+    built_count = json.loads(kg("query", count, "--format", "json", env=built["env"], check=True).stdout)
+    assert served == int(built_count["results"]["bindings"][0]["n"]["value"]) + 2
     # the built store itself is untouched
     assert kg("query", "ASK { <urn:x:a> ?p ?o }", env=built["env"], check=True).stdout.strip().endswith("false}")
 
@@ -114,3 +212,14 @@ def test_serve_refuses_bad_process_counts(built, option, value):
     proc = kg("serve", "--port", "9", option, value, env=built["env"], timeout=60)
     assert proc.returncode == 2
     assert option in proc.stderr and "Invalid value" in proc.stderr, proc.stderr
+
+
+def test_a_second_server_on_a_busy_port_refuses(server, built):
+    """kg serve on a port another server listens on exits non-zero with one line naming the
+    port, instead of saying it serves and sharing the port with the first."""
+    proc = kg("serve", "--port", str(server.port), env=built["env"], timeout=60)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and f"port {server.port}" in lines[0] and "in use" in lines[0], proc.stderr
+    assert "Traceback" not in proc.stderr and "serving on" not in proc.stderr
+    assert server.sparql("ASK { ?s ?p ?o }").json()["boolean"] is True  # the first one serves on

@@ -1,5 +1,5 @@
-"""Where a query runs: a worker reading the default graph from memory (kg.web.zygote) or the
-store on disk, or — a repeatable query seen to be cheap — the HTTP process (kg.web.fastlane).
+"""Where a query runs: a worker reading the default graph from memory (kg.sparql.zygote) or the
+store on disk, or — a repeatable query seen to be cheap — the HTTP process (kg.sparql.fastlane).
 
 Against a real ``kg serve`` (one HTTP process, so that both runs of a query meet the same
 fast lane), reading where each query ran from the access log (``lane=memory|worker|fast``).
@@ -16,6 +16,7 @@ import textwrap
 import time
 import xml.etree.ElementTree as ET
 
+import pyoxigraph as ox
 import pytest
 import requests
 
@@ -45,13 +46,28 @@ def lanes(server: Server, n: int) -> list[str]:
     return [line.rsplit("lane=", 1)[1].strip() for line in lines[-n:]]
 
 
-def test_a_cheap_query_runs_in_the_http_process_the_second_time(one):
-    q = f"SELECT ?p ?o WHERE {{ <{ICRC}> ?p ?o }} ORDER BY ?p ?o LIMIT 4"
-    first, second, third = ask(one, q), ask(one, q), ask(one, q)
-    assert lanes(one, 3) == ["memory", "fast", "fast"]
-    assert first.status_code == second.status_code == third.status_code == 200
-    assert json.loads(first.content) == json.loads(second.content) == json.loads(third.content)
-    assert len(json.loads(second.content)["results"]["bindings"]) == 4
+def test_a_query_of_a_shape_seen_cheap_runs_in_the_http_process(one, store):
+    """Three queries of one shape (other entities, other numbers) run in workers, each
+    cheap: the fourth of that shape — about an entity never asked for before — runs in the
+    HTTP process, and answers what a worker answers."""
+    entities = sorted({q.subject.value for q in store.quads_for_pattern(None, None, None, None)
+                       if isinstance(q.subject, ox.NamedNode) and "/id/organisation/" in q.subject.value})[:5]
+    assert len(entities) == 5
+    texts = [f"SELECT ?p ?o WHERE {{ <{e}> ?p ?o }} ORDER BY ?p ?o LIMIT {n}" for e, n in zip(entities, (4, 3, 2, 4, 3))]
+    answers = [ask(one, t) for t in texts[:4]]
+    assert lanes(one, 4) == ["memory", "memory", "memory", "fast"]
+    worker = ask(one, texts[3] + " ")  # (the same query, its text not quite: its shape is new)
+    assert lanes(one, 1) == ["memory"]
+    assert [a.status_code for a in answers] == [200] * 4 and worker.status_code == 200
+    assert json.loads(answers[3].content) == json.loads(worker.content)
+    assert len(json.loads(answers[3].content)["results"]["bindings"]) == 4
+    assert ask(one, texts[4]).status_code == 200 and lanes(one, 1) == ["fast"]
+
+
+def _train(server: Server, template: str, accept: str) -> None:
+    """Two more cheap runs of the shape of ``template`` (its {n}: a number) in workers."""
+    for n in (1, 2):
+        assert ask(server, template.format(n=n), accept).status_code == 200
 
 
 def _rows(fmt: str, body: bytes) -> list:
@@ -76,10 +92,13 @@ def _rows(fmt: str, body: bytes) -> list:
 @pytest.mark.parametrize("fmt", sorted(RESULTS))
 def test_the_fast_lane_answers_exactly_what_a_worker_answers(one, fmt):
     # labels in three languages, an integer, an IRI: what each format writes differently
-    q = (f"SELECT ?p ?o (STRLEN(STR(?o)) AS ?n) WHERE {{ <{ICRC}> ?p ?o "
-         f"FILTER (?p != <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>) }} ORDER BY ?p ?o LIMIT 4")
-    worker, fast = ask(one, q, RESULTS[fmt]), ask(one, q, RESULTS[fmt])
-    assert lanes(one, 2) == ["memory", "fast"]
+    template = (f"SELECT ?p ?o (STRLEN(STR(?o)) AS ?n) WHERE {{{{ <{ICRC}> ?p ?o "
+                f"FILTER (?p != <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>) }}}} ORDER BY ?p ?o LIMIT {{n}}")
+    q = template.format(n=4)
+    worker = ask(one, q, RESULTS[fmt])
+    _train(one, template, RESULTS[fmt])
+    fast = ask(one, q, RESULTS[fmt])
+    assert lanes(one, 4) == ["memory"] * 3 + ["fast"]
     assert worker.status_code == fast.status_code == 200
     assert worker.headers["Content-Type"] == fast.headers["Content-Type"]
     assert _rows(fmt, worker.content) == _rows(fmt, fast.content)
@@ -91,17 +110,17 @@ def test_volatile_and_cut_results_never_take_the_fast_lane(one):
               "SELECT (STRUUID() AS ?u) WHERE {}",
               f"ASK {{ <{ICRC}> ?p ?o FILTER (YEAR(NOW()) > 2000) }}",
               "SELECT ?s WHERE { ?s ?p ?o }"):  # more rows than --max-results 5: cut
-        first, second = ask(one, q), ask(one, q)
-        assert first.status_code == second.status_code == 200
-        assert lanes(one, 2) == ["memory", "memory"], q
-    assert second.headers.get("X-KG-Truncated") == "true"
+        answers = [ask(one, q) for _ in range(4)]
+        assert [a.status_code for a in answers] == [200] * 4
+        assert lanes(one, 4) == ["memory"] * 4, q
+    assert answers[-1].headers.get("X-KG-Truncated") == "true"
     # a very long query text is not kept in the fast lane's memory
     long = f"ASK {{ <{ICRC}> ?p ?o }} #" + "x" * 20_000
-    for _ in range(2):
+    for _ in range(4):
         r = requests.post(one.url + "/sparql", data=long.encode(), timeout=30,
                           headers={"Content-Type": "application/sparql-query", "Accept": RESULTS["json"]})
         assert r.status_code == 200 and r.json()["boolean"] is True
-    assert lanes(one, 2) == ["memory", "memory"]
+    assert lanes(one, 4) == ["memory"] * 4
 
 
 def test_a_fast_lane_query_past_the_limit_ends_the_process():
@@ -111,15 +130,15 @@ def test_a_fast_lane_query_past_the_limit_ends_the_process():
         import sys
         sys.path.insert(0, {str(ROOT / 'src')!r})
         import pyoxigraph as ox
-        from kg.web.fastlane import FastLane
-        from kg.web.query import Job
+        from kg.sparql.fastlane import FastLane
+        from kg.sparql.engine import Job
         store = ox.Store()
         store.bulk_extend([ox.Quad(ox.NamedNode(f"urn:s{{i}}"), ox.NamedNode("urn:p"), ox.Literal(str(i)))
                            for i in range(2000)])
         lane = FastLane(limit_ms=50, timeout_s=0.5)
         job = Job("SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }}", form="SELECT",
                   repeatable=True)
-        lane.run(store, ("key",), 1, job)
+        lane.run(store, ("key",), job)
         print("the query finished: the watchdog did not stop it")
     """)
     started = time.monotonic()
@@ -131,7 +150,7 @@ def test_a_fast_lane_query_past_the_limit_ends_the_process():
 
 
 def test_the_lexer_says_which_queries_are_repeatable():
-    from kg.web.lexer import analyse
+    from kg.sparql.analysis import analyse
 
     assert analyse("SELECT * WHERE { ?s ?p ?o }").repeatable
     assert analyse("SELECT ?now ?rand WHERE { ?now ?rand ?o }").repeatable  # variables, not calls
@@ -141,6 +160,47 @@ def test_the_lexer_says_which_queries_are_repeatable():
               "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"):
         assert not analyse(q).repeatable, q
     assert not analyse("INSERT DATA { <a> <b> <c> }").repeatable
+
+
+PLAIN_AND_NOT = [
+    "SELECT ?p ?o WHERE { <http://localhost:8000/id/organisation/icrc> ?p ?o }",
+    "PREFIX kg: <https://w3id.org/humanitarian-kg/ontology#>\n# a comment\nSELECT * { ?s a kg:Office } LIMIT 5",
+    "ask { ?s ?p 'SERVICE' }",  # the word in a string: the full analysis says no SERVICE
+    "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p ?o FILTER (?o > NOW()) }",
+    "SELECT * FROM <urn:g> WHERE { ?s ?p ?o }",
+    "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "DESCRIBE <urn:a>",
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "SELECT * WHERE { ?s ?p \\u0053ERVICE }",
+    "BASE <http://example.org/> PREFIX : <x#> SELECT (COUNT(*) AS ?n) { ?s :p ?o }",
+    "SELECT * WHERE { " + "(" * 1500 + "?s" + ")" * 1500 + " ?p ?o }",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_AND_NOT)
+def test_the_quick_analysis_agrees_with_the_full_one(text):
+    """Queries that need no tokenizing are read without it; what the endpoint decides from
+    the analysis is the same either way."""
+    from kg.sparql import analysis
+
+    quick = analysis.analyse(text, "http://localhost:8000/sparql")
+    full = analysis.analyse_tokens(text, "http://localhost:8000/sparql")
+    for name in ("form", "kind", "repeatable", "names_graphs", "volatile", "services", "from_graphs", "describe_select"):
+        assert getattr(quick, name) == getattr(full, name), name
+    assert quick.nests_deeper_than(1000) == full.nests_deeper_than(1000)
+    assert quick.shape == full.shape
+
+
+def test_shapes_abstract_constants_and_keep_the_vocabulary():
+    from kg.sparql.analysis import shape_of
+
+    a = shape_of('SELECT ?o WHERE { <urn:a> skos:prefLabel ?o FILTER (LANG(?o) = "en") } LIMIT 10 # me')
+    b = shape_of("SELECT ?o WHERE { <urn:b> skos:prefLabel ?o FILTER (LANG(?o) = 'ru') } LIMIT 20 # you")
+    assert a == b and "skos:prefLabel" in a and "urn:a" not in a
+    assert shape_of("SELECT ?o WHERE { <urn:a> skos:altLabel ?o }") != shape_of("SELECT ?o WHERE { <urn:a> skos:prefLabel ?o }")
+    assert shape_of("SELECT ?x2 WHERE { ?x2 ex:p2 3 }") == "SELECT ?x2 WHERE { ?x2 ex:p2 § }"
 
 
 def test_default_graph_from_memory_named_graphs_from_disk(one, store):
@@ -172,7 +232,7 @@ def test_default_graph_from_memory_named_graphs_from_disk(one, store):
 def test_a_store_too_large_for_memory_is_read_from_disk(built, tmp_path):
     """Over KG_MEMORY_STORE_MAX_TRIPLES the zygote holds nothing: workers read the disk store,
     and keep serving (none is replaced for not holding the build in memory)."""
-    s = Server({**built["env"], "KG_MEMORY_STORE_MAX_TRIPLES": "10"}, ("--http-workers", "1"),
+    s = Server({**built["env"], "KG_MEMORY_STORE_MAX_TRIPLES": "10"}, ("--http-workers", "1", "--fast-lane-ms", "0"),
                tmp_path / "serve.log")
     try:
         workers = s.query_workers()
@@ -188,7 +248,7 @@ def test_a_store_too_large_for_memory_is_read_from_disk(built, tmp_path):
 
 def test_the_app_on_its_own_runs_queries_in_spawned_workers(built):
     """``create_app`` used without ``kg serve`` (under another WSGI server): no zygote, so
-    its workers are started as ``python -m kg.web.worker``; they answer, and a runaway is
+    its workers are started as ``python -m kg.sparql.worker``; they answer, and a runaway is
     stopped at the limit all the same."""
     from kg.config import Settings
     from kg.web import create_app
@@ -206,3 +266,32 @@ def test_the_app_on_its_own_runs_queries_in_spawned_workers(built):
         assert engine.pool.replaced == 1
     finally:
         engine.pool.close()
+
+
+def test_a_shape_is_trusted_after_cheap_runs_and_untrusted_when_slow_or_cut():
+    from kg.sparql.engine import Answer
+    from kg.sparql.fastlane import RUNS_TO_TRUST, SLOW_RUNS_TOLERATED, FastLane
+
+    lane = FastLane(limit_ms=50, timeout_s=30)
+    ok = Answer(200, b"", rows=3)
+    lane.learn(("a",), ok, 5.0)
+    assert not lane.trusted(("a",))
+    for _ in range(RUNS_TO_TRUST - 1):
+        lane.learn(("a",), ok, 5.0)
+    assert lane.trusted(("a",))
+    # a busy moment is forgiven, a shape that is often slow is not
+    lane.learn(("a",), ok, 400.0)
+    assert not lane.trusted(("a",))  # (one slow in four)
+    for _ in range(SLOW_RUNS_TOLERATED):
+        lane.learn(("a",), ok, 5.0)
+    assert lane.trusted(("a",))
+    for _ in range(3):
+        lane.learn(("a",), ok, 400.0)
+    assert not lane.trusted(("a",))
+    # a cut result (its cost hidden by the cap) or a failure: never again
+    for _ in range(RUNS_TO_TRUST):
+        lane.learn(("b",), ok, 1.0)
+    lane.learn(("b",), Answer(200, b"", rows=5, truncated=True), 1.0)
+    for _ in range(100):
+        lane.learn(("b",), ok, 1.0)
+    assert not lane.trusted(("b",))

@@ -163,6 +163,26 @@ def test_graph_formats_by_name_and_406_for_the_wrong_kind(server):
     assert r.headers["Content-Type"].startswith("application/n-triples")
 
 
+def test_describe_is_the_resources_data_with_the_events_about_its_facts(server):
+    """One DESCRIBE (kg.sparql.describe): the endpoint's DESCRIBE and the resource's own
+    N-Triples (/id/…) are the same statements; an office of the ICRC points at it, and the
+    office's closure (an event about that fact) comes in full, with its type and its date."""
+    from rdflib import RDF, URIRef
+
+    described = Graph().parse(data=server.sparql(f"DESCRIBE <{ICRC}>", accept="application/n-triples").text,
+                              format="nt")
+    r = requests.get(server.url + "/id/organisation/icrc", headers={"Accept": "application/n-triples"}, timeout=30)
+    assert r.status_code == 200
+    page_data = Graph().parse(data=r.text, format="nt")
+    assert set(described) == set(page_data)
+    kg = "https://w3id.org/humanitarian-kg/ontology#"
+    office = URIRef("http://localhost:8000/id/office/icrc-azerbaijan")
+    closure = URIRef("http://localhost:8000/id/closure/office-icrc-azerbaijan")
+    assert (closure, URIRef(kg + "closedUnit"), office) in described
+    assert (closure, RDF.type, URIRef(kg + "Closure")) in described
+    assert set(described.objects(closure, URIRef(kg + "hasEvidence")))  # in full, not only named
+
+
 def test_describe_gives_outgoing_incoming_and_evidence(server):
     r = server.sparql(f"DESCRIBE <{ICRC}>", accept="application/n-triples")
     g = Graph().parse(data=r.text, format="nt")

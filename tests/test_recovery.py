@@ -147,17 +147,17 @@ def alive(pid: int) -> bool:
 
 
 def zygote_of(s: Server) -> int | None:
-    """The server's zygote: its child running kg.web.zygote."""
+    """The server's zygote: its child running kg.sparql.zygote."""
     from conftest import children_of
 
-    found = [pid for pid in children_of(s.proc.pid) if "kg.web.zygote" in cmdline(pid)]
+    found = [pid for pid in children_of(s.proc.pid) if "kg.sparql.zygote" in cmdline(pid)]
     return found[0] if found else None
 
 
 def http_processes(s: Server) -> list[int]:
     from conftest import children_of
 
-    return [pid for pid in children_of(s.proc.pid) if "spawn_main" in cmdline(pid)]
+    return [pid for pid in children_of(s.proc.pid) if "kg.sparql.zygote" not in cmdline(pid)]  # (forked: granian's)
 
 
 def all_query_workers(socket: str) -> list[int]:

@@ -154,7 +154,7 @@ def test_service_check_agrees_with_oxigraphs_parser():
     Runs each query in an in-memory pyoxigraph store (in this test process), against a local
     listener: a query that makes Oxigraph connect must be one the endpoint refuses.
     """
-    from kg.web.lexer import analyse
+    from kg.sparql.analysis import analyse
 
     listener = Listener()
     try:
@@ -200,7 +200,7 @@ def test_workers_have_no_network(tmp_path):
     try:
         code = (
             "import socket, sys\n"
-            "from kg.web.worker import isolate_network\n"
+            "from kg.sparql.worker import isolate_network\n"
             "if not isolate_network(): sys.exit(3)\n"
             f"socket.create_connection(('127.0.0.1', {listener.port}), timeout=2)\n"
         )

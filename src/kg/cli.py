@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -93,6 +95,33 @@ def _public_base(value: str | None) -> str | None:
     return value
 
 
+def _in_child(work) -> None:
+    """Run ``work`` in a forked child process and wait for it; exit as it did if it failed
+    (it has said why). ``kg serve`` builds and copies stores so: RocksDB (a store open for
+    writing) and the reasoner start threads, which a fork would not carry over, and the
+    HTTP processes are forked from this process later (kg.web.server)."""
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            work()
+        except click.ClickException as exc:
+            exc.show()
+            code = exc.exit_code
+        except BaseException:  # noqa: BLE001 - reported here, the parent exits with it
+            import traceback
+
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    if code != 0:
+        sys.exit(code if code > 0 else 1)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -128,11 +157,9 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
           worker_memory, allow_service, graphs, rdf_files: tuple[Path, ...]) -> None:
     """Serve the graph over HTTP (builds first if there is no store); extra RDF files in their own graphs."""
     import logging
-    import shutil
 
     from . import store as store_mod
-    from .web.dataset import serving_copy
-    from .web.server import ServerFailed, default_http_workers
+    from .web.server import PortInUse, ServerFailed, default_http_workers, reserve_port
     from .web.server import serve as serve_http
 
     settings = _settings(ctx).with_overrides(
@@ -144,15 +171,28 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
     problem = public_base_problem(settings.public_root)  # (KG_PUBLIC_BASE, KG_BASE_IRI)
     if problem:
         raise click.ClickException(f"the public base: {problem}")
+    try:
+        port_holder = reserve_port(host, port)
+    except PortInUse as exc:
+        raise click.ClickException(str(exc))
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror or exc}")
+    if port_holder is not None:
+        ctx.call_on_close(port_holder.close)  # held while this server runs
     if not settings.store_link.exists():
         click.echo("no store yet: building first", err=True)
-        run_build(settings)
+        _in_child(lambda: run_build(settings))
     store_path = None
     if rdf_files or graphs:
-        try:
-            store_path = serving_copy(settings, list(rdf_files), list(graphs))
-        except store_mod.RdfFileError as exc:
-            raise click.ClickException(str(exc))
+        store_path = settings.var / "serve" / f"serve-{os.getpid()}"
+
+        def copy() -> None:
+            try:
+                store_mod.serving_copy(settings, list(rdf_files), list(graphs), store_path)
+            except store_mod.RdfFileError as exc:
+                raise click.ClickException(str(exc))
+
+        _in_child(copy)
         click.echo(f"serving {len(rdf_files) + len(graphs)} extra file(s) in their own named graphs", err=True)
     http_workers = http_workers or default_http_workers()
     threads = threads or settings.query_workers + 1
@@ -167,39 +207,101 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
             shutil.rmtree(store_path, ignore_errors=True)
 
 
+QUERY_FILE_SUFFIXES = (".rq", ".sparql")
+
+
+def _query_text(query: str | None, query_file: Path | None) -> str:
+    """The text of the query: from ``-f FILE``, from QUERY when it names a file, else QUERY
+    itself. Every problem is a one-line error."""
+    if query is not None and query_file is not None:
+        raise click.ClickException("give the query either as text or with -f FILE, not both")
+    if query_file is None and query is not None:
+        try:
+            names_file = Path(query).is_file()
+        except (OSError, ValueError):  # too long for a file name, or a NUL: the query itself
+            names_file = False
+        if names_file:
+            query_file = Path(query)
+        elif query.strip().lower().endswith(QUERY_FILE_SUFFIXES) and "{" not in query:
+            raise click.ClickException(f"no such query file: {query}")
+    if query_file is not None:
+        try:
+            return query_file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise click.ClickException(f"no such query file: {query_file}") from None
+        except UnicodeDecodeError:
+            raise click.ClickException(f"{query_file}: not a UTF-8 text file") from None
+        except OSError as exc:
+            raise click.ClickException(f"{query_file}: cannot be read: {exc.strerror or exc}") from None
+    if query is None or not query.strip():
+        raise click.ClickException("no query: give its text, a .rq file, or -f FILE")
+    return query
+
+
 @main.command()
-@click.argument("query_or_file")
-@click.option("--format", "fmt", default=None, help="json|xml|csv|tsv (SELECT/ASK) or turtle|jsonld|ntriples|rdfxml (CONSTRUCT/DESCRIBE).")
+@click.argument("query", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Read the query from FILE.")
+@click.option("--format", "fmt", default=None,
+              help="table|json|xml|csv|tsv (SELECT/ASK) or turtle|jsonld|ntriples|rdfxml|trig|nquads "
+                   "(CONSTRUCT/DESCRIBE) [default: a table on a terminal, else json or turtle].")
 @click.pass_context
-def query(ctx: click.Context, query_or_file: str, fmt: str | None) -> None:
-    """Run a SPARQL query on the store, without a server."""
+def query(ctx: click.Context, query: str | None, query_file: Path | None, fmt: str | None) -> None:
+    """Run a SPARQL query on the store, without a server.
+
+    QUERY is the query's text or a file holding it. The project's prefixes (kg:, skos:,
+    org:, oa: ...) may be used without declaring them."""
+    import signal
+
     from . import store as store_mod
     from .namespaces import PREFIXES
-    from .web import renderers
-    from .web.query import QueryError, run_query
+    from .sparql import renderers, table
+    from .sparql.engine import QueryError, execute, plan
 
-    path = Path(query_or_file)
-    text = path.read_text(encoding="utf-8") if path.suffix in (".rq", ".sparql") or path.is_file() else query_or_file
+    text = _query_text(query, query_file)
+    settings = _settings(ctx)
+    as_table = fmt == "table" or (fmt is None and sys.stdout.isatty())
+    results_format = "json" if as_table or fmt is None else fmt
+    graph_format = "turtle" if as_table or fmt is None else fmt
+    for kind, name in (("results", results_format), ("graph", graph_format)):
+        if renderers.lookup(kind, name) is None and renderers.lookup("results" if kind == "graph" else "graph",
+                                                                     name) is None:
+            raise click.ClickException(f"unknown format {name!r}; choose table or one of "
+                                       + ", ".join(f.name for f in renderers.formats("results") + renderers.formats("graph")))
     try:
-        store = store_mod.open_store(_settings(ctx))
+        job = plan(text, base_iri=None, results_format=results_format if renderers.lookup("results", results_format) else None,
+                   graph_format=graph_format if renderers.lookup("graph", graph_format) else None,
+                   max_results=sys.maxsize, max_bytes=sys.maxsize, prefixes=PREFIXES,
+                   default_prefixes=PREFIXES, max_depth=settings.max_query_depth)
+    except QueryError as exc:
+        message = str(exc)
+        if exc.status == 406:
+            kind = "SELECT/ASK" if job_kind(text) == "results" else "CONSTRUCT/DESCRIBE"
+            message = (f"format {fmt!r} cannot carry the result of a {kind} query; choose one of "
+                       + ", ".join(f.name for f in renderers.formats("results" if kind == "SELECT/ASK" else "graph")))
+        raise click.ClickException(message)
+    try:
+        store = store_mod.open_store(settings)
     except store_mod.StoreMissing as exc:
         raise click.ClickException(str(exc))
-    try:
-        result = run_query(store, text, max_depth=_settings(ctx).max_query_depth)
-    except QueryError as exc:
-        raise click.ClickException(str(exc))
-    name = fmt or ("json" if result.kind == "results" else "turtle")
-    f = renderers.lookup(result.kind, name)
-    if f is None:
-        raise click.ClickException(f"format {name!r} cannot carry this result; choose one of "
-                                   + ", ".join(x.name for x in renderers.formats(result.kind)))
-    if result.kind == "results":
-        out = renderers.serialize_results(result.value, f)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends a long query at once (nothing to undo)
+    answer = execute(store, job)
+    if answer.status != 200:
+        raise click.ClickException(" ".join(answer.body.decode("utf-8", "replace").split()))
+    if as_table and answer.kind == "results":
+        out = table.render(answer.body, PREFIXES, width=shutil.get_terminal_size().columns,
+                           base=settings.base_iri).encode("utf-8")
     else:
-        out = renderers.serialize_triples(result.value, f, PREFIXES)
+        out = answer.body
     sys.stdout.buffer.write(out)
     if not out.endswith(b"\n"):
         sys.stdout.buffer.write(b"\n")
+
+
+def job_kind(text: str) -> str | None:
+    from .sparql.analysis import analyse
+
+    return analyse(text).kind
 
 
 @main.command()

@@ -40,7 +40,7 @@ class Settings:
     max_results: int = 10_000
     max_result_bytes: int = 16_000_000
     max_request_bytes: int = 1_000_000
-    #: How deep a query may nest (brackets, and operators in a row: see kg.web.lexer.depth);
+    #: How deep a query may nest (brackets, and operators in a row: see kg.sparql.analysis.depth);
     #: Oxigraph recurses once per level, and a worker's stack holds a few thousand.
     max_query_depth: int = 1000
     #: Seconds a client has to send a request's headers, and then its body: a slower client
@@ -52,9 +52,9 @@ class Settings:
     #: non-zero, when none of its HTTP processes has been up for this long (kg.web.server).
     http_start_timeout_s: float = 120.0
     #: A repeatable query that ran in a worker within this many milliseconds runs in the
-    #: HTTP process from then on (kg.web.fastlane); 0 turns the fast lane off.
+    #: HTTP process from then on (kg.sparql.fastlane); 0 turns the fast lane off.
     fast_lane_ms: float = 50.0
-    #: Query workers read the default graph from memory (kg.web.zygote) when it has at most
+    #: Query workers read the default graph from memory (kg.sparql.zygote) when it has at most
     #: this many triples (0: always from disk).
     memory_store_max_triples: int = 3_000_000
     #: Memory (data segment) one query worker may use, in MB (0: no limit).

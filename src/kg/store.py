@@ -205,22 +205,49 @@ def load_rdf_file(store: ox.Store, path: Path, base_iri: str) -> None:
         raise RdfFileError(f"{path}: cannot be loaded as {fmt.name}: {exc}") from None
 
 
-def serving_copy_with(settings: Settings, files: list[Path]) -> ox.Store:
-    """A private copy of the current store with extra files added (the built one is untouched)."""
+def serving_copy(settings: Settings, files: list[Path], named: list[tuple[str, Path]] = (),
+                 target: Path | None = None) -> Path:
+    """A private copy of the current store with ``files`` (each in the graph named after it,
+    or in the graphs a TriG / N-Quads file names) and ``named`` files (each in the graph
+    given) added; its default graph is again the union of the named graphs but the inferred
+    one, as in a built store (``write_store``). Closed when returned, for readers to open
+    read-only; the built store is untouched. ``target``: where (default: var/serve/serve-PID)."""
     built = held_current_store(settings)
-    target = settings.var / "serve" / f"serve-{os.getpid()}"
+    target = target or settings.var / "serve" / f"serve-{os.getpid()}"
     if target.exists():
         shutil.rmtree(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        ox.Store.read_only(str(built)).backup(str(target))
+        source = ox.Store.read_only(str(built))
+        source.backup(str(target))
+        del source
     finally:
         release(built)
     store = ox.Store(str(target))
-    for path in files:
-        load_rdf_file(store, path, settings.base_iri)
-    store.update(_union_update([f"{settings.base_iri}graph/inferred"]))
-    return store
+    try:
+        for path in files:
+            load_rdf_file(store, path, settings.base_iri)
+        for iri, path in named:
+            fmt = rdf_format_for(path)
+            if fmt.supports_datasets:
+                raise RdfFileError(f"{path}: a {fmt.name} file names its own graphs; give it without a graph IRI")
+            try:
+                store.load(path=str(path), format=fmt, to_graph=ox.NamedNode(iri))
+            except (SyntaxError, ValueError, OSError) as exc:
+                raise RdfFileError(f"{path}: cannot be loaded into <{iri}> as {fmt.name}: {exc}") from None
+        store.update(_union_update([inferred_graph(settings)]))
+        store.flush()
+    except BaseException:
+        del store
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    del store
+    return target
+
+
+def inferred_graph(settings: Settings) -> str:
+    """The graph of what the ontology entails: kept out of the default graph (the union)."""
+    return f"{settings.base_iri}graph/inferred"
 
 
 def export(store: ox.Store, fmt: str) -> bytes:
@@ -265,7 +292,7 @@ def load_data_graph(settings: Settings, rdf_file: Path | None):
         ds.parse(data=nq, format="nquads")
         quads = ds.quads((None, None, None, None))
     g = Graph()
-    skip = {ontology_graph, f"{settings.base_iri}graph/inferred"}
+    skip = {ontology_graph, inferred_graph(settings)}
     for s, p, o, c in quads:
         if str(c) not in skip:
             g.add((s, p, o))

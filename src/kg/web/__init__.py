@@ -12,14 +12,15 @@ from flask import Flask
 
 from ..config import Settings, public_base_problem
 from ..namespaces import PREFIXES
-from .query import StoreProvider
+from ..sparql.engine import StoreProvider
 
 
 def create_app(settings: Settings, store: ox.Store | None = None, store_path: Path | None = None,
-               zygote: str | None = None) -> Flask:
+               zygote: str | None = None, memory: tuple[str, ox.Store] | None = None) -> Flask:
     """The app serving the current built store (reopened after rebuilds), the store at
     ``store_path``, or a given ``store`` object (queries then run in-process, without a hard
-    time limit). ``zygote``: the socket of a kg.web.zygote to fork query workers from."""
+    time limit). ``zygote``: the socket of a kg.sparql.zygote to fork query workers from;
+    ``memory``: (build, its default graph in memory), for the fast lane (kg.web.server)."""
     app = Flask(__name__)
     app.config["KG_SETTINGS"] = settings
     app.config["KG_PREFIXES"] = dict(PREFIXES)
@@ -28,9 +29,11 @@ def create_app(settings: Settings, store: ox.Store | None = None, store_path: Pa
     app.logger.setLevel(logging.INFO)
 
     from . import sparql, void
-    from .pool import make_engine
+    from ..sparql.pool import make_engine
 
-    app.extensions["kg.engine"] = make_engine(settings, stores, store, store_path, zygote)
+    engine = app.extensions["kg.engine"] = make_engine(settings, stores, store, store_path, zygote, memory)
+    if hasattr(engine, "store_path"):
+        stores.current = engine.store_path  # the pages read the build the queries do
     app.register_blueprint(sparql.bp)
     app.register_blueprint(void.bp)
     app.wsgi_app = sparql.Endpoint(app, app.wsgi_app)  # queries skip Flask's per-request work

@@ -10,9 +10,10 @@ thread: in full within ``client_timeout_s`` (however it trickles in) and at most
 complete request reaches the WSGI app, run in one of ``threads`` request threads.
 
 A hop to a request thread and back costs about a tenth of a millisecond, as much as a cheap
-query; so requests the app may answer at once (``at_once``: queries by GET, which the fast
-lane may know) are first tried in the event loop itself, where the engine refuses to wait
-(``WouldWait``: the query would go to a worker) and the request then goes to a thread.
+query; so the SPARQL endpoint (``endpoint``: its path, and how it answers a request as RSGI
+gives it, see kg.web.sparql) is answered without WSGI, and first in the event loop itself,
+where the engine refuses to wait (``WouldWait``: the query would go to a worker) and the
+request then goes to a thread.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import threading
 from typing import Callable
 
 from .logs import access
-from .query import WouldWait, may_wait
+from ..sparql.engine import WouldWait, may_wait
 
 log = logging.getLogger("kg.web.front")
 
@@ -42,9 +43,11 @@ class Front:
     """An RSGI application (``__rsgi__``) that runs ``wsgi_app`` on complete requests."""
 
     def __init__(self, wsgi_app: Callable, threads: int, client_timeout_s: float, max_request_bytes: int,
-                 at_once: Callable[[dict], bool] = lambda environ: False):
+                 endpoint: tuple[str, Callable] | None = None):
+        """``endpoint``: (path, ``respond(scope, body)``), which answers requests to the path
+        as (status, headers, body), or None to leave one to the WSGI app."""
         self.app = wsgi_app
-        self.at_once = at_once
+        self.endpoint_path, self.endpoint = endpoint or (None, None)
         self._requests: queue.SimpleQueue = queue.SimpleQueue()
         for i in range(max(1, threads)):
             threading.Thread(target=self._request_thread, daemon=True, name=f"kg-request-{i}").start()
@@ -68,9 +71,8 @@ class Front:
         length = headers.get("content-length")
         if scope.method in _BODYLESS and length is None and "transfer-encoding" not in headers:
             body = b""
-            environ = self._environ(scope, body)
-            if self.at_once(environ):
-                answer = self._try_at_once(environ)
+            if scope.path == self.endpoint_path:
+                answer = self._try_at_once(scope)
                 if answer is not None:
                     proto.response_bytes(*answer)
                     return
@@ -92,7 +94,7 @@ class Front:
         # The request thread answers the client itself; this coroutine only has to outlive
         # that answer (granian answers 500 for a request whose coroutine ended unanswered).
         done = asyncio.get_running_loop().create_future()
-        self._requests.put((self._environ(scope, body), proto, done))
+        self._requests.put((scope, body, proto, done))
         await done
 
     async def _read_body(self, proto) -> bytes:
@@ -143,23 +145,34 @@ class Front:
                 environ[name] = value
         return environ
 
-    def _try_at_once(self, environ: dict) -> tuple | None:
-        """The app's answer if it comes without waiting; None if the app would wait."""
+    def _try_at_once(self, scope) -> tuple | None:
+        """The endpoint's answer if it comes without waiting; None if it would wait, or if
+        the WSGI app is to answer."""
         token = may_wait.set(False)
         try:
-            return self._call_app(environ)
+            return self.endpoint(scope, b"")
         except WouldWait:
+            return None
+        except Exception:  # noqa: BLE001 - in a thread, as any request
+            log.exception("the endpoint failed on %s %s", scope.method, scope.path)
             return None
         finally:
             may_wait.reset(token)
 
+    def _answer(self, scope, body: bytes) -> tuple:
+        if scope.path == self.endpoint_path:
+            answer = self.endpoint(scope, body)
+            if answer is not None:
+                return answer
+        return self._call_app(self._environ(scope, body))
+
     def _request_thread(self) -> None:
         while True:
-            environ, proto, done = self._requests.get()
+            scope, body, proto, done = self._requests.get()
             try:
-                proto.response_bytes(*self._call_app(environ))
+                proto.response_bytes(*self._answer(scope, body))
             except Exception:  # noqa: BLE001 - granian answers 500; the thread serves on
-                log.exception("no answer to %s %s", environ["REQUEST_METHOD"], environ["PATH_INFO"])
+                log.exception("no answer to %s %s", scope.method, scope.path)
             finally:
                 try:
                     done.get_loop().call_soon_threadsafe(done.set_result, None)

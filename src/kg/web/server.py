@@ -1,14 +1,19 @@
 """The HTTP server behind ``kg serve``: granian (HTTP in Rust) in front of the app.
 
 granian accepts and parses HTTP in Rust and runs the app in several processes
-(``http_workers``), so requests are not serialised behind one Python interpreter. Each of
-those processes builds its own app (``worker_app``) with its own pool of killable query
-workers (``kg.web.pool``): a runaway query is stopped by killing its worker, never the HTTP
-process. If an HTTP process ends anyway, granian starts a new one.
+(``http_workers``), so requests are not serialised behind one Python interpreter. They are
+forked from ``kg serve``'s process, which first loads the current build's default graph into
+memory (through a helper process: it never opens RocksDB itself), so that they share it
+copy-on-write and their fast lane reads it (kg.sparql.fastlane). Each of those processes
+builds its own app (``worker_app``) with its own pool of killable query workers
+(``kg.sparql.pool``): a runaway query is stopped by killing its worker, never the HTTP
+process. If an HTTP process ends anyway, granian starts a new one. A new build is told by
+the kernel (kg.sparql.builds): every process switches to it, and loads its default graph.
 
 granian talks to each process through RSGI, its asynchronous interface: request bodies are
 read in the process's event loop with a deadline (``kg.web.front``), so a slow or silent
-client holds no thread; complete requests go to the WSGI app in a few request threads
+client holds no thread; a query by GET is answered in the event loop when the fast lane
+takes it; other complete requests go to the app in a few request threads
 (``--threads``, default: one more than its query workers, so that with every worker busy it
 still answers from the fast lane). Threads that run Python at the same time contend for the
 interpreter lock: on two cores four threads per process served point lookups at about half
@@ -23,12 +28,15 @@ over, no HTTP process able to start), so that whoever runs it starts it afresh.
 
 from __future__ import annotations
 
+import errno
+import gc
 import json
 import logging
 import multiprocessing
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -38,8 +46,41 @@ from pathlib import Path
 from typing import Callable
 
 from ..config import Settings
+from ..sparql.worker import die_with_parent
 
 log = logging.getLogger("kg.web.server")
+
+
+class PortInUse(Exception):
+    """Something listens on the address ``kg serve`` was asked to serve on."""
+
+
+def reserve_port(host: str, port: int) -> socket.socket | None:
+    """Fail with PortInUse when ``host:port`` is taken, else hold it for this server.
+
+    granian's HTTP processes bind with SO_REUSEPORT, which lets any other process doing the
+    same share the port: a second server would start and take half the connections. So
+    first a bind without it, which fails while anything is bound there (the kernel refuses
+    to mix the two); then a socket with it, bound but never listening, kept open for as
+    long as this server runs: granian's sockets can join it, and a later ``kg serve``'s
+    first bind fails. Port 0 (any free port) is not checked."""
+    if port == 0:
+        return None
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # (connections in TIME_WAIT are no user)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                raise PortInUse(f"port {port} on {host} is already in use (another server?): "
+                                "stop it or choose another port with --port") from None
+            raise
+    holder = socket.socket(family, socket.SOCK_STREAM)
+    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    holder.bind((host, port))
+    return holder
 
 
 def default_http_workers() -> int:
@@ -47,35 +88,61 @@ def default_http_workers() -> int:
     return max(2, min(8, (os.cpu_count() or 1) // 2))
 
 
+#: (build, its default graph in memory), loaded by ``serve`` before granian forks the HTTP
+#: processes, which share it copy-on-write: their fast lane reads it (kg.sparql.fastlane).
+_memory: tuple | None = None
+
+
+def load_default_graph(path: str, max_triples: int) -> tuple | None:
+    """(path, the default graph of the build at ``path`` in an in-memory store), or None
+    when it has more than ``max_triples``. Read by a helper process, so that this one never
+    opens RocksDB (whose threads a fork would not carry over)."""
+    import pyoxigraph as ox
+
+    from ..sparql.zygote import default_graph_ntriples
+
+    if max_triples <= 0:
+        return None
+    data = default_graph_ntriples(path, max_triples)
+    if data is None:
+        return None
+    memory = ox.Store()
+    memory.load(data, format=ox.RdfFormat.N_TRIPLES)
+    return path, memory
+
+
 def worker_app(config: str):
     """The app of one HTTP process, as granian calls it there (RSGI; ``config`` is JSON)."""
     from . import create_app
     from .front import Front
     from .logs import use_queued_log
-    from .sparql import may_answer_at_once
+    from .sparql import call_from_rsgi, respond
 
     use_queued_log()
-    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     c = json.loads(config)
+    _end_with_parent(c["server_pid"])
     settings = Settings.from_json(c["settings"])
-    app = create_app(settings, store_path=Path(c["store_path"]) if c["store_path"] else None, zygote=c["zygote"])
+    app = create_app(settings, store_path=Path(c["store_path"]) if c["store_path"] else None, zygote=c["zygote"],
+                     memory=_memory)
     engine = app.extensions["kg.engine"]
     engine.start()
     log.info("HTTP process %d: %d query workers (network %s)", os.getpid(), engine.pool.size,
              "isolated" if engine.pool.network_isolated else "not isolated")
     (Path(c["run_dir"]) / f"http-{os.getpid()}").touch()  # up (see Supervisor)
-    return Front(app, c["threads"], settings.client_timeout_s, settings.max_request_bytes, may_answer_at_once)
+    # what exists now lives as long as the process: the collector need not look at it again
+    # (a full collection over the app's objects costs milliseconds, every few thousand requests)
+    gc.freeze()
+    return Front(app, c["threads"], settings.client_timeout_s, settings.max_request_bytes,
+                 ("/sparql", lambda scope, body: respond(call_from_rsgi(app, scope, body))))
 
 
 def _end_with_parent(parent: int) -> None:
-    """End this HTTP process when the server process that started it is gone (even killed
-    with SIGKILL), instead of serving on as an orphan."""
-    while True:
-        time.sleep(1.0)
-        if os.getppid() != parent:
-            log.warning("the server process is gone: HTTP process %d ends", os.getpid())
-            logging.shutdown()
-            os._exit(1)
+    """Have the kernel end this HTTP process when the server process that forked it is gone
+    (even killed with SIGKILL), instead of serving on as an orphan (PR_SET_PDEATHSIG: granian
+    forks its HTTP processes from its main thread, which lives as long as the process)."""
+    die_with_parent()
+    if os.getppid() != parent:  # gone already, before the kernel was asked
+        os._exit(1)
 
 
 def serve(settings: Settings, host: str, port: int, http_workers: int, threads: int,
@@ -86,7 +153,8 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
     from granian.server import Server
 
     from .. import store as store_mod
-    from . import zygote
+    from ..sparql import zygote
+    from ..sparql.builds import BuildWatcher
 
     run_dir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
     socket_path = run_dir / "zygote.sock"
@@ -98,13 +166,17 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
         return zygote.start(socket_path, not settings.service_allow, settings.worker_memory_mb, serving,
                             settings.memory_store_max_triples)
 
+    global _memory
+    serving = str(store_path or store_mod.current_store_path(settings))
+    _memory = load_default_graph(serving, settings.memory_store_max_triples)
     supervisor = Supervisor(start_zygote, run_dir, settings.http_start_timeout_s)
     supervisor.start()
-    config = json.dumps({"settings": settings.to_json(), "store_path": str(store_path) if store_path else None,
+    config = json.dumps({"server_pid": os.getpid(), "settings": settings.to_json(), "store_path": str(store_path) if store_path else None,
                          "zygote": str(socket_path), "run_dir": str(run_dir), "threads": threads})
-    # granian would fork the HTTP processes from this one, which may have built the store or
-    # a serving copy (RocksDB's threads, a JVM for HermiT): start them afresh instead.
-    multiprocessing.set_start_method("spawn", force=True)
+    # The HTTP processes are forked from this one, which holds the default graph in memory
+    # (shared copy-on-write) and never opened RocksDB (builds and serving copies are made by
+    # other processes: see kg.cli.serve).
+    multiprocessing.set_start_method("fork", force=True)
     server = Server(
         "kg.web:app",  # a name for granian's log; the app comes from target_loader
         address=host,
@@ -120,6 +192,15 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
     )
     log.info("%d HTTP processes x %d threads, %d query workers each", http_workers, threads,
              settings.query_workers)
+    if store_path is None:
+        def new_build(path: Path) -> None:
+            """Hold the new build's default graph, for the HTTP processes forked from now on
+            (those running load it themselves: see kg.sparql.pool; granian replacing them
+            would reset the connections queued on them)."""
+            global _memory
+            _memory = load_default_graph(str(path), settings.memory_store_max_triples)
+
+        BuildWatcher(settings, new_build)
     try:
         server.serve(target_loader=partial(worker_app, config), wrap_loader=False)
     finally:
@@ -137,9 +218,9 @@ class ServerFailed(Exception):
 class Supervisor:
     """``kg serve``'s main process, watching its children.
 
-    * The zygote (kg.web.zygote) is started again when it dies: as the process holding the
+    * The zygote (kg.sparql.zygote) is started again when it dies: as the process holding the
       most memory, an out-of-memory killer picks it first. It listens on the same socket, so
-      the HTTP processes fork their new workers from it (kg.web.pool tries until it can).
+      the HTTP processes fork their new workers from it (kg.sparql.pool tries until it can).
     * The HTTP processes are started again by granian; each says when it is up (a file
       ``http-PID`` in ``run_dir``).
 
@@ -164,7 +245,7 @@ class Supervisor:
     def start(self) -> None:
         """Start the zygote (raising if it cannot start) and the watching threads."""
         self._zygote = self._start_zygote()
-        # (the thread that starts a zygote must live as long as it: see zygote.die_with_parent)
+        # (the thread that starts a zygote must live as long as it: see kg.sparql.worker.die_with_parent)
         threading.Thread(target=self._watch_zygote, daemon=True, name="kg-zygote-watch").start()
         threading.Thread(target=self._watch_http, daemon=True, name="kg-http-watch").start()
 

@@ -7,7 +7,7 @@ import logging
 import pyoxigraph as ox
 
 from ..namespaces import SD, VOID
-from . import renderers
+from ..sparql import renderers
 
 log = logging.getLogger(__name__)
 

@@ -22,17 +22,14 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, g, render_template, request
-from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Request
 
-from . import lexer, renderers
+from ..sparql import analysis, renderers
 from .logs import access
 from .negotiation import choose
-from .pool import PoolBusy, QueryTimeout, WorkerDied
-from .query import Job, WouldWait, depth_refusal, service_refusal
+from ..sparql.pool import PoolBusy, QueryTimeout, WorkerDied
+from ..sparql.engine import QueryError, WouldWait, plan
 
 bp = Blueprint("sparql", __name__)
 access_log = logging.getLogger("kg.access")
@@ -54,25 +51,24 @@ class Refusal(Exception):
 
 
 class Call:
-    """One request to the endpoint: what it asked, and what the access log will say."""
+    """One request to the endpoint — what it asked, from WSGI or RSGI alike — and what the
+    access log will say."""
 
-    __slots__ = ("environ", "method", "_req", "_request_class", "app", "started", "outcome", "form", "rows",
-                 "cors", "lane")
+    __slots__ = ("method", "path", "query_string", "headers", "body", "remote_addr", "app", "started", "outcome",
+                 "form", "rows", "cors", "lane")
 
-    def __init__(self, environ: dict, request_class: type[Request], app):
-        self.environ, self._request_class, self.app = environ, request_class, app
-        self.method = environ.get("REQUEST_METHOD", "GET").upper()
-        self._req: Request | None = None
+    def __init__(self, app, method: str, path: str, query_string: str, headers, body, remote_addr: str):
+        """``headers``: a mapping by lower-case name (``get``); ``body``: its bytes, or a
+        function that reads them (a WSGI body, read only when needed)."""
+        self.app, self.method, self.path, self.query_string = app, method.upper(), path, query_string
+        self.headers, self.body, self.remote_addr = headers, body, remote_addr
         self.started = time.perf_counter()
         self.outcome, self.form, self.rows, self.cors, self.lane = "-", "-", "-", False, "-"
 
-    @property
-    def req(self) -> Request:
-        """The request as Werkzeug reads it: made only when needed (bodies, headers), since a
-        GET of a query needs none of it."""
-        if self._req is None:
-            self._req = self._request_class(self.environ)
-        return self._req
+    def read_body(self) -> bytes:
+        if callable(self.body):
+            self.body = self.body()
+        return self.body
 
     @property
     def settings(self):
@@ -93,8 +89,20 @@ def _text(call: Call, status: int, message: str, outcome: str) -> Answer:
 
 # -- request parsing ------------------------------------------------------------------------
 
-def _charset_ok(req: Request) -> bool:
-    charset = req.mimetype_params.get("charset")
+def media_type(value: str | None) -> tuple[str, dict[str, str]]:
+    """``text/plain; charset=UTF-8`` -> ("text/plain", {"charset": "UTF-8"})."""
+    if not value:
+        return "", {}
+    head, *params = value.split(";")
+    out = {}
+    for param in params:
+        name, _, v = param.partition("=")
+        out[name.strip().lower()] = v.strip().strip('"')
+    return head.strip().lower(), out
+
+
+def _charset_ok(params: dict) -> bool:
+    charset = params.get("charset")
     return charset is None or charset.strip().lower().replace("_", "-") in ("utf-8", "utf8")
 
 
@@ -109,10 +117,28 @@ def _url_params_cached(query_string: str) -> dict:
     return _parse_url_params(query_string)
 
 
+_BYTE = {f"{i:02x}".encode(): bytes([i]) for i in range(256)}
+_BYTE.update({k.upper(): v for k, v in _BYTE.items()} | {k[:1].upper() + k[1:]: v for k, v in _BYTE.items()}
+             | {k[:1] + k[1:].upper(): v for k, v in _BYTE.items()})
+
+
+def _unquote(value: str) -> str:
+    """``application/x-www-form-urlencoded`` decoding of one name or value, as parse_qsl
+    does it (a query's text is mostly escapes: this takes a third of urllib's time)."""
+    if "%" not in value:
+        return value.replace("+", " ")
+    first, *rest = value.encode("utf-8", "surrogateescape").replace(b"+", b" ").split(b"%")
+    byte = _BYTE.get
+    return b"".join([first] + [(byte(part[:2]) or b"%" + part[:2]) + part[2:] for part in rest]).decode("utf-8", "replace")
+
+
 def _parse_url_params(query_string: str) -> dict:
     args: dict[str, list[str]] = {}
-    for name, value in parse_qsl(query_string, keep_blank_values=True, errors="replace"):
-        args.setdefault(name, []).append(value)
+    for field in query_string.split("&"):
+        if not field:
+            continue
+        name, _, value = field.partition("=")
+        args.setdefault(_unquote(name), []).append(_unquote(value))
     return {
         "query": args.get("query", []),
         "update": args.get("update", []),
@@ -125,33 +151,31 @@ def _parse_url_params(query_string: str) -> dict:
 
 def _params(call: Call) -> dict:
     """The operation and dataset of the request, per the SPARQL 1.1 Protocol."""
-    p = {k: list(v) if isinstance(v, list) else v
-         for k, v in _url_params(call.environ.get("QUERY_STRING", "")).items()}
+    p = {k: list(v) if isinstance(v, list) else v for k, v in _url_params(call.query_string).items()}
     if call.method in ("GET", "HEAD"):
         return p
-    req = call.req
-    ctype = (req.mimetype or "").lower()
+    ctype, ctype_params = media_type(call.headers.get("content-type"))
     if not ctype:
         raise Refusal(400, "a POST needs a Content-Type: application/x-www-form-urlencoded or "
                       "application/sparql-query (updates are refused anyway)", "bad-request")
     if ctype not in (FORM, QUERY_TYPE, UPDATE_TYPE):
         raise Refusal(415, f"unsupported Content-Type {ctype!r}: use {FORM} or {QUERY_TYPE}", "bad-media-type")
-    if not _charset_ok(req):
-        raise Refusal(415, f"unsupported charset {req.mimetype_params.get('charset')!r}: "
+    if not _charset_ok(ctype_params):
+        raise Refusal(415, f"unsupported charset {ctype_params.get('charset')!r}: "
                       "SPARQL requests are UTF-8", "bad-media-type")
     if p["query"] or p["update"]:
         raise Refusal(400, "in a POST the query or update goes in the body, not in the URL", "bad-request")
+    body = call.read_body()
     if ctype == FORM:
-        form = req.form
-        p["format"] = p["format"] or form.get("format")
-        p["query"] = form.getlist("query")
-        p["update"] = form.getlist("update")
-        p["default"] += form.getlist("default-graph-uri")
-        p["named"] += form.getlist("named-graph-uri")
-        p["using"] += form.getlist("using-graph-uri") + form.getlist("using-named-graph-uri")
+        form = _parse_url_params(body.decode("utf-8", "replace"))
+        p["format"] = p["format"] or form["format"]
+        p["query"], p["update"] = form["query"], form["update"]
+        p["default"] += form["default"]
+        p["named"] += form["named"]
+        p["using"] += form["using"]
         return p
     try:
-        text = req.get_data(cache=False).decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise Refusal(400, "the request body is not valid UTF-8", "bad-request") from None
     p["query" if ctype == QUERY_TYPE else "update"] = [text]
@@ -185,17 +209,15 @@ def answer(call: Call) -> Answer | None:
         return _run(call, p["query"][0], p)
     except Refusal as r:
         return _text(call, r.status, r.message, r.outcome)
-    except HTTPException as exc:  # 413 from reading a body over the limit
-        return _text(call, exc.code or 400, exc.description or exc.name, "bad-request")
 
 
-def _analyse(query: str, base: str) -> lexer.Analysis:
-    return _analyse_cached(query, base) if len(query) <= 4096 else lexer.analyse(query, base)
+def _analyse(query: str, base: str) -> analysis.Analysis:
+    return _analyse_cached(query, base) if len(query) <= 4096 else analysis.analyse(query, base)
 
 
 @functools.lru_cache(maxsize=1024)
-def _analyse_cached(query: str, base: str) -> lexer.Analysis:
-    return lexer.analyse(query, base)
+def _analyse_cached(query: str, base: str) -> analysis.Analysis:
+    return analysis.analyse(query, base)
 
 
 def _run(call: Call, query: str, p: dict) -> Answer:
@@ -203,36 +225,16 @@ def _run(call: Call, query: str, p: dict) -> Answer:
     base = f"{s.base_iri}sparql"
     a = _analyse(query, base)
     call.form = a.form or "-"
-    if a.form == "UPDATE":
-        raise Refusal(400, "the 'query' parameter holds an update; this endpoint is read-only and "
-                      "refuses SPARQL updates", "refused-update")
-    refusal = service_refusal(a, set(s.service_allow))
-    if refusal:
-        raise Refusal(400, refusal, "refused-service")
-    refusal = depth_refusal(a, s.max_query_depth)
-    if refusal:
-        raise Refusal(400, refusal, "too-deep")
-    accept = call.environ.get("HTTP_ACCEPT")
+    accept = call.headers.get("accept")
     results_fmt, graph_fmt = _negotiated("results", accept, p["format"]), _negotiated("graph", accept, p["format"])
-    if a.kind == "results" and results_fmt is None or a.kind == "graph" and graph_fmt is None:
-        raise Refusal(406, "none of the formats asked for (Accept or format=) can carry this result; offered: "
-                      + ", ".join(renderers.media_types(a.kind)), "not-acceptable")
-    job = Job(
-        query=query,
-        form=a.form,
-        describe_select=a.describe_select,
-        default_graphs=p["default"],
-        named_graphs=p["named"],
-        from_graphs=a.from_graphs,
-        base_iri=base,
-        results_format=results_fmt.name if results_fmt else None,
-        graph_format=graph_fmt.name if graph_fmt else None,
-        max_results=s.max_results,
-        max_bytes=s.max_result_bytes,
-        prefixes=call.app.config["KG_PREFIXES"],
-        repeatable=a.repeatable,
-        default_graph_only=not (a.names_graphs or p["default"] or p["named"] or a.form == "DESCRIBE"),
-    )
+    try:
+        job = plan(query, base_iri=base, results_format=results_fmt.name if results_fmt else None,
+                   graph_format=graph_fmt.name if graph_fmt else None, max_results=s.max_results,
+                   max_bytes=s.max_result_bytes, prefixes=call.app.config["KG_PREFIXES"],
+                   default_graphs=p["default"], named_graphs=p["named"], service_allow=s.service_allow,
+                   max_depth=s.max_query_depth, analysed=a)
+    except QueryError as exc:
+        raise Refusal(exc.status, str(exc), exc.outcome) from None
     try:
         result = call.engine.run(job)
     except QueryTimeout:
@@ -273,7 +275,7 @@ def _refuse_update(call: Call, p: dict) -> Answer:
                       "refused-update")
     text = p["update"][0]
     call.form = "UPDATE"
-    a = lexer.analyse(text)
+    a = analysis.analyse(text)
     if p["using"] and a.update_dataset_clause:
         raise Refusal(400, "using-graph-uri / using-named-graph-uri cannot be combined with an update that "
                       "has USING or WITH (SPARQL 1.1 Protocol §2.2.3)", "bad-request")
@@ -290,7 +292,7 @@ def _preflight(call: Call) -> Answer:
     """CORS preflight: queries (GET, POST) may be sent from any origin; nothing else."""
     call.outcome = "preflight"
     headers = [("Allow", "GET, POST, OPTIONS")]
-    method = (call.req.headers.get("Access-Control-Request-Method") or "").upper()
+    method = (call.headers.get("access-control-request-method") or "").upper()
     if method in ("GET", "POST"):
         headers += [("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", "GET, POST"),
                     ("Access-Control-Allow-Headers", CORS_ALLOW_HEADERS), ("Access-Control-Max-Age", "86400")]
@@ -299,15 +301,9 @@ def _preflight(call: Call) -> Answer:
 
 # -- formats --------------------------------------------------------------------------------
 
-def _format_param(req: Request) -> str | None:
-    wanted = req.args.get("format")
-    if wanted is None and req.method == "POST" and req.mimetype == FORM:
-        wanted = req.form.get("format")
-    return wanted
-
-
-def _negotiate(req: Request, kind: str):
-    return _negotiated(kind, req.headers.get("Accept"), _format_param(req))
+def _negotiate(req, kind: str):
+    """The format a Flask request (a page of the endpoint's) asks for."""
+    return _negotiated(kind, req.headers.get("Accept"), req.args.get("format"))
 
 
 @functools.lru_cache(maxsize=512)
@@ -319,13 +315,41 @@ def _negotiated(kind: str, accept: str | None, wanted: str | None):
     return dict(pairs).get(chosen) if chosen else None
 
 
-# -- the WSGI layer -------------------------------------------------------------------------
+# -- WSGI and RSGI --------------------------------------------------------------------------
 
-def may_answer_at_once(environ: dict) -> bool:
-    """A query by GET, which the endpoint may answer without waiting (from the fast lane):
-    kg.web.front tries such requests in its event loop first (no thread hop)."""
-    return (environ["REQUEST_METHOD"] in ("GET", "HEAD") and environ["PATH_INFO"] == "/sparql"
-            and "query=" in environ["QUERY_STRING"])
+class _EnvironHeaders:
+    """A WSGI environ's headers by lower-case name."""
+
+    __slots__ = ("environ",)
+
+    def __init__(self, environ: dict):
+        self.environ = environ
+
+    def get(self, name: str, default=None):
+        if name == "content-type":
+            return self.environ.get("CONTENT_TYPE") or default
+        return self.environ.get("HTTP_" + name.upper().replace("-", "_"), default)
+
+
+def respond(call: Call) -> tuple[int, list, bytes] | None:
+    """The whole answer to ``call`` (headers and access log line included), or None for a
+    GET without a query (Flask answers it). WouldWait is let through (see kg.web.front)."""
+    try:
+        result = answer(call)
+    except WouldWait:
+        raise
+    except Exception:  # noqa: BLE001
+        access_log.exception("the endpoint failed")
+        result = _text(call, 500, "the endpoint failed on this request", "error")
+    if result is None:
+        return None
+    status, headers, body = result
+    if call.cors and call.method in ("GET", "HEAD", "POST"):
+        headers += CORS
+    ms = (time.perf_counter() - call.started) * 1000
+    headers += [("X-KG-Query-Time", f"{ms:.1f}ms"), ("Content-Length", str(len(body)))]
+    log(call, status, len(body), ms)
+    return status, headers, (b"" if call.method == "HEAD" else body)
 
 
 class Endpoint:
@@ -334,38 +358,47 @@ class Endpoint:
     def __init__(self, app, wsgi_app):
         self.app = app
         self.next = wsgi_app
-        self.request_class = type("SparqlRequest", (Request,), {
-            "max_content_length": app.config.get("MAX_CONTENT_LENGTH"),
-            "max_form_memory_size": app.config.get("MAX_CONTENT_LENGTH"),
-        })
+        self.max_request_bytes = app.config.get("MAX_CONTENT_LENGTH")
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") != "/sparql":
             return self.next(environ, start_response)
-        call = Call(environ, self.request_class, self.app)
-        try:
-            result = answer(call)
-        except WouldWait:
-            raise  # tried in an event loop: kg.web.front runs it again in a request thread
-        except Exception:  # noqa: BLE001
-            access_log.exception("the endpoint failed")
-            result = _text(call, 500, "the endpoint failed on this request", "error")
+        call = Call(self.app, environ.get("REQUEST_METHOD", "GET"), "/sparql", environ.get("QUERY_STRING", ""),
+                    _EnvironHeaders(environ), lambda: self._body(environ), environ.get("REMOTE_ADDR") or "-")
+        result = respond(call)
         if result is None:
             return self.next(environ, start_response)
         status, headers, body = result
-        if call.cors and call.method in ("GET", "HEAD", "POST"):
-            headers += CORS
-        ms = (time.perf_counter() - call.started) * 1000
-        headers += [("X-KG-Query-Time", f"{ms:.1f}ms"), ("Content-Length", str(len(body)))]
         start_response(f"{status} {REASONS.get(status, 'Unknown')}", headers)
-        log(call, status, len(body), ms)
-        return [b"" if call.method == "HEAD" else body]
+        return [body]
+
+    def _body(self, environ) -> bytes:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        too_large = Refusal(413, f"the request body is larger than this endpoint's limit of "
+                                 f"{self.max_request_bytes} bytes", "too-large")
+        if self.max_request_bytes is not None and length > self.max_request_bytes:
+            raise too_large
+        if environ.get("wsgi.input_terminated") and not length:
+            data = environ["wsgi.input"].read()
+        else:
+            data = environ["wsgi.input"].read(length) if length else b""
+        if self.max_request_bytes is not None and len(data) > self.max_request_bytes:
+            raise too_large
+        return data
+
+
+def call_from_rsgi(app, scope, body: bytes) -> Call:
+    """The Call of a request as granian's RSGI interface gives it (kg.web.front)."""
+    return Call(app, scope.method, scope.path, scope.query_string, scope.headers, body,
+                scope.client.rpartition(":")[0].strip("[]") or "-")
 
 
 def log(call: Call, status: int, size, ms: float) -> None:
-    env = call.environ
     access('%s "%s %s" %d outcome=%s form=%s rows=%s bytes=%s time=%.1fms lane=%s',
-           env.get("REMOTE_ADDR") or "-", call.method, env.get("PATH_INFO", ""), status, call.outcome, call.form,
+           call.remote_addr, call.method, call.path, status, call.outcome, call.form,
            call.rows, size, ms, call.lane)
 
 

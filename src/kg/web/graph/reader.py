@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ...namespaces import CNT, DCTERMS, KG, OA, ORG, OWL, RDF, RDFS, SKOS, TIME
+from ...namespaces import CNT, DCTERMS, KG, OA, OWL, RDF, RDFS, SKOS, TIME
+from ...sparql import describe as sparql_describe
 
 N = ox.NamedNode
 DG = ox.DefaultGraph()
@@ -55,23 +56,8 @@ EVIDENCE = N(str(KG.Evidence))
 
 LABEL_PROPS = (PREF, RDFS_LABEL, TITLE)
 NAME_PROPS = (PREF, ALT, HIDDEN, RDFS_LABEL, TITLE)
-#: What a node brings along when it is only referred to: enough to name and link it.
-BRIEF_PROPS = {RDF_TYPE, PREF, RDFS_LABEL, TITLE, LANGUAGE, IDENTIFIER, DATE, SURFACE, IN_DATE, IN_MONTH, IN_YEAR}
 #: Properties a page shows in its header rather than among the facts.
 HEADER_PROPS = {RDF_TYPE, PREF, ALT, HIDDEN, RDFS_LABEL, HAS_EVIDENCE, CHARS}
-
-# Kinds of nodes, by class (with every subclass the ontology declares).
-#  entity     something with a page of its own that facts are about (organisation, place …)
-#  dependent  a part of a fact that means nothing alone (period, instant, figure, passage)
-#  fact       everything else that has a class: offices, activities, events, mandates …
-ENTITY_TOPS = [str(KG.Organisation), str(KG.Movement), str(KG.Place), str(ORG.FormalOrganization), str(ORG.Post),
-               str(KG.SourceDocument), str(SKOS.Concept), str(SKOS.ConceptScheme), str(KG.Convention),
-               str(KG.BodyOfLaw), str(KG.Qualifier), str(OWL.Class), str(RDFS.Class), str(RDF.Property),
-               str(OWL.ObjectProperty), str(OWL.DatatypeProperty), str(OWL.AnnotationProperty), str(OWL.Ontology),
-               str(TIME.TemporalUnit), str(KG.DocumentKinds), str(KG.Person)]
-DEPENDENT_TOPS = [str(KG.Evidence), str(OA.SpecificResource), str(OA.Selector), str(OA.TextPositionSelector),
-                  str(OA.TextQuoteSelector), str(TIME.TemporalEntity), str(TIME.Instant), str(TIME.Interval),
-                  str(TIME.ProperInterval), str(KG.Period), str(KG.Figure)]
 
 _EVIDENCE_PATH = re.compile(r"id/evidence/([^/]+)/(\d+)-(\d+)$")
 
@@ -120,8 +106,10 @@ class StoreFacts:
 
     def __init__(self, store: ox.Store):
         self.store = store
-        self.entity_classes = self._closure(ENTITY_TOPS)
-        self.dependent_classes = self._closure(DEPENDENT_TOPS)
+        # kinds of nodes (entity, dependent, fact), as descriptions read them
+        node_kinds = sparql_describe.kinds(store)
+        self.entity_classes = node_kinds.entity
+        self.dependent_classes = node_kinds.dependent
         self.sources_by_graph: dict = {}
         self.sources_by_node: dict = {}
         self.sources_by_ident: dict[str, Source] = {}
@@ -153,15 +141,6 @@ class StoreFacts:
                 self.inverse_of.setdefault(q_.object, q_.subject)
         self.lock = threading.Lock()
         self.cache: dict = {}  # per-store products of other modules (search, timeline …), by name
-
-    def _closure(self, tops: list[str]) -> set[ox.NamedNode]:
-        out = {N(t) for t in tops}
-        values = " ".join(f"<{t}>" for t in tops)
-        q = f"SELECT DISTINCT ?c WHERE {{ VALUES ?top {{ {values} }} ?c <{SUBCLASS.value}>+ ?top }}"
-        for row in self.store.query(q):
-            if isinstance(row[0], ox.NamedNode):
-                out.add(row[0])
-        return out
 
     def cached(self, name: str, make):
         """``make()`` once per store under ``name`` (a search index, a list of rows …)."""
@@ -421,56 +400,15 @@ class GraphReader:
 
     # -- the description of a resource ---------------------------------------------------
     def describe(self, root, max_incoming: int = 2000) -> Description:
-        """The statements a resource's page, Turtle and JSON-LD are made of: its own, those
-        of the small nodes it is made of (periods, passages), names of what it links to, the
-        facts that point at it and the events about those facts."""
+        """The statements a resource's Turtle and JSON-LD are made of: its own, those of the
+        small nodes it is made of (periods, passages), names of what it links to, the facts
+        that point at it and the events about those facts — the description SPARQL DESCRIBE
+        gives too (kg.sparql.describe)."""
+        found = sparql_describe.Description(self.store, max_incoming=max_incoming)
+        found.resource(root)
         d = Description(root)
-        seen_full: set = set()
-
-        def brief(n):
-            if isinstance(n, ox.Literal) or n in seen_full:
-                return
-            for p, o in self.out(n):
-                if p in BRIEF_PROPS:
-                    d.add(n, p, o)
-
-        def full(n, with_chars: bool = False):
-            if isinstance(n, ox.Literal) or n in seen_full:
-                return
-            seen_full.add(n)
-            for p, o in self.out(n):
-                if p == CHARS and not with_chars:
-                    continue
-                d.add(n, p, o)
-            for p, o in self.out(n):
-                if isinstance(o, ox.Literal) or p == RDF_TYPE:
-                    continue
-                if self.kind(o) == "dependent":
-                    full(o)
-                else:
-                    brief(o)
-
-        full(root, with_chars=True)
-        incoming = self.inc(root)
-        for s, p in incoming[:max_incoming]:
-            d.add(s, p, root)
-        for s, p in incoming[:max_incoming]:
-            k = self.kind(s)
-            if p == RDF_TYPE or k == "entity":
-                brief(s)
-                continue
-            full(s)
-            for s2, p2 in self.inc(s):
-                if k == "dependent":
-                    # a passage of this document, a period starting at this instant …:
-                    # name what uses it
-                    d.add(s2, p2, s)
-                    brief(s2)
-                elif p2 not in (RDF_TYPE, HAS_EVIDENCE) and self.kind(s2) == "fact":
-                    # an event about a fact of the root (the closure of its office): the page shows it
-                    d.add(s2, p2, s)
-                    full(s2)
-        d.truncated = len(incoming) > max_incoming
+        d.triples = found.triples
+        d.truncated = found.truncated
         return d
 
 

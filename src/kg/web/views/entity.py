@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from flask import Response, current_app, redirect, render_template, request
 
 from ... import jsonld
-from .. import renderers
+from ...sparql import renderers
 from ..graph import i18n, iris
 from ..graph.pictures import neighbourhood, neighbourhood_svg
 from ..graph.reader import RDF_TYPE, SUBCLASS, GraphReader, node

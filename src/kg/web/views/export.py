@@ -13,7 +13,7 @@ from flask import Response, request
 
 from ... import jsonld
 from ... import store as store_mod
-from .. import renderers
+from ...sparql import renderers
 from . import site
 
 FORMATS = {

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Response, current_app, has_request_context, render_template, request, send_from_directory
 
-from .. import renderers
+from ...sparql import renderers
 from ..graph import i18n, iris, presenter as make_presenter
 from ..graph.present import Presenter
 from ..negotiation import choose

@@ -117,6 +117,26 @@ class Analysis:
     names_graphs: bool = False
     #: how deep a parser or evaluator recurses on it, roughly (see ``depth``)
     depth: int = 0
+    #: ``depth`` is only an upper bound (the length of the text), which is enough when it is
+    #: within the limit; the exact depth is computed when it is not (``nests_deeper_than``)
+    depth_is_bound: bool = False
+    #: where the query form (SELECT …) starts in ``text``, after the prologue (None: unknown)
+    body_start: int | None = None
+
+    @property
+    def shape(self) -> str:
+        """The text with every constant (IRI, literal, number) and comment replaced by one
+        mark: queries that differ only in the entity, word or threshold they ask about have
+        the same shape (as pg_stat_statements fingerprints SQL). Prefixed names stay: they
+        are mostly the vocabulary (predicates, classes), which decides the work."""
+        return shape_of(self.text)
+
+    def nests_deeper_than(self, limit: int) -> bool:
+        if self.depth <= limit:
+            return False
+        if self.depth_is_bound:
+            self.depth, self.depth_is_bound = depth(tokenize(self.text)), False
+        return self.depth > limit
 
     @property
     def repeatable(self) -> bool:
@@ -175,10 +195,63 @@ def _looks_like_service(tok: Token) -> bool:
 VOLATILE_FUNCTIONS = ("RAND", "NOW", "UUID", "STRUUID", "BNODE")
 
 
-def analyse(text: str, base_iri: str | None = None) -> Analysis:
+#: A constant or a comment, as the tokenizer reads them (strings, IRIs, numbers, comments).
+_CONSTANT = re.compile(r"""'\'\'(?:[^'\\]|\\.|'(?!''))*(?:'\'\'|$)|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|$)"""
+                       r"""|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"|<[^<>"{}|^`\\\x00-\x20]*>"""
+                       r"""|\#[^\n\r]*|(?<![\w?$:])\d+(?:\.\d*)?(?:[eE][+-]?\d+)?""")
+
+
+def shape_of(text: str) -> str:
+    """See ``Analysis.shape``."""
+    return _CONSTANT.sub("§", text)
+
+
+#: Words that, anywhere in a query, send it to the full analysis: the tokenizer must tell a
+#: keyword (SERVICE, GRAPH, FROM, a volatile function …) from the same letters in a name.
+_NEEDS_TOKENS = ("SERVICE", "GRAPH", "FROM", "NAMED", "DESCRIBE", "RAND", "NOW", "UUID", "BNODE", "WITH", "USING",
+                 "INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
+_PROLOGUE_AND_FORM = re.compile(
+    r"(?:\s|\#[^\n]*(?:\n|$)|PREFIX\s*[^\s:<]*:\s*<[^<>\s]*>|BASE\s*<[^<>\s]*>)*(SELECT|ASK|CONSTRUCT)\b",
+    re.IGNORECASE)
+
+
+def _analyse_plain(text: str, base_iri: str | None) -> Analysis | None:
+    """The analysis of a query that needs no tokenizing, or None. Most queries name none of
+    the words above anywhere (not even inside a name or a string), declare their prefixes
+    plainly and start with SELECT, ASK or CONSTRUCT: such a query has no SERVICE, names no
+    graph, calls no volatile function and is not an update, which the full analysis would
+    find too; and a text no longer than the depth limit cannot nest deeper than it (each
+    level takes a character). Checked against the full analysis in tests/test_fastlane.py."""
+    if "\\u" in text or "\\U" in text:
+        return None
+    upper = text.upper()
+    for word in _NEEDS_TOKENS:
+        if word in upper:
+            return None
+    m = _PROLOGUE_AND_FORM.match(text)
+    if m is None:
+        return None
+    a = Analysis(text=text, form=m.group(1).upper(), base=base_iri, body_start=m.start(1))
+    a.depth = len(text)  # an upper bound (see nests_deeper_than)
+    a.depth_is_bound = True
+    return a
+
+
+def analyse(text: str, base_iri: str | None = None, default_prefixes: dict[str, str] | None = None) -> Analysis:
+    """What the endpoint must know of ``text`` before it runs (see the module's doc);
+    ``default_prefixes``: the prefixes a query may use undeclared."""
+    plain = _analyse_plain(text, base_iri)
+    if plain is not None:
+        plain.prefixes = dict(default_prefixes or {})
+        return plain
+    return analyse_tokens(text, base_iri, default_prefixes)
+
+
+def analyse_tokens(text: str, base_iri: str | None = None, default_prefixes: dict[str, str] | None = None) -> Analysis:
+    """``analyse``, always by the tokens of the text."""
     text = unescape(text)
     toks = tokenize(text)
-    a = Analysis(text=text, base=base_iri)
+    a = Analysis(text=text, base=base_iri, prefixes=dict(default_prefixes or {}))
     i, n = 0, len(toks)
     # prologue: BASE <iri> | PREFIX pname: <iri>
     while i < n and toks[i].kind == "word" and toks[i].upper in ("BASE", "PREFIX"):
@@ -194,6 +267,7 @@ def analyse(text: str, base_iri: str | None = None) -> Analysis:
     if first is not None and first.kind == "word":
         if first.upper in QUERY_FORMS:
             a.form = first.upper
+            a.body_start = first.start
         elif first.upper in UPDATE_KEYWORDS:
             a.form = "UPDATE"
 

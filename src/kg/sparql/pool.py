@@ -3,15 +3,18 @@
 pyoxigraph cannot cancel a running query from Python, and a thread cannot be killed. So the
 endpoint keeps a pool of worker processes, each holding the on-disk store open read-only
 (``pyoxigraph.Store.read_only``): forked by ``kg serve``'s zygote, with the default graph
-in memory too (``kg.web.zygote``), or else started as ``python -m kg.web.worker``. A request thread hands its
+in memory too (``kg.sparql.zygote``), or else started as ``python -m kg.sparql.worker``. A request thread hands its
 query to an idle worker and waits at most until the query's deadline; a worker still busy
-then is killed (SIGKILL: its CPU and memory are freed at once) and a fresh one takes its
-place in the background, while the other workers go on serving other clients.
+then is killed (SIGKILL: its CPU and memory are freed at once) by the process that started
+it — the zygote, asked over this process's control connection, or this process for a worker
+of its own — and a fresh one takes its place in the background, while the other workers go
+on serving other clients.
 
-Workers die with the server (``PR_SET_PDEATHSIG``; they are started from one long-lived
-thread, since the signal follows the thread that started them) and, where the kernel allows,
-run in a network namespace of their own with no interface up: even a query that slipped past
-the SERVICE check could not open a connection.
+Workers die with the process that started them (``PR_SET_PDEATHSIG``; those started here are
+started from one long-lived thread, since the signal follows the thread that started them),
+the zygote's also when this process ends (the zygote sees its control connection close) and,
+where the kernel allows, run in a network namespace of their own with no interface up: even
+a query that slipped past the SERVICE check could not open a connection.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ import logging
 import os
 import pickle
 import queue
-import signal
 import socket
 import subprocess
 import sys
@@ -35,12 +37,13 @@ import pyoxigraph as ox
 
 from .. import store as store_mod
 from ..config import Settings
-from .fastlane import FastLane
-from .query import Answer, Job, StoreProvider, WouldWait, dataset_stats, execute, may_wait
+from .builds import BuildWatcher
+from .fastlane import MEMORY_SPEEDUP, FastLane
+from .engine import Answer, Job, StoreProvider, WouldWait, dataset_stats, execute, may_wait
 from .worker import check_update
-from .zygote import request_fork, request_load
+from .zygote import load_memory, open_control, request_fork, request_load
 
-log = logging.getLogger("kg.web.pool")
+log = logging.getLogger("kg.sparql.pool")
 
 _SRC = str(Path(__file__).resolve().parents[2])  # the directory holding the kg package
 
@@ -59,16 +62,10 @@ class WorkerDied(Exception):
 
 @dataclass(eq=False)
 class _Worker:
-    process: subprocess.Popen | None  # None: forked by the zygote, not our child
+    process: subprocess.Popen | None  # None: forked by the zygote, which owns it
     conn: Connection
     pid: int = 0
     memory_path: str | None = None  # the build whose default graph it holds in memory
-
-    def kill(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-        elif self.pid:
-            os.kill(self.pid, signal.SIGKILL)  # the zygote reaps it
 
 
 class WorkerPool:
@@ -77,7 +74,7 @@ class WorkerPool:
         self.size = max(1, size)
         #: a worker's answer is read only up to this size (None: any); larger ends the worker
         self.max_answer_bytes = max_answer_bytes
-        self.zygote = zygote  # the zygote's socket: workers are forked there (kg.web.zygote)
+        self.zygote = zygote  # the zygote's socket: workers are forked there (kg.sparql.zygote)
         self.memory_path: str | None = None  # the build the zygote holds in memory (None: none)
         self._memory_known = False
         self.isolate = isolate_network
@@ -93,6 +90,8 @@ class WorkerPool:
         self._spawn_requests: queue.SimpleQueue = queue.SimpleQueue()
         self._spawner: threading.Thread | None = None
         self._last_error: Exception | None = None  # why the last worker could not be started
+        self._control: socket.socket | None = None  # to the zygote (kg.sparql.zygote), opened by the spawner
+        self._control_lock = threading.Lock()
 
     # -- lifecycle
     def start(self, warm_path: str | None = None, timeout: float = 120.0) -> None:
@@ -153,13 +152,14 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker:
         if self.zygote:
+            self._ensure_control()
             return self._started_worker(_Worker(None, Connection(request_fork(self.zygote, os.getpid()).detach())))
         ours, theirs = socket.socketpair()
         env = dict(os.environ)
         env["PYTHONPATH"] = _SRC + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "kg.web.worker", str(theirs.fileno()), "1" if self.isolate else "0",
+                [sys.executable, "-m", "kg.sparql.worker", str(theirs.fileno()), "1" if self.isolate else "0",
                  str(self.memory_mb)],
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env, close_fds=True,
             )
@@ -180,10 +180,7 @@ class WorkerPool:
                 if conn.poll(120):
                     conn.recv_bytes()
         except BaseException:
-            try:
-                w.kill()
-            except OSError:
-                pass
+            self._kill(w)
             conn.close()
             raise
         if self.isolate and not isolated and self.network_isolated is not False:
@@ -193,12 +190,37 @@ class WorkerPool:
         self._workers.add(w)
         return w
 
+    def _ensure_control(self) -> None:
+        """Open the control connection to the zygote, or again after it has restarted (the
+        zygote kills this process's workers when it ends: see kg.sparql.zygote)."""
+        with self._control_lock:
+            if self._control is not None:
+                try:
+                    if self._control.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b"":
+                        raise ConnectionResetError  # closed: the zygote is gone
+                    return
+                except BlockingIOError:
+                    return  # open and quiet, as it should be
+                except OSError:
+                    self._control.close()
+                    self._control = None
+            self._control = open_control(self.zygote, os.getpid())
+
     def _kill(self, w: _Worker) -> None:
+        """Stop ``w`` at once: our own child is killed here, the zygote's by the zygote."""
         self._workers.discard(w)
-        try:
-            w.kill()
-        except OSError:
-            pass
+        if w.process is not None:
+            try:
+                w.process.kill()
+            except OSError:
+                pass
+        elif w.pid:
+            with self._control_lock:
+                try:
+                    if self._control is not None:
+                        self._control.sendall(f"kill {w.pid}\n".encode())
+                except OSError:
+                    pass  # the zygote is gone, and its workers with it
         try:
             w.conn.close()
         except OSError:
@@ -259,8 +281,10 @@ class PoolEngine:
     hard_timeout = True
 
     def __init__(self, settings: Settings, stores: StoreProvider, store_path: Path | None = None,
-                 zygote: str | None = None):
+                 zygote: str | None = None, memory: tuple[str, ox.Store] | None = None):
         self.settings = settings
+        #: (build, its default graph in memory) when this process has it (kg.web.server)
+        self.memory = memory
         self.stores = stores
         self._fixed = str(store_path) if store_path else None
         # answers are cut at max_result_bytes in the worker; the margin is for the rest of an Answer
@@ -268,29 +292,45 @@ class PoolEngine:
                                memory_mb=settings.worker_memory_mb, zygote=zygote,
                                max_answer_bytes=settings.max_result_bytes + 1_000_000)
         self.fast = FastLane(settings.fast_lane_ms, settings.query_timeout_s)
-        self._path_cache: tuple[float, str] | None = None
+        self._current: str | None = None  # the current build (see store_path)
+        self._switch_lock = threading.Lock()
+        self._watcher: BuildWatcher | None = None
         self._stats: dict[str, dict] = {}
 
     def store_path(self) -> str:
-        """The build queries run on: the current one, looked up at most once a second. It is
-        held (kg.store.hold) from then on, and until the longest query on it has ended after
-        a newer one is current, so that no query is sent to a build that was pruned."""
+        """The build queries run on: the current one, as the build watcher last said
+        (kg.sparql.builds). It is held (kg.store.hold) from then on, and until the longest
+        query on it has ended after a newer one is current, so that no query is sent to a
+        build that was pruned."""
         if self._fixed:
             return self._fixed
-        now = time.monotonic()
-        if self._path_cache and now - self._path_cache[0] < 1.0:
-            return self._path_cache[1]
-        path = str(store_mod.held_current_store(self.settings))
-        if self._path_cache and path == self._path_cache[1]:
-            store_mod.release(path)  # (held once already)
-        elif self._path_cache:
-            store_mod.release(self._path_cache[1], after=self.settings.query_timeout_s + 5)
-            if self.pool.zygote:
-                threading.Thread(target=self._load_in_zygote, args=(path,), daemon=True).start()
-        self._path_cache = (now, path)
-        self.pool._warm_path = path  # replacements open the newest build
-        return path
+        if self._current is None:
+            with self._switch_lock:
+                if self._current is None:
+                    self._watcher = BuildWatcher(self.settings, self._switch)
+                    self._current = str(store_mod.held_current_store(self.settings))
+                    self.pool._warm_path = self._current
+        return self._current
 
+    def _switch(self, path: Path) -> None:
+        """A new build was published: queries go to it from now on."""
+        with self._switch_lock:
+            try:
+                store_mod.hold(path)
+            except store_mod.StoreMissing:
+                return  # pruned already: a newer one is being published, and will be told
+            old, self._current = self._current, str(path)
+            self.pool._warm_path = self._current  # replacements open the newest build
+            if old is not None:
+                store_mod.release(old, after=self.settings.query_timeout_s + 5)
+        log.info("serving the new build %s", path)
+        if self.pool.zygote:
+            self._load_in_zygote(str(path))
+        if self.memory is not None:
+            # this process holds the default graph in memory: the new build's from now on,
+            # once loaded (the fast lane reads the disk meanwhile)
+            loaded = load_memory(str(path), self.settings.memory_store_max_triples)
+            self.memory = loaded if loaded is not None and loaded[0] == self._current else self.memory
     def _load_in_zygote(self, path: str) -> None:
         """A new build: have the zygote hold it in memory; workers holding the old one are
         replaced as they finish (they answer from disk meanwhile)."""
@@ -302,14 +342,24 @@ class PoolEngine:
     def start(self) -> None:
         self.pool.start(self.store_path(), timeout=self.settings.http_start_timeout_s)
 
+    def _here(self, path: str, job: Job) -> tuple[ox.Store, bool]:
+        """The store a query runs on in this process, and whether it is the default graph in
+        memory (inherited from kg serve, see kg.web.server) or the store on disk."""
+        if self.memory is not None and job.default_graph_only and self.memory[0] == path:
+            return self.memory[1], True
+        return self.stores.open(path), False
+
     def run(self, job: Job) -> Answer:
         path = self.store_path()
         key = self.fast.key(path, job)
-        rows = self.fast.known_rows(key)
-        if rows is not None:
-            return self.fast.run(self.stores.open(path), key, rows, job)
+        if self.fast.trusted(key):
+            store, _ = self._here(path, job)
+            return self.fast.run(store, key, job)
         answer = self.pool.call("query", path, job, self.settings.query_timeout_s)
-        self.fast.learn(key, answer)
+        if key is not None and isinstance(answer, Answer):
+            in_memory_here = self.memory is not None and job.default_graph_only and self.memory[0] == path
+            slower_here = answer.lane == "memory" and not in_memory_here
+            self.fast.learn(key, answer, answer.compute_ms * (MEMORY_SPEEDUP if slower_here else 1))
         return answer
 
     def check_update(self, text: str) -> str | None:
@@ -359,7 +409,8 @@ class InProcessEngine:
 
 
 def make_engine(settings: Settings, stores: StoreProvider, store: ox.Store | None = None,
-                store_path: Path | None = None, zygote: str | None = None):
+                store_path: Path | None = None, zygote: str | None = None,
+                memory: tuple[str, ox.Store] | None = None):
     if store is not None and store_path is None:
         return InProcessEngine(settings, store)
-    return PoolEngine(settings, stores, store_path, zygote)
+    return PoolEngine(settings, stores, store_path, zygote, memory)

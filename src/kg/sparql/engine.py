@@ -1,37 +1,43 @@
 """Running SPARQL on the store: the endpoint's engine, independent of HTTP.
 
 ``execute(store, job)`` runs one query and returns the finished response body. The endpoint
-calls it inside a worker process (``kg.web.pool``) so that a query that overruns its time can
+calls it inside a worker process (``kg.sparql.pool``) so that a query that overruns its time can
 be stopped for real; ``kg query`` calls ``run_query`` directly.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pyoxigraph as ox
 
 from ..config import Settings
 from .. import store as store_mod
-from . import lexer, renderers
+from . import analysis, renderers
+from .describe import describe
 
 # (kept free of rdflib: worker processes import this module and should start fast)
 KG = "https://w3id.org/humanitarian-kg/ontology#"
-OA = "http://www.w3.org/ns/oa#"
 
 
 #: Result formats Oxigraph writes exactly as ``renderers`` does (tests/test_fastlane.py), so
-#: either may write them. Not TSV: Oxigraph writes an xsd:integer bare (``4``), we write it
-#: typed (``"4"^^xsd:integer``); both are allowed, but one answer must not depend on the lane.
-NATIVE_RESULTS = frozenset({"json", "xml", "csv"})
-
+#: either may write them (see ``execute``'s ``native``; CSV's rows cannot be counted in the
+#: text). Not TSV: Oxigraph writes an xsd:integer bare (``4``), we write it typed
+#: (``"4"^^xsd:integer``); both are allowed, but one answer must not depend on the lane.
 
 class QueryError(Exception):
-    """The query cannot be run as asked (syntax, refused feature); HTTP 400."""
+    """The query cannot be run as asked: ``status`` is the HTTP status that says why (400:
+    malformed or refused, 406: no acceptable format), ``outcome`` the access log's word."""
+
+    def __init__(self, message: str, status: int = 400, outcome: str = "malformed"):
+        super().__init__(message)
+        self.status, self.outcome = status, outcome
 
 
 class WouldWait(Exception):
@@ -42,12 +48,6 @@ class WouldWait(Exception):
 
 #: False while a request is tried in an event loop, where nothing may wait (see WouldWait)
 may_wait: ContextVar[bool] = ContextVar("kg_may_wait", default=True)
-
-
-@dataclass
-class QueryResult:
-    kind: str  # results | graph
-    value: object  # QuerySolutions, QueryBoolean or an iterable of Triples
 
 
 class StoreProvider:
@@ -61,11 +61,16 @@ class StoreProvider:
         self._path: str | None = None
         self._store: ox.Store | None = None
 
+    #: the current build as the query engine knows it (kg.sparql.builds), when it does
+    current: "Callable[[], str] | None" = None
+
     def get(self) -> ox.Store:
         if self._fixed is not None:
             return self._fixed
         if self._fixed_path:
             return self.open(self._fixed_path)
+        if self.current is not None:
+            return self.open(self.current())
         path = store_mod.held_current_store(self.settings)
         try:
             return self.open(path)
@@ -88,7 +93,7 @@ class StoreProvider:
             return self._store
 
 
-def service_refusal(analysis: lexer.Analysis, allowed: frozenset[str] | set[str] = frozenset()) -> str | None:
+def service_refusal(analysis: analysis.Analysis, allowed: frozenset[str] | set[str] = frozenset()) -> str | None:
     """Why the query's SERVICE clauses are refused, or None when there are none (or all allowed)."""
     for target in analysis.services:
         if target is None or target not in allowed:
@@ -98,11 +103,11 @@ def service_refusal(analysis: lexer.Analysis, allowed: frozenset[str] | set[str]
     return None
 
 
-def depth_refusal(analysis: lexer.Analysis, max_depth: int) -> str | None:
+def depth_refusal(a: analysis.Analysis, max_depth: int) -> str | None:
     """Why a query nested too deep for the parser is refused, or None."""
-    if analysis.depth <= max_depth:
+    if not a.nests_deeper_than(max_depth):
         return None
-    return (f"the query nests {analysis.depth} levels deep (brackets, and operators in a row); this endpoint "
+    return (f"the query nests {a.depth} levels deep (brackets, and operators in a row); this endpoint "
             f"reads at most {max_depth}. Write a long chain of alternatives as VALUES or IN (...).")
 
 
@@ -118,32 +123,6 @@ def _dataset_kwargs(default_graph_uris, named_graph_uris) -> dict:
         }
     except ValueError as exc:
         raise QueryError(f"not a valid graph IRI: {exc}") from None
-
-
-def run_query(
-    store: ox.Store,
-    query: str,
-    default_graph_uris: list[str] | None = None,
-    named_graph_uris: list[str] | None = None,
-    base_iri: str | None = None,
-    max_depth: int = Settings.max_query_depth,
-) -> QueryResult:
-    analysis = lexer.analyse(query, base_iri)
-    refusal = service_refusal(analysis) or depth_refusal(analysis, max_depth)
-    if refusal:
-        raise QueryError(refusal)
-    kwargs = _dataset_kwargs(default_graph_uris, named_graph_uris)
-    try:
-        result = store.query(query, base_iri=base_iri, **kwargs)
-    except SyntaxError as exc:
-        raise QueryError(f"malformed query: {exc}") from None
-    except ValueError as exc:
-        raise QueryError(str(exc)) from None
-    if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
-        return QueryResult("results", result)
-    return QueryResult("graph", result)
-
-
 
 
 # -- the endpoint's jobs ------------------------------------------------------------------
@@ -164,16 +143,85 @@ class Job:
     max_results: int = 10_000
     #: the serialised answer is cut to at most this many bytes (as it is to max_results rows)
     max_bytes: int = 16_000_000
+    #: prefixes a Turtle / TriG / JSON-LD answer is written with
     prefixes: dict[str, str] = field(default_factory=dict)
-    #: the same query on the same store does the same work (see lexer.Analysis.repeatable)
+    #: prefixes the query may use without declaring them (``kg query``: the project's)
+    default_prefixes: dict[str, str] | None = None
+    #: the same query on the same store does the same work (see analysis.Analysis.repeatable)
     repeatable: bool = False
     #: reads nothing but the default graph (no GRAPH, FROM, dataset parameters or DESCRIBE)
     default_graph_only: bool = False
+    #: the query's shape (analysis.Analysis.shape), for the fast lane to judge its cost by
+    shape: str | None = None
+    #: where the query form starts in ``query``, after its prologue (None: unknown)
+    body_start: int | None = None
 
-    def key(self) -> tuple:
-        """What decides the work and the answer: the query, its dataset, formats and limits."""
-        return (self.query, self.form, self.describe_select, tuple(self.default_graphs), tuple(self.named_graphs),
-                self.base_iri, self.results_format, self.graph_format, self.max_results, self.max_bytes)
+    def shape_key(self) -> tuple:
+        """What decides the work but for the query's constants: its shape, dataset, the
+        format of its result and limits."""
+        fmt = self.results_format if self.form in ("SELECT", "ASK") else self.graph_format
+        return (self.shape, self.form, tuple(self.default_graphs), tuple(self.named_graphs), self.base_iri, fmt,
+                self.max_results, self.max_bytes, tuple(sorted((self.default_prefixes or {}).items())))
+
+    def query_kwargs(self) -> dict:
+        """The arguments of ``Store.query`` beside the text: base, prefixes, dataset."""
+        kwargs = _dataset_kwargs(self.default_graphs, self.named_graphs)
+        if self.default_prefixes:
+            kwargs["prefixes"] = self.default_prefixes
+        return kwargs
+
+
+def plan(query: str, *, base_iri: str | None, results_format: str | None = "json",
+         graph_format: str | None = "turtle", max_results: int = Settings.max_results,
+         max_bytes: int = Settings.max_result_bytes, prefixes: dict[str, str] | None = None,
+         default_prefixes: dict[str, str] | None = None, default_graphs: list[str] = (),
+         named_graphs: list[str] = (), service_allow=(), max_depth: int = Settings.max_query_depth,
+         analysed: "analysis.Analysis | None" = None) -> Job:
+    """The job of running ``query``, or QueryError saying why it is refused: an update
+    (this engine only reads), SERVICE not on ``service_allow``, nesting deeper than
+    ``max_depth``, or a result that none of the formats asked for can carry (406; a format
+    of None: nothing acceptable)."""
+    a = analysed or analysis.analyse(query, base_iri, default_prefixes)
+    if a.form == "UPDATE":
+        raise QueryError("this is a SPARQL update; updates are refused: the store is read-only here",
+                         outcome="refused-update")
+    refusal = service_refusal(a, set(service_allow)) or depth_refusal(a, max_depth)
+    if refusal:
+        raise QueryError(refusal, outcome="refused-service" if a.services else "too-deep")
+    if a.kind == "results" and results_format is None or a.kind == "graph" and graph_format is None:
+        raise QueryError("none of the formats asked for can carry this result; offered: "
+                         + ", ".join(renderers.media_types(a.kind)), 406, "not-acceptable")
+    return Job(
+        query=query, form=a.form, describe_select=a.describe_select, default_graphs=list(default_graphs),
+        named_graphs=list(named_graphs), from_graphs=a.from_graphs, base_iri=base_iri,
+        results_format=results_format, graph_format=graph_format, max_results=max_results, max_bytes=max_bytes,
+        prefixes=prefixes if prefixes is not None else {}, default_prefixes=default_prefixes, repeatable=a.repeatable,
+        default_graph_only=not (a.names_graphs or default_graphs or named_graphs or a.form == "DESCRIBE"),
+        shape=a.shape if a.repeatable and len(query) <= MAX_SHAPE_CHARS else None, body_start=a.body_start,
+    )
+
+
+#: Longer query texts get no shape: the fast lane never judges them.
+MAX_SHAPE_CHARS = 16_384
+
+
+_SYNTAX_AT = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
+
+
+def syntax_error_message(exc: Exception, text: str) -> str:
+    """Oxigraph's parse error as one line: where (line, column, the text there) and what
+    the parser expected, its long lists of characters cut short."""
+    message = " ".join(str(exc).split())
+    m = _SYNTAX_AT.match(message)
+    if not m:
+        return f"malformed query: {message}"
+    line, column, expected = int(m.group(1)), int(m.group(2)), m.group(3)
+    if len(expected) > 160:
+        expected = expected[:160].rsplit(",", 1)[0] + ", …"
+    lines = text.splitlines() or [""]
+    here = lines[line - 1][column - 1:column + 29].strip() if line <= len(lines) else ""
+    near = f" near {here!r}" if here else " at the end"
+    return f"malformed query: syntax error at line {line}, column {column}{near}: {expected}"
 
 
 @dataclass
@@ -187,7 +235,7 @@ class Answer:
     charset: bool = True
     compute_ms: float = 0.0  # time spent running and serialising the query
     #: where it ran: worker (from disk) | memory (a worker, on the default graph in memory,
-    #: see kg.web.zygote) | fast (the HTTP process, see kg.web.fastlane) | in-process
+    #: see kg.sparql.zygote) | fast (the HTTP process, see kg.sparql.fastlane) | in-process
     lane: str = "worker"
 
 
@@ -200,24 +248,80 @@ def _not_acceptable(kind: str) -> Answer:
                  + ", ".join(renderers.media_types(kind)))
 
 
-def execute(store: ox.Store, job: Job, known_rows: int | None = None) -> Answer:
+def execute(store: ox.Store, job: Job, native: bool = False) -> Answer:
     """Run ``job`` and serialise its result: at most ``job.max_results`` rows or triples and
     ``job.max_bytes`` bytes, cut (and marked) at whichever comes first.
 
-    ``known_rows``: the query is known to give this many solutions, fewer than the cap (the
-    fast lane knows it from an earlier run), so Oxigraph may write them all itself — several
-    times faster than building them row by row here."""
+    ``native``: let Oxigraph write a SELECT's JSON or XML itself — several times faster than
+    building it row by row here, for the cheap queries of the fast lane — with the query
+    wrapped to give at most one row more than the cap; a result at the cap or over the byte
+    limit is made again the slow way, cut."""
     started = time.perf_counter()
-    answer = _execute(store, job, known_rows)
+    answer = (_execute_native(store, job) if native else None) or _execute(store, job)
     answer.compute_ms = (time.perf_counter() - started) * 1000
     return answer
 
 
-def _execute(store: ox.Store, job: Job, known_rows: int | None = None) -> Answer:
+def _execute_native(store: ox.Store, job: Job) -> Answer | None:
+    """The answer written by Oxigraph, or None when this job cannot be answered so."""
+    if job.form != "SELECT" or job.body_start is None or job.shape is None or job.results_format not in _ROW_COUNTERS:
+        return None
+    projection = _projection(job.shape)
+    if projection is None:
+        return None
+    wrapped = (f"{job.query[:job.body_start]}SELECT {projection} WHERE {{\n{job.query[job.body_start:]}\n}} "
+               f"LIMIT {job.max_results + 1}")
     try:
-        if job.form == "DESCRIBE" and job.describe_select:
+        body = store.query(wrapped, base_iri=job.base_iri, **job.query_kwargs()).serialize(
+            format=renderers.lookup("results", job.results_format).oxigraph)
+    except (SyntaxError, ValueError):
+        return None  # (the slow way says what is wrong with it)
+    rows = _ROW_COUNTERS[job.results_format](body)
+    if rows > job.max_results or len(body) > job.max_bytes:
+        return None
+    return Answer(200, body, renderers.lookup("results", job.results_format).media_type, "results", rows)
+
+
+_SELECT_CLAUSE = re.compile(r"\bSELECT\b(?!\s*:)\s*(?:DISTINCT\b|REDUCED\b)?(.*?)(?:\{|\bWHERE\b|\bFROM\b)",
+                            re.IGNORECASE | re.DOTALL)
+_PROJECTED = re.compile(r"\(.*?\bAS\s*([?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)\s*\)|([?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)",
+                        re.IGNORECASE | re.DOTALL)
+
+
+def _projection(shape: str) -> str | None:
+    """The variables a SELECT projects, in order (``?p ?o``, or ``*``), read from its shape
+    (where no string can hide a bracket); None when they cannot be read so."""
+    m = _SELECT_CLAUSE.search(shape)
+    if m is None:
+        return None
+    clause = m.group(1).strip()
+    if clause == "*":
+        return "*"
+    names = [a or b for a, b in _PROJECTED.findall(clause)]
+    return " ".join(names) if names else None
+
+
+def _json_rows(body: bytes) -> int:
+    """Rows in Oxigraph's SPARQL JSON: rows are separated by "},{" followed by a quote or a
+    brace, which no string holds with its quote unescaped; an empty row is "{}". (A string
+    holding "},{}" would count one too many: only the access log reads this number, and the
+    cap, which it may then trip early, is then applied the slow way.)"""
+    if body.endswith(b'"bindings":[]}}'):
+        return 0
+    return body.count(b'},{"') + body.count(b"},{}") + 1
+
+
+_ROW_COUNTERS = {"json": _json_rows, "xml": lambda body: body.count(b"<result>")}
+
+
+def _execute(store: ox.Store, job: Job) -> Answer:
+    try:
+        if job.form == "DESCRIBE":
+            if not job.describe_select:
+                return _text(400, "this DESCRIBE names what to describe in a way this endpoint does not read: "
+                                  "name resources (IRIs) or variables of a WHERE clause")
             return _describe(store, job)
-        kwargs = _dataset_kwargs(job.default_graphs, job.named_graphs)
+        kwargs = job.query_kwargs()
         result = store.query(job.query, base_iri=job.base_iri, **kwargs)
         if isinstance(result, ox.QueryBoolean):
             fmt = renderers.lookup("results", job.results_format) if job.results_format else None
@@ -228,11 +332,6 @@ def _execute(store: ox.Store, job: Job, known_rows: int | None = None) -> Answer
             fmt = renderers.lookup("results", job.results_format) if job.results_format else None
             if fmt is None:
                 return _not_acceptable("results")
-            if known_rows is not None and known_rows < job.max_results and fmt.name in NATIVE_RESULTS:
-                body = result.serialize(format=fmt.oxigraph)
-                if len(body) <= job.max_bytes:
-                    return Answer(200, body, fmt.media_type, "results", known_rows)
-                result = store.query(job.query, base_iri=job.base_iri, **kwargs)  # to be cut, below
             variables = [v.value for v in result.variables]
             rows, truncated = _first(result, job, _row_size)
             body, rows, truncated = _fit(rows, truncated, job.max_bytes,
@@ -241,7 +340,7 @@ def _execute(store: ox.Store, job: Job, known_rows: int | None = None) -> Answer
         triples, truncated = _first(result, job, _triple_size)
         return _graph_answer(triples, truncated, job)
     except SyntaxError as exc:
-        return _text(400, f"malformed query: {exc}")
+        return _text(400, syntax_error_message(exc, job.query))
     except ValueError as exc:
         return _text(400, f"the query cannot be run: {exc}")
     except QueryError as exc:
@@ -299,19 +398,10 @@ def _graph_answer(triples: list, truncated: bool, job: Job) -> Answer:
     return Answer(200, body, fmt.media_type, "graph", len(triples), truncated)
 
 
-# -- DESCRIBE: outgoing and incoming triples, and the evidence ------------------------------
-
-HAS_EVIDENCE = ox.NamedNode(KG + "hasEvidence")
-HAS_SELECTOR = ox.NamedNode(OA + "hasSelector")
-
-
-class _Full(Exception):
-    pass
-
+# -- DESCRIBE (kg.sparql.describe) -----------------------------------------------------------
 
 def _describe(store: ox.Store, job: Job) -> Answer:
-    kwargs = _dataset_kwargs(job.default_graphs, job.named_graphs)
-    solutions = store.query(job.describe_select, base_iri=job.base_iri, **kwargs)
+    solutions = store.query(job.describe_select, base_iri=job.base_iri, **job.query_kwargs())
     resources = []
     seen_resources = set()
     for solution in solutions:
@@ -328,56 +418,7 @@ def _describe(store: ox.Store, job: Job) -> Answer:
     else:
         graphs = [ox.DefaultGraph()]
     triples, truncated = describe(store, resources, graphs, job.max_results, job.max_bytes)
-    # one block per subject, the described resources first (Turtle groups consecutive subjects)
-    first = set(resources)
-    triples.sort(key=lambda t: (t.subject not in first, str(t.subject)))
     return _graph_answer(triples, truncated, job)
-
-
-def describe(store: ox.Store, resources: list, graphs: list, limit: int,
-             max_bytes: int = Settings.max_result_bytes) -> tuple[list, bool]:
-    """Each resource's outgoing triples (following blank nodes), incoming triples, and its
-    evidence: every ``kg:hasEvidence`` node with its statements and its selectors'; at most
-    ``limit`` triples and about ``max_bytes``."""
-    out: list = []
-    seen: set = set()
-    size = 0
-
-    def add(q) -> None:
-        nonlocal size
-        t = ox.Triple(q.subject, q.predicate, q.object)
-        if t not in seen:
-            size += _triple_size(t)
-            if len(out) >= limit or size > max_bytes:
-                raise _Full
-            seen.add(t)
-            out.append(t)
-
-    def outgoing(node, g, depth: int = 0) -> None:
-        for q in store.quads_for_pattern(node, None, None, g):
-            add(q)
-            o = q.object
-            if isinstance(o, ox.BlankNode) and depth < 8:
-                outgoing(o, g, depth + 1)
-            elif q.predicate == HAS_EVIDENCE and isinstance(o, (ox.NamedNode, ox.BlankNode)):
-                evidence(o, g)
-
-    def evidence(node, g) -> None:
-        for q in store.quads_for_pattern(node, None, None, g):
-            add(q)
-            if q.predicate == HAS_SELECTOR and isinstance(q.object, (ox.NamedNode, ox.BlankNode)):
-                for sq in store.quads_for_pattern(q.object, None, None, g):
-                    add(sq)
-
-    try:
-        for r in resources:
-            for g in graphs:
-                outgoing(r, g)
-                for q in store.quads_for_pattern(None, None, r, g):
-                    add(q)
-    except _Full:
-        return out, True
-    return out, False
 
 
 # -- dataset statistics (VoID, service description) ----------------------------------------

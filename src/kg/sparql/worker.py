@@ -1,6 +1,6 @@
-"""A query worker process: ``python -m kg.web.worker FD ISOLATE``.
+"""A query worker process: ``python -m kg.sparql.worker FD ISOLATE``.
 
-Started by ``kg.web.pool`` with one end of a socket pair as file descriptor FD. Holds the
+Started by ``kg.sparql.pool`` with one end of a socket pair as file descriptor FD. Holds the
 store open read-only and answers one request at a time: ``(op, store path, payload)`` in,
 the pickled answer out. The pool kills it (SIGKILL) when a query overruns its deadline.
 
@@ -17,7 +17,9 @@ import sys
 
 
 def die_with_parent() -> None:
-    """SIGKILL this process when the server that started it ends (Linux)."""
+    """Have the kernel SIGKILL this process when its parent ends, even killed with SIGKILL
+    (Linux's PR_SET_PDEATHSIG). Strictly, when the parent's thread that forked it ends: fork
+    from a thread that lives as long as the parent."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -66,7 +68,7 @@ def limit_memory(megabytes: int) -> None:
 
 
 def serve(fd: int, isolate: bool, memory_mb: int = 0) -> None:
-    """A worker started on its own (``python -m kg.web.worker``): reads the store from disk."""
+    """A worker started on its own (``python -m kg.sparql.worker``): reads the store from disk."""
     from multiprocessing.connection import Connection
 
     die_with_parent()
@@ -79,12 +81,12 @@ def serve(fd: int, isolate: bool, memory_mb: int = 0) -> None:
 def answer_requests(conn, isolated: bool, memory=None) -> None:
     """Answer ``(op, store path, payload)`` requests until the server goes away.
 
-    ``memory``: ``(store path, in-memory store of its default graph)`` (see kg.web.zygote);
+    ``memory``: ``(store path, in-memory store of its default graph)`` (see kg.sparql.zygote);
     a query on that path that reads only the default graph runs there, all else on disk."""
     import pyoxigraph as ox
 
     from .. import store as store_mod
-    from .query import Answer, dataset_stats, execute
+    from .engine import Answer, dataset_stats, execute
 
     memory_path, memory_store = memory or (None, None)
     conn.send_bytes(pickle.dumps(("ready", os.getpid(), isolated, memory_path)))
