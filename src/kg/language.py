@@ -30,6 +30,7 @@ class Language:
     script: str = "Latin"  # Latin | Cyrillic: the script its words are written in
     case: str = "default"  # default | turkic
     verb_final: bool = False
+    noun_adjuncts: bool = False  # a bare name before a common noun qualifies it ("the Karabakh conflict")
     head_final: bool = False
     articles: frozenset[str] = frozenset()
     conjunctions: tuple[str, ...] = ()
@@ -105,6 +106,7 @@ def load_language(languages_dir: Path, code: str) -> Language:
         script=data.get("script", "Latin"),
         case=data.get("case", "default"),
         verb_final=bool(data.get("verb_final")),
+        noun_adjuncts=bool(data.get("noun_adjuncts")),
         head_final=bool(data.get("head_final")),
         conjunctions=_tuple(data.get("conjunctions")),
         place_case_endings=tuple(sorted(_tuple(data.get("place_case_endings")), key=len, reverse=True)),

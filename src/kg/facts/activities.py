@@ -15,7 +15,7 @@ from ..components import component
 from ..namespaces import slugify
 from .common import label_templates, short_name
 from .dates import time_node
-from ..annotate.grammar import clause_of, mention_case
+from ..annotate.grammar import clause_of, in_place_slot, mention_case
 from .groups import GroupRef, Groups, audience_kind, emit_group
 from .offices import owner_of, period_key
 
@@ -68,10 +68,21 @@ def sentence_place(ctx: DocContext, sent: SentenceView, pos: int) -> str | None:
     return sentence_places(ctx, sent, pos)[0]
 
 
+def is_work_place(ctx: DocContext, sent: SentenceView, m) -> bool:
+    """A place work is located in: a country, a settlement, or a country's subdivision (a
+    region the gazetteer puts in a country: a department, province, oblast, marz) when the
+    sentence says the work is there ("in the departments of La Guajira, Magdalena …"), not
+    when the region only qualifies a noun ("the Nagorny Karabakh conflict"). A region above
+    countries ("the Southern Caucasus") is only a setting (see sentence_places)."""
+    info = ctx.entities[m.entity]
+    if info.cls in ("Country", "Settlement"):
+        return True
+    return info.cls == "Region" and info.part_of is not None and in_place_slot(ctx, m, sent.places)
+
+
 def sentence_places(ctx: DocContext, sent: SentenceView, pos: int) -> list[str | None]:
     """Like sentence_place, but every place of a list ("in Erevan and Khankendi")."""
-    places = [m for m in sent.places if ctx.entities[m.entity].cls in ("Country", "Settlement")
-              and mention_case(ctx, m) != "ablative"]
+    places = [m for m in sent.places if is_work_place(ctx, sent, m) and mention_case(ctx, m) != "ablative"]
     if places:
         nearest = min(places, key=lambda m: abs(m.norm_start - pos))
         listed = [nearest]
