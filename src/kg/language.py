@@ -66,6 +66,8 @@ class Language:
     place_head_links: frozenset[str] = frozenset()
     contact_words: frozenset[str] = frozenset()
     actor_heads: tuple[str, ...] = ()  # nouns of people or bodies an activity term may modify
+    other_words: frozenset[str] = frozenset()  # "other" ("… and other countries")
+    countries_nouns: frozenset[str] = frozenset()  # "countries", "страна", "ölkə"
 
     def lower(self, word: str) -> str:
         """Lower case by the language's rules (Turkic: I -> ı, İ -> i)."""
@@ -137,5 +139,5 @@ def load_language(languages_dir: Path, code: str) -> Language:
     )
     sets = {k: frozenset(_tuple(data.get(k))) for k in
             ("articles", "place_prepositions", "locative_prepositions", "unit_in", "abbreviations", "auxiliaries", "place_head_links",
-             "contact_words")}
+             "contact_words", "other_words", "countries_nouns")}
     return Language(**{**lang.__dict__, **sets})
