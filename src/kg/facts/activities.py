@@ -112,12 +112,21 @@ def sentence_places(ctx: DocContext, sent: SentenceView, pos: int) -> list[str |
 
 
 def _paragraph_place(ctx: DocContext, sent: SentenceView) -> str | None:
+    """The last place an earlier sentence of the paragraph puts its statement in; not one
+    named in a cause ("opened its office in Uzbekistan in 1993 because of the war in
+    Tajikistan and northern Afghanistan": the work is in Uzbekistan)."""
     earlier = [m for s in ctx.sentences if s.paragraph == sent.paragraph and s.end <= sent.start
                for m in s.places if ctx.entities[m.entity].cls in ("Country", "Settlement")
-               and mention_case(ctx, m) != "ablative"]
+               and mention_case(ctx, m) != "ablative" and not _in_cause(ctx, s, m)]
     if earlier:
         return activity_place(ctx, earlier[-1])
     return ctx.focal_country
+
+
+def _in_cause(ctx: DocContext, sent: SentenceView, m) -> bool:
+    """The name is in the cause its clause gives ("due to the war in X", "в связи с войной в X")."""
+    a, b = clause_of(ctx, sent, m.norm_start)
+    return any(a <= r.start and r.end <= m.norm_start for r in sent.hits("reason"))
 
 
 def _continues(ctx: DocContext, sent: SentenceView) -> bool:
