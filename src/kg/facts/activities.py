@@ -173,7 +173,7 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
             # training": words between a figure and its benefit verb describe who benefited
             if not verb_final and any(f.end <= h.start and b.start >= h.end for f in sent.figures for b in benefit):
                 continue
-            if _topic_of_talk(ctx, sent, h) or _general_rule(ctx, sent, h):
+            if _topic_of_talk(ctx, sent, h) or _general_rule(ctx, sent, h) or _what_was_lost(ctx, sent, h):
                 continue
             if sent.has("handover"):
                 org = subject[0].entity if subject else ctx.focal_org
@@ -247,6 +247,25 @@ def _topic_of_talk(ctx: DocContext, sent: SentenceView, h: ActivityHit) -> bool:
     if ctx.language.verb_final:  # "… şəxslərlə bağlı … dialoqumuzu": topic, postposition, then the talk
         return any(h.end <= t.start and any(t.end <= c.start for c in talks) for t in topics)
     return any(c.end <= t.start <= h.start for t in topics for c in talks)
+
+
+# At most this many words between a verb of losing and the activity term it governs
+# ("lost their livelihoods", "lost access to basic assistance")
+_LOSS_GAP_WORDS = 3
+
+
+def _what_was_lost(ctx: DocContext, sent: SentenceView, h: ActivityHit) -> bool:
+    """The term is what people lost ("staff that have lost their livelihoods"), the object
+    of a verb of losing in its clause: something they had, not work done for them. Where
+    the verb closes the clause (Azerbaijani), the term comes before it."""
+    a, b = clause_of(ctx, sent, h.start)
+    for r in sent.hits("loss"):
+        if not a <= r.start < b:
+            continue
+        lo, hi = (h.end, r.start) if ctx.language.verb_final else (r.end, h.start)
+        if lo <= hi and len(ctx.text.norm[lo:hi].split()) <= _LOSS_GAP_WORDS:
+            return True
+    return False
 
 
 def _general_rule(ctx: DocContext, sent: SentenceView, h: ActivityHit) -> bool:
