@@ -179,6 +179,10 @@ def test_what_people_lost_is_no_activity():
     names what people had and lost (the object of a verb of losing), not work the NRC did."""
     x = _dev("09")
     assert not any(t == "livelihoods" for _, t, _ in _activities(x)), _activities(x)
+    # the figure stays attached: it counts the people who lost them
+    counted = {c.subject for c in x.claims if c.predicate == "kg:count"}
+    labels = {c.object.value for c in x.claims if c.subject in counted and c.predicate == "skos:prefLabel"}
+    assert "experienced Afghan staff" in labels
 
 
 @pytest.mark.parametrize("lang, lost, done", [

@@ -321,7 +321,14 @@ def extract_figures_of(ctx: DocContext, sink: ClaimSink, sent: SentenceView, in_
             candidates = known[:1]
         linked = None if fig.money or after_benefit or candidates else _linked_activity(ctx, sent, by_span)
         if fig.money or not (after_benefit or candidates or linked):
-            _emit_figure(ctx, sink, fig, f"figure/{ctx.doc_id.lower()}-{fig.start}", None, period)
+            key = f"figure/{ctx.doc_id.lower()}-{fig.start}"
+            _emit_figure(ctx, sink, fig, key, None, period)
+            if not fig.money and any(fig.end <= r.start < seg[1] for r in sent.hits("loss")):
+                # "thousands of experienced Afghan staff that have lost their livelihoods": no
+                # work reached them; the figure counts the people who lost it
+                group = groups.of_figure(fig, key)
+                if group is not None:
+                    emit_group(ctx, group)
             continue
         if linked:
             target, activity = linked
