@@ -34,3 +34,20 @@ def test_an_activity_type_matches_itself_its_parent_and_its_children_only():
     assert not same_activity_type("child", "top", broader)
     assert not same_activity_type("sibling", "child", broader)
     assert not same_activity_type(None, "child", broader)
+
+
+def test_a_found_place_is_the_gold_place_whose_name_covers_its_passage():
+    """The development scorer ties a found node to the gold entity its passages name. A
+    name inside another ('Саратов' in 'Саратовскую область') must not take the longer
+    name's node: the oblast is Saratov Oblast, the city is Saratov, both are right."""
+    from kg.evaluate_names import Correspondence
+
+    text = "собрала для прибывших в Саратовскую область жителей. Направит помощь в Саратов."
+    oblast = text.index("Саратовскую область")
+    city = text.rindex("Саратов")
+    gold = [{"name": "Saratov", "names": ["Саратов"]}, {"name": "Saratov Oblast", "names": ["Саратовскую область"]}]
+    found = {"place/saratov-oblast": [(oblast, oblast + len("Саратовскую область"))], "place/saratov": [(city, city + 7)]}
+    c = Correspondence("places", gold, found, text, {})
+    assert c.by_node == {"place/saratov-oblast": "Saratov Oblast", "place/saratov": "Saratov"}
+    score = c.score()
+    assert (score.tp, score.fp, score.fn) == (2, 0, 0)

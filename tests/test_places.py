@@ -309,6 +309,102 @@ def test_finding_places_takes_time_in_proportion_to_the_text(tmp_path):
     assert t8 < 8 * t1 * 3 + 0.5, (t1, t8)
 
 
+# -- where an activity is: subdivisions, lists, several countries, causes ------------------------
+
+
+def _activity_places(x, org: str | None = None, kind: str | None = None) -> set[str | None]:
+    """The places of the activities the extraction states (of an organisation, of a type)."""
+    from collections import defaultdict
+
+    g: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for c in x.claims:
+        if c.subject.startswith("activity/"):
+            g[c.subject][c.predicate].add(getattr(c.object, "key", None) or c.object.value)
+    return {p for v in g.values() if (org is None or org in v["kg:performedBy"])
+            and (kind is None or f"at:{kind}" in v["kg:activityType"]) for p in (v["kg:inPlace"] or {None})}
+
+
+def _own(tmp_path, lang: str, text: str):
+    path = tmp_path / f"{lang}_own.txt"
+    path.write_text(text, encoding="utf-8")
+    return extract(path, lang=lang, publisher="")
+
+
+def test_a_countrys_subdivision_named_where_the_work_is_is_the_activitys_place():
+    """'… to provide Water, Sanitation and Hygiene (WASH) … in the departments of La Guajira,
+    Magdalena, and Norte de Santander'; 'implemented by WFP in four provinces – Kotayk,
+    Armavir, Lori and Gegharkunik': the work is in each department or province, not in the
+    country. A region that only qualifies a noun ('cases not connected to the Nagorny
+    Karabakh conflict') is no place of the work."""
+    colombia = _activity_places(run(_dev("04")), "organisation/colombia-red-cross-society", "water-sanitation-hygiene")
+    assert {"place/la-guajira", "place/magdalena-department", "place/norte-de-santander"} <= colombia
+    armenia = _activity_places(run(_dev("06")), "organisation/wfp", "school-feeding")
+    assert {"place/kotayk", "place/armavir-region", "place/lori", "place/gegharkunik"} <= armenia
+    assert "place/nagorno-karabakh" not in _activity_places(run(SOURCES / "004_06b47d949a0c8362.txt"))
+
+
+@pytest.mark.parametrize("lang, text, org, expected", [
+    ("en", "The Kenya Red Cross Society distributed food parcels in the counties of Turkana and Wajir.",
+     "organisation/kenya-red-cross-society", {"place/turkana", "place/wajir-county"}),
+    ("en", "The Kenya Red Cross Society distributed food parcels in Turkana and Wajir counties.",
+     "organisation/kenya-red-cross-society", {"place/turkana", "place/wajir-county"}),
+    ("ru", "Казахстанский Красный Полумесяц раздал продуктовые наборы в Жамбылской области.",
+     "organisation/kazakhstan-red-crescent-society", {"place/zhambyl-oblysy"}),
+    ("az", "Azərbaycan Qızıl Aypara Cəmiyyəti Şəki və Qəbələ rayonlarında ərzaq bağlamaları paylayıb.",
+     "organisation/azerbaijan-red-crescent-society", {"place/gabala"}),
+    # a region that qualifies a noun is not where the work is: the country is
+    ("en", "The Kenya Red Cross Society distributed food parcels to families displaced in connection with the Turkana floods.",
+     "organisation/kenya-red-cross-society", {"place/kenya"}),
+])
+def test_a_subdivision_in_a_place_slot_places_the_work_in_sentences_of_our_own(tmp_path, lang, text, org, expected):
+    assert _activity_places(_own(tmp_path, lang, text), org, "food-assistance") == expected
+
+
+def test_a_name_several_places_share_is_read_as_its_list_mates():
+    """'Kotayk, Armavir, Lori and Gegharkunik': Armavir is Armenia's province like the
+    other items, not the more populous Russian town (the WFP document also names Russia)."""
+    x = run(_dev("06"))
+    assert {m.entity for m in places(x) if m.exact == "Armavir"} == {"place/armavir-region"}
+
+
+def test_a_name_in_a_list_of_our_own_is_read_as_its_list_mates(tmp_path):
+    x = _own(tmp_path, "en", "The World Food Programme delivers school meals in the provinces of Shirak, Armavir "
+                             "and Tavush. The programme is supported by the Russian Federation.")
+    assert {m.entity for m in places(x) if m.exact == "Armavir"} == {"place/armavir-region"}
+
+
+def test_a_place_coordinated_with_other_countries_makes_no_document_country():
+    """'… OCHA … in Pakistan and some other Asian countries': the headline sentence names
+    several countries, so the document is about none alone, and OCHA's regional work is not
+    put in Pakistan."""
+    x = run(_dev("11"))
+    assert x.doc.focus.country is None
+    assert "place/pakistan" not in _activity_places(x, "organisation/ocha")
+
+
+@pytest.mark.parametrize("lang, text, focus", [
+    ("en", "UNHCR has reduced its presence in Kazakhstan and other Central Asian countries.", None),
+    ("ru", "УВКБ ООН сократило своё присутствие в Казахстане и других странах Центральной Азии.", None),
+    ("az", "BMT QAK Qazaxıstan və digər ölkələrdə fəaliyyətini azaldıb.", None),
+    ("en", "UNHCR has reduced its presence in Kazakhstan and its neighbours.", "place/kazakhstan"),
+])
+def test_other_countries_in_each_language(tmp_path, lang, text, focus):
+    assert _own(tmp_path, lang, text).doc.focus.country == focus
+
+
+def test_the_paragraphs_earlier_place_is_not_one_named_in_a_cause():
+    """'Управление … открыло свой офис в Узбекистане в 1993 году в связи с войной в
+    Таджикистане и на севере Афганистана. В последнее время UNHCR занималось переселением
+    …': the resettlement is UNHCR's work in Uzbekistan, not in Afghanistan."""
+    x = run(_dev("15"))
+    assert _activity_places(x, "organisation/unhcr", "resettlement") == {"place/uzbekistan"}
+
+
+def test_a_cause_names_no_place_of_the_work_of_our_own(tmp_path):
+    x = _own(tmp_path, "ru", "УВКБ ООН открыло свой офис в Армении в 1993 году в связи с войной в Грузии. "
+                             "УВКБ ООН занималось переселением беженцев.")
+    assert _activity_places(x, "organisation/unhcr", "resettlement") == {"place/armenia"}
+
 def test_of_places_sharing_a_name_the_one_in_the_country_the_document_names_most(tmp_path: Path):
     """Armavir is a city in Russia (the largest), a town and a province in Armenia: in a
     document about Armenia that names Russia once, it is Armenia's."""

@@ -172,3 +172,32 @@ def test_a_price_a_need_or_aid_workers_are_no_activity(tmp_path, lang, text):
     x = extract(path, lang=lang, publisher="")
     assert not x.doc.activity_hits, _hits(x)
     assert not _activities(x)
+
+
+def test_what_people_lost_is_no_activity():
+    """'… thousands of experienced Afghan staff that have lost their livelihoods': the term
+    names what people had and lost (the object of a verb of losing), not work the NRC did."""
+    x = _dev("09")
+    assert not any(t == "livelihoods" for _, t, _ in _activities(x)), _activities(x)
+    # the figure stays attached: it counts the people who lost them
+    counted = {c.subject for c in x.claims if c.predicate == "kg:count"}
+    labels = {c.object.value for c in x.claims if c.subject in counted and c.predicate == "skos:prefLabel"}
+    assert "experienced Afghan staff" in labels
+
+
+@pytest.mark.parametrize("lang, lost, done", [
+    ("en", "The Norwegian Refugee Council supports families in Afghanistan who have lost their livelihoods.",
+     "The Norwegian Refugee Council supports livelihoods in Afghanistan."),
+    ("ru", "Норвежский совет по делам беженцев помогает семьям в Афганистане, которые потеряли средства к существованию.",
+     "Норвежский совет по делам беженцев поддерживает средства к существованию в Афганистане."),
+    ("az", "Norveç Qaçqınlar Şurası Əfqanıstanda dolanışıq vasitələrini itirən ailələrə kömək edir.",
+     "Norveç Qaçqınlar Şurası Əfqanıstanda ailələrə dolanışıq dəstəyi göstərir."),
+])
+def test_what_people_lost_is_no_activity_in_each_language(tmp_path, lang, lost, done):
+    def livelihoods(text):
+        path = tmp_path / f"{lang}_own.txt"
+        path.write_text(text, encoding="utf-8")
+        return {a for a in _activities(extract(path, lang=lang, publisher="")) if a[1] == "livelihoods"}
+
+    assert not livelihoods(lost)
+    assert livelihoods(done) == {("organisation/norwegian-refugee-council", "livelihoods", "place/afghanistan")}

@@ -62,6 +62,11 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def _shared(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """How many characters two spans share."""
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
 class DocumentGraph:
     """What one document's named graph states, as rows."""
 
@@ -106,11 +111,19 @@ class Correspondence:
         self.by_node: dict[str, str] = {}  # node IRI -> gold name
         occurrences = {g["name"]: _occurrences(text, [g["name"], *(g.get("names") or [])]) for g in gold}
         for node, spans in found.items():
+            # each passage counts for the gold entity whose name covers most of it: "Саратовскую
+            # область" is Saratov Oblast, though "Саратов" (the city) occurs inside it
+            votes: dict[str, int] = defaultdict(int)
+            for s in spans:
+                cover = {g["name"]: max((_shared(s, o) for o in occurrences[g["name"]]), default=0) for g in gold}
+                top = max(cover.values(), default=0)
+                for name, c in cover.items():
+                    if top and c == top:
+                        votes[name] += 1
             best, best_n = None, 0
             for g in gold:
-                n = sum(1 for s in spans if any(_overlap(s, o) for o in occurrences[g["name"]]))
-                if n > best_n:
-                    best, best_n = g["name"], n
+                if votes[g["name"]] > best_n:
+                    best, best_n = g["name"], votes[g["name"]]
             if best is not None:
                 self.by_node[node] = best
         self.found = found

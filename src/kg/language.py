@@ -30,6 +30,7 @@ class Language:
     script: str = "Latin"  # Latin | Cyrillic: the script its words are written in
     case: str = "default"  # default | turkic
     verb_final: bool = False
+    noun_adjuncts: bool = False  # a bare name before a common noun qualifies it ("the Karabakh conflict")
     head_final: bool = False
     articles: frozenset[str] = frozenset()
     conjunctions: tuple[str, ...] = ()
@@ -65,6 +66,8 @@ class Language:
     place_head_links: frozenset[str] = frozenset()
     contact_words: frozenset[str] = frozenset()
     actor_heads: tuple[str, ...] = ()  # nouns of people or bodies an activity term may modify
+    other_words: frozenset[str] = frozenset()  # "other" ("… and other countries")
+    countries_nouns: frozenset[str] = frozenset()  # "countries", "страна", "ölkə"
 
     def lower(self, word: str) -> str:
         """Lower case by the language's rules (Turkic: I -> ı, İ -> i)."""
@@ -105,6 +108,7 @@ def load_language(languages_dir: Path, code: str) -> Language:
         script=data.get("script", "Latin"),
         case=data.get("case", "default"),
         verb_final=bool(data.get("verb_final")),
+        noun_adjuncts=bool(data.get("noun_adjuncts")),
         head_final=bool(data.get("head_final")),
         conjunctions=_tuple(data.get("conjunctions")),
         place_case_endings=tuple(sorted(_tuple(data.get("place_case_endings")), key=len, reverse=True)),
@@ -135,5 +139,5 @@ def load_language(languages_dir: Path, code: str) -> Language:
     )
     sets = {k: frozenset(_tuple(data.get(k))) for k in
             ("articles", "place_prepositions", "locative_prepositions", "unit_in", "abbreviations", "auxiliaries", "place_head_links",
-             "contact_words")}
+             "contact_words", "other_words", "countries_nouns")}
     return Language(**{**lang.__dict__, **sets})

@@ -173,3 +173,113 @@ def name_stem_end(doc, m) -> int | None:
     if tail.startswith(last) and len(tail) > len(last):
         return m.norm_end - (len(tail) - len(last))
     return None
+
+
+#: the cases of a place slot: where something is ("in X", "в X", "X-da") or where it goes ("to X")
+SLOT_CASES = ("locative", "dative")
+
+
+def list_head(doc, m, mentions) -> int:
+    """Where the list a name is an item of begins: the first of the names joined to it by
+    commas, dashes or the language's conjunctions ("Kotayk, Armavir, Lori and Gegharkunik")."""
+    norm, language = doc.text.norm, doc.language
+    start = m.norm_start
+    ends = sorted(((x.norm_end, x.norm_start) for x in mentions), reverse=True)
+    moved = True
+    while moved:
+        moved = False
+        for end, begin in ends:
+            if end <= start and start - end < 12:
+                gap = language.lower(norm[end:start].strip(" ,"))
+                if gap == "" or gap in language.conjunctions:
+                    start, moved = begin, True
+                    break
+    return start
+
+
+def list_tail(doc, m, mentions) -> int:
+    """Where the list a name is an item of ends (see list_head)."""
+    norm, language = doc.text.norm, doc.language
+    end = m.norm_end
+    starts = sorted((x.norm_start, x.norm_end) for x in mentions)
+    moved = True
+    while moved:
+        moved = False
+        for begin, stop in starts:
+            if begin >= end and begin - end < 12:
+                gap = language.lower(norm[end:begin].strip(" ,"))
+                if gap == "" or gap in language.conjunctions:
+                    end, moved = stop, True
+                    break
+    return end
+
+
+def place_head_after(doc, end: int) -> tuple[int, str] | None:
+    """The place noun right after a name ("Lori region", "Qəbələ rayonunda"): where the
+    phrase ends, and the case ending the noun carries after its stem ("nda"; "" if none)."""
+    language = doc.language
+    nxt = re.match(r" ([^\W\d_]+)", doc.text.norm[end:end + 40])
+    if not nxt:
+        return None
+    word = nxt.group(1)
+    low = language.lower(word)
+    heads = language.place_heads
+    if low in heads or doc.resources.morph.key(doc.lang, word) in heads:
+        return end + nxt.end(), ""
+    if language.inflection == "suffixes":
+        stems = [h for h in heads if doc.resources.morph.az_inflects(low, h)]
+        if stems:
+            return end + nxt.end(), low[len(max(stems, key=len)):]
+    return None
+
+
+def in_place_slot(doc, m, mentions) -> bool:
+    """A place name fills a place slot of its clause: its phrase says where ("in X", "в X",
+    "X-da", "to X"), it is an item of a list such a phrase opens, or it names the place a
+    place noun in such a phrase speaks of ("in the departments of X, Y and Z", "in four
+    provinces – X, Y"). Not a name that modifies a noun ("the Nagorny Karabakh conflict")."""
+    language, norm = doc.language, doc.text.norm
+    if qualifies_next_noun(doc, m):
+        return False
+    start = list_head(doc, m, mentions)
+    case = mention_case(doc, m) if start == m.norm_start else preposition_case(language, norm, start)
+    if case in SLOT_CASES:
+        return True
+    # the names before their place noun ("in Lori and Tavush regions", "Qəbələ rayonunda")
+    head = place_head_after(doc, list_tail(doc, m, mentions))
+    if head is not None:
+        end, ending = head
+        if phrase_case(doc, start, end, end - len(ending)) in SLOT_CASES:
+            return True
+    before = norm[max(0, start - 60):start].rstrip(" –—-:")
+    words = list(re.finditer(r"[^\W\d_]+", before))
+    if words and language.lower(words[-1].group()) in language.place_head_links:
+        words.pop()
+    if not words or re.search(r"[^\w\s–—:-]", before[words[-1].end():]):
+        return False  # a comma or a full stop between: the noun is not the name's
+    head = words[-1]
+    low = language.lower(head.group())
+    if low not in language.place_heads and doc.resources.morph.key(doc.lang, head.group()) not in language.place_heads:
+        return False
+    # the place noun's phrase: its preposition right before it, or before one word more
+    # ("in four provinces")
+    starts = [head.start()] + ([words[-2].start()] if len(words) > 1 else [])
+    offset = max(0, start - 60)
+    return any(preposition_case(language, norm, offset + s) in SLOT_CASES for s in starts)
+
+
+def qualifies_next_noun(doc, m) -> bool:
+    """A bare name right before a common noun, in a language where that makes it the noun's
+    modifier ("the Nagorny Karabakh conflict", "Qarabağ münaqişəsi"); a name with a case
+    ending of its own ("Bakıda keçirilən") heads its phrase."""
+    language, norm = doc.language, doc.text.norm
+    if not language.noun_adjuncts or name_stem_end(doc, m) is not None or place_head_after(doc, m.norm_end):
+        return False  # a case ending of its own, or a place noun after it ("Lori region")
+    nxt = re.match(r" ([^\W\d_]+)", norm[m.norm_end:m.norm_end + 40])
+    if not nxt or not nxt.group(1)[:1].islower():
+        return False
+    low = language.lower(nxt.group(1))
+    preps = {language.lower(p) for marks in language.cases.values() for p in marks.get("prepositions", ())}
+    return not (low in language.conjunctions or low in language.place_prepositions or low in language.articles
+                or low in language.place_head_links or low in language.place_heads or low in language.auxiliaries
+                or low in preps)

@@ -266,20 +266,7 @@ class PlaceFinder:
     def in_list(self, i: int, j: int, places: list[tuple[int, int]]) -> bool:
         """Next to another place with only a comma or a conjunction between ("Saratov,
         Voronezh and Rostov")."""
-        for a, b in self._near(places, i, j):
-            if b < i:
-                lo, hi = self.tokens[b].end, self.tokens[i].start
-            elif a > j:
-                lo, hi = self.tokens[j].end, self.tokens[a].start
-            else:
-                continue
-            if hi - lo >= 12:
-                continue  # too far apart to be items of one list (and no need to read the gap)
-            gap = self.norm[lo:hi]
-            g = self.language.lower(gap.strip(" ,"))
-            if len(gap) < 12 and (gap.strip() == "," or g in self.language.conjunctions) and "\n" not in gap:
-                return True
-        return False
+        return any(self._adjacent((i, j), s) for s in self._near(places, i, j))
 
     def _is_name_word(self, i: int) -> bool:
         t = self.tokens[i].text
@@ -343,7 +330,53 @@ class PlaceFinder:
         out = []
         for i, j, cands in kept:
             out.append((i, j, self.best(cands)))
+        return self._like_list_mates(kept, out)
+
+    def _like_list_mates(self, kept, chosen) -> list[tuple[int, int, Candidate]]:
+        """Items of one list name places of one kind in one country ("in four provinces –
+        Kotayk, Armavir, Lori and Gegharkunik"): a name several places share is read as the
+        one of the kind and country its unambiguous list-mates have (Armavir the Armenian
+        province, not the Russian town)."""
+        spans = [(i, j) for i, j, _ in kept]
+
+        def kind(c: Candidate) -> tuple[str, str | None]:
+            return self.gaz.rows_class(c.row), self.gaz.country_code(c.row)
+
+        plain = {}  # span -> (class, country) of a name with one reading
+        for i, j, cands in kept:
+            kinds = {kind(c) for c in cands}
+            if len(kinds) == 1:
+                plain[(i, j)] = kinds.pop()
+        out = []
+        for (i, j, cands), (_, _, best) in zip(kept, chosen):
+            if (i, j) not in plain:
+                mates = [plain[s] for s in self._list_mates(i, j, spans) if s in plain]
+                fitting = [c for c in cands if mates and kind(c) == Counter(mates).most_common(1)[0][0]]
+                if fitting:
+                    best = self.best(fitting)
+            out.append((i, j, best))
         return out
+
+    def _list_mates(self, i: int, j: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The places of the list the name at [i, j] is an item of."""
+        seen, todo = {(i, j)}, [(i, j)]
+        while todo:
+            a, b = todo.pop()
+            for s in self._near(spans, a, b):
+                if s not in seen and self._adjacent((a, b), s):
+                    seen.add(s)
+                    todo.append(s)
+        return [s for s in seen if s != (i, j)]
+
+    def _adjacent(self, x: tuple[int, int], y: tuple[int, int]) -> bool:
+        """Two names with only a comma or a conjunction between them."""
+        (a, b), (c, d) = sorted((x, y))
+        if c <= b:
+            return False
+        lo, hi = self.tokens[b].end, self.tokens[c].start
+        gap = self.norm[lo:hi]
+        return len(gap) < 12 and "\n" not in gap and \
+            (gap.strip() == "," or self.language.lower(gap.strip(" ,")) in self.language.conjunctions)
 
     def best(self, cands: list[Candidate], cls: str | None = None) -> Candidate:
         best = min(c.rank for c in cands)

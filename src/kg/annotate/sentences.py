@@ -3,6 +3,8 @@ time expressions, figures and trigger words inside it."""
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -120,6 +122,31 @@ def subject_country(doc, views) -> str | None:
     return everywhere.pop() if len(everywhere) == 1 else None
 
 
+#: stands in a set of countries for the unnamed ones of "X and other countries"
+SEVERAL = "several countries"
+
+
+def _is_word(doc, word: str, listed: frozenset[str]) -> bool:
+    """The word is one of the listed words, as written, by lemma or under case suffixes."""
+    language, morph = doc.language, doc.resources.morph
+    low = language.lower(word)
+    return low in listed or morph.key(doc.lang, word) in listed or \
+        (language.inflection == "suffixes" and any(morph.az_inflects(low, w) for w in listed))
+
+
+def _with_other_countries(doc, end: int) -> bool:
+    """A place name coordinated with other countries ("Pakistan and some other Asian
+    countries", "в Казахстане и других странах", "Azərbaycan və digər ölkələr"): the
+    phrase names several countries, not one."""
+    language = doc.language
+    words = re.findall(r"[^\W\d_]+", doc.text.norm[end:end + 60])[:6]
+    if not words or language.lower(words[0]) not in language.conjunctions:
+        return False
+    rest = words[1:]
+    other = next((i for i, w in enumerate(rest) if _is_word(doc, w, language.other_words)), None)
+    return other is not None and any(_is_word(doc, w, language.countries_nouns) for w in rest[other + 1:other + 4])
+
+
 def _countries_in(doc, a: int, b: int) -> set[str]:
     out = set()
     # a country named as a state that acts ("the support of the Russian Federation") is not
@@ -131,6 +158,8 @@ def _countries_in(doc, a: int, b: int) -> set[str]:
             c = country_of(doc, m.entity)
             if c:
                 out.add(c)
+                if _with_other_countries(doc, m.norm_end):
+                    out.add(SEVERAL)
         if m.kind == "organisation" and a <= m.norm_start < b and m.entity in doc.entities and m.role != "metonymy":
             jurisdiction = doc.entities[m.entity].jurisdiction  # "the Tajik Red Crescent": Tajikistan
             if jurisdiction and country_of(doc, jurisdiction):

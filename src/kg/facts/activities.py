@@ -15,7 +15,7 @@ from ..components import component
 from ..namespaces import slugify
 from .common import label_templates, place_name, short_name
 from .dates import time_node
-from ..annotate.grammar import clause_of, mention_case
+from ..annotate.grammar import clause_of, in_place_slot, mention_case
 from .groups import GroupRef, Groups, audience_kind, emit_group
 from .offices import owner_of, period_key
 
@@ -68,10 +68,21 @@ def sentence_place(ctx: DocContext, sent: SentenceView, pos: int) -> str | None:
     return sentence_places(ctx, sent, pos)[0]
 
 
+def is_work_place(ctx: DocContext, sent: SentenceView, m) -> bool:
+    """A place work is located in: a country, a settlement, or a country's subdivision (a
+    region the gazetteer puts in a country: a department, province, oblast, marz) when the
+    sentence says the work is there ("in the departments of La Guajira, Magdalena …"), not
+    when the region only qualifies a noun ("the Nagorny Karabakh conflict"). A region above
+    countries ("the Southern Caucasus") is only a setting (see sentence_places)."""
+    info = ctx.entities[m.entity]
+    if info.cls in ("Country", "Settlement"):
+        return True
+    return info.cls == "Region" and info.part_of is not None and in_place_slot(ctx, m, sent.places)
+
+
 def sentence_places(ctx: DocContext, sent: SentenceView, pos: int) -> list[str | None]:
     """Like sentence_place, but every place of a list ("in Erevan and Khankendi")."""
-    places = [m for m in sent.places if ctx.entities[m.entity].cls in ("Country", "Settlement")
-              and mention_case(ctx, m) != "ablative"]
+    places = [m for m in sent.places if is_work_place(ctx, sent, m) and mention_case(ctx, m) != "ablative"]
     if places:
         nearest = min(places, key=lambda m: abs(m.norm_start - pos))
         listed = [nearest]
@@ -101,12 +112,21 @@ def sentence_places(ctx: DocContext, sent: SentenceView, pos: int) -> list[str |
 
 
 def _paragraph_place(ctx: DocContext, sent: SentenceView) -> str | None:
+    """The last place an earlier sentence of the paragraph puts its statement in; not one
+    named in a cause ("opened its office in Uzbekistan in 1993 because of the war in
+    Tajikistan and northern Afghanistan": the work is in Uzbekistan)."""
     earlier = [m for s in ctx.sentences if s.paragraph == sent.paragraph and s.end <= sent.start
                for m in s.places if ctx.entities[m.entity].cls in ("Country", "Settlement")
-               and mention_case(ctx, m) != "ablative"]
+               and mention_case(ctx, m) != "ablative" and not _in_cause(ctx, s, m)]
     if earlier:
         return activity_place(ctx, earlier[-1])
     return ctx.focal_country
+
+
+def _in_cause(ctx: DocContext, sent: SentenceView, m) -> bool:
+    """The name is in the cause its clause gives ("due to the war in X", "в связи с войной в X")."""
+    a, b = clause_of(ctx, sent, m.norm_start)
+    return any(a <= r.start and r.end <= m.norm_start for r in sent.hits("reason"))
 
 
 def _continues(ctx: DocContext, sent: SentenceView) -> bool:
@@ -153,7 +173,7 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
             # training": words between a figure and its benefit verb describe who benefited
             if not verb_final and any(f.end <= h.start and b.start >= h.end for f in sent.figures for b in benefit):
                 continue
-            if _topic_of_talk(ctx, sent, h) or _general_rule(ctx, sent, h):
+            if _topic_of_talk(ctx, sent, h) or _general_rule(ctx, sent, h) or _what_was_lost(ctx, sent, h):
                 continue
             if sent.has("handover"):
                 org = subject[0].entity if subject else ctx.focal_org
@@ -229,6 +249,25 @@ def _topic_of_talk(ctx: DocContext, sent: SentenceView, h: ActivityHit) -> bool:
     return any(c.end <= t.start <= h.start for t in topics for c in talks)
 
 
+# At most this many words between a verb of losing and the activity term it governs
+# ("lost their livelihoods", "lost access to basic assistance")
+_LOSS_GAP_WORDS = 3
+
+
+def _what_was_lost(ctx: DocContext, sent: SentenceView, h: ActivityHit) -> bool:
+    """The term is what people lost ("staff that have lost their livelihoods"), the object
+    of a verb of losing in its clause: something they had, not work done for them. Where
+    the verb closes the clause (Azerbaijani), the term comes before it."""
+    a, b = clause_of(ctx, sent, h.start)
+    for r in sent.hits("loss"):
+        if not a <= r.start < b:
+            continue
+        lo, hi = (h.end, r.start) if ctx.language.verb_final else (r.end, h.start)
+        if lo <= hi and len(ctx.text.norm[lo:hi].split()) <= _LOSS_GAP_WORDS:
+            return True
+    return False
+
+
 def _general_rule(ctx: DocContext, sent: SentenceView, h: ActivityHit) -> bool:
     """The clause speaks of any country ("Our ability to visit persons detained in any
     country is always subject to …"): a rule the organisation follows, not work done."""
@@ -282,7 +321,14 @@ def extract_figures_of(ctx: DocContext, sink: ClaimSink, sent: SentenceView, in_
             candidates = known[:1]
         linked = None if fig.money or after_benefit or candidates else _linked_activity(ctx, sent, by_span)
         if fig.money or not (after_benefit or candidates or linked):
-            _emit_figure(ctx, sink, fig, f"figure/{ctx.doc_id.lower()}-{fig.start}", None, period)
+            key = f"figure/{ctx.doc_id.lower()}-{fig.start}"
+            _emit_figure(ctx, sink, fig, key, None, period)
+            if not fig.money and any(fig.end <= r.start < seg[1] for r in sent.hits("loss")):
+                # "thousands of experienced Afghan staff that have lost their livelihoods": no
+                # work reached them; the figure counts the people who lost it
+                group = groups.of_figure(fig, key)
+                if group is not None:
+                    emit_group(ctx, group)
             continue
         if linked:
             target, activity = linked
