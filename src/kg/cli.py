@@ -28,34 +28,61 @@ def main(ctx: click.Context, base_iri, var_dir, sources_dir) -> None:
     ctx.obj["settings"] = load_settings(base_iri=base_iri, var_dir=var_dir, sources_dir=sources_dir)
 
 
-def run_build(settings, echo=click.echo) -> None:
+class ProgressBars:
+    """A progress bar (tqdm, on standard error) for each long step of a build: one line per
+    step, closed when the step is done."""
+
+    def __init__(self) -> None:
+        self.bars: dict[str, object] = {}
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        bar = self.bars.get(step)
+        if bar is None:
+            for other in self.bars.values():
+                other.close()
+            bar = self.bars[step] = tqdm(total=total, desc=step, unit="", file=sys.stderr, leave=True,
+                                         dynamic_ncols=True, mininterval=0.5)
+        bar.n = done
+        bar.refresh() if done >= total else bar.update(0)
+        if done >= total:
+            bar.close()
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def run_build(settings, echo=click.echo, scheduler: str | None = None) -> None:
     """Build and publish, one build at a time (kg.transaction.build_lock)."""
+    from .parallel import SchedulerUnavailable
     from .pipeline import BuildFailed, build
     from .sources import SourceError
     from .lexicon import LexiconError
     from .transaction import build_lock
 
     started = time.perf_counter()
+    bars = ProgressBars()
     try:
-        with build_lock(settings, report=lambda message: echo(message, err=True)), \
-                click.progressbar(length=1, label="reading documents", file=sys.stderr) as bar:
-            def progress(name: str) -> None:
-                bar.label = f"extracted {name}"
-                bar.render_progress()
-
-            result = build(settings, progress=progress)
-            bar.update(1)
+        with build_lock(settings, report=lambda message: echo(message, err=True)):
+            result = build(settings, progress=bars, scheduler=scheduler)
     except SourceError as exc:
         raise click.ClickException(f"build stopped, nothing published: {exc.path}: {exc.problem}")
     except LexiconError as exc:
+        raise click.ClickException(f"build stopped, nothing published: {exc}")
+    except SchedulerUnavailable as exc:
         raise click.ClickException(f"build stopped, nothing published: {exc}")
     except BuildFailed as exc:
         if exc.report is not None:
             echo(exc.report.text(), err=True)
         raise click.ClickException(f"build stopped, nothing published: {exc}")
-    echo(f"{'document':32} {'lang':4} {'mentions':>8} {'claims':>7} {'triples':>8}")
-    for s in result.stats:
-        echo(f"{s.doc_id:32} {s.language:4} {s.mentions:8d} {s.claims:7d} {s.triples:8d}")
+    finally:
+        bars.close()
+    if len(result.stats) <= 50:
+        echo(f"{'document':32} {'lang':4} {'mentions':>8} {'claims':>7} {'triples':>8}")
+        for s in result.stats:
+            echo(f"{s.doc_id:32} {s.language:4} {s.mentions:8d} {s.claims:7d} {s.triples:8d}")
     warnings = len(result.report.warnings) if result.report else 0
     echo(
         f"{len(result.stats)} documents, {result.quads} quads; SHACL: conforms"
@@ -66,10 +93,17 @@ def run_build(settings, echo=click.echo) -> None:
 
 
 @main.command()
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes that extract and validate documents [default: one per core; env KG_BUILD_JOBS].")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="Run the per-document work on the Dask cluster of this scheduler instead; its workers need "
+                   "this project installed, and its data at the same paths.")
 @click.pass_context
-def build(ctx: click.Context) -> None:
-    """Sources -> graph -> validation -> store."""
-    run_build(_settings(ctx))
+def build(ctx: click.Context, jobs: int | None, scheduler: str | None) -> None:
+    """Sources -> graph -> validation -> store. Each document's extraction and validation is
+    kept (var/cache), keyed by its content and the pipeline's version: a rebuild redoes only
+    what changed."""
+    run_build(_settings(ctx).with_overrides(build_jobs=jobs), scheduler=scheduler)
 
 
 def _graph_file(ctx, param, values):

@@ -63,22 +63,25 @@ def executor(jobs: int = 0, scheduler: str | None = None) -> Iterator[Executor |
 
 
 def run_map(function: Callable[..., R], items: Iterable[tuple], pool: Executor | None,
-            done: Callable[[tuple, R], None], window: int = 0) -> None:
-    """Call ``function(*item)`` for every item — in ``pool``, or here when it is None — and
-    ``done(item, result)`` in this process as each finishes (in any order). At most
+            done: Callable[[tuple, R], None], window: int = 0,
+            call: Callable[..., tuple] | None = None) -> None:
+    """Call ``function(*call(*item))`` (``function(*item)`` without ``call``) for every item —
+    in ``pool``, or here when it is None — and ``done(item, result)`` in this process as each
+    finishes (in any order). At most
     ``window`` calls are in flight at once (default: a few per worker), so that results
     are consumed as they come and memory stays flat however many items there are. The
     first exception raised by a call is raised here, after the calls in flight end."""
+    arguments = call or (lambda *item: item)
     if pool is None:
         for item in items:
-            done(item, function(*item))
+            done(item, function(*arguments(*item)))
         return
     window = window or 64
     pending: dict = {}
     iterator = iter(items)
     try:
         for item in iterator:
-            pending[pool.submit(function, *item)] = item
+            pending[pool.submit(function, *arguments(*item))] = item
             if len(pending) >= window:
                 finished = next(as_completed(pending))
                 done(pending.pop(finished), finished.result())
