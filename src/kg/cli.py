@@ -54,7 +54,7 @@ class ProgressBars:
             bar.close()
 
 
-def run_build(settings, echo=click.echo, scheduler: str | None = None) -> None:
+def run_build(settings, echo=click.echo, scheduler: str | None = None, may_skip=False):
     """Build and publish, one build at a time (kg.transaction.build_lock)."""
     from .parallel import SchedulerUnavailable
     from .pipeline import BuildFailed, build
@@ -66,7 +66,7 @@ def run_build(settings, echo=click.echo, scheduler: str | None = None) -> None:
     bars = ProgressBars()
     try:
         with build_lock(settings, report=lambda message: echo(message, err=True)):
-            result = build(settings, progress=bars, scheduler=scheduler)
+            result = build(settings, progress=bars, scheduler=scheduler, may_skip=may_skip)
     except SourceError as exc:
         raise click.ClickException(f"build stopped, nothing published: {exc.path}: {exc.problem}")
     except LexiconError as exc:
@@ -88,8 +88,11 @@ def run_build(settings, echo=click.echo, scheduler: str | None = None) -> None:
         f"{len(result.stats)} documents, {result.quads} quads; SHACL: conforms"
         f" ({warnings} warning(s)); OWL: {result.report.reasoner}; store {result.store_path}"
     )
+    for name, why in sorted(result.skipped.items()):
+        echo(f"left out {name}: {why}", err=True)
     echo(f"built in {time.perf_counter() - started:.1f} s ("
          + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items() if k != "total") + ")")
+    return result
 
 
 @main.command()
@@ -98,12 +101,15 @@ def run_build(settings, echo=click.echo, scheduler: str | None = None) -> None:
 @click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
               help="Run the per-document work on the Dask cluster of this scheduler instead; its workers need "
                    "this project installed, and its data at the same paths.")
+@click.option("--keep-going", "-k", is_flag=True,
+              help="Leave out a document that fails on its own (its extraction raises, or its graph violates a "
+                   "shape on a node no other document describes), say so, and build the rest.")
 @click.pass_context
-def build(ctx: click.Context, jobs: int | None, scheduler: str | None) -> None:
+def build(ctx: click.Context, jobs: int | None, scheduler: str | None, keep_going: bool) -> None:
     """Sources -> graph -> validation -> store. Each document's extraction and validation is
     kept (var/cache), keyed by its content and the pipeline's version: a rebuild redoes only
     what changed."""
-    run_build(_settings(ctx).with_overrides(build_jobs=jobs), scheduler=scheduler)
+    run_build(_settings(ctx).with_overrides(build_jobs=jobs), scheduler=scheduler, may_skip=keep_going)
 
 
 def _graph_file(ctx, param, values):

@@ -97,6 +97,20 @@ def document_part(document: Document, settings: Settings) -> DocumentPart:
     )
 
 
+def part_or_failure(document: Document, settings: Settings) -> DocumentPart | str:
+    """``document_part``, or what went wrong (one line) when extraction raises on the
+    document: a build reports it by the document's name (and may go on without it)."""
+    try:
+        return document_part(document, settings)
+    except Exception as exc:  # noqa: BLE001 - any fault of extraction on this text
+        where = ""
+        tb = exc.__traceback__
+        while tb is not None:
+            where = f" ({Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno})"
+            tb = tb.tb_next
+        return f"extraction failed: {type(exc).__name__}: {exc}{where}"
+
+
 _LABEL_PREDICATES = {name: nt_term(curie(name)) for name in ("skos:prefLabel", "skos:altLabel")}
 
 

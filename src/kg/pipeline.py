@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import sys
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
@@ -20,13 +21,14 @@ from . import parallel
 from . import store as store_mod
 from .artefacts import ArtefactCache, content_key, document_key, shapes_version
 from .config import Settings
-from .docgraph import DocumentPart, document_part, finish, validate_document, validation_inputs
+from .docgraph import (DocumentPart, finish, label_keys, part_or_failure, validate_document,
+                       validation_inputs)
 from .extraction import DocumentExtraction, extract_document
 from .namespaces import IRIs
 from .rdf import ONTOLOGY_GRAPH, build_dataset, load_ontology
 from .reasoning import inconsistencies, materialise
 from .resources import load_resources
-from .resolve import LabelUses, choose_labels, resolve
+from .resolve import LabelChoice, LabelUses, choose_labels, resolve
 from .sources import Document, check_language, load_corpus
 from .transaction import build_lock
 from .validate import (Finding, InconsistentGraph, ReasonerFailed, ValidationReport, combine, owl_check,
@@ -61,6 +63,7 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     base_iri: str = ""
     store: object = None  # the graph in memory, when the build was not published
+    skipped: dict[str, str] = field(default_factory=dict)  # documents left out (file name -> why)
 
     @cached_property
     def dataset(self) -> Dataset:
@@ -108,17 +111,20 @@ Progress = Callable[[str, int, int], None]  # (step, done, total): how far a lon
 
 
 def build(settings: Settings, progress: Progress | None = None, publish: bool = True,
-          scheduler: str | None = None) -> BuildResult:
+          scheduler: str | None = None, may_skip: Collection[str] | bool = False) -> BuildResult:
     """Build the graph from the sources and, with ``publish``, make it the store served —
     one build at a time, an interrupted ingest settled first (kg.transaction).
 
     Documents are extracted and validated in ``settings.build_jobs`` processes (or on the
     Dask cluster at ``scheduler``); what was done for a document before, with the same
-    content and pipeline, is read back instead (kg.artefacts)."""
+    content and pipeline, is read back instead (kg.artefacts). A document that fails on its
+    own — its extraction raises, or its graph violates a shape on a node no other document
+    describes — stops the build, unless it is in ``may_skip`` (True: any document): then it
+    is left out and listed in ``BuildResult.skipped``."""
     if publish:
         with build_lock(settings):
-            return _build(settings, progress or _quiet, publish, scheduler)
-    return _build(settings, progress or _quiet, publish, scheduler)
+            return _build(settings, progress or _quiet, publish, scheduler, may_skip)
+    return _build(settings, progress or _quiet, publish, scheduler, may_skip)
 
 
 def _quiet(step: str, done: int, total: int) -> None:
@@ -126,12 +132,23 @@ def _quiet(step: str, done: int, total: int) -> None:
 
 
 @dataclass
-class _Summary:
+class _Doc:
     """What the build keeps of a document between its steps (its graph stays in the cache)."""
 
     document: Document
     key: str
     mentions: int
+    label_keys: frozenset
+
+
+@dataclass
+class _Graph:
+    """A document's final graph, compressed while the build holds it, and its findings."""
+
+    ntriples: bytes  # zlib
+    claims: int
+    triples: int
+    findings: list[Finding]
 
 
 class _Work:
@@ -143,7 +160,10 @@ class _Work:
         self._context = None
         self.pool = None
 
-    def start(self):
+    def start(self, items: int):
+        """The pool for ``items`` calls (None: run them here — one call, and no cluster)."""
+        if items <= 1 and not self.scheduler:
+            return None
         if self._context is None:
             self._context = parallel.executor(self.settings.build_jobs, self.scheduler)
             self.pool = self._context.__enter__()
@@ -155,47 +175,101 @@ class _Work:
             self._context = None
 
 
-def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str | None) -> BuildResult:
+class _Corpus:
+    """The build's documents as the steps see them: their parts, the corpus's uses of
+    names and of nodes, and the label decisions made from them."""
+
+    def __init__(self, settings: Settings, parts: ArtefactCache):
+        self.settings, self.parts = settings, parts
+        self.docs: dict[str, _Doc] = {}
+        self.uses, self.nodes = LabelUses(), Counter()
+        self.skipped: dict[str, str] = {}  # file name -> why
+
+    def take(self, document: Document, key: str, part: DocumentPart) -> None:
+        self.docs[document.doc_id] = _Doc(document, key, part.mentions, frozenset(label_keys(part)))
+        self.uses.add(part.uses)
+        self.nodes.update(part.nodes)
+
+    def drop(self, doc_id: str, reason: str) -> None:
+        doc = self.docs.pop(doc_id)
+        part = self.parts.get(doc.key)
+        self.uses.subtract(part.uses)
+        self.nodes.subtract(part.nodes)
+        self.skipped[doc.document.file_name] = reason
+
+    def choose(self) -> LabelChoice:
+        return choose_labels(self.uses, load_resources(self.settings.lexicon_dir, self.settings.ontology_dir).entities())
+
+
+def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str | None,
+           may_skip: Collection[str] | bool) -> BuildResult:
     times: dict[str, float] = {}
     t0 = time.perf_counter()
     iris = IRIs(settings.base_iri)
     ontology = load_ontology(settings.ontology_dir)  # parsed once: the store, the rules, OWL
     documents = load_corpus(settings)
-    for doc in documents:
-        check_language(doc.file_name, doc.text, doc.language, settings.lexicon_dir / "languages.yaml")
     parts = ArtefactCache(settings, "documents")
     checked = ArtefactCache(settings, "validation")
+    skippable = (lambda doc_id: True) if may_skip is True else (lambda doc_id: doc_id in (may_skip or ()))
+    corpus = _Corpus(settings, parts)
     work = _Work(settings, scheduler)
     try:
-        summaries, uses, nodes = _extract(settings, documents, parts, work, progress)
+        _extract(settings, documents, corpus, work, progress, skippable)
         times["extract"] = time.perf_counter() - t0
 
         t1 = time.perf_counter()
-        choice = choose_labels(uses, load_resources(settings.lexicon_dir, settings.ontology_dir).entities())
+        choice = corpus.choose()
         times["resolve"] = time.perf_counter() - t1
 
         t2 = time.perf_counter()
+        graphs = _finish_and_validate(settings, corpus, choice, list(corpus.docs), checked, work, progress)
+        while True:  # documents that fail on their own: the build stops, or goes on without them
+            failing = _failing_alone(corpus, graphs)
+            if not failing:
+                break
+            if not all(skippable(d) for d in failing):
+                report = ValidationReport(False, [f for d in failing for f in graphs[d].findings])
+                names = ", ".join(corpus.docs[d].document.file_name for d in failing)
+                raise BuildFailed(f"{names}: the document's own graph violates a shape", report)
+            for doc_id, finding in failing.items():
+                del graphs[doc_id]
+                corpus.drop(doc_id, f"its graph violates {finding.shape} on <{finding.focus}>: {finding.message}")
+            old, choice = choice, corpus.choose()
+            changed = {k for k in set(old.preferred) | set(choice.preferred) | set(old.demoted) | set(choice.demoted)
+                       if (old.preferred.get(k), old.demoted.get(k)) != (choice.preferred.get(k), choice.demoted.get(k))}
+            redo = [d for d, doc in corpus.docs.items() if doc.label_keys & changed]
+            graphs.update(_finish_and_validate(settings, corpus, choice, redo, checked, work, progress))
+        times["validate"] = time.perf_counter() - t2
+
         path = store_mod.new_store_dir(settings) if publish else None
         store = ox.Store(str(path)) if path else ox.Store()
         try:
-            result = _write_and_validate(settings, iris, ontology, summaries, choice, nodes, parts, checked,
-                                         work, store, progress, times)
-            times["validate"] = time.perf_counter() - t2 - times["store"]
-            if not result.report.conforms:
-                raise BuildFailed(f"the graph violates {len(result.report.violations)} SHACL constraint(s)",
-                                  result.report)
             t3 = time.perf_counter()
+            _write(iris, ontology, corpus, graphs, store, progress)
+            times["store"] = time.perf_counter() - t3
+            t4 = time.perf_counter()
+            report = _validate_union(settings, corpus, graphs, store, progress)
+            times["validate"] += time.perf_counter() - t4
+            result = BuildResult(documents=[d.document for d in corpus.docs.values()], report=report,
+                                 stats=[DocumentStats(d.document.file_name, d.document.language, d.mentions,
+                                                      graphs[i].claims, graphs[i].triples)
+                                        for i, d in corpus.docs.items()],
+                                 base_iri=settings.base_iri, skipped=dict(corpus.skipped))
+            if not report.conforms:
+                raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
+            _add_ontology(iris, ontology, store)
+            t5 = time.perf_counter()
             _reason(settings, iris, ontology, store, result.report)
-            times["reason"] = time.perf_counter() - t3
+            times["reason"] = time.perf_counter() - t5
             if publish:
-                t4 = time.perf_counter()
+                t6 = time.perf_counter()
                 store.flush()
                 store.optimize()
                 result.quads = len(store)
                 del store
                 store_mod.publish(settings, path)
                 result.store_path = path
-                times["store"] += time.perf_counter() - t4
+                times["store"] += time.perf_counter() - t6
                 parts.prune()
                 checked.prune()
             else:
@@ -214,118 +288,132 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
     return result
 
 
-def _extract(settings: Settings, documents: list[Document], parts: ArtefactCache, work: _Work,
-             progress: Progress) -> tuple[list[_Summary], LabelUses, Counter]:
-    """Every document's part (extracted, or read back from the cache): what the later steps
-    need of it, the corpus's uses of names, and how many documents describe each node."""
-    uses, nodes = LabelUses(), Counter()
-    summaries: dict[str, _Summary] = {}
-    todo = []
+def _extract(settings: Settings, documents: list[Document], corpus: _Corpus, work: _Work,
+             progress: Progress, skippable) -> None:
+    """Every document's part, extracted (in the pool) or read back from the cache."""
     step = "extracting documents"
-    progress(step, 0, len(documents))
-
-    def take(document: Document, key: str, part: DocumentPart) -> None:
-        summaries[document.doc_id] = _Summary(document, key, part.mentions)
-        uses.add(part.uses)
-        nodes.update(part.nodes)
-        progress(step, len(summaries), len(documents))
-
+    total = len(documents)
+    progress(step, 0, total)
+    todo = []
     for doc in documents:
         key = document_key(doc, settings)
-        part = parts.get(key)
+        part = corpus.parts.get(key)
         if part is None:
+            # (a cached part was checked when it was made: only new text is checked here)
+            check_language(doc.file_name, doc.text, doc.language, settings.lexicon_dir / "languages.yaml")
             todo.append((doc, key))
         else:
-            take(doc, key, part)
-    if todo and (work.scheduler is None):
+            corpus.take(doc, key, part)
+            progress(step, len(corpus.docs), total)
+
+    def done(item, outcome: DocumentPart | str) -> None:
+        doc, key = item
+        if isinstance(outcome, str):
+            if not skippable(doc.doc_id):
+                raise BuildFailed(f"{doc.file_name}: {outcome}")
+            corpus.skipped[doc.file_name] = outcome
+        else:
+            corpus.parts.put(key, outcome)
+            corpus.take(doc, key, outcome)
+        progress(step, len(corpus.docs) + len(corpus.skipped), total)
+
+    if todo and work.scheduler is None:
         # one here first: this process loads what extraction reads, and a local pool's
         # workers (forked) start with it
-        doc, key = todo.pop(0)
-        part = document_part(doc, settings)
-        parts.put(key, part)
-        take(doc, key, part)
-
-    def done(item, part: DocumentPart) -> None:
-        doc, key = item[0], item[2]
-        parts.put(key, part)
-        take(doc, key, part)
-
-    if todo:
-        parallel.run_map(document_part, [(doc, settings, key) for doc, key in todo],
-                         work.start() if len(todo) > 1 or work.scheduler else None, done,
-                         call=lambda doc, settings_, key: (doc, settings_))
-    return [summaries[d.doc_id] for d in documents], uses, nodes
+        item = todo.pop(0)
+        done(item, part_or_failure(item[0], settings))
+    parallel.run_map(part_or_failure, todo, work.start(len(todo)), done,
+                     call=lambda doc, key: (doc, settings))
 
 
-def _write_and_validate(settings, iris, ontology, summaries, choice, nodes, parts, checked, work, store,
-                        progress, times) -> BuildResult:
-    """Each document's final graph into the store (named graph and union), validated alone
-    (in the pool, unless the same graph was validated before); then what documents can
-    disagree on, validated over the union."""
-    shapes, hierarchy = validation_inputs(settings)
+def _finish_and_validate(settings: Settings, corpus: _Corpus, choice: LabelChoice, doc_ids: list[str],
+                         checked: ArtefactCache, work: _Work, progress: Progress) -> dict[str, _Graph]:
+    """The documents' final graphs, each validated alone (in the pool, unless the same graph
+    was validated before)."""
     version = shapes_version(settings)
-    loader = store_mod.GraphLoader(store)
-    store_seconds = 0.0
-    stats: dict[str, DocumentStats] = {}
-    findings: dict[str, list[Finding]] = {}
-    todo = []
+    graphs: dict[str, _Graph] = {}
     step = "validating documents"
-    progress(step, 0, len(summaries))
-    for summary in summaries:
-        doc = summary.document
-        ntriples, claims = finish(parts.get(summary.key), choice)
-        stats[doc.doc_id] = DocumentStats(doc.file_name, doc.language, summary.mentions, claims,
-                                          ntriples.count(b"\n"))
-        t = time.perf_counter()
-        loader.add(str(iris.document_graph(doc.doc_id)), ntriples)
-        store_seconds += time.perf_counter() - t
-        vkey = content_key(ntriples, version)
-        cached = checked.get(vkey)
-        if cached is None:
-            todo.append((ntriples, settings, vkey, doc.doc_id))
-        else:
-            findings[doc.doc_id] = cached
-            progress(step, len(findings), len(summaries))
-        if len(todo) >= 256:  # (a bounded backlog: the graphs wait in memory)
-            _validate_documents(todo, work, checked, findings, lambda: progress(step, len(findings), len(summaries)))
-            todo = []
-    _validate_documents(todo, work, checked, findings, lambda: progress(step, len(findings), len(summaries)))
-    t = time.perf_counter()
-    loader.flush()
-    store.bulk_load(hierarchy, format=ox.RdfFormat.N_TRIPLES)  # (the ontology's, in the union anyway)
-    store_seconds += time.perf_counter() - t
+    progress(step, 0, len(doc_ids))
+    todo = []
 
-    # a node several documents describe is validated over the union, and so is every node a
-    # document's own validation flagged: the union decides whether it is wrong, documents
-    # disagree on it, or another document supplies what one lacks (kg.validate.combine)
-    own = {(f.shape, f.focus) for fs in findings.values() for f in fs if f.severity == "Violation"}
-    shared = {node for node, n in nodes.items() if n > 1} | {focus for _, focus in own}
+    def done(item, findings: list[Finding]) -> None:
+        doc_id, vkey, graph = item[3], item[2], item[4]
+        checked.put(vkey, findings)
+        graph.findings = findings
+        graphs[doc_id] = graph
+        progress(step, len(graphs), len(doc_ids))
+
+    def validate_waiting() -> None:
+        parallel.run_map(validate_document, todo, work.start(len(todo)), done,
+                         call=lambda ntriples, settings_, vkey, doc_id, graph: (ntriples, settings_))
+        todo.clear()
+
+    for doc_id in doc_ids:
+        ntriples, claims = finish(corpus.parts.get(corpus.docs[doc_id].key), choice)
+        graph = _Graph(zlib.compress(ntriples, 1), claims, ntriples.count(b"\n"), [])
+        vkey = content_key(ntriples, version)
+        findings = checked.get(vkey)
+        if findings is None:
+            todo.append((ntriples, settings, vkey, doc_id, graph))
+            if len(todo) >= 256:  # (a bounded backlog: the graphs wait in memory)
+                validate_waiting()
+        else:
+            graph.findings = findings
+            graphs[doc_id] = graph
+            progress(step, len(graphs), len(doc_ids))
+    validate_waiting()
+    return graphs
+
+
+def _failing_alone(corpus: _Corpus, graphs: dict[str, _Graph]) -> dict[str, Finding]:
+    """Documents whose own graph violates a shape on a node no other document describes
+    (no other document can supply what it lacks): each with its first such violation."""
+    failing = {}
+    for doc_id, graph in graphs.items():
+        for f in graph.findings:
+            if f.severity == "Violation" and corpus.nodes[f.focus] <= 1:
+                failing[doc_id] = f
+                break
+    return failing
+
+
+def _write(iris: IRIs, ontology: Graph, corpus: _Corpus, graphs: dict[str, _Graph], store, progress) -> None:
+    """Each document's graph into its named graph and into the union (the default graph)."""
+    loader = store_mod.GraphLoader(store)
+    step = "writing the store"
+    progress(step, 0, len(graphs))
+    for n, doc_id in enumerate(corpus.docs, 1):
+        loader.add(str(iris.document_graph(doc_id)), zlib.decompress(graphs[doc_id].ntriples))
+        if n % 100 == 0:
+            progress(step, n, len(graphs))
+    loader.flush()
+    progress(step, len(graphs), len(graphs))
+
+
+def _validate_union(settings: Settings, corpus: _Corpus, graphs: dict[str, _Graph], store,
+                    progress: Progress) -> ValidationReport:
+    """What documents can disagree on, validated over the union: a node several documents
+    describe, and every node a document's own validation flagged. The union decides
+    whether it is wrong, documents disagree on it, or another document supplies what one
+    lacks (kg.validate.combine); a node only one document describes keeps that document's
+    findings."""
+    shapes, hierarchy = validation_inputs(settings)
+    store.bulk_load(hierarchy, format=ox.RdfFormat.N_TRIPLES)  # (the ontology's, in the union anyway)
+    own = {(f.shape, f.focus) for g in graphs.values() for f in g.findings if f.severity == "Violation"}
+    shared = {node for node, n in corpus.nodes.items() if n > 1} | {focus for _, focus in own}
     progress("validating the union", 0, 1)
     union = validate_store(store, shapes, focus=shared)
     progress("validating the union", 1, 1)
-    alone = [f for fs in findings.values() for f in fs if f.focus not in shared]
-    report = combine(union, own, alone)
-
-    t = time.perf_counter()
-    loader.add(str(iris.graph(ONTOLOGY_GRAPH)), ontology.serialize(format="nt", encoding="utf-8"), union=False)
-    loader.flush()
-    store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iris.graph(ONTOLOGY_GRAPH)}> {{ ?s ?p ?o }} }}")
-    store_seconds += time.perf_counter() - t
-    times["store"] = store_seconds
-    result = BuildResult(documents=[s.document for s in summaries], report=report,
-                         stats=[stats[s.document.doc_id] for s in summaries], base_iri=settings.base_iri)
-    return result
+    alone = [f for g in graphs.values() for f in g.findings if f.focus not in shared]
+    return combine(union, own, alone)
 
 
-def _validate_documents(todo, work: _Work, checked: ArtefactCache, findings: dict, advanced) -> None:
-    def done(item, result: list[Finding]) -> None:
-        checked.put(item[2], result)
-        findings[item[3]] = result
-        advanced()
-
-    if todo:
-        parallel.run_map(validate_document, todo, work.start() if len(todo) > 1 or work.scheduler else None,
-                         done, call=lambda ntriples, settings, vkey, doc_id: (ntriples, settings))
+def _add_ontology(iris: IRIs, ontology: Graph, store) -> None:
+    """The ontology in its graph, and in the union (one load: its blank nodes stay one)."""
+    graph = iris.graph(ONTOLOGY_GRAPH)
+    store.bulk_load(ontology.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                    to_graph=ox.NamedNode(str(graph)))
+    store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
 
 
 def _reason(settings: Settings, iris: IRIs, ontology: Graph, store, report: ValidationReport) -> None:

@@ -52,6 +52,12 @@ class LabelUses:
         self.alternative.update(other.alternative)
         self.preferred.update(other.preferred)
 
+    def subtract(self, other: "LabelUses") -> None:
+        for mine, theirs in ((self.alternative, other.alternative), (self.preferred, other.preferred)):
+            mine.subtract(theirs)
+            for key in [k for k in theirs if mine[k] <= 0]:
+                del mine[key]
+
 
 def _grouped(counts: Counter) -> dict[tuple[str, str], Counter]:
     out: dict[tuple[str, str], Counter] = defaultdict(Counter)
