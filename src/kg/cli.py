@@ -54,7 +54,7 @@ class ProgressBars:
             bar.close()
 
 
-def run_build(settings, echo=click.echo, scheduler: str | None = None, may_skip=False):
+def run_build(settings, echo=click.echo, scheduler: str | None = None, may_skip=False, before_publish=None):
     """Build and publish, one build at a time (kg.transaction.build_lock)."""
     from .parallel import SchedulerUnavailable
     from .pipeline import BuildFailed, build
@@ -66,7 +66,8 @@ def run_build(settings, echo=click.echo, scheduler: str | None = None, may_skip=
     bars = ProgressBars()
     try:
         with build_lock(settings, report=lambda message: echo(message, err=True)):
-            result = build(settings, progress=bars, scheduler=scheduler, may_skip=may_skip)
+            result = build(settings, progress=bars, scheduler=scheduler, may_skip=may_skip,
+                           before_publish=before_publish)
     except SourceError as exc:
         raise click.ClickException(f"build stopped, nothing published: {exc.path}: {exc.problem}")
     except LexiconError as exc:
@@ -296,50 +297,92 @@ def validate(ctx: click.Context, rdf_file: Path | None, report_file: Path | None
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--lang", required=True, help="Language of the document: en, ru or az.")
-@click.option("--title", help="Title (default: its first line).")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--lang", default=None, help="Language of the documents: en, ru or az [default: read from each text].")
+@click.option("--title", help="Title (one document only; default: read from its text).")
 @click.option("--date", "date_", help="Date as YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--publisher", help="Publisher, as stated.")
 @click.option("--kind", default="Article", show_default=True,
               type=click.Choice(list(DOCUMENT_KINDS)))
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes that extract and validate documents [default: one per core].")
 @click.pass_context
-def ingest(ctx: click.Context, file: Path, lang: str, title, date_, publisher, kind) -> None:
-    """Add a document to the sources and rebuild; a refused document changes nothing, and
-    neither does an ingest that is interrupted (the sources, metadata and store change
-    together or not at all)."""
+def ingest(ctx: click.Context, paths: tuple[Path, ...], lang, title, date_, publisher, kind, jobs) -> None:
+    """Add documents (files, or every file in a folder) to the sources and rebuild once.
+
+    A document that cannot go in — not text (a PDF or an office file: convert it first), not
+    in a supported language, or failing on its own in the build — is named with the reason
+    and left out; the others go in. The sources, metadata and store change together or not
+    at all: an interrupted ingest changes nothing."""
     import signal
     import traceback
 
     from . import transaction
-    from .ingest import prepare
+    from .ingest import files_to_ingest, metadata_with, prepare
     from .sources import SourceError
 
     def interrupt(signum, frame):
         raise KeyboardInterrupt  # a kill (SIGTERM) is undone as Ctrl-C is
 
     signal.signal(signal.SIGTERM, interrupt)
-    settings = _settings(ctx)
+    settings = _settings(ctx).with_overrides(build_jobs=jobs)
+    files = files_to_ingest(list(paths))
+    if not files:
+        raise click.ClickException("not ingested: " + ", ".join(map(str, paths)) + ": no files")
+    if title and len(files) > 1:
+        raise click.ClickException(f"--title names one document, and {len(files)} files were given")
     with transaction.build_lock(settings, report=lambda message: click.echo(message, err=True)):
+        additions, refused = [], []
+        bars = ProgressBars()
+        for n, path in enumerate(files, 1):
+            try:
+                addition = prepare(settings, path, lang, title, date_, publisher, kind,
+                                   taken={a.name for a in additions})
+            except SourceError as exc:
+                refused.append(f"not ingested: {exc.path}: {exc.problem}")
+            else:
+                additions.append(addition)
+                if addition.detected:
+                    click.echo(f"{path}: language detected: {addition.detected}", err=True)
+                if addition.entry.get("normalised"):
+                    click.echo(f"normalised the text of {addition.name} (the corpus keeps this copy): "
+                               f"{addition.entry['normalised']}")
+            if len(files) > 20:
+                bars("checking files", n, len(files))
+        bars.close()
+        if not additions and len(files) == 1:
+            raise click.ClickException(refused[0])
+        for line in refused:
+            click.echo(line, err=True)
+        if not additions:
+            raise click.ClickException(f"nothing ingested: none of the {len(files)} files can go in (see above)")
+        names = [a.name for a in additions]
+        label = names[0] if len(names) == 1 else f"{len(names)} documents"
+        click.echo(f"adding {label}; rebuilding")
+        left_out: dict[str, str] = {}
         try:
-            addition = prepare(settings, file, lang, title, date_, publisher, kind)
-        except SourceError as exc:
-            raise click.ClickException(f"not ingested: {exc.path}: {exc.problem}")
-        name = addition.name
-        if addition.entry.get("normalised"):
-            click.echo(f"normalised the text of {name} (the corpus keeps this copy): {addition.entry['normalised']}")
-        click.echo(f"adding {name}; rebuilding")
-        try:
-            with transaction.adding(settings, name, addition.data, addition.metadata):
-                run_build(settings)
+            with transaction.adding(settings, {a.name: a.data for a in additions},
+                                    metadata_with(settings, additions)) as under_way:
+                def take_out_left_out(result) -> None:
+                    left_out.update(result.skipped)
+                    under_way.withdraw(sorted(result.skipped))
+
+                run_build(settings, may_skip={n.removesuffix(".txt") for n in names},
+                          before_publish=take_out_left_out)
         except click.ClickException:
-            raise click.ClickException(f"not ingested: the rebuild with {name} failed (see above); nothing changed")
+            raise click.ClickException(f"not ingested: the rebuild with {label} failed (see above); nothing changed")
         except KeyboardInterrupt:
-            raise click.ClickException(f"not ingested: {name}: interrupted; nothing changed")
+            raise click.ClickException(f"not ingested: {label}: interrupted; nothing changed")
         except Exception:  # noqa: BLE001 - a fault of ours: shown, and undone all the same
             traceback.print_exc()
-            raise click.ClickException(f"not ingested: the rebuild with {name} failed (see above); nothing changed")
-    click.echo(f"added {name}")
+            raise click.ClickException(f"not ingested: the rebuild with {label} failed (see above); nothing changed")
+    added = [n for n in names if n not in left_out]
+    if added:
+        click.echo(f"added {', '.join(added)}" if len(added) <= 10 else f"added {len(added)} documents")
+    if refused or left_out:
+        click.echo(f"{len(refused) + len(left_out)} of {len(files)} file(s) not ingested (see above)", err=True)
+        if not added:
+            sys.exit(1)
 
 
 @main.command()

@@ -111,7 +111,8 @@ Progress = Callable[[str, int, int], None]  # (step, done, total): how far a lon
 
 
 def build(settings: Settings, progress: Progress | None = None, publish: bool = True,
-          scheduler: str | None = None, may_skip: Collection[str] | bool = False) -> BuildResult:
+          scheduler: str | None = None, may_skip: Collection[str] | bool = False,
+          before_publish: Callable[["BuildResult"], None] | None = None) -> BuildResult:
     """Build the graph from the sources and, with ``publish``, make it the store served —
     one build at a time, an interrupted ingest settled first (kg.transaction).
 
@@ -120,11 +121,13 @@ def build(settings: Settings, progress: Progress | None = None, publish: bool = 
     content and pipeline, is read back instead (kg.artefacts). A document that fails on its
     own — its extraction raises, or its graph violates a shape on a node no other document
     describes — stops the build, unless it is in ``may_skip`` (True: any document): then it
-    is left out and listed in ``BuildResult.skipped``."""
+    is left out and listed in ``BuildResult.skipped``. ``before_publish`` is called with the
+    result just before the build is published (an ingest takes what was left out of its
+    sources then)."""
     if publish:
         with build_lock(settings):
-            return _build(settings, progress or _quiet, publish, scheduler, may_skip)
-    return _build(settings, progress or _quiet, publish, scheduler, may_skip)
+            return _build(settings, progress or _quiet, publish, scheduler, may_skip, before_publish)
+    return _build(settings, progress or _quiet, publish, scheduler, may_skip, before_publish)
 
 
 def _quiet(step: str, done: int, total: int) -> None:
@@ -202,7 +205,7 @@ class _Corpus:
 
 
 def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str | None,
-           may_skip: Collection[str] | bool) -> BuildResult:
+           may_skip: Collection[str] | bool, before_publish) -> BuildResult:
     times: dict[str, float] = {}
     t0 = time.perf_counter()
     iris = IRIs(settings.base_iri)
@@ -267,6 +270,8 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
                 store.optimize()
                 result.quads = len(store)
                 del store
+                if before_publish is not None:
+                    before_publish(result)
                 store_mod.publish(settings, path)
                 result.store_path = path
                 times["store"] += time.perf_counter() - t6
