@@ -86,7 +86,7 @@ def run_build(settings, echo=click.echo, scheduler: str | None = None, may_skip=
             echo(f"{s.doc_id:32} {s.language:4} {s.mentions:8d} {s.claims:7d} {s.triples:8d}")
     warnings = len(result.report.warnings) if result.report else 0
     echo(
-        f"{len(result.stats)} documents, {result.quads} quads; SHACL: conforms"
+        f"{len(result.stats)} documents ({result.extracted} extracted, the others unchanged), {result.quads} quads; SHACL: conforms"
         f" ({warnings} warning(s)); OWL: {result.report.reasoner}; store {result.store_path}"
     )
     for name, why in sorted(result.skipped.items()):
@@ -383,6 +383,48 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], lang, title, date_, publ
         click.echo(f"{len(refused) + len(left_out)} of {len(files)} file(s) not ingested (see above)", err=True)
         if not added:
             sys.exit(1)
+
+
+@main.command()
+@click.argument("endpoint")
+@click.option("--authorization", envvar="KG_PUBLISH_AUTHORIZATION", default=None, metavar="VALUE",
+              help="An Authorization header to send (e.g. 'Bearer …' or 'Basic …'; env KG_PUBLISH_AUTHORIZATION, "
+                   "which keeps it out of the shell's history).")
+@click.option("--default-graph", is_flag=True,
+              help="Also replace the store's default graph by ours (the union of the documents' graphs and "
+                   "the ontology), for stores whose default graph is a graph of its own (Oxigraph, Fuseki, Stardog).")
+@click.option("--no-inferred", is_flag=True,
+              help="Leave the inferred graph out: for stores whose default graph is the union of all their "
+                   "graphs (Virtuoso, GraphDB, Neptune), where entailments would answer queries about what "
+                   "documents state.")
+@click.option("--all", "everything", is_flag=True, help="Send every graph, changed or not.")
+@click.pass_context
+def publish(ctx: click.Context, endpoint: str, authorization, default_graph: bool, no_inferred: bool,
+            everything: bool) -> None:
+    """Send the built graph to a SPARQL 1.1 Graph Store Protocol ENDPOINT (e.g.
+    http://host:7878/store for Oxigraph's server, http://host:8890/sparql-graph-crud for
+    Virtuoso): each named graph that changed since the last publish there, and a DELETE for
+    each graph the build no longer has."""
+    from . import store as store_mod
+    from .publish import PublishError
+    from .publish import publish as send
+
+    settings = _settings(ctx)
+    try:
+        store = store_mod.open_store(settings)
+    except store_mod.StoreMissing as exc:
+        raise click.ClickException(str(exc))
+    bars = ProgressBars()
+    try:
+        out = send(settings, store, endpoint, authorization, default_graph=default_graph,
+                   inferred=not no_inferred, everything=everything, progress=bars)
+    except PublishError as exc:
+        raise click.ClickException(f"publish stopped: {exc} (graphs sent before stay sent; run it again to go on)")
+    finally:
+        bars.close()
+    click.echo(f"published to {endpoint}: {len(out.sent)} graph(s) sent ({out.bytes} bytes), "
+               f"{len(out.deleted)} deleted, {out.unchanged} unchanged"
+               + ("; default graph replaced" if out.default_graph else ""))
 
 
 @main.command()

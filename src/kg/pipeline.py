@@ -64,6 +64,7 @@ class BuildResult:
     base_iri: str = ""
     store: object = None  # the graph in memory, when the build was not published
     skipped: dict[str, str] = field(default_factory=dict)  # documents left out (file name -> why)
+    extracted: int = 0  # documents extracted by this build (the others were read back)
 
     @cached_property
     def dataset(self) -> Dataset:
@@ -187,6 +188,8 @@ class _Corpus:
         self.docs: dict[str, _Doc] = {}
         self.uses, self.nodes = LabelUses(), Counter()
         self.skipped: dict[str, str] = {}  # file name -> why
+        self.skipped_keys: dict[str, str] = {}  # file name -> its key (kg.artefacts)
+        self.extracted = 0
 
     def take(self, document: Document, key: str, part: DocumentPart) -> None:
         self.docs[document.doc_id] = _Doc(document, key, part.mentions, frozenset(label_keys(part)))
@@ -199,6 +202,7 @@ class _Corpus:
         self.uses.subtract(part.uses)
         self.nodes.subtract(part.nodes)
         self.skipped[doc.document.file_name] = reason
+        self.skipped_keys[doc.document.file_name] = doc.key
 
     def choose(self) -> LabelChoice:
         return choose_labels(self.uses, load_resources(self.settings.lexicon_dir, self.settings.ontology_dir).entities())
@@ -213,7 +217,11 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
     documents = load_corpus(settings)
     parts = ArtefactCache(settings, "documents")
     checked = ArtefactCache(settings, "validation")
-    skippable = (lambda doc_id: True) if may_skip is True else (lambda doc_id: doc_id in (may_skip or ()))
+    # a document the published build left out, unchanged since, is left out again (named)
+    # rather than stopping every later build and ingest
+    left_out = set(store_mod.current_manifest(settings).get("left_out", {}).values()) if publish else set()
+    skippable = (lambda doc_id, key=None: True) if may_skip is True else (
+        lambda doc_id, key=None: doc_id in (may_skip or ()) or key in left_out)
     corpus = _Corpus(settings, parts)
     work = _Work(settings, scheduler)
     try:
@@ -230,8 +238,9 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
             failing = _failing_alone(corpus, graphs)
             if not failing:
                 break
-            if not all(skippable(d) for d in failing):
-                report = ValidationReport(False, [f for d in failing for f in graphs[d].findings])
+            if not all(skippable(d, corpus.docs[d].key) for d in failing):
+                report = ValidationReport(False, [f for d in failing for f in graphs[d].findings
+                                                  if f.severity == "Violation" and corpus.nodes[f.focus] <= 1])
                 names = ", ".join(corpus.docs[d].document.file_name for d in failing)
                 raise BuildFailed(f"{names}: the document's own graph violates a shape", report)
             for doc_id, finding in failing.items():
@@ -257,7 +266,8 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
                                  stats=[DocumentStats(d.document.file_name, d.document.language, d.mentions,
                                                       graphs[i].claims, graphs[i].triples)
                                         for i, d in corpus.docs.items()],
-                                 base_iri=settings.base_iri, skipped=dict(corpus.skipped))
+                                 base_iri=settings.base_iri, skipped=dict(corpus.skipped),
+                                 extracted=corpus.extracted)
             if not report.conforms:
                 raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
             _add_ontology(iris, ontology, store)
@@ -272,6 +282,8 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
                 del store
                 if before_publish is not None:
                     before_publish(result)
+                store_mod.write_manifest(path, {"left_out": {name: corpus.skipped_keys[name] for name in corpus.skipped
+                                                             if (settings.sources / name).exists()}})
                 store_mod.publish(settings, path)
                 result.store_path = path
                 times["store"] += time.perf_counter() - t6
@@ -314,12 +326,14 @@ def _extract(settings: Settings, documents: list[Document], corpus: _Corpus, wor
     def done(item, outcome: DocumentPart | str) -> None:
         doc, key = item
         if isinstance(outcome, str):
-            if not skippable(doc.doc_id):
+            if not skippable(doc.doc_id, key):
                 raise BuildFailed(f"{doc.file_name}: {outcome}")
             corpus.skipped[doc.file_name] = outcome
+            corpus.skipped_keys[doc.file_name] = key
         else:
             corpus.parts.put(key, outcome)
             corpus.take(doc, key, outcome)
+            corpus.extracted += 1
         progress(step, len(corpus.docs) + len(corpus.skipped), total)
 
     if todo and work.scheduler is None:

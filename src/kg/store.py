@@ -14,6 +14,7 @@ its build pruned before it could lock it resolves ``var/store`` again (``held_cu
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import threading
@@ -179,6 +180,21 @@ def write_store(path: Path, nquads: bytes, exclude_from_union: list[str] = ()) -
     n = len(store)
     del store
     return n
+
+
+MANIFEST = "kg-build.json"  # beside the store's own files: what the build was made of
+
+
+def write_manifest(path: Path, manifest: dict) -> None:
+    (path / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def current_manifest(settings: Settings) -> dict:
+    """The manifest of the published build ({} when there is none, or it has none)."""
+    try:
+        return json.loads((current_store_path(settings) / MANIFEST).read_text(encoding="utf-8"))
+    except (StoreMissing, OSError, ValueError):
+        return {}
 
 
 def publish(settings: Settings, path: Path) -> None:
