@@ -5,6 +5,7 @@ Each stage lives in its own module; this one only wires them and reports.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 import zlib
@@ -16,6 +17,7 @@ from typing import Callable, Collection
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
+from rdflib.namespace import RDF
 
 from . import parallel
 from . import store as store_mod
@@ -24,15 +26,15 @@ from .config import Settings
 from .docgraph import (DocumentPart, finish, label_keys, part_or_failure, validate_document,
                        validation_inputs)
 from .extraction import DocumentExtraction, extract_document
-from .namespaces import IRIs
+from .namespaces import CNT, IRIs
 from .rdf import ONTOLOGY_GRAPH, build_dataset, load_ontology
 from .reasoning import inconsistencies, materialise
 from .resources import load_resources
 from .resolve import LabelChoice, LabelUses, choose_labels, resolve
 from .sources import Document, check_language, load_corpus
 from .transaction import build_lock
-from .validate import (Finding, InconsistentGraph, ReasonerFailed, ValidationReport, combine, owl_check,
-                       validate_store)
+from .validate import (Finding, InconsistentGraph, ReasonerFailed, ValidationReport, combine, neighbourhood,
+                       owl_check, store_of, validate_store)
 
 
 INFERRED_GRAPH = "inferred"  # what the ontology entails, apart from what documents state
@@ -233,35 +235,41 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
         times["resolve"] = time.perf_counter() - t1
 
         t2 = time.perf_counter()
-        graphs = _finish_and_validate(settings, corpus, choice, list(corpus.docs), checked, work, progress)
-        while True:  # documents that fail on their own: the build stops, or goes on without them
-            failing = _failing_alone(corpus, graphs)
-            if not failing:
-                break
-            if not all(skippable(d, corpus.docs[d].key) for d in failing):
-                report = ValidationReport(False, [f for d in failing for f in graphs[d].findings
-                                                  if f.severity == "Violation" and corpus.nodes[f.focus] <= 1])
-                names = ", ".join(corpus.docs[d].document.file_name for d in failing)
-                raise BuildFailed(f"{names}: the document's own graph violates a shape", report)
-            for doc_id, finding in failing.items():
-                del graphs[doc_id]
-                corpus.drop(doc_id, f"its graph violates {finding.shape} on <{finding.focus}>: {finding.message}")
-            old, choice = choice, corpus.choose()
-            changed = {k for k in set(old.preferred) | set(choice.preferred) | set(old.demoted) | set(choice.demoted)
-                       if (old.preferred.get(k), old.demoted.get(k)) != (choice.preferred.get(k), choice.demoted.get(k))}
-            redo = [d for d, doc in corpus.docs.items() if doc.label_keys & changed]
-            graphs.update(_finish_and_validate(settings, corpus, choice, redo, checked, work, progress))
-        times["validate"] = time.perf_counter() - t2
+        graphs = _finish(corpus, choice, list(corpus.docs))
+        times["resolve"] += time.perf_counter() - t2
 
         path = store_mod.new_store_dir(settings) if publish else None
         store = ox.Store(str(path)) if path else ox.Store()
         try:
             t3 = time.perf_counter()
-            _write(iris, ontology, corpus, graphs, store, progress)
+            _write(iris, corpus, graphs, store, progress)
             times["store"] = time.perf_counter() - t3
             t4 = time.perf_counter()
+            _validate_documents(settings, corpus, graphs, list(graphs), store, checked, work, progress)
+            while True:  # documents that fail on their own: the build stops, or goes on without them
+                failing = _failing_alone(corpus, graphs)
+                if not failing:
+                    break
+                if not all(skippable(d, corpus.docs[d].key) for d in failing):
+                    report = ValidationReport(False, [f for fs in failing.values() for f in fs])
+                    names = ", ".join(corpus.docs[d].document.file_name for d in failing)
+                    raise BuildFailed(f"{names}: the document's own graph violates a shape", report)
+                for doc_id, findings in failing.items():
+                    store_mod.remove_graph(store, str(iris.document_graph(doc_id)))
+                    del graphs[doc_id]
+                    f = findings[0]
+                    corpus.drop(doc_id, f"its graph violates {f.shape} on <{f.focus}>: {f.message}")
+                old, choice = choice, corpus.choose()
+                redo = [d for d, doc in corpus.docs.items() if doc.label_keys & old.changed(choice)]
+                graphs.update(_finish(corpus, choice, redo))
+                for doc_id in redo:
+                    store_mod.remove_graph(store, str(iris.document_graph(doc_id)))
+                _write(iris, corpus, {d: graphs[d] for d in redo}, store, progress)
+                # (what the union says of the nodes they link to may have changed: checked again,
+                # from the cache where it did not)
+                _validate_documents(settings, corpus, graphs, list(graphs), store, checked, work, progress)
             report = _validate_union(settings, corpus, graphs, store, progress)
-            times["validate"] += time.perf_counter() - t4
+            times["validate"] = time.perf_counter() - t4
             result = BuildResult(documents=[d.document for d in corpus.docs.values()], report=report,
                                  stats=[DocumentStats(d.document.file_name, d.document.language, d.mentions,
                                                       graphs[i].claims, graphs[i].triples)
@@ -345,63 +353,80 @@ def _extract(settings: Settings, documents: list[Document], corpus: _Corpus, wor
                      call=lambda doc, key: (doc, settings))
 
 
-def _finish_and_validate(settings: Settings, corpus: _Corpus, choice: LabelChoice, doc_ids: list[str],
-                         checked: ArtefactCache, work: _Work, progress: Progress) -> dict[str, _Graph]:
-    """The documents' final graphs, each validated alone (in the pool, unless the same graph
-    was validated before)."""
-    version = shapes_version(settings)
-    graphs: dict[str, _Graph] = {}
-    step = "validating documents"
-    progress(step, 0, len(doc_ids))
-    todo = []
-
-    def done(item, findings: list[Finding]) -> None:
-        doc_id, vkey, graph = item[3], item[2], item[4]
-        checked.put(vkey, findings)
-        graph.findings = findings
-        graphs[doc_id] = graph
-        progress(step, len(graphs), len(doc_ids))
-
-    def validate_waiting() -> None:
-        parallel.run_map(validate_document, todo, work.start(len(todo)), done,
-                         call=lambda ntriples, settings_, vkey, doc_id, graph: (ntriples, settings_))
-        todo.clear()
-
+def _finish(corpus: _Corpus, choice: LabelChoice, doc_ids: list[str]) -> dict[str, _Graph]:
+    """The documents' final graphs: their parts with the corpus's label decisions."""
+    graphs = {}
     for doc_id in doc_ids:
         ntriples, claims = finish(corpus.parts.get(corpus.docs[doc_id].key), choice)
-        graph = _Graph(zlib.compress(ntriples, 1), claims, ntriples.count(b"\n"), [])
-        vkey = content_key(ntriples, version)
-        findings = checked.get(vkey)
-        if findings is None:
-            todo.append((ntriples, settings, vkey, doc_id, graph))
-            if len(todo) >= 256:  # (a bounded backlog: the graphs wait in memory)
-                validate_waiting()
-        else:
-            graph.findings = findings
-            graphs[doc_id] = graph
-            progress(step, len(graphs), len(doc_ids))
-    validate_waiting()
+        graphs[doc_id] = _Graph(zlib.compress(ntriples, 1), claims, ntriples.count(b"\n"), [])
     return graphs
 
 
-def _failing_alone(corpus: _Corpus, graphs: dict[str, _Graph]) -> dict[str, Finding]:
-    """Documents whose own graph violates a shape on a node no other document describes
-    (no other document can supply what it lacks): each with its first such violation."""
+def _validate_documents(settings: Settings, corpus: _Corpus, graphs: dict[str, _Graph], doc_ids: list[str],
+                        store, checked: ArtefactCache, work: _Work, progress: Progress) -> None:
+    """Each document's graph validated on its own — with what the union says of the nodes
+    it shares with other documents (their types and values: a place another document types)
+    — in the pool, unless the same input was validated before."""
+    version = shapes_version(settings)
+    step = "validating documents"
+    progress(step, 0, len(doc_ids))
+    todo: list = []
+    done_count = 0
+
+    def done(item, findings: list[Finding]) -> None:
+        nonlocal done_count
+        checked.put(item[2], findings)
+        graphs[item[3]].findings = findings
+        done_count += 1
+        progress(step, done_count, len(doc_ids))
+
+    for doc_id in doc_ids:
+        ntriples = zlib.decompress(graphs[doc_id].ntriples)
+        linked = {n.decode("utf-8") for n in set(re.findall(rb"<([^>]*)>", ntriples))}
+        data = ntriples + _types_and_values(store, {n for n in linked if corpus.nodes[n] > 1})
+        vkey = content_key(data, version)
+        findings = checked.get(vkey)
+        if findings is None:
+            todo.append((data, settings, vkey, doc_id))
+            if len(todo) >= 256:  # (a bounded backlog: the graphs wait in memory)
+                parallel.run_map(validate_document, todo, work.start(len(todo)), done,
+                                 call=lambda data_, settings_, vkey_, doc_id_: (data_, settings_))
+                todo = []
+        else:
+            graphs[doc_id].findings = findings
+            done_count += 1
+            progress(step, done_count, len(doc_ids))
+    parallel.run_map(validate_document, todo, work.start(len(todo)), done,
+                     call=lambda data_, settings_, vkey_, doc_id_: (data_, settings_))
+
+
+def _failing_alone(corpus: _Corpus, graphs: dict[str, _Graph]) -> dict[str, list[Finding]]:
+    """Documents whose own graph violates a shape on a node no other document describes (no
+    other document can supply what it lacks): each with those violations."""
     failing = {}
     for doc_id, graph in graphs.items():
-        for f in graph.findings:
-            if f.severity == "Violation" and corpus.nodes[f.focus] <= 1:
-                failing[doc_id] = f
-                break
+        own = [f for f in graph.findings if f.severity == "Violation" and corpus.nodes[f.focus] <= 1]
+        if own:
+            failing[doc_id] = own
     return failing
 
 
-def _write(iris: IRIs, ontology: Graph, corpus: _Corpus, graphs: dict[str, _Graph], store, progress) -> None:
-    """Each document's graph into its named graph and into the union (the default graph)."""
+def _types_and_values(store, nodes: set[str]) -> bytes:
+    """The types and literal values the store gives ``nodes`` (N-Triples; a document's full
+    text excepted)."""
+    rdf_type, chars = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(CNT.chars))
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for node in sorted(nodes)
+               for q in store.quads_for_pattern(ox.NamedNode(node), None, None, ox.DefaultGraph())
+               if q.predicate == rdf_type or (isinstance(q.object, ox.Literal) and q.predicate != chars)]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def _write(iris: IRIs, corpus: _Corpus, graphs: dict[str, _Graph], store, progress) -> None:
+    """Documents' graphs into their named graphs and into the union (the default graph)."""
     loader = store_mod.GraphLoader(store)
     step = "writing the store"
     progress(step, 0, len(graphs))
-    for n, doc_id in enumerate(corpus.docs, 1):
+    for n, doc_id in enumerate([d for d in corpus.docs if d in graphs], 1):
         loader.add(str(iris.document_graph(doc_id)), zlib.decompress(graphs[doc_id].ntriples))
         if n % 100 == 0:
             progress(step, n, len(graphs))
@@ -411,17 +436,19 @@ def _write(iris: IRIs, ontology: Graph, corpus: _Corpus, graphs: dict[str, _Grap
 
 def _validate_union(settings: Settings, corpus: _Corpus, graphs: dict[str, _Graph], store,
                     progress: Progress) -> ValidationReport:
-    """What documents can disagree on, validated over the union: a node several documents
-    describe, and every node a document's own validation flagged. The union decides
-    whether it is wrong, documents disagree on it, or another document supplies what one
-    lacks (kg.validate.combine); a node only one document describes keeps that document's
-    findings."""
+    """What documents can disagree on, validated over the union: the nodes several documents
+    describe, on what shapes read about them in the union (kg.validate.neighbourhood). The
+    union decides whether a finding there is a document's error, documents disagreeing, or
+    something one document lacks and another supplies (kg.validate.combine); a node only one
+    document describes keeps that document's own findings."""
+    iris = IRIs(settings.base_iri)
     shapes, hierarchy = validation_inputs(settings)
-    store.bulk_load(hierarchy, format=ox.RdfFormat.N_TRIPLES)  # (the ontology's, in the union anyway)
     own = {(f.shape, f.focus) for g in graphs.values() for f in g.findings if f.severity == "Violation"}
-    shared = {node for node, n in corpus.nodes.items() if n > 1} | {focus for _, focus in own}
+    shared = {node for node, n in corpus.nodes.items() if n > 1}
     progress("validating the union", 0, 1)
-    union = validate_store(store, shapes, focus=shared)
+    data = neighbourhood(store, shared, iris.minted_base, pruned=(iris.evidence_base, str(iris.document(""))),
+                         leave_out=(str(CNT.chars),))
+    union = validate_store(store_of(data, hierarchy), shapes, focus=shared)
     progress("validating the union", 1, 1)
     alone = [f for g in graphs.values() for f in g.findings if f.focus not in shared]
     return combine(union, own, alone)

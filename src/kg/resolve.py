@@ -81,6 +81,12 @@ class LabelChoice:
             return "skos:altLabel"
         return predicate
 
+    def changed(self, other: "LabelChoice") -> set[tuple[str, str]]:
+        """The (entity, language) pairs ``other`` decides differently."""
+        keys = set(self.preferred) | set(other.preferred) | set(self.demoted) | set(other.demoted)
+        return {k for k in keys if (self.preferred.get(k), self.demoted.get(k))
+                != (other.preferred.get(k), other.demoted.get(k))}
+
     def restricted(self, keys) -> "LabelChoice":
         """Only the decisions on ``keys`` ((entity, language) pairs): what one document needs."""
         keys = set(keys)

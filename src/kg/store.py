@@ -169,6 +169,15 @@ class GraphLoader:
         self._quads, self._triples, self._size = [], [], 0
 
 
+def remove_graph(store: ox.Store, graph: str, apart: tuple[str, ...] = ()) -> None:
+    """Take named graph ``graph`` out of the store, and out of the union (the default graph)
+    what no other named graph but those ``apart`` from the union states."""
+    keep_out = ", ".join(f"<{g}>" for g in (graph, *apart))
+    store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
+                 f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({keep_out})) }} }}")
+    store.update(f"DROP SILENT GRAPH <{graph}>")
+
+
 def write_store(path: Path, nquads: bytes, exclude_from_union: list[str] = ()) -> int:
     """Write the quads to a new store; its default graph becomes the union of the named
     graphs except ``exclude_from_union`` (the inferred graph, kept apart)."""

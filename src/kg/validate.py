@@ -146,6 +146,48 @@ def store_of(ntriples: bytes, hierarchy: bytes = b""):
     return store
 
 
+def neighbourhood(store, nodes: set[str], within: str, pruned: tuple[str, ...] = (),
+                  leave_out: tuple[str, ...] = ()) -> bytes:
+    """What shapes read about ``nodes`` in a large store (its default graph), as N-Triples:
+    their statements; the statements of the nodes next to them (linked either way, minted
+    under ``within``, not under a ``pruned`` prefix — passages, documents: each document's own
+    validation read those); and the types and literal values of every node those statements
+    link to. Predicates in ``leave_out`` (a document's full text) are left out. Validating
+    ``nodes`` on this is validating them on the store, for shapes whose paths and queries go
+    no further (this project's: its tests hold the union's findings to the whole union's)."""
+    import pyoxigraph as ox
+
+    default = ox.DefaultGraph()
+    rdf_type = ox.NamedNode(_RDF_TYPE)
+    skip = {ox.NamedNode(p) for p in leave_out}
+    near = lambda n: n.startswith(within) and not n.startswith(pruned)  # noqa: E731
+    triples: set = set()
+    subjects: set[str] = set()
+    level1: set[str] = set()
+    for node in nodes:
+        term = ox.NamedNode(node)
+        subjects.add(node)
+        for q in store.quads_for_pattern(term, None, None, default):
+            if q.predicate not in skip:
+                triples.add((q.subject, q.predicate, q.object))
+            if isinstance(q.object, ox.NamedNode) and near(q.object.value) and q.predicate != rdf_type:
+                level1.add(q.object.value)
+        for q in store.quads_for_pattern(None, None, term, default):
+            if isinstance(q.subject, ox.NamedNode) and near(q.subject.value):
+                level1.add(q.subject.value)
+    for node in level1 - subjects:
+        subjects.add(node)
+        for q in store.quads_for_pattern(ox.NamedNode(node), None, None, default):
+            if q.predicate not in skip:
+                triples.add((q.subject, q.predicate, q.object))
+    linked = {t[2].value for t in triples if isinstance(t[2], ox.NamedNode)} - subjects
+    for node in linked:
+        for q in store.quads_for_pattern(ox.NamedNode(node), None, None, default):
+            if (q.predicate == rdf_type or isinstance(q.object, ox.Literal)) and q.predicate not in skip:
+                triples.add((q.subject, q.predicate, q.object))
+    return ox.serialize((ox.Triple(*t) for t in triples), format=ox.RdfFormat.N_TRIPLES)
+
+
 def _without_sparql(shapes: Graph) -> Graph:
     g = Graph()
     g.namespace_manager = shapes.namespace_manager
