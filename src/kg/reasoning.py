@@ -126,40 +126,65 @@ def _pairs(mapping: dict[URIRef, set[URIRef]], skip=frozenset()) -> str:
     return " ".join(f"(<{a}> <{b}>)" for a in sorted(mapping) for b in sorted(mapping[a]) if b not in skip)
 
 
-def materialise(store, ontology: Graph, inferred: str, not_data: list[str]) -> int:
+def materialise(store, ontology: Graph, inferred: str, not_data: list[str], only: set[str] | None = None) -> int:
     """Write into graph ``inferred`` of the Oxigraph ``store`` what the ontology entails from
     the data — the named graphs but ``inferred`` and ``not_data`` (the ontology's own) — and
     is not stated there; the number of triples written. The same triples as
-    :func:`entailments` (the tests hold them to it and to HermiT)."""
+    :func:`entailments` (the tests hold them to it and to HermiT).
+
+    With ``only`` (IRIs: the subjects and objects of statements that changed since the
+    graph was last materialised), only the entailments about those nodes are redone: the
+    inferred triples whose subject is one of them, or whose object is (types excepted), are
+    taken out, and the rules applied again to the statements that have one of them as
+    subject, object or chain link — every entailment a changed statement supported or now
+    supports is about such a node, so the rest of the graph stands."""
     axioms = Axioms.of(ontology)
     outside = ", ".join(f"<{g}>" for g in [inferred, *not_data])
     data = lambda pattern, g="?g": f"GRAPH {g} {{ {pattern} }} FILTER({g} NOT IN ({outside}))"  # noqa: E731
     into = f"GRAPH <{inferred}>"
-    updates = []
-    # property-level entailments first (every one, stated or not, so that chains see them)
+    rules: list[tuple[str, str, tuple[str, ...]]] = []  # (what is inserted, the pattern, the variables a node may bind)
     if axioms.superproperties:
-        updates.append(f"INSERT {{ {into} {{ ?s ?q ?o }} }} WHERE {{ VALUES (?p ?q) {{ {_pairs(axioms.superproperties)} }} "
-                       f"{data('?s ?p ?o')} }}")
+        rules.append((f"{into} {{ ?s ?q ?o }}",
+                      f"VALUES (?p ?q) {{ {_pairs(axioms.superproperties)} }} {data('?s ?p ?o')}", ("?s", "?o")))
     if axioms.inverse:
-        updates.append(f"INSERT {{ {into} {{ ?o ?q ?s }} }} WHERE {{ VALUES (?p ?q) {{ {_pairs(axioms.inverse)} }} "
-                       f"{data('?s ?p ?o')} FILTER(isIRI(?o)) }}")
+        rules.append((f"{into} {{ ?o ?q ?s }}",
+                      f"VALUES (?p ?q) {{ {_pairs(axioms.inverse)} }} {data('?s ?p ?o')} FILTER(isIRI(?o))",
+                      ("?s", "?o")))
     if axioms.symmetric:
         values = " ".join(f"<{p}>" for p in sorted(axioms.symmetric))
-        updates.append(f"INSERT {{ {into} {{ ?o ?p ?s }} }} WHERE {{ VALUES ?p {{ {values} }} "
-                       f"{data('?s ?p ?o')} FILTER(isIRI(?o)) }}")
-    # chains over the data and what the steps above derived
-    for prop, first, second in axioms.chains:
+        rules.append((f"{into} {{ ?o ?p ?s }}", f"VALUES ?p {{ {values} }} {data('?s ?p ?o')} FILTER(isIRI(?o))",
+                      ("?s", "?o")))
+    for prop, first, second in axioms.chains:  # over the data and what the rules above derived
         either = lambda pattern, g: (f"{{ {data(pattern, g)} }} UNION {{ GRAPH <{inferred}> {{ {pattern} }} }}")  # noqa: E731
-        updates.append(f"INSERT {{ {into} {{ ?s <{prop}> ?o }} }} WHERE {{ "
-                       f"{either(f'?s <{first}> ?mid', '?g')} {either(f'?mid <{second}> ?o', '?h')} }}")
-    # class memberships of what the data types
+        rules.append((f"{into} {{ ?s <{prop}> ?o }}",
+                      f"{either(f'?s <{first}> ?mid', '?g')} {either(f'?mid <{second}> ?o', '?h')}",
+                      ("?s", "?mid", "?o")))
     if axioms.superclasses:
-        updates.append(f"INSERT {{ {into} {{ ?s a ?sup }} }} WHERE {{ "
-                       f"VALUES (?c ?sup) {{ {_pairs(axioms.superclasses, skip=_SKIP_CLASSES)} }} {data('?s a ?c')} }}")
-    # only what no document states
-    updates.append(f"DELETE {{ {into} {{ ?s ?p ?o }} }} WHERE {{ {into} {{ ?s ?p ?o }} {data('?s ?p ?o')} }}")
-    for update in updates:
-        store.update(update)
+        rules.append((f"{into} {{ ?s a ?sup }}",
+                      f"VALUES (?c ?sup) {{ {_pairs(axioms.superclasses, skip=_SKIP_CLASSES)} }} {data('?s a ?c')}",
+                      ("?s",)))
+    stated = f"{into} {{ ?s ?p ?o }} {data('?s ?p ?o')}"
+    if only is None:
+        for insert, where, _ in rules:
+            store.update(f"INSERT {{ {insert} }} WHERE {{ {where} }}")
+        store.update(f"DELETE {{ {into} {{ ?s ?p ?o }} }} WHERE {{ {stated} }}")  # only what no document states
+    else:
+        nodes = sorted(n for n in only if n.startswith(("http:", "https:", "urn:")))
+        for chunk in (nodes[i:i + 500] for i in range(0, len(nodes), 500)):
+            values = "VALUES ?x { " + " ".join(f"<{n}>" for n in chunk) + " }"
+            store.update(f"DELETE {{ {into} {{ ?x ?p ?o }} }} WHERE {{ {values} {into} {{ ?x ?p ?o }} }}")
+            store.update(f"DELETE {{ {into} {{ ?s ?p ?x }} }} WHERE {{ {values} {into} {{ ?s ?p ?x }} "
+                         f"FILTER(?p != <{RDF.type}>) }}")
+        chunks = [nodes[i:i + 500] for i in range(0, len(nodes), 500)]
+        for insert, where, variables in rules:  # (every chunk through a rule before the next rule)
+            for chunk in chunks:
+                for var in variables:
+                    values = f"VALUES {var} {{ " + " ".join(f"<{n}>" for n in chunk) + " }"
+                    store.update(f"INSERT {{ {insert} }} WHERE {{ {values} {where} }}")
+        for chunk in chunks:
+            for var in ("?s", "?o"):
+                values = f"VALUES {var} {{ " + " ".join(f"<{n}>" for n in chunk) + " }"
+                store.update(f"DELETE {{ {into} {{ ?s ?p ?o }} }} WHERE {{ {values} {stated} }}")
     return sum(1 for _ in store.quads_for_pattern(None, None, None, _named(inferred)))
 
 
@@ -169,7 +194,8 @@ def _named(iri: str):
     return ox.NamedNode(iri)
 
 
-def inconsistencies(store, ontology: Graph, data_graphs_but: list[str], limit: int = 20) -> list[str]:
+def inconsistencies(store, ontology: Graph, data_graphs_but: list[str], limit: int = 20,
+                    only: set[str] | None = None) -> list[str]:
     """What makes the data in the store inconsistent with the ontology, by the OWL 2 RL rules
     a document can break: an individual in two disjoint classes (owl:disjointWith,
     owl:AllDisjointClasses; through subclasses), and two different values of a functional
@@ -189,11 +215,16 @@ def inconsistencies(store, ontology: Graph, data_graphs_but: list[str], limit: i
         for sup in sups:
             below[sup].add(sub)
     outside = ", ".join(f"<{g}>" for g in data_graphs_but)
+    # (``only``: the individuals whose statements changed; the others were checked before)
+    about = "" if only is None else "VALUES ?x { " + " ".join(
+        f"<{n}>" for n in sorted(only) if n.startswith(("http:", "https:", "urn:"))) + " } "
+    if only is not None and not only:
+        return []
     problems = []
     for a, b in sorted(disjoint):
         in_a = " ".join(f"<{c}>" for c in sorted(below.get(a, set()) | {a}))
         in_b = " ".join(f"<{c}>" for c in sorted(below.get(b, set()) | {b}))
-        query = (f"SELECT DISTINCT ?x WHERE {{ VALUES ?ca {{ {in_a} }} VALUES ?cb {{ {in_b} }} "
+        query = (f"SELECT DISTINCT ?x WHERE {{ {about}VALUES ?ca {{ {in_a} }} VALUES ?cb {{ {in_b} }} "
                  f"GRAPH ?g {{ ?x a ?ca }} GRAPH ?h {{ ?x a ?cb }} "
                  f"FILTER(?g NOT IN ({outside}) && ?h NOT IN ({outside})) }} LIMIT {limit}")
         for row in store.query(query):
@@ -201,7 +232,7 @@ def inconsistencies(store, ontology: Graph, data_graphs_but: list[str], limit: i
     functional = sorted(p for p in ontology.subjects(RDF.type, OWL.FunctionalProperty)
                         if isinstance(p, URIRef) and (p, RDF.type, OWL.DatatypeProperty) in ontology)
     for p in functional:
-        query = (f"SELECT DISTINCT ?x ?v ?w WHERE {{ GRAPH ?g {{ ?x <{p}> ?v }} GRAPH ?h {{ ?x <{p}> ?w }} "
+        query = (f"SELECT DISTINCT ?x ?v ?w WHERE {{ {about}GRAPH ?g {{ ?x <{p}> ?v }} GRAPH ?h {{ ?x <{p}> ?w }} "
                  f"FILTER(?g NOT IN ({outside}) && ?h NOT IN ({outside}) && STR(?v) < STR(?w) && ?v != ?w) }} "
                  f"LIMIT {limit}")
         for row in store.query(query):
@@ -217,7 +248,7 @@ def inconsistencies(store, ontology: Graph, data_graphs_but: list[str], limit: i
     if distinct:
         pairs = " ".join(f"(<{a}> <{b}>)" for a, b in sorted(distinct))
         for p in functional_objects:  # two values the ontology says are different individuals
-            query = (f"SELECT DISTINCT ?x ?a ?b WHERE {{ VALUES (?a ?b) {{ {pairs} }} GRAPH ?g {{ ?x <{p}> ?a }} "
+            query = (f"SELECT DISTINCT ?x ?a ?b WHERE {{ {about}VALUES (?a ?b) {{ {pairs} }} GRAPH ?g {{ ?x <{p}> ?a }} "
                      f"GRAPH ?h {{ ?x <{p}> ?b }} FILTER(?g NOT IN ({outside}) && ?h NOT IN ({outside})) }} "
                      f"LIMIT {limit}")
             for row in store.query(query):
