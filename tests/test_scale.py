@@ -115,29 +115,62 @@ def test_rules_give_the_entailments_hermit_gives_on_the_real_corpus(store):
                 assert (s, p, o) in ours, (s, p, o)
 
 
-def test_a_rebuild_extracts_only_what_changed_and_builds_what_a_fresh_build_does(tmp_path, corpus_copy):
+def _published(settings) -> list[str]:
+    store = ox.Store.read_only(str(settings.store_link.resolve()))
+    try:
+        return quads(store)
+    finally:
+        del store
+
+
+def test_a_rebuild_redoes_only_what_changed_and_publishes_what_a_fresh_build_does(tmp_path, corpus_copy):
+    """Nothing changed: nothing is redone or published. A document added, changed or gone:
+    only it is extracted, the published store is updated where it changed (its graph, the
+    union, the entailments around its nodes, the labels the corpus now decides otherwise),
+    and the result is what a build from nothing makes of the same sources."""
     from kg.pipeline import build
 
     settings = settings_for(tmp_path, corpus_copy, build_jobs=2)
-    first = build(settings, publish=False)
-    assert first.extracted == 5
-    again = build(settings, publish=False)
-    assert again.extracted == 0 and quads(again.store) == quads(first.store)
-    # one document changes: only it is extracted again, and the graph is what a build from
-    # nothing makes of the changed corpus
+    first = build(settings)
+    assert first.extracted == 5 and not first.unchanged
+    published = _published(settings)
+    again = build(settings)
+    assert again.unchanged and again.store_path == first.store_path and _published(settings) == published
+
+    def fresh(name: str) -> list[str]:
+        alone = settings_for(tmp_path / name, corpus_copy, build_jobs=1)
+        result = build(alone)
+        assert result.extracted == len(list(corpus_copy.glob("*.txt")))
+        return _published(alone)
+
+    meta_file = corpus_copy / "metadata.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    # a document changes
     path = corpus_copy / "003_362a282f5771ddaf.txt"
     path.write_text(path.read_text(encoding="utf-8") + "\nThe ICRC opened an office in Ganja in 2021.\n",
                     encoding="utf-8")
-    meta = json.loads((corpus_copy / "metadata.json").read_text(encoding="utf-8"))
     meta[path.name].pop("sha256", None)
-    (corpus_copy / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    changed = build(settings, publish=False)
-    assert changed.extracted == 1
-    fresh = build(settings_for(tmp_path / "fresh", corpus_copy, build_jobs=1), publish=False)
-    assert fresh.extracted == 5
-    assert quads(changed.store) == quads(fresh.store)
-    assert quads(changed.store) != quads(first.store)
-    assert any("ganja" in q for q in quads(changed.store))
+    meta_file.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    changed = build(settings)
+    assert changed.extracted == 1 and not changed.unchanged
+    assert any("ganja" in q for q in _published(settings))
+    assert _published(settings) == fresh("fresh-changed")
+    # a document comes (naming an organisation the others name, in another language)
+    shutil.copyfile(ROOT / "tests" / "documents" / "ru_drc_ukraine.txt", corpus_copy / "ru_drc_ukraine.txt")
+    meta["ru_drc_ukraine.txt"] = {"language": "ru"}
+    meta_file.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    added = build(settings)
+    assert added.extracted == 1
+    assert _published(settings) == fresh("fresh-added")
+    # a document goes
+    (corpus_copy / "001_2bdc8158457999b5.txt").unlink()
+    del meta["001_2bdc8158457999b5.txt"]
+    meta_file.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    gone = build(settings)
+    assert gone.extracted == 0 and not gone.unchanged
+    assert _published(settings) == fresh("fresh-gone")
+    assert {f.focus for f in gone.report.findings} == {f.focus for f in build(
+        settings_for(tmp_path / "fresh-gone", corpus_copy)).report.findings}
 
 
 def test_the_same_map_on_a_real_dask_cluster_builds_the_same_graph(tmp_path, store):

@@ -119,14 +119,15 @@ class ArtefactCache:
         tmp.write_bytes(zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1))
         os.replace(tmp, path)
 
-    def prune(self) -> int:
-        """Delete the entries this build did not use (documents gone or changed); how many."""
+    def prune(self, keep: set[str] = frozenset()) -> int:
+        """Delete the entries this build did not use, nor are in ``keep`` (documents gone or
+        changed); how many."""
         removed = 0
         if not self.root.exists():
             return 0
         for sub in self.root.iterdir():
             for entry in sub.iterdir() if sub.is_dir() else ():
-                if entry.name not in self.used:
+                if entry.name not in self.used and entry.name not in keep:
                     entry.unlink(missing_ok=True)
                     removed += 1
         return removed

@@ -80,6 +80,10 @@ def run_build(settings, echo=click.echo, scheduler: str | None = None, may_skip=
         raise click.ClickException(f"build stopped, nothing published: {exc}")
     finally:
         bars.close()
+    if result.unchanged:
+        echo(f"nothing changed since the published build ({len(result.stats)} documents, {result.quads} quads): "
+             f"it stays; store {result.store_path}")
+        return result
     if len(result.stats) <= 50:
         echo(f"{'document':32} {'lang':4} {'mentions':>8} {'claims':>7} {'triples':>8}")
         for s in result.stats:

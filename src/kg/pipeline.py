@@ -5,6 +5,7 @@ Each stage lives in its own module; this one only wires them and reports.
 
 from __future__ import annotations
 
+import pickle
 import re
 import sys
 import time
@@ -21,7 +22,7 @@ from rdflib.namespace import RDF
 
 from . import parallel
 from . import store as store_mod
-from .artefacts import ArtefactCache, content_key, document_key, shapes_version
+from .artefacts import ArtefactCache, content_key, document_key, pipeline_version, shapes_version
 from .config import Settings
 from .docgraph import (DocumentPart, finish, label_keys, part_or_failure, validate_document,
                        validation_inputs)
@@ -67,6 +68,8 @@ class BuildResult:
     store: object = None  # the graph in memory, when the build was not published
     skipped: dict[str, str] = field(default_factory=dict)  # documents left out (file name -> why)
     extracted: int = 0  # documents extracted by this build (the others were read back)
+    individuals: int = 0
+    unchanged: bool = False  # nothing changed since the published build: nothing was published
 
     @cached_property
     def dataset(self) -> Dataset:
@@ -155,6 +158,7 @@ class _Graph:
     claims: int
     triples: int
     findings: list[Finding]
+    vkey: str = ""  # the key its validation is kept under (kg.artefacts)
 
 
 class _Work:
@@ -224,8 +228,22 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
     left_out = set(store_mod.current_manifest(settings).get("left_out", {}).values()) if publish else set()
     skippable = (lambda doc_id, key=None: True) if may_skip is True else (
         lambda doc_id, key=None: doc_id in (may_skip or ()) or key in left_out)
-    corpus = _Corpus(settings, parts)
     work = _Work(settings, scheduler)
+    previous = _Published.read(settings, parts) if publish else None
+    if previous is not None:
+        try:
+            result = _update(settings, iris, ontology, documents, previous, parts, checked, work, progress,
+                             skippable, before_publish, times)
+        except BaseException:
+            work.close(sys.exc_info())
+            raise
+        work.close()
+        if result is not None:
+            times["total"] = time.perf_counter() - t0
+            result.seconds = times
+            return result
+        times.clear()  # (what the published build was made of is not in the cache: a whole build)
+    corpus = _Corpus(settings, parts)
     try:
         _extract(settings, documents, corpus, work, progress, skippable)
         times["extract"] = time.perf_counter() - t0
@@ -280,7 +298,7 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
                 raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
             _add_ontology(iris, ontology, store)
             t5 = time.perf_counter()
-            _reason(settings, iris, ontology, store, result.report)
+            result.individuals = _reason(settings, iris, ontology, store, result.report)
             times["reason"] = time.perf_counter() - t5
             if publish:
                 t6 = time.perf_counter()
@@ -290,8 +308,7 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
                 del store
                 if before_publish is not None:
                     before_publish(result)
-                store_mod.write_manifest(path, {"left_out": {name: corpus.skipped_keys[name] for name in corpus.skipped
-                                                             if (settings.sources / name).exists()}})
+                _Published.of(settings, corpus, choice, graphs, result).write(path)
                 store_mod.publish(settings, path)
                 result.store_path = path
                 times["store"] += time.perf_counter() - t6
@@ -311,6 +328,224 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
     times["total"] = time.perf_counter() - t0
     result.seconds = times
     return result
+
+
+@dataclass
+class _Published:
+    """What a published build was made of, kept beside its store (kg.store.MANIFEST): each
+    document's key, validation key and figures, the corpus's counts and label decisions,
+    the report. The next build starts from it and redoes only what changed."""
+
+    inputs: tuple
+    docs: dict[str, tuple]  # doc id -> (key, file name, language, mentions, claims, triples, label keys, vkey)
+    uses: LabelUses
+    nodes: Counter
+    choice: LabelChoice
+    findings: list[Finding]  # the report's
+    own: dict[str, set]  # doc id -> (shape, focus) of the violations its graph alone commits
+    reasoner: str
+    individuals: int
+    quads: int
+    left_out: dict[str, str]  # file name -> key: documents left out, unchanged since
+
+    @staticmethod
+    def inputs_of(settings: Settings) -> tuple:
+        return (pipeline_version(settings), shapes_version(settings), settings.base_iri,
+                settings.hermit_max_individuals)
+
+    @classmethod
+    def of(cls, settings: Settings, corpus: _Corpus, choice: LabelChoice, graphs: dict[str, _Graph],
+           result: BuildResult) -> "_Published":
+        return cls(
+            inputs=cls.inputs_of(settings),
+            docs={d: (doc.key, doc.document.file_name, doc.document.language, doc.mentions, graphs[d].claims,
+                      graphs[d].triples, doc.label_keys, graphs[d].vkey) for d, doc in corpus.docs.items()},
+            uses=corpus.uses, nodes=+corpus.nodes, choice=choice, findings=result.report.findings,
+            own={d: {(f.shape, f.focus) for f in g.findings if f.severity == "Violation"} for d, g in graphs.items()},
+            reasoner=result.report.reasoner, individuals=result.individuals, quads=result.quads,
+            left_out={name: corpus.skipped_keys[name] for name in corpus.skipped
+                      if (settings.sources / name).exists()})
+
+    def write(self, path: Path) -> None:
+        store_mod.write_manifest(path, {"left_out": self.left_out})
+        (path / _STATE).write_bytes(zlib.compress(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL), 1))
+
+    @classmethod
+    def read(cls, settings: Settings, parts: ArtefactCache) -> "_Published | None":
+        try:
+            state = pickle.loads(zlib.decompress((store_mod.current_store_path(settings) / _STATE).read_bytes()))
+        except (store_mod.StoreMissing, OSError, zlib.error, pickle.UnpicklingError, EOFError, AttributeError,
+                TypeError, ImportError):
+            return None
+        if not isinstance(state, cls) or state.inputs != cls.inputs_of(settings):
+            return None  # (the pipeline, the shapes or the settings changed: everything is redone)
+        return state
+
+
+_STATE = "kg-build.state"
+
+
+def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Document], previous: _Published,
+            parts: ArtefactCache, checked: ArtefactCache, work: _Work, progress: Progress, skippable,
+            before_publish, times: dict[str, float]) -> BuildResult | None:
+    """The published build brought up to date with the sources: documents added, changed
+    or gone (and those whose labels the corpus now decides otherwise) redone, in a copy of
+    the published store; validation and entailments redone around the nodes they touch.
+    Nothing changed: the published build's result, nothing published. None: this cannot be
+    done from what is kept (a whole build is needed)."""
+    t0 = time.perf_counter()
+    keys = {doc.doc_id: document_key(doc, settings) for doc in documents}
+    by_id = {doc.doc_id: doc for doc in documents}
+    kept_out = {name: key for name, key in previous.left_out.items()
+                if keys.get(name.removesuffix(".txt")) == key}
+    current = {d for d in keys if by_id[d].file_name not in kept_out}
+    added = sorted(d for d in current if d not in previous.docs)
+    changed = sorted(d for d in current if d in previous.docs and previous.docs[d][0] != keys[d])
+    removed = sorted(d for d in previous.docs if d not in current)
+    if not (added or changed or removed):
+        report = ValidationReport(True, list(previous.findings), reasoner=previous.reasoner)
+        times["unchanged"] = time.perf_counter() - t0
+        return BuildResult(documents=[by_id[d] for d in previous.docs], report=report,
+                           stats=[DocumentStats(v[1], v[2], v[3], v[4], v[5]) for v in previous.docs.values()],
+                           store_path=store_mod.current_store_path(settings), quads=previous.quads,
+                           base_iri=settings.base_iri, skipped={n: "left out before, unchanged since" for n in kept_out},
+                           individuals=previous.individuals, unchanged=True)
+    old_parts = {d: parts.get(previous.docs[d][0]) for d in changed + removed}
+    if any(p is None for p in old_parts.values()):
+        return None
+    corpus = _Corpus(settings, parts)
+    corpus.uses.add(previous.uses)
+    corpus.nodes.update(previous.nodes)
+    for d, (key, _, _, mentions, _, _, label_keys, _) in previous.docs.items():
+        if d in current and d not in changed:
+            corpus.docs[d] = _Doc(by_id[d], key, mentions, label_keys)
+    touched: set[str] = set()
+    for d, part in old_parts.items():
+        corpus.uses.subtract(part.uses)
+        corpus.nodes.subtract(part.nodes)
+        touched.update(part.nodes)
+    corpus.nodes = +corpus.nodes
+    corpus.skipped.update({n: "left out before, unchanged since" for n in kept_out})
+    corpus.skipped_keys.update(kept_out)
+    _extract(settings, [by_id[d] for d in added + changed], corpus, work, progress, skippable)
+    times["extract"] = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    choice = corpus.choose()
+    relabelled = previous.choice.changed(choice)
+    redo = sorted({d for d in added + changed if d in corpus.docs}
+                  | {d for d, doc in corpus.docs.items() if doc.label_keys & relabelled})
+    graphs = _finish(corpus, choice, redo)
+    times["resolve"] = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    path = store_mod.new_store_copy(settings)
+    try:
+        store = ox.Store(str(path))
+        for d in removed + changed + [d for d in redo if d in previous.docs and d not in changed]:
+            store_mod.remove_graph(store, str(iris.document_graph(d)), apart=(str(iris.graph(INFERRED_GRAPH)),))
+        _write(iris, corpus, graphs, store, progress)
+        for d in redo:
+            touched.update(corpus.parts.get(corpus.docs[d].key).nodes)
+        times["store"] = time.perf_counter() - t2
+
+        t3 = time.perf_counter()
+        _validate_documents(settings, corpus, graphs, list(graphs), store, checked, work, progress)
+        while True:
+            failing = _failing_alone(corpus, graphs)
+            if not failing:
+                break
+            if not all(skippable(d, corpus.docs[d].key) for d in failing):
+                report = ValidationReport(False, [f for fs in failing.values() for f in fs])
+                names = ", ".join(corpus.docs[d].document.file_name for d in failing)
+                raise BuildFailed(f"{names}: the document's own graph violates a shape", report)
+            for doc_id, findings in failing.items():
+                store_mod.remove_graph(store, str(iris.document_graph(doc_id)), apart=(str(iris.graph(INFERRED_GRAPH)),))
+                del graphs[doc_id]
+                f = findings[0]
+                corpus.drop(doc_id, f"its graph violates {f.shape} on <{f.focus}>: {f.message}")
+                redo.remove(doc_id)
+            old, choice = choice, corpus.choose()
+            again = [d for d, doc in corpus.docs.items() if doc.label_keys & old.changed(choice)]
+            for d in again:
+                store_mod.remove_graph(store, str(iris.document_graph(d)), apart=(str(iris.graph(INFERRED_GRAPH)),))
+                touched.update(corpus.parts.get(corpus.docs[d].key).nodes)
+            graphs.update(_finish(corpus, choice, again))
+            _write(iris, corpus, {d: graphs[d] for d in again}, store, progress)
+            redo = sorted(set(redo) | set(again))
+            _validate_documents(settings, corpus, graphs, again, store, checked, work, progress)
+        # the report: the published one, but around the nodes touched, redone
+        shapes, hierarchy = validation_inputs(settings)
+        shared = {n for n in touched if corpus.nodes[n] > 1}
+        data = neighbourhood(store, shared, iris.minted_base, pruned=(iris.evidence_base, str(iris.document(""))),
+                             leave_out=(str(CNT.chars),))
+        union = validate_store(store_of(data, hierarchy), shapes, focus=shared)
+        own_by_doc = {d: v for d, v in previous.own.items() if d in corpus.docs and d not in graphs}
+        own_by_doc.update({d: {(f.shape, f.focus) for f in g.findings if f.severity == "Violation"}
+                           for d, g in graphs.items()})
+        own = set().union(*own_by_doc.values()) if own_by_doc else set()
+        covered = {n for d in graphs for n in corpus.parts.get(corpus.docs[d].key).nodes}
+        # a touched node only one document not redone describes (it shared it with one gone):
+        # validated where it stands, as the union check would
+        rest = {n for n in touched if corpus.nodes[n] == 1 and n not in covered}
+        if rest:
+            more = validate_store(store_of(neighbourhood(store, rest, iris.minted_base,
+                                                         pruned=(iris.evidence_base, str(iris.document(""))),
+                                                         leave_out=(str(CNT.chars),)), hierarchy), shapes, focus=rest)
+            union.findings.extend(more.findings)
+        alone = [f for g in graphs.values() for f in g.findings if f.focus not in shared and f.focus in touched]
+        report = combine(union, own, alone + [f for f in previous.findings if f.focus not in touched])
+        times["validate"] = time.perf_counter() - t3
+        stats = {d: DocumentStats(v[1], v[2], v[3], v[4], v[5]) for d, v in previous.docs.items() if d in corpus.docs}
+        stats.update({d: DocumentStats(corpus.docs[d].document.file_name, corpus.docs[d].document.language,
+                                       corpus.docs[d].mentions, graphs[d].claims, graphs[d].triples) for d in graphs})
+        result = BuildResult(documents=[doc.document for doc in corpus.docs.values()], report=report,
+                             stats=[stats[d] for d in sorted(corpus.docs, key=lambda d: corpus.docs[d].document.file_name)],
+                             base_iri=settings.base_iri, skipped=dict(corpus.skipped), extracted=corpus.extracted)
+        if not report.conforms:
+            raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
+
+        t4 = time.perf_counter()
+        # what changed: the nodes of the statements taken out or put in
+        changed_nodes = set(touched)
+        for d in redo:
+            changed_nodes.update(n.decode("utf-8") for n in re.findall(rb"<([^>]*)>", zlib.decompress(graphs[d].ntriples)))
+        for part in old_parts.values():
+            changed_nodes.update(n for n in re.findall(r"<([^>]*)>", part.body))
+        result.individuals = _reason(settings, iris, ontology, store, report, only=changed_nodes, previous=previous)
+        times["reason"] = time.perf_counter() - t4
+
+        t5 = time.perf_counter()
+        store.flush()
+        result.quads = len(store)
+        del store
+        if before_publish is not None:
+            before_publish(result)
+        state = _Published(
+            inputs=previous.inputs,
+            docs={d: (doc.key, doc.document.file_name, doc.document.language, doc.mentions,
+                      graphs[d].claims if d in graphs else previous.docs[d][4],
+                      graphs[d].triples if d in graphs else previous.docs[d][5], doc.label_keys,
+                      graphs[d].vkey if d in graphs else previous.docs[d][7]) for d, doc in corpus.docs.items()},
+            uses=corpus.uses, nodes=+corpus.nodes, choice=choice, findings=report.findings, own=own_by_doc,
+            reasoner=report.reasoner, individuals=result.individuals, quads=result.quads,
+            left_out={name: corpus.skipped_keys[name] for name in corpus.skipped
+                      if (settings.sources / name).exists() and name in corpus.skipped_keys})
+        state.write(path)
+        store_mod.publish(settings, path)
+        result.store_path = path
+        times["store"] += time.perf_counter() - t5
+        parts.prune(keep=previous_keys(previous, corpus))
+        checked.prune(keep={v[7] for v in state.docs.values()})
+        return result
+    except BaseException:
+        store_mod.discard(path)
+        raise
+
+
+def previous_keys(previous: _Published, corpus: _Corpus) -> set[str]:
+    """The cache keys a later update may need: every document's current part."""
+    return {doc.key for doc in corpus.docs.values()}
 
 
 def _extract(settings: Settings, documents: list[Document], corpus: _Corpus, work: _Work,
@@ -384,7 +619,7 @@ def _validate_documents(settings: Settings, corpus: _Corpus, graphs: dict[str, _
         ntriples = zlib.decompress(graphs[doc_id].ntriples)
         linked = {n.decode("utf-8") for n in set(re.findall(rb"<([^>]*)>", ntriples))}
         data = ntriples + _types_and_values(store, {n for n in linked if corpus.nodes[n] > 1})
-        vkey = content_key(data, version)
+        vkey = graphs[doc_id].vkey = content_key(data, version)
         findings = checked.get(vkey)
         if findings is None:
             todo.append((data, settings, vkey, doc_id))
@@ -462,27 +697,33 @@ def _add_ontology(iris: IRIs, ontology: Graph, store) -> None:
     store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
 
 
-def _reason(settings: Settings, iris: IRIs, ontology: Graph, store, report: ValidationReport) -> None:
+def _reason(settings: Settings, iris: IRIs, ontology: Graph, store, report: ValidationReport,
+            only: set[str] | None = None, previous: "_Published | None" = None) -> int:
     """OWL: the ontology (and, below a size, the data) checked by HermiT, larger data by the
-    RL rules in the store; then the entailments materialised by rules into their graph."""
+    RL rules in the store; then the entailments materialised by rules into their graph
+    (``only``: around the nodes whose statements changed, the rest as ``previous`` left it).
+    Returns the number of individuals."""
     inferred, onto_graph = str(iris.graph(INFERRED_GRAPH)), str(iris.graph(ONTOLOGY_GRAPH))
     outside = [inferred, onto_graph]
-    individuals = _individuals(store, outside)
+    small = previous is None or previous.individuals <= 2 * settings.hermit_max_individuals
+    individuals = _individuals(store, outside) if small else previous.individuals
     try:
         if individuals <= settings.hermit_max_individuals:
             secs, n = owl_check(_data_graph(store, outside), ontology)
             report.reasoner = f"consistent ({n} individuals, HermiT, {secs:.1f} s)"
         else:
             t = time.perf_counter()
-            owl_check(Graph(), ontology)
-            problems = inconsistencies(store, ontology, outside)
+            if previous is None:  # (an update keeps the ontology the published build checked)
+                owl_check(Graph(), ontology)
+            problems = inconsistencies(store, ontology, outside, only=only)
             if problems:
                 raise InconsistentGraph([], "\n".join(problems))
-            report.reasoner = (f"consistent ({individuals} individuals: the ontology by HermiT, the data by "
-                               f"OWL 2 RL rules, {time.perf_counter() - t:.1f} s)")
+            report.reasoner = (f"consistent (over {settings.hermit_max_individuals} individuals: the ontology by "
+                               f"HermiT, the data by OWL 2 RL rules, {time.perf_counter() - t:.1f} s)")
     except (InconsistentGraph, ReasonerFailed) as exc:
         raise BuildFailed(str(exc)) from None
-    materialise(store, ontology, inferred, [onto_graph])
+    materialise(store, ontology, inferred, [onto_graph], only=only)
+    return individuals
 
 
 def _individuals(store, outside: list[str]) -> int:

@@ -40,6 +40,21 @@ def new_store_dir(settings: Settings) -> Path:
     return path
 
 
+def new_store_copy(settings: Settings) -> Path:
+    """A new build directory holding a copy of the published store (a checkpoint: files hard
+    linked where they can be), held like ``new_store_dir``'s."""
+    root = settings.var / "stores"
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    source = held_current_store(settings)
+    try:
+        ox.Store.read_only(str(source)).backup(str(path))
+    finally:
+        release(source)
+    hold(path)
+    return path
+
+
 # -- which process reads which build -------------------------------------------------------
 
 _held: dict[str, list[int]] = {}  # build directory -> [file descriptor with the shared lock, users]
