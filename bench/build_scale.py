@@ -216,8 +216,12 @@ def run_kg(args: list[str], env: dict) -> tuple[float, int, str]:
     seconds = time.perf_counter() - started
     peak = memory.stop()
     if proc.returncode != 0:
+        FAILED.append(f"kg {' '.join(args)}")
         print(f"kg {' '.join(args)} failed ({proc.returncode}):\n{out[-3000:]}", file=sys.stderr)
     return seconds, peak, out
+
+
+FAILED: list[str] = []  # the runs of kg that failed (the benchmark exits non-zero)
 
 
 def stages(output: str) -> dict[str, float]:
@@ -287,6 +291,8 @@ def main() -> None:
         args.json.write_text(json.dumps(rows, indent=1, ensure_ascii=False), encoding="utf-8")
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
+    if FAILED:
+        raise SystemExit("failed: " + "; ".join(FAILED))
 
 
 if __name__ == "__main__":
