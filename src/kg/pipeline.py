@@ -264,28 +264,8 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
             times["store"] = time.perf_counter() - t3
             t4 = time.perf_counter()
             _validate_documents(settings, corpus, graphs, list(graphs), store, checked, work, progress)
-            while True:  # documents that fail on their own: the build stops, or goes on without them
-                failing = _failing_alone(corpus, graphs)
-                if not failing:
-                    break
-                if not all(skippable(d, corpus.docs[d].key) for d in failing):
-                    report = ValidationReport(False, [f for fs in failing.values() for f in fs])
-                    names = ", ".join(corpus.docs[d].document.file_name for d in failing)
-                    raise BuildFailed(f"{names}: the document's own graph violates a shape", report)
-                for doc_id, findings in failing.items():
-                    store_mod.remove_graph(store, str(iris.document_graph(doc_id)))
-                    del graphs[doc_id]
-                    f = findings[0]
-                    corpus.drop(doc_id, f"its graph violates {f.shape} on <{f.focus}>: {f.message}")
-                old, choice = choice, corpus.choose()
-                redo = [d for d, doc in corpus.docs.items() if doc.label_keys & old.changed(choice)]
-                graphs.update(_finish(corpus, choice, redo))
-                for doc_id in redo:
-                    store_mod.remove_graph(store, str(iris.document_graph(doc_id)))
-                _write(iris, corpus, {d: graphs[d] for d in redo}, store, progress)
-                # (what the union says of the nodes they link to may have changed: checked again,
-                # from the cache where it did not)
-                _validate_documents(settings, corpus, graphs, list(graphs), store, checked, work, progress)
+            choice, _ = _leave_out_failing(settings, iris, corpus, graphs, store, choice, checked, work, progress,
+                                           skippable)
             report = _validate_union(settings, corpus, graphs, store, progress)
             times["validate"] = time.perf_counter() - t4
             result = BuildResult(documents=[d.document for d in corpus.docs.values()], report=report,
@@ -451,29 +431,11 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
 
         t3 = time.perf_counter()
         _validate_documents(settings, corpus, graphs, list(graphs), store, checked, work, progress)
-        while True:
-            failing = _failing_alone(corpus, graphs)
-            if not failing:
-                break
-            if not all(skippable(d, corpus.docs[d].key) for d in failing):
-                report = ValidationReport(False, [f for fs in failing.values() for f in fs])
-                names = ", ".join(corpus.docs[d].document.file_name for d in failing)
-                raise BuildFailed(f"{names}: the document's own graph violates a shape", report)
-            for doc_id, findings in failing.items():
-                store_mod.remove_graph(store, str(iris.document_graph(doc_id)), apart=(str(iris.graph(INFERRED_GRAPH)),))
-                del graphs[doc_id]
-                f = findings[0]
-                corpus.drop(doc_id, f"its graph violates {f.shape} on <{f.focus}>: {f.message}")
-                redo.remove(doc_id)
-            old, choice = choice, corpus.choose()
-            again = [d for d, doc in corpus.docs.items() if doc.label_keys & old.changed(choice)]
-            for d in again:
-                store_mod.remove_graph(store, str(iris.document_graph(d)), apart=(str(iris.graph(INFERRED_GRAPH)),))
-                touched.update(corpus.parts.get(corpus.docs[d].key).nodes)
-            graphs.update(_finish(corpus, choice, again))
-            _write(iris, corpus, {d: graphs[d] for d in again}, store, progress)
-            redo = sorted(set(redo) | set(again))
-            _validate_documents(settings, corpus, graphs, again, store, checked, work, progress)
+        choice, redone = _leave_out_failing(settings, iris, corpus, graphs, store, choice, checked, work, progress,
+                                            skippable)
+        for d in redone:
+            touched.update(corpus.parts.get(corpus.docs[d].key).nodes)
+        redo = sorted(d for d in set(redo) | redone if d in graphs)
         # the report: the published one, but around the nodes touched, redone
         shapes, hierarchy = validation_inputs(settings)
         shared = {n for n in touched if corpus.nodes[n] > 1}
@@ -633,6 +595,41 @@ def _validate_documents(settings: Settings, corpus: _Corpus, graphs: dict[str, _
             progress(step, done_count, len(doc_ids))
     parallel.run_map(validate_document, todo, work.start(len(todo)), done,
                      call=lambda data_, settings_, vkey_, doc_id_: (data_, settings_))
+
+
+def _leave_out_failing(settings: Settings, iris: IRIs, corpus: _Corpus, graphs: dict[str, _Graph], store,
+                       choice: LabelChoice, checked: ArtefactCache, work: _Work, progress: Progress,
+                       skippable) -> tuple[LabelChoice, set[str]]:
+    """Documents that fail on their own stop the build (BuildFailed naming them), unless they
+    may be skipped: then they are taken out of the store and the corpus, the documents whose
+    labels the corpus then decides otherwise rewritten, and all validated again (from the
+    cache where nothing changed). Returns the label decisions, and the documents rewritten."""
+    inferred = str(iris.graph(INFERRED_GRAPH))
+    rewritten: set[str] = set()
+    while True:
+        failing = _failing_alone(corpus, graphs)
+        if not failing:
+            return choice, rewritten
+        if not all(skippable(d, corpus.docs[d].key) for d in failing):
+            report = ValidationReport(False, [f for fs in failing.values() for f in fs])
+            names = ", ".join(corpus.docs[d].document.file_name for d in failing)
+            raise BuildFailed(f"{names}: the document's own graph violates a shape", report)
+        for doc_id, findings in failing.items():
+            store_mod.remove_graph(store, str(iris.document_graph(doc_id)), apart=(inferred,))
+            del graphs[doc_id]
+            rewritten.discard(doc_id)
+            f = findings[0]
+            corpus.drop(doc_id, f"its graph violates {f.shape} on <{f.focus}>: {f.message}")
+        old, choice = choice, corpus.choose()
+        again = [d for d, doc in corpus.docs.items() if doc.label_keys & old.changed(choice)]
+        for doc_id in again:
+            store_mod.remove_graph(store, str(iris.document_graph(doc_id)), apart=(inferred,))
+        graphs.update(_finish(corpus, choice, again))
+        _write(iris, corpus, {d: graphs[d] for d in again}, store, progress)
+        rewritten.update(again)
+        # (what the union says of the nodes they link to may have changed: checked again,
+        # from the cache where it did not)
+        _validate_documents(settings, corpus, graphs, list(graphs), store, checked, work, progress)
 
 
 def _failing_alone(corpus: _Corpus, graphs: dict[str, _Graph]) -> dict[str, list[Finding]]:

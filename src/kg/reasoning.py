@@ -170,22 +170,23 @@ def materialise(store, ontology: Graph, inferred: str, not_data: list[str], only
         store.update(f"DELETE {{ {into} {{ ?s ?p ?o }} }} WHERE {{ {stated} }}")  # only what no document states
     else:
         nodes = sorted(n for n in only if n.startswith(("http:", "https:", "urn:")))
-        for chunk in (nodes[i:i + 500] for i in range(0, len(nodes), 500)):
-            values = "VALUES ?x { " + " ".join(f"<{n}>" for n in chunk) + " }"
-            store.update(f"DELETE {{ {into} {{ ?x ?p ?o }} }} WHERE {{ {values} {into} {{ ?x ?p ?o }} }}")
-            store.update(f"DELETE {{ {into} {{ ?s ?p ?x }} }} WHERE {{ {values} {into} {{ ?s ?p ?x }} "
-                         f"FILTER(?p != <{RDF.type}>) }}")
         chunks = [nodes[i:i + 500] for i in range(0, len(nodes), 500)]
-        for insert, where, variables in rules:  # (every chunk through a rule before the next rule)
-            for chunk in chunks:
-                for var in variables:
-                    values = f"VALUES {var} {{ " + " ".join(f"<{n}>" for n in chunk) + " }"
-                    store.update(f"INSERT {{ {insert} }} WHERE {{ {values} {where} }}")
         for chunk in chunks:
-            for var in ("?s", "?o"):
-                values = f"VALUES {var} {{ " + " ".join(f"<{n}>" for n in chunk) + " }"
-                store.update(f"DELETE {{ {into} {{ ?s ?p ?o }} }} WHERE {{ {values} {stated} }}")
+            store.update(f"DELETE {{ {into} {{ ?x ?p ?o }} }} WHERE {{ {_values('?x', chunk)} {into} {{ ?x ?p ?o }} }}")
+            store.update(f"DELETE {{ {into} {{ ?s ?p ?x }} }} WHERE {{ {_values('?x', chunk)} {into} {{ ?s ?p ?x }} "
+                         f"FILTER(?p != <{RDF.type}>) }}")
+        for insert, where, variables in [*rules, (None, stated, ("?s", "?o"))]:
+            for chunk in chunks:  # (every chunk through a rule before the next rule)
+                for var in variables:
+                    if insert is None:  # the last step: only what no document states
+                        store.update(f"DELETE {{ {into} {{ ?s ?p ?o }} }} WHERE {{ {_values(var, chunk)} {where} }}")
+                    else:
+                        store.update(f"INSERT {{ {insert} }} WHERE {{ {_values(var, chunk)} {where} }}")
     return sum(1 for _ in store.quads_for_pattern(None, None, None, _named(inferred)))
+
+
+def _values(var: str, nodes: list[str]) -> str:
+    return f"VALUES {var} {{ " + " ".join(f"<{n}>" for n in nodes) + " }"
 
 
 def _named(iri: str):
