@@ -108,3 +108,41 @@ def test_ingest_of_a_pdf_alone_is_refused_in_one_line(tmp_path, env, corpus_copy
     assert "annual report.pdf" in proc.stderr and "PDF document" in proc.stderr and "pdftotext" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert _snapshot(corpus_copy) == before
+
+
+def test_ctrl_c_during_a_parallel_rebuild_ends_it_and_its_workers_and_changes_nothing(tmp_path, env, corpus_copy):
+    """Ctrl-C in a terminal reaches the whole process group — the ingest and its pool of
+    workers: it ends within seconds, no worker is left, and the corpus is as it was."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import DEV_CORPUS, ROOT, children_of
+
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for path in sorted(DEV_CORPUS.glob("*.txt"))[:8]:
+        shutil.copyfile(path, folder / path.name)
+    before = _snapshot(corpus_copy)
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "ingest", str(folder), "--jobs", "2"], cwd=ROOT,
+                            env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not any(n.endswith(".txt") and n not in before for n in os.listdir(corpus_copy)):
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    while len(children_of(proc.pid)) < 2 and time.monotonic() < deadline:  # the pool is up
+        time.sleep(0.05)
+    workers = children_of(proc.pid)
+    os.killpg(proc.pid, signal.SIGINT)
+    started = time.monotonic()
+    out = proc.communicate(timeout=60)[0]
+    assert time.monotonic() - started < 15
+    assert proc.returncode != 0 and "interrupted; nothing changed" in out, out[-2000:]
+    assert _snapshot(corpus_copy) == before
+    time.sleep(0.5)
+    assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}") and
+                open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"]

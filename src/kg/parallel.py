@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, TypeVar
@@ -55,11 +56,23 @@ def executor(jobs: int = 0, scheduler: str | None = None) -> Iterator[Executor |
     # fork: the workers start with what this process has loaded (the lexicon, the gazetteer,
     # the morphology), shared copy-on-write, instead of each loading them again
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_signals)
     try:
         yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        # interrupted (Ctrl-C, a kill) or failed: the workers are ended now, not waited for —
+        # the executor has no public way to, hence its process table
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _worker_signals() -> None:
+    """A worker leaves Ctrl-C to the build (which ends it), and dies at once when killed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def run_map(function: Callable[..., R], items: Iterable[tuple], pool: Executor | None,
