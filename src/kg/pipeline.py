@@ -568,6 +568,7 @@ def _validate_documents(settings: Settings, corpus: _Corpus, graphs: dict[str, _
     step = "validating documents"
     progress(step, 0, len(doc_ids))
     todo: list = []
+    known: dict[str, bytes] = {}
     done_count = 0
 
     def done(item, findings: list[Finding]) -> None:
@@ -580,7 +581,7 @@ def _validate_documents(settings: Settings, corpus: _Corpus, graphs: dict[str, _
     for doc_id in doc_ids:
         ntriples = zlib.decompress(graphs[doc_id].ntriples)
         linked = {n.decode("utf-8") for n in set(re.findall(rb"<([^>]*)>", ntriples))}
-        data = ntriples + _types_and_values(store, {n for n in linked if corpus.nodes[n] > 1})
+        data = ntriples + _types_and_values(store, {n for n in linked if corpus.nodes[n] > 1}, known)
         vkey = graphs[doc_id].vkey = content_key(data, version)
         findings = checked.get(vkey)
         if findings is None:
@@ -643,14 +644,20 @@ def _failing_alone(corpus: _Corpus, graphs: dict[str, _Graph]) -> dict[str, list
     return failing
 
 
-def _types_and_values(store, nodes: set[str]) -> bytes:
+def _types_and_values(store, nodes: set[str], known: dict[str, bytes]) -> bytes:
     """The types and literal values the store gives ``nodes`` (N-Triples; a document's full
-    text excepted)."""
+    text excepted). ``known`` keeps each node's for the rest of the build: a node many
+    documents name (an organisation, a country) has as many statements, read once."""
     rdf_type, chars = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(CNT.chars))
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for node in sorted(nodes)
-               for q in store.quads_for_pattern(ox.NamedNode(node), None, None, ox.DefaultGraph())
-               if q.predicate == rdf_type or (isinstance(q.object, ox.Literal) and q.predicate != chars)]
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    out = []
+    for node in sorted(nodes):
+        if node not in known:
+            triples = [ox.Triple(q.subject, q.predicate, q.object)
+                       for q in store.quads_for_pattern(ox.NamedNode(node), None, None, ox.DefaultGraph())
+                       if q.predicate == rdf_type or (isinstance(q.object, ox.Literal) and q.predicate != chars)]
+            known[node] = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        out.append(known[node])
+    return b"".join(out)
 
 
 def _write(iris: IRIs, corpus: _Corpus, graphs: dict[str, _Graph], store, progress) -> None:

@@ -152,7 +152,9 @@ def neighbourhood(store, nodes: set[str], within: str, pruned: tuple[str, ...] =
     their statements; the statements of the nodes next to them (linked either way, minted
     under ``within``, not under a ``pruned`` prefix — passages, documents: each document's own
     validation read those); and the types and literal values of every node those statements
-    link to. Predicates in ``leave_out`` (a document's full text) are left out. Validating
+    link to. Of the links to pruned nodes, one per node and predicate is kept (a node's
+    passages: that it has one is what the union can tell). Predicates in ``leave_out`` (a
+    document's full text) are left out. Validating
     ``nodes`` on this is validating them on the store, for shapes whose paths and queries go
     no further (this project's: its tests hold the union's findings to the whole union's)."""
     import pyoxigraph as ox
@@ -164,12 +166,20 @@ def neighbourhood(store, nodes: set[str], within: str, pruned: tuple[str, ...] =
     triples: set = set()
     subjects: set[str] = set()
     level1: set[str] = set()
+    sampled: set = set()
     for node in nodes:
         term = ox.NamedNode(node)
         subjects.add(node)
         for q in store.quads_for_pattern(term, None, None, default):
-            if q.predicate not in skip:
-                triples.add((q.subject, q.predicate, q.object))
+            if q.predicate in skip:
+                continue
+            if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(pruned):
+                # links to a document's own nodes (its passages): each document's validation
+                # checked them; one tells the union that there is one
+                if (q.subject, q.predicate) in sampled:
+                    continue
+                sampled.add((q.subject, q.predicate))
+            triples.add((q.subject, q.predicate, q.object))
             if isinstance(q.object, ox.NamedNode) and near(q.object.value) and q.predicate != rdf_type:
                 level1.add(q.object.value)
         for q in store.quads_for_pattern(None, None, term, default):
@@ -178,8 +188,13 @@ def neighbourhood(store, nodes: set[str], within: str, pruned: tuple[str, ...] =
     for node in level1 - subjects:
         subjects.add(node)
         for q in store.quads_for_pattern(ox.NamedNode(node), None, None, default):
-            if q.predicate not in skip:
-                triples.add((q.subject, q.predicate, q.object))
+            if q.predicate in skip:
+                continue
+            if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(pruned):
+                if (q.subject, q.predicate) in sampled:
+                    continue
+                sampled.add((q.subject, q.predicate))
+            triples.add((q.subject, q.predicate, q.object))
     linked = {t[2].value for t in triples if isinstance(t[2], ox.NamedNode)} - subjects
     for node in linked:
         for q in store.quads_for_pattern(ox.NamedNode(node), None, None, default):
