@@ -278,7 +278,9 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
                 raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
             _add_ontology(iris, ontology, store)
             t5 = time.perf_counter()
+            progress("reasoning", 0, 1)
             result.individuals = _reason(settings, iris, ontology, store, result.report)
+            progress("reasoning", 1, 1)
             times["reason"] = time.perf_counter() - t5
             if publish:
                 t6 = time.perf_counter()
@@ -474,7 +476,9 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
             changed_nodes.update(n.decode("utf-8") for n in re.findall(rb"<([^>]*)>", zlib.decompress(graphs[d].ntriples)))
         for part in old_parts.values():
             changed_nodes.update(n for n in re.findall(r"<([^>]*)>", part.body))
+        progress("reasoning", 0, 1)
         result.individuals = _reason(settings, iris, ontology, store, report, only=changed_nodes, previous=previous)
+        progress("reasoning", 1, 1)
         times["reason"] = time.perf_counter() - t4
 
         t5 = time.perf_counter()
