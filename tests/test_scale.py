@@ -230,3 +230,34 @@ def test_a_document_failing_on_its_own_stops_the_build_or_is_left_out(tmp_path, 
     del meta[doc.file_name]
     (without / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     assert quads(kept.store) == quads(build(settings_for(tmp_path / "w", without), publish=False).store)
+
+
+def test_the_rules_that_check_large_builds_find_what_makes_the_data_inconsistent(store):
+    """Above the size HermiT checks, the data is checked by OWL 2 RL rules: an individual in
+    two disjoint classes (through subclasses too), two values of a functional property."""
+    from kg.rdf import load_ontology
+    from kg.reasoning import inconsistencies
+    from kg.store import GraphLoader
+
+    ontology = load_ontology(ROOT / "ontology")
+    copy = ox.Store()
+    copy.bulk_load(ox.serialize(iter(store), format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+    assert inconsistencies(copy, ontology) == []
+    icrc, figure = ox.NamedNode(BASE + "id/organisation/icrc"), ox.NamedNode(BASE + "id/figure/x")
+    kg_ = "https://w3id.org/humanitarian-kg/ontology#"
+    integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    # written as a build writes a document's graph (its named graph and the union), two documents
+    # each saying one thing: only together are they inconsistent
+    loader = GraphLoader(copy)
+    loader.add(BASE + "graph/document/a", ox.serialize([
+        ox.Triple(icrc, ox.NamedNode(str(RDF.type)), ox.NamedNode(kg_ + "Office")),  # (a Presence)
+        ox.Triple(figure, ox.NamedNode(kg_ + "value"), ox.Literal("3", datatype=integer))],
+        format=ox.RdfFormat.N_TRIPLES))
+    loader.add(BASE + "graph/document/b", ox.serialize([
+        ox.Triple(figure, ox.NamedNode(kg_ + "value"), ox.Literal("4", datatype=integer))],
+        format=ox.RdfFormat.N_TRIPLES))
+    loader.flush()
+    problems = inconsistencies(copy, ontology)
+    assert any(p.startswith(icrc.value + " is both") and "Office" in p for p in problems), problems
+    assert any(p.startswith(figure.value + " has two values") for p in problems), problems
+    assert inconsistencies(copy, ontology, only={BASE + "id/organisation/azerbaijan-red-crescent-society"}) == []

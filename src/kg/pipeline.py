@@ -723,7 +723,7 @@ def _reason(settings: Settings, iris: IRIs, ontology: Graph, store, report: Vali
             t = time.perf_counter()
             if previous is None:  # (an update keeps the ontology the published build checked)
                 owl_check(Graph(), ontology)
-            problems = inconsistencies(store, ontology, outside, only=only)
+            problems = inconsistencies(store, ontology, only=only)
             if problems:
                 raise InconsistentGraph([], "\n".join(problems))
             report.reasoner = (f"consistent (over {settings.hermit_max_individuals} individuals: the ontology by "
