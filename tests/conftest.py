@@ -22,7 +22,8 @@ DEV_CORPUS = ROOT / "tests" / "corpus" / "dev"  # real documents about other org
 def extract(path: Path, lang: str | None = None, resources=None, **meta):
     """Run the real extraction pipeline in-process on one file (no build, no store).
 
-    ``lang`` defaults to the language in the file name ("05_en_…") or metadata.json beside it;
+    Metadata is what metadata.json beside the file gives (as a build reads it), overridden by
+    ``meta``; ``lang`` defaults to its language or the one in the file name ("05_en_…");
     ``resources`` to the project's (a test may give its own, e.g. with more countries).
     Returns :class:`kg.extraction.DocumentExtraction` (``.doc`` holds every layer)."""
     import hashlib
@@ -32,10 +33,11 @@ def extract(path: Path, lang: str | None = None, resources=None, **meta):
     from kg.resources import load_resources
     from kg.sources import Document
 
+    meta_file = path.parent / "metadata.json"
+    known = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
+    meta = {**known.get(path.name, {}), **meta}  # what a build would read, unless the test says otherwise
     if lang is None:
-        meta_file = path.parent / "metadata.json"
-        known = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
-        lang = known.get(path.name, {}).get("language") or path.name.split("_")[1]
+        lang = meta.get("language") or path.name.split("_")[1]
     data = path.read_bytes()
     document = Document(
         doc_id=path.stem, file_name=path.name, language=lang, title=meta.get("title", ""),

@@ -226,10 +226,15 @@ def test_a_build_started_during_an_ingest_waits_and_then_rolls_it_back_if_it_die
     second = subprocess.Popen([sys.executable, "-m", "kg.cli", "build"], cwd=ROOT,
                               env={**os.environ, **corpus["env"]}, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
-    time.sleep(1.0)
+    # kill the ingest only once the second build says it waits (however slow its start)
+    head = []
+    for line in second.stdout:
+        head.append(line)
+        if "waiting" in line:
+            break
     proc.kill()
     proc.wait(10)
-    out = second.communicate(timeout=240)[0]
+    out = "".join(head) + second.communicate(timeout=240)[0]
     assert second.returncode == 0, out[-3000:]
     assert "waiting" in out and "rolled back" in out, out[-3000:]
     assert snapshot(corpus["sources"]) == corpus["before"]

@@ -18,7 +18,7 @@ from .namespaces import PREFIXES
 
 #: The kinds the targets apply to; the others are reported too.
 KINDS = ("organisations", "offices", "activities", "figures", "dates", "mandates", "closures", "handovers")
-EXTRA_KINDS = ("memberships", "cooperation", "referrals")
+EXTRA_KINDS = ("memberships", "cooperation", "referrals", "contact_points")
 
 _PREFIXES = "".join(f"PREFIX {p}: <{n}>\n" for p, n in PREFIXES.items())
 
@@ -60,29 +60,34 @@ class Score:
         self.extras += other.extras
 
 
-def _match(found: list, gold: list, same) -> Score:
-    """One-to-one matching of found facts to gold facts: exact pairs first, then the
-    pairs ``same`` accepts (so a looser match never takes an exact one's partner)."""
-    score = Score()
-    unused = list(found)
-    pending = []
-    for g in gold:
-        if g in unused:
-            unused.remove(g)
-            score.tp += 1
-        else:
-            pending.append(g)
-    for g in pending:
-        hit = next((f for f in unused if same(f, g)), None)
-        if hit is None:
-            score.fn += 1
-            score.misses.append(g)
-        else:
-            unused.remove(hit)
-            score.tp += 1
-    score.fp = len(unused)
-    score.extras = unused
+def match_one_to_one(found: list, gold: list, same, optional=lambda g: False, miss=lambda g: g) -> Score:
+    """A maximum one-to-one matching of found facts to gold facts (augmenting paths), so the
+    score does not depend on the order facts come in: each gold fact may take a found fact
+    equal to it or one ``same`` accepts, equal ones tried first. Gold facts ``optional``
+    says are doubtful are matched last and never counted as missed."""
+    candidates = [[j for j, f in enumerate(found) if f == g] + [j for j, f in enumerate(found) if f != g and same(f, g)]
+                  for g in gold]
+    owner: dict[int, int] = {}  # found index -> gold index
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in candidates[i]:
+            if j not in seen:
+                seen.add(j)
+                if j not in owner or augment(owner[j], seen):
+                    owner[j] = i
+                    return True
+        return False
+
+    for i in sorted(range(len(gold)), key=lambda i: bool(optional(gold[i]))):
+        augment(i, set())
+    matched = set(owner.values())
+    score = Score(tp=len(matched))
+    score.misses = [miss(g) for i, g in enumerate(gold) if i not in matched and not optional(g)]
+    score.fn = len(score.misses)
+    score.extras = [f for j, f in enumerate(found) if j not in owner]
+    score.fp = len(score.extras)
     return score
+
 
 
 class GraphFacts:
@@ -140,6 +145,9 @@ class GraphFacts:
                 out.add((_slug(r["org"]), _slug(r["i"])))
             if r["c"]:
                 out.add((_slug(r["org"]), "agreement-of-authorities"))
+        # an instrument the organisation holds itself to without saying it establishes its mandate
+        for r in self.rows("?org kg:upholds ?i"):
+            out.add((_slug(r["org"]), _slug(r["i"])))
         for r in self.rows("?a a kg:Agreement ; ?p ?v . FILTER(?p IN (kg:signedOn, kg:ratifiedOn, kg:ratifiedBy, kg:signatory, kg:grants, kg:firstVisitOn))"):
             value = r["v"]
             if "/id/instant/" in value:
@@ -172,11 +180,17 @@ class GraphFacts:
         return sorted({(_slug(r["m"]), _slug(r["o"])) for r in self.rows("?x a org:Membership ; org:member ?m ; org:organization ?o . FILTER NOT EXISTS { ?m a kg:Person }")})
 
     def cooperation(self) -> list:
-        rows = self.rows("?x a kg:Partnership ; kg:partner ?a, ?b . FILTER(STR(?a) < STR(?b))")
+        # between named organisations: a vague collective ("various ministries") is no gold pair
+        rows = self.rows("?x a kg:Partnership ; kg:partner ?a, ?b . FILTER(STR(?a) < STR(?b)) "
+                         "FILTER NOT EXISTS { ?a a kg:CollectiveAgent } FILTER NOT EXISTS { ?b a kg:CollectiveAgent }")
         return sorted({(_slug(r["a"]), _slug(r["b"])) for r in rows})
 
     def referrals(self) -> list:
         return sorted({_slug(r["t"]) for r in self.rows("?x a kg:Referral ; kg:referTo ?t")})
+
+    def contact_points(self) -> list:
+        """One organisation slug per contact point (two press officers are two)."""
+        return sorted(_slug(r["o"]) for r in self.rows("?o kg:contactPoint ?c"))
 
 
 def _date_key(g: dict):
@@ -223,18 +237,19 @@ def score_document(facts: GraphFacts, gold: dict, broader: dict[str, set[str]] |
     gold_figs = [(float(g["value"]) if g.get("value") is not None else None, g["qualifier"]) for g in gold.get("figures", [])]
     gold_acts = [(g["org"], g["type"], g.get("place")) for g in gold.get("activities", [])]
     return {
-        "organisations": _match(facts.organisations(), [g["id"] for g in gold.get("organisations", [])], lambda f, g: f == g),
-        "offices": _match(facts.offices(), gold.get("offices", []), office_same),
-        "activities": _match(facts.activities(), gold_acts,
+        "organisations": match_one_to_one(facts.organisations(), [g["id"] for g in gold.get("organisations", [])], lambda f, g: f == g),
+        "offices": match_one_to_one(facts.offices(), gold.get("offices", []), office_same),
+        "activities": match_one_to_one(facts.activities(), gold_acts,
                              lambda f, g: f[0] == g[0] and f[2] == g[2] and same_type(f[1], g[1])),
-        "figures": _match(facts.figures(), gold_figs, lambda f, g: f == g),
-        "dates": _match(facts.dates(), sorted({_date_key(g) for g in gold.get("dates", [])}, key=str), lambda f, g: f == g),
-        "mandates": _match(facts.mandates(), [g for g in gold.get("mandates", []) if g.get("as") != "obligations" and g.get("property") != "obliges"], mandate_same),
-        "closures": _match(facts.closures(), gold.get("closures", []), closure_same),
-        "handovers": _match(facts.handovers(), gold.get("handovers", []), handover_same),
-        "memberships": _match(facts.memberships(), [(g["member"], g["of"]) for g in gold.get("memberships", [])], lambda f, g: f == g),
-        "cooperation": _match(facts.cooperation(), [tuple(sorted((g["a"], g["b"]))) for g in gold.get("cooperation", []) if not g.get("status")], lambda f, g: f == g),
-        "referrals": _match(facts.referrals(), [g["to"] for g in gold.get("referrals", [])], lambda f, g: f == g),
+        "figures": match_one_to_one(facts.figures(), gold_figs, lambda f, g: f == g),
+        "dates": match_one_to_one(facts.dates(), sorted({_date_key(g) for g in gold.get("dates", [])}, key=str), lambda f, g: f == g),
+        "mandates": match_one_to_one(facts.mandates(), [g for g in gold.get("mandates", []) if g.get("as") != "obligations" and g.get("property") != "obliges"], mandate_same),
+        "closures": match_one_to_one(facts.closures(), gold.get("closures", []), closure_same),
+        "handovers": match_one_to_one(facts.handovers(), gold.get("handovers", []), handover_same),
+        "memberships": match_one_to_one(facts.memberships(), [(g["member"], g["of"]) for g in gold.get("memberships", [])], lambda f, g: f == g),
+        "cooperation": match_one_to_one(facts.cooperation(), [tuple(sorted((g["a"], g["b"]))) for g in gold.get("cooperation", []) if not g.get("status")], lambda f, g: f == g),
+        "referrals": match_one_to_one(facts.referrals(), [g["to"] for g in gold.get("referrals", [])], lambda f, g: f == g),
+        "contact_points": match_one_to_one(facts.contact_points(), [g["org"] for g in gold.get("contact_points", [])], lambda f, g: f == g),
     }
 
 

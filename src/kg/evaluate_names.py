@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 import yaml
 
+from .evaluate import Score, match_one_to_one
 from .namespaces import PREFIXES
 
 KINDS = ("organisations", "places", "people", "offices", "dates", "figures", "closures", "handovers", "agreements")
@@ -36,28 +36,6 @@ ENTITY_CLASSES = {
 _PREFIXES = "".join(f"PREFIX {p}: <{n}>\n" for p, n in PREFIXES.items())
 
 
-@dataclass
-class Score:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    misses: list = field(default_factory=list)
-    extras: list = field(default_factory=list)
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    def add(self, other: "Score") -> None:
-        self.tp += other.tp
-        self.fp += other.fp
-        self.fn += other.fn
-        self.misses += other.misses
-        self.extras += other.extras
 
 
 def norm(text) -> str:
@@ -168,22 +146,7 @@ class Correspondence:
 
 
 def _match(found: list, gold: list[dict], same) -> Score:
-    """One-to-one matching: each gold fact takes the first unused found fact ``same``
-    accepts; unused found facts are extras."""
-    score = Score()
-    unused = list(found)
-    for g in gold:
-        hit = next((f for f in unused if same(f, g)), None)
-        if hit is None:
-            if not g.get("doubtful"):
-                score.fn += 1
-                score.misses.append(g.get("text") or g)
-        else:
-            unused.remove(hit)
-            score.tp += 1
-    score.fp = len(unused)
-    score.extras = unused
-    return score
+    return match_one_to_one(found, gold, same, optional=lambda g: g.get("doubtful"), miss=lambda g: g.get("text") or g)
 
 
 def _iso_of(iri_or_value: str | None) -> str | None:

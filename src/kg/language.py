@@ -54,6 +54,13 @@ class Language:
     self_suffixes: tuple[str, ...] = ()
     possessives: tuple[str, ...] = ()
     adjunct_postpositions: tuple[str, ...] = ()
+    matter_prepositions: tuple[str, ...] = ()
+    conditionals: tuple[str, ...] = ()
+    matter_followers: tuple[str, ...] = ()
+    relative_pronouns: frozenset[str] = frozenset()
+    adjunct_prepositions: tuple[str, ...] = ()
+    discourse_links: tuple[str, ...] = ()
+    role_markers: tuple[str, ...] = ()
     place_heads: dict[str, str] = field(default_factory=dict)  # head noun -> class of the place it names
     place_head_links: frozenset[str] = frozenset()
     contact_words: frozenset[str] = frozenset()
@@ -115,6 +122,13 @@ def load_language(languages_dir: Path, code: str) -> Language:
         self_suffixes=tuple(sorted(_tuple(data.get("self_suffixes")), key=len, reverse=True)),
         possessives=_tuple(data.get("possessives")),
         adjunct_postpositions=_tuple(data.get("adjunct_postpositions")),
+        matter_prepositions=tuple(sorted(_tuple(data.get("matter_prepositions")), key=len, reverse=True)),
+        conditionals=_tuple(data.get("conditionals")),
+        matter_followers=_tuple(data.get("matter_followers")),
+        discourse_links=_tuple(data.get("discourse_links")),
+        role_markers=tuple(sorted(_tuple(data.get("role_markers")), key=len, reverse=True)),
+        adjunct_prepositions=tuple(sorted(_tuple(data.get("adjunct_prepositions")), key=len, reverse=True)),
+        relative_pronouns=frozenset(str(w).lower() for w in _tuple(data.get("relative_pronouns"))),
         place_heads={str(k): str(v) for k, v in (data.get("place_heads") or {}).items()},
     )
     sets = {k: frozenset(_tuple(data.get(k))) for k in

@@ -105,6 +105,17 @@ class Morphology:
             self._cache[k] = hit
         return hit
 
+    def only_verb(self, lang: str, word: str) -> bool:
+        """The dictionary knows the word only as a verb form ("benefited", "received")."""
+        how = self.inflection(lang)
+        if how == "exact":
+            pos = set(_english_lemmas(word))
+            return bool(pos) and pos <= {"VERB", "AUX"}
+        if how == "lemma":
+            parses = _morph().parse(word.lower())
+            return bool(parses) and all(p.tag.POS in ("VERB", "INFN") for p in parses[:2])
+        return False
+
     def only_adjective(self, lang: str, word: str) -> bool:
         """The dictionary knows the word only as an adjective ("operational", "местных")."""
         how = self.inflection(lang)
@@ -123,7 +134,7 @@ class Morphology:
             return frozenset(l.lower() for forms in _english_lemmas(word).values() for l in forms)
         return self.lemmas(lang, word)
 
-    def matches(self, lang: str, listed: str, word: str, last: bool = True) -> bool:
+    def matches(self, lang: str, listed: str, word: str, last: bool = True, inflected: bool = True) -> bool:
         """A word of the text is a form of a listed word (of a trigger term or a name).
 
         ``exact``: the same word, a capitalised listed word needing a capital in the text;
@@ -137,8 +148,9 @@ class Morphology:
         if how == "exact":
             if listed[0].isupper():
                 return word == listed
-            # the word as listed, or an inflected form of it ("withdrew" for "withdraw")
-            return word.lower() == listed or listed in self.lemmas(lang, word)
+            # the word as listed, or an inflected form of it ("withdrew" for "withdraw") unless
+            # the list gives the forms themselves (the activity scheme's terms)
+            return word.lower() == listed or (inflected and listed in self.lemmas(lang, word))
         if how == "lemma":
             t = listed.lower()
             return word.lower().startswith(t) or self.key(lang, word).startswith(t)
@@ -283,6 +295,15 @@ class Citation:
             return " ".join(_ru_phrase_case(words, "gent"))
         if how == "suffixes" and lang in self.morph.languages and self.morph.languages[lang].suffix_harmony:
             return " ".join(words[:-1] + [_az_genitive(self.morph.languages[lang], words[-1])])
+        return phrase
+
+    def case(self, lang: str, phrase: str, case: str) -> str:
+        """A name put in another case, for names composed of it (kg.web.graph.grammar): in a
+        language matched by lemma, the head and what agrees with it (pymorphy3's case names:
+        "gent", "datv", "loct" …); elsewhere as written."""
+        words = phrase.split()
+        if words and self.morph.inflection(lang) == "lemma":
+            return " ".join(_ru_phrase_case(words, case))
         return phrase
 
     def name(self, lang: str, words: list[str], heads: list[str] = ()) -> str:

@@ -17,11 +17,17 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 CNT = Namespace("http://www.w3.org/2011/content#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
+GK = Namespace("https://w3id.org/humanitarian-kg/group-kind/")
+PR = Namespace("https://w3id.org/humanitarian-kg/principle/")
+SCHEMA = Namespace("https://schema.org/")
 
 #: Prefixes offered to queries and used in serialisations.
 PREFIXES: dict[str, str] = {
     "kg": str(KG),
     "at": str(AT),
+    "gk": str(GK),
+    "pr": str(PR),
+    "schema": str(SCHEMA),
     "org": str(ORG),
     "prov": str(PROV),
     "foaf": "http://xmlns.com/foaf/0.1/",

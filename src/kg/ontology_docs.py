@@ -52,11 +52,13 @@ def _definition(g: Graph, node) -> str:
     return ""
 
 
-def collect(g: Graph) -> dict:
+def collect(g: Graph, lang: str = "en") -> dict:
+    """The ontology's terms by section (section keys: classes, object-properties …), their
+    labels, definitions and axioms; the title in ``lang``."""
     own = PREFIXES["kg"]
-    kinds = [("Classes", OWL.Class), ("Object properties", OWL.ObjectProperty),
-             ("Datatype properties", OWL.DatatypeProperty), ("Annotation properties", OWL.AnnotationProperty),
-             ("Individuals", OWL.NamedIndividual)]
+    kinds = [("classes", OWL.Class), ("object-properties", OWL.ObjectProperty),
+             ("datatype-properties", OWL.DatatypeProperty), ("annotation-properties", OWL.AnnotationProperty),
+             ("individuals", OWL.NamedIndividual)]
     sections = []
     for title, kind in kinds:
         terms = []
@@ -68,8 +70,8 @@ def collect(g: Graph) -> dict:
             t.parents += [_curie(p) for p in g.objects(node, RDFS.subPropertyOf) if isinstance(p, URIRef)]
             t.domain = [_curie(d) for d in g.objects(node, RDFS.domain) if isinstance(d, URIRef)]
             t.range = [_curie(r) for r in g.objects(node, RDFS.range) if isinstance(r, URIRef)]
-            t.extra = [f"inverse of {_curie(i)}" for i in g.objects(node, OWL.inverseOf)]
-            t.extra += [f"disjoint with {_curie(d)}" for d in g.objects(node, OWL.disjointWith)]
+            t.extra = [("inverse-of", _curie(i)) for i in g.objects(node, OWL.inverseOf)]
+            t.extra += [("disjoint-with", _curie(d)) for d in g.objects(node, OWL.disjointWith)]
             terms.append(t)
         sections.append((title, terms))
     concepts = []
@@ -78,8 +80,9 @@ def collect(g: Graph) -> dict:
         t.parents = [_curie(b) for b in g.objects(c, SKOS.broader)]
         concepts.append(t)
     onto = next(g.subjects(RDF.type, OWL.Ontology), None)
+    titles = {t.language: str(t) for t in g.objects(onto, DCTERMS.title)} if onto is not None else {}
     meta = {
-        "title": str(g.value(onto, DCTERMS.title) or "Ontology") if onto is not None else "Ontology",
+        "title": titles.get(lang) or titles.get("en") or next(iter(titles.values()), "Ontology"),
         "description": str(g.value(onto, DCTERMS.description) or "") if onto is not None else "",
         "version": str(g.value(onto, OWL.versionInfo) or "") if onto is not None else "",
         "iri": str(onto) if onto is not None else "",
@@ -88,5 +91,8 @@ def collect(g: Graph) -> dict:
 
 
 def render(ontology: Graph) -> str:
+    """The page ``kg docs`` writes: on its own, in English (the web's /ontology shares its body)."""
+    from .web.graph import i18n
+
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-    return env.get_template("ontology.html").render(**collect(ontology))
+    return env.get_template("ontology.html").render(ui=i18n.messages("en"), lang="en", **collect(ontology))

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
 
-from . import parallel
+from . import parallel, search_index
 from . import store as store_mod
 from .artefacts import ArtefactCache, content_key, document_key, pipeline_version, shapes_version
 from .config import Settings
@@ -288,6 +288,9 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
                 store.optimize()
                 result.quads = len(store)
                 del store
+                times["store"] += time.perf_counter() - t6
+                _index_for_search(settings, path, progress, times)
+                t6 = time.perf_counter()
                 if before_publish is not None:
                     before_publish(result)
                 _Published.of(settings, corpus, choice, graphs, result).write(path)
@@ -485,6 +488,9 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
         store.flush()
         result.quads = len(store)
         del store
+        times["store"] += time.perf_counter() - t5
+        _index_for_search(settings, path, progress, times)  # (the copy of the store has none)
+        t5 = time.perf_counter()
         if before_publish is not None:
             before_publish(result)
         state = _Published(
@@ -507,6 +513,16 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
     except BaseException:
         store_mod.discard(path)
         raise
+
+
+def _index_for_search(settings: Settings, path: Path, progress: Progress, times: dict[str, float]) -> None:
+    """The search page's full-text index of the build (kg.search_index), beside its store:
+    written whole from the store, so an update's index is the one a build from nothing makes."""
+    t = time.perf_counter()
+    progress("indexing for search", 0, 1)
+    search_index.write_index(path, settings.lexicon_dir, settings.ontology_dir)
+    progress("indexing for search", 1, 1)
+    times["index"] = time.perf_counter() - t
 
 
 def previous_keys(previous: _Published, corpus: _Corpus) -> set[str]:

@@ -170,6 +170,28 @@ class Resources:
         lexicon's, then the gazetteer's places)."""
         return Entities(self.lexicon.entities, self.gazetteer.entities)
 
+    @lru_cache(maxsize=8)
+    def scheme_terms(self, file_name: str, namespace: str) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+        """The words that name each concept of a SKOS scheme in ``ontology/`` (its
+        kg:triggerTerm values): {lang: [(concept local name, term words)]}, longest first.
+        The scheme's own terms (on the skos:ConceptScheme) are listed under ``""``."""
+        from rdflib import Graph
+
+        from .namespaces import KG
+        from .text import tokenize
+
+        g = Graph()
+        g.parse(self.ontology_dir / file_name, format="turtle")
+        table: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for concept, term in g.subject_objects(KG.triggerTerm):
+            if str(concept).startswith(namespace) and getattr(term, "language", None):
+                words = tuple(w for w in tokenize(str(term)) if w[0].isalnum())
+                local = str(concept)[len(namespace):]
+                table.setdefault(term.language, []).append(("" if local == "scheme" else local, words))
+        for terms in table.values():
+            terms.sort(key=lambda t: -len(t[1]))
+        return table
+
     @cached_property
     def labels(self) -> dict:
         """Label templates for the nodes the pipeline names itself (``labels.yaml``)."""

@@ -305,8 +305,10 @@ def export(store: ox.Store, fmt: str) -> bytes:
     fmt_obj = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}[fmt]
     # Named graphs only: the default graph is their union, derived at build time.
     quads = sorted((q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)), key=str)
-    if fmt == "jsonld":
-        return ox.serialize(quads, format=fmt_obj)
+    if fmt == "jsonld":  # with the published context, as the pages' JSON-LD (kg.jsonld)
+        from . import jsonld
+
+        return jsonld.dumps(jsonld.dataset_document(quads), pretty=False)
     from .namespaces import PREFIXES
 
     return ox.serialize(quads, format=fmt_obj, **({"prefixes": PREFIXES} if fmt == "trig" else {}))

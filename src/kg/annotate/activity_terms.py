@@ -15,7 +15,6 @@ from ..components import component
 from ..morphology import Morphology
 from ..namespaces import AT, KG
 from ..text import Text, tokenize
-from .triggers import word_matches
 
 
 @dataclass(frozen=True)
@@ -68,13 +67,13 @@ def _match_at(lang: str, term: list[str], words, i: int, morph: Morphology, limi
         last = k == len(term) - 1
         if k > 0 and term[k - 1] == GAP:
             for skip in range(GAP_WORDS + 1):
-                if j + skip < limit and word_matches(lang, w, words[j + skip].text, morph, last):
+                if j + skip < limit and morph.matches(lang, w, words[j + skip].text, last, inflected=False):
                     j = j + skip + 1
                     break
             else:
                 return None
         else:
-            if j >= limit or not word_matches(lang, w, words[j].text, morph, last):
+            if j >= limit or not morph.matches(lang, w, words[j].text, last, inflected=False):
                 return None
             j += 1
     return j

@@ -14,6 +14,9 @@ from ..claims import ClaimSink
 from ..components import component
 from ..namespaces import slugify
 from .common import label_templates, short_name
+from .dates import time_node
+from ..annotate.grammar import clause_of
+from .groups import GroupRef, Groups, audience_kind, emit_group
 from .offices import owner_of, period_key
 
 WORLDWIDE = "worldwide"  # place of a statement about the whole world: no kg:inPlace
@@ -22,12 +25,14 @@ WORLDWIDE = "worldwide"  # place of a statement about the whole world: no kg:inP
 BENEFIT_KIND = "benefit"
 
 
-def activity_key(org: str, concept: str, place: str) -> str:
-    return f"activity/{org.split('/', 1)[1]}-{concept}-{place.split('/', 1)[-1]}"
+def activity_key(org: str, concept: str, place: str, tail: str | None = None) -> str:
+    key = f"activity/{org.split('/', 1)[1]}-{concept}-{place.split('/', 1)[-1]}"
+    return f"{key}-{tail}" if tail else key
 
 
-def emit_activity(ctx: DocContext, sink: ClaimSink, org: str, concept: str, place: str, ev, concept_labels) -> str:
-    key = activity_key(org, concept, place)
+def emit_activity(ctx: DocContext, sink: ClaimSink, org: str, concept: str, place: str, ev, concept_labels,
+                  tail: str | None = None) -> str:
+    key = activity_key(org, concept, place, tail)
     sink.types(key, "kg:Activity", evidence=[ev])
     sink.ref(key, "kg:activityType", f"at:{concept}")
     sink.ref(key, "kg:performedBy", org)
@@ -44,7 +49,8 @@ def emit_activity(ctx: DocContext, sink: ClaimSink, org: str, concept: str, plac
     return key
 
 
-def _place_key(ctx: DocContext, m) -> str:
+def activity_place(ctx: DocContext, m) -> str:
+    """The place work named at a mention is recorded in."""
     info = ctx.entities[m.entity]
     # work "in Baku" is the programme for the document's country; other towns, and
     # capitals of other countries ("delegates based in Erevan"), stay as named
@@ -75,7 +81,7 @@ def sentence_places(ctx: DocContext, sent: SentenceView, pos: int) -> list[str |
             if m.norm_end < listed[0].norm_start and \
                     ctx.text.norm[m.norm_end:listed[0].norm_start].strip(" ,").lower() in ("and", "и", "və", ""):
                 listed.insert(0, m)
-        return [_place_key(ctx, m) for m in listed]
+        return [activity_place(ctx, m) for m in listed]
     for m in sent.orgs:
         jur = ctx.entities[m.entity].jurisdiction
         if m.entity != ctx.focal_org and jur:
@@ -95,7 +101,7 @@ def _paragraph_place(ctx: DocContext, sent: SentenceView) -> str | None:
     earlier = [m for s in ctx.sentences if s.paragraph == sent.paragraph and s.end <= sent.start
                for m in s.places if ctx.entities[m.entity].cls in ("Country", "Settlement")]
     if earlier:
-        return _place_key(ctx, earlier[-1])
+        return activity_place(ctx, earlier[-1])
     return ctx.focal_country
 
 
@@ -131,15 +137,19 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
             extract_figures_of(ctx, sink, sent, [], by_span, period)
             continue
         ev = ctx.sentence_evidence(sent)
+        audiences = _audiences(ctx, sent, in_sent)
         starts = [t for t in sent.times if t.kind == "start" and t.value]
         benefit = sent.hits(BENEFIT_KIND)
-        verb_final = ctx.lang in label_templates(ctx.lexicon_dir).get("verb_final_languages", [])
+        verb_final = ctx.language.verb_final
         # in a handover sentence the activity is the giver's, unless another body is its subject
         subject = [m for m in sent.orgs if m.norm_start - sent.start <= 4] if sent.has("handover") else []
+        runners = _running_offices(ctx, sent)
         for h in in_sent:
             # "20 officials from organizations involved in the exhumation … benefited from
             # training": words between a figure and its benefit verb describe who benefited
             if not verb_final and any(f.end <= h.start and b.start >= h.end for f in sent.figures for b in benefit):
+                continue
+            if _topic_of_talk(ctx, sent, h) or _general_rule(ctx, sent, h):
                 continue
             if sent.has("handover"):
                 org = subject[0].entity if subject else ctx.focal_org
@@ -148,32 +158,94 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
             places = [p for p in sentence_places(ctx, sent, h.start) if p is not None]
             if org is None or not places:
                 continue
+            audience = audiences.get((h.start, h.end)) if audience_kind(ctx.ontology_dir, h.type) else None
+            # two trainings with different audiences are two activities
+            tail = f"for-{slugify(audience.label, 3)}" if audience is not None else None
             for place in places:
-                key = emit_activity(ctx, sink, org, h.type, place, ev, labels)
+                key = emit_activity(ctx, sink, org, h.type, place, ev, labels, tail)
+                if audience is not None:
+                    sink.ref(key, "kg:audience", emit_group(ctx, audience))
                 if place not in (ctx.focal_country, WORLDWIDE) and _continues(ctx, sent):
                     # "Our work in Armenia … will continue": work that goes on elsewhere
                     sink.ref(key, "kg:continuesIn", place)
+            # "Our office in Baku continues to focus on locating persons missing …": the office
+            # runs the work in its own place ("delegates based in Erevan and Khankendi also visit …")
+            for place in places:
+                for runner in runners:
+                    if runner.org == org and h.start >= runner.span[1] and place in (runner.place, runner.settlement):
+                        sink.ref(activity_key(org, h.type, place, tail), "kg:runBy", runner.key)
             # the first place's activity stands for the hit (figures and periods attach to it)
             place = places[0]
-            key = by_span[(h.start, h.end)] = activity_key(org, h.type, place)
+            key = by_span[(h.start, h.end)] = activity_key(org, h.type, place, tail)
             if starts:
                 pk = "period/" + key.replace("/", "-")
                 sink.types(pk, "kg:Period", "time:ProperInterval", evidence=[ctx.evidence(starts[0].start, starts[0].end)])
                 sink.ref(key, "kg:activeDuring", pk)
                 sink.ref(pk, "time:hasBeginning", sink.instant(starts[0].value, starts[0].surface))
             elif period:
-                pk = f"period/report-{ctx.doc_id.lower()}"
-                sink.types(pk, "kg:Period", "time:ProperInterval", evidence=[ctx.evidence(period.start, period.end)])
-                sink.lit(pk, "kg:surfaceText", period.surface)
-                sink.ref(pk, "time:hasBeginning", sink.instant(period.begin))
-                sink.ref(pk, "time:hasEnd", sink.instant(period.end_value))
-                sink.ref(key, "kg:activeDuring", pk)
+                # the period the document reports on ("first half of 2024"): the date's own node
+                sink.ref(key, "kg:activeDuring", time_node(sink, period))
             presence = period_key(f"office/{org.split('/', 1)[1]}-{place.split('/', 1)[-1]}")
             if place == ctx.focal_country and org == ctx.focal_org and presence in dated_periods:
                 # the organisation's work in the country runs over its presence there
                 sink.ref(key, "kg:activeDuring", presence)
         extract_figures_of(ctx, sink, sent, in_sent, by_span, period)
     return by_span
+
+
+# At most this many words before an office phrase that is its sentence's subject ("Our office
+# in Baku …", "The delegation of the ICRC in Azerbaijan …", "• ICRC delegates based in …")
+_SUBJECT_LEAD_WORDS = 2
+
+
+def _running_offices(ctx: DocContext, sent: SentenceView) -> list:
+    """The offices the sentence is about when it opens with them: what the sentence says
+    they do, they run."""
+    out = []
+    lead_words = _SUBJECT_LEAD_WORDS + (1 if ctx.language.verb_final else 0)
+    for ref in ctx.facts.get("office_mentions", []):
+        if sent.start <= ref.span[0] < sent.end:
+            lead = [w for w in ctx.text.norm[sent.start:ref.span[0]].split() if any(c.isalnum() for c in w)]
+            if len(lead) <= lead_words:
+                out.append(ref)
+    return out
+
+
+def _topic_of_talk(ctx: DocContext, sent: SentenceView, h: ActivityHit) -> bool:
+    """The words are the topic of a talk in their clause ("engage with the authorities
+    regarding the future of our work in relation to conflict-related detainees"): the talk
+    is about them, it is not the work they name. A talk itself (dialogue) is not excluded."""
+    a, b = clause_of(ctx, sent, h.start)
+    talks = [t for t in sent.hits("communication") if a <= t.start < b and not (h.start <= t.start < h.end)]
+    topics = [t for t in sent.hits("topic") if a <= t.start < b]
+    if not talks or not topics:
+        return False
+    if ctx.language.verb_final:  # "… şəxslərlə bağlı … dialoqumuzu": topic, postposition, then the talk
+        return any(h.end <= t.start and any(t.end <= c.start for c in talks) for t in topics)
+    return any(c.end <= t.start <= h.start for t in topics for c in talks)
+
+
+def _general_rule(ctx: DocContext, sent: SentenceView, h: ActivityHit) -> bool:
+    """The clause speaks of any country ("Our ability to visit persons detained in any
+    country is always subject to …"): a rule the organisation follows, not work done."""
+    a, b = clause_of(ctx, sent, h.start)
+    return any(a <= t.start < b for t in sent.hits("generic_place"))
+
+
+def _linked_activity(ctx: DocContext, sent: SentenceView, by_span: dict):
+    """A sentence that opens by linking back ("To this end the ICRC has made interventions …
+    regarding several thousand persons", "In particular, …") counts for the activity of the
+    last sentence before it in its paragraph that names one: (its hit, its key), or None."""
+    opening = ctx.language.lower(ctx.text.norm[sent.start:sent.start + 40]).lstrip(" •-–")
+    if not any(opening.startswith(ctx.language.lower(l)) for l in ctx.language.discourse_links):
+        return None
+    earlier = [(span, key) for span, key in by_span.items() if span[0] < sent.start
+               and any(s.paragraph == sent.paragraph and s.start <= span[0] < s.end for s in ctx.sentences)]
+    if not earlier:
+        return None
+    span, key = max(earlier, key=lambda item: item[0][0])
+    hit = next(h for h in ctx.activity_hits if (h.start, h.end) == span)
+    return hit, key
 
 
 def extract_figures_of(ctx: DocContext, sink: ClaimSink, sent: SentenceView, in_sent: list[ActivityHit],
@@ -185,6 +257,7 @@ def extract_figures_of(ctx: DocContext, sink: ClaimSink, sent: SentenceView, in_
     activity or none). Money is never people reached."""
     benefit = sent.hits(BENEFIT_KIND)
     segments = sentence_segments(ctx, sent)
+    groups = Groups(ctx)
     body_start = ctx.facts.get("body_start", 0)
     body_values = {f.value for f in ctx.figures if f.start >= body_start}
     for fig in sent.figures:
@@ -198,17 +271,95 @@ def extract_figures_of(ctx: DocContext, sink: ClaimSink, sent: SentenceView, in_
         if not candidates and any(seg[0] <= r.start < fig.start for r in sent.hits("reach")):
             # ", reaching more than 2,000 people": the activity of the clause before
             candidates = [h for h in known if h.start < seg[0]][-1:]
-        if fig.money or not (after_benefit or candidates):
+        people = [f for f in sent.figures if not f.money]
+        if not candidates and len({by_span[(h.start, h.end)] for h in known}) == 1 and people == [fig]:
+            # one count and one activity in a sentence: "the names of 2,300 persons … were
+            # submitted …, with a request to provide information on the fate of these persons"
+            candidates = known[:1]
+        linked = None if fig.money or after_benefit or candidates else _linked_activity(ctx, sent, by_span)
+        if fig.money or not (after_benefit or candidates or linked):
             _emit_figure(ctx, sink, fig, f"figure/{ctx.doc_id.lower()}-{fig.start}", None, period)
             continue
-        if after_benefit and not any(h.start <= fig.end + 1 and h.end >= fig.number_end for h in candidates):
-            target = min(after_benefit, key=lambda h: h.start)
+        if linked:
+            target, activity = linked
         else:
-            target = min(candidates, key=lambda h: min(abs(h.start - fig.end), abs(fig.start - h.end)))
-        activity = by_span[(target.start, target.end)]
+            if after_benefit and not any(h.start <= fig.end + 1 and h.end >= fig.number_end for h in candidates):
+                target = min(after_benefit, key=lambda h: h.start)
+            else:
+                target = min(candidates, key=lambda h: min(abs(h.start - fig.end), abs(fig.start - h.end)))
+            activity = by_span[(target.start, target.end)]
         value = "unknown" if fig.value is None else str(fig.value).replace(".", "_")
         key = f"figure/{activity.split('/', 1)[1]}-{value}-{slugify(fig.unit or 'count', 4)}"
         _emit_figure(ctx, sink, fig, key, activity, period)
+        # a date in the figure's own part of the sentence dates the count ("in June 1997 the
+        # names of 2,300 persons … were submitted")
+        for t in sent.times:
+            if seg[0] <= t.start < seg[1] and t.kind == "instant" and t.value:
+                sink.ref(key, "kg:atTime", time_node(sink, t))
+        # the people it counts: the activity's audience (a training's) or its beneficiaries
+        group = groups.of_figure(fig, key)
+        if group is not None:
+            role = "kg:audience" if audience_kind(ctx.ontology_dir, target.type) else "kg:beneficiaryGroup"
+            same = _same_group(audiences_of(ctx, sent), group) if role == "kg:audience" else None
+            if same is not None:
+                # the audience the activity was keyed by, emitted with it: the figure counts it
+                sink.ref(same.key, "kg:count", key)
+                continue
+            sink.ref(activity, role, emit_group(ctx, group))
+
+
+def _audiences(ctx: DocContext, sent: SentenceView, in_sent: list[ActivityHit]) -> dict[tuple[int, int], GroupRef]:
+    """The people each activity that gathers an audience gathers: those "attended by" it in
+    its clause, else those a figure of its sentence counts that the activity is the target of."""
+    groups = Groups(ctx)
+    out: dict[tuple[int, int], GroupRef] = {}
+    for h in in_sent:
+        if not audience_kind(ctx.ontology_dir, h.type):
+            continue
+        a, b = clause_of(ctx, sent, h.start)
+        for pos in range(h.end, min(b, h.end + 80)):
+            if ctx.text.norm[pos - 1:pos] in (" ", ",") or pos == h.end:
+                g = groups.after("audience", pos, b)
+                if g is not None:
+                    out[(h.start, h.end)] = g
+                    break
+    for fig, target in figure_targets(ctx, sent, in_sent):
+        if audience_kind(ctx.ontology_dir, target.type) and (target.start, target.end) not in out:
+            g = groups.of_figure(fig, "")
+            if g is not None:
+                g.figure = None  # keyed by the activity; the figure links itself when emitted
+                out[(target.start, target.end)] = g
+    ctx.facts.setdefault("audiences", {}).update({(sent.start, k): v for k, v in out.items()})
+    return out
+
+
+def audiences_of(ctx: DocContext, sent: SentenceView) -> list[GroupRef]:
+    return [g for (s, _), g in ctx.facts.get("audiences", {}).items() if s == sent.start]
+
+
+def _same_group(groups: list[GroupRef], group: GroupRef) -> GroupRef | None:
+    return next((g for g in groups if g.start == group.start), None)
+
+
+def figure_targets(ctx: DocContext, sent: SentenceView, in_sent: list[ActivityHit]):
+    """(figure, activity hit) for each figure of the sentence that counts an activity of it,
+    by the rules of :func:`extract_figures_of` (without emitting anything)."""
+    benefit = sent.hits(BENEFIT_KIND)
+    segments = sentence_segments(ctx, sent)
+    out = []
+    for fig in sent.figures:
+        after_benefit = [h for h in in_sent for b in benefit if h.start >= b.end and b.start > fig.end]
+        seg = next(((a, b) for a, b in segments if a <= fig.start < b), (sent.start, sent.end))
+        candidates = [h for h in in_sent if seg[0] <= h.start < seg[1]]
+        if not candidates and any(seg[0] <= r.start < fig.start for r in sent.hits("reach")):
+            candidates = [h for h in in_sent if h.start < seg[0]][-1:]
+        if fig.money or not (after_benefit or candidates):
+            continue
+        if after_benefit and not any(h.start <= fig.end + 1 and h.end >= fig.number_end for h in candidates):
+            out.append((fig, min(after_benefit, key=lambda h: h.start)))
+        else:
+            out.append((fig, min(candidates, key=lambda h: min(abs(h.start - fig.end), abs(fig.start - h.end)))))
+    return out
 
 
 def sentence_segments(ctx: DocContext, sent: SentenceView) -> list[tuple[int, int]]:
@@ -238,7 +389,7 @@ def _emit_figure(ctx: DocContext, sink: ClaimSink, fig, key: str, activity: str 
     if activity:
         sink.ref(activity, "kg:reached", key)
     if period:
-        sink.ref(key, "kg:activeDuring", f"period/report-{ctx.doc_id.lower()}")
+        sink.ref(key, "kg:activeDuring", time_node(sink, period))
 
 
 @component("activities", needs=("sentences", "activity_hits", "offices", "body_start"), adds=("activities_by_span",))

@@ -43,6 +43,13 @@ def _parties(doc, frame) -> list[str]:
     return out
 
 
+def _in_lead(doc, sentence) -> bool:
+    """The sentence is the first of the document's body, or shares its paragraph."""
+    body = doc.facts.get("body_start", 0)
+    first = next((s for s in doc.sentences if s.start >= body), None)
+    return first is not None and sentence.paragraph == first.paragraph
+
+
 @component("agreements", needs=("frames", "sentences"), after=("instruments",))
 def agreements(doc) -> None:
     sink = doc.sink
@@ -85,10 +92,13 @@ def agreements(doc) -> None:
             sink.lit(key, "kg:status", PENDING)
         elif not frame.noun:
             sink.lit(key, "kg:status", SIGNED)
-            for t in frame.times:
-                if t.kind == "instant" and t.value:
-                    sink.ref(key, "kg:signedOn", sink.instant(t.value, t.surface))
-                    break
+            when = next((t for t in frame.times if t.kind == "instant" and t.value), None)
+            if when is not None:
+                sink.ref(key, "kg:signedOn", sink.instant(when.value, when.surface))
+            elif _in_lead(doc, frame.sentence) and len(doc.facts.get("reference_date") or "") == 10:
+                # news of a signing in its lead, with no date of its own: it happened on the day
+                # the news is dated ("АСТАНА, 14 ноя - РИА Новости … подписали соглашение")
+                sink.ref(key, "kg:signedOn", sink.instant(doc.facts["reference_date"]))
             for m in frame.places:
                 sink.ref(key, "kg:signedIn", m.entity)
         names = [doc.entities[p].labels.get("en") or p.split("/", 1)[1] for p in sorted(found[key])]

@@ -48,3 +48,63 @@ def condition_start(ctx: DocContext, sent: SentenceView, pos: int) -> int:
         else:
             break
     return start
+
+
+def contact_matter(ctx: DocContext, sent: SentenceView, trig_start: int, trig_end: int,
+                   to_start: int | None = None, to_end: int | None = None) -> str | None:
+    """What readers are told to get in touch for. The language marks it: a phrase after the
+    verb and whom to contact ("can be contacted for further information"), fronted ("For
+    cases of missing relatives …, please contact"), a condition ("If you have additional
+    questions, …"), the subject of "can be obtained" ("Дополнительную информацию можно
+    получить, обратившись …") or, where verbs come last, the clause right before
+    ("əlavə məlumata ehtiyac olduqda … ilə əlaqə saxlanıla bilər")."""
+    language = ctx.language
+    norm = ctx.text.norm
+    low = language.lower
+    preps = language.matter_prepositions
+    to_start = trig_start if to_start is None else to_start
+    to_end = trig_end if to_end is None else to_end
+    head = norm[sent.start:min(trig_start, to_start)].strip(" ,.")
+    for f in language.matter_followers:
+        at = low(head).find(low(f))
+        if at > 0:
+            return _clip_matter(language, head[:at])
+    if not language.verb_final:
+        rest = norm[max(trig_end, to_end):sent.end]
+        for p in preps:
+            m = re.match(rf"\s*,?\s*{re.escape(p)}\s+(.+)", rest, re.I | re.S)
+            if m:
+                return _clip_matter(language, m.group(1))
+        for marker in preps + language.conditionals:
+            if low(head).startswith(low(marker) + " "):
+                return _clip_matter(language, head[len(marker) + 1:])
+        return None
+    if head:
+        # the last clause before whom to contact: after its last comma or conjunction
+        cut = max([head.rfind(",")] + [low(head).rfind(f" {low(c)} ") for c in language.conjunctions])
+        tail = head[cut + 1:].strip(" ,") if cut >= 0 else head
+        words = tail.split()
+        if words and low(words[0]) in {low(c) for c in language.conjunctions}:
+            tail = " ".join(words[1:])
+        return _clip_matter(language, tail)
+    return None
+
+
+def _clip_matter(language, text: str) -> str | None:
+    """The matter up to its clause's end, without the postposition or condition marker
+    that closes it in a verb-final language ("… şəxslərlə bağlı", "… ehtiyac olduqda")."""
+    m = re.search(r"[.;:!?]|,\s", text)
+    text = (text[:m.start()] if m else text).strip(" ,.")
+    if not language.verb_final:
+        return text or None
+    low = language.lower
+    closers = sorted(language.matter_prepositions + language.conditionals, key=len, reverse=True)
+    changed = True
+    while changed and text:
+        changed = False
+        for c in closers:
+            if low(text).endswith(" " + low(c)):
+                text = text[: -len(c) - 1].rstrip(" ,")
+                changed = True
+                break
+    return text or None

@@ -128,6 +128,20 @@ def find_date(head: list[Line], body: Line | None, times: list[TimeExpression]) 
     return None
 
 
+def _date_line(doc) -> TimeExpression | None:
+    """A line of the text that is a full date and nothing else."""
+    norm = doc.text.norm
+    for t in doc.times:
+        if t.kind != "instant" or t.partial or t.value is None or t.precision not in ("day", "month"):
+            continue
+        a = norm.rfind("\n", 0, t.start) + 1
+        b = norm.find("\n", t.end)
+        line = norm[a:len(norm) if b < 0 else b]
+        if line.strip(" .,") == norm[t.start:t.end].strip(" .,"):
+            return t
+    return None
+
+
 @component("document", needs=("times",), adds=("times", "reference_date", "body_start", "title_span"))
 def document(doc) -> None:
     """The document's title and date (from its text when the metadata lacks them), and its
@@ -144,8 +158,17 @@ def document(doc) -> None:
             e = title.start + len(title.text.rstrip())
             doc.sink.lit(subject, "dcterms:title", doc.text.norm[s:e], lang=doc.lang, evidence=[doc.evidence(s, e)])
     reference = meta.date or None
+    # the date the text gives itself: on a header line or a dateline, or a line that is only
+    # a date ("October 2000" under the text)
+    stated = find_date(head, body, doc.times) or _date_line(doc)
+    if stated is not None and (not reference or reference.startswith(stated.value) or stated.value.startswith(reference)):
+        # the date, and its repetitions in the header ("14 ноября 2007" … "11:40 | 14/ 11/ 2007")
+        body_start = body.start if body is not None else len(doc.text.norm)
+        for t in doc.times:
+            if t is stated or (t.kind == "instant" and t.value == stated.value and t.start < body_start):
+                doc.sink.ref(subject, "time:hasTime", doc.sink.instant(t.value, t.surface),
+                             evidence=[doc.evidence(t.start, t.end)])
     if not reference:
-        stated = find_date(head, body, doc.times)
         if stated is not None:
             reference = stated.value
             dtype = {4: "xsd:gYear", 7: "xsd:gYearMonth", 10: "xsd:date"}[len(stated.value)]

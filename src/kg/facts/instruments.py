@@ -9,7 +9,9 @@ from ..annotate.doc import Doc as DocContext
 from ..annotate.sentences import SentenceView
 from ..claims import ClaimSink
 from ..components import component
+from ..annotate.grammar import clause_of
 from .common import condition_start, label_templates
+from .dates import time_node
 
 
 def extract_instruments(ctx: DocContext, sink: ClaimSink, activity_hits, by_span) -> None:
@@ -22,6 +24,12 @@ def extract_instruments(ctx: DocContext, sink: ClaimSink, activity_hits, by_span
         sink.lit(m.entity, "skos:altLabel", m.name, lang=m.lang)  # the corpus-wide step picks the preferred one
         if info.year:
             sink.lit(m.entity, "dcterms:date", info.year, datatype="xsd:gYear")
+        # the year written with its name ("Женевских конвенциях 1949 г.", "the 1949 Geneva
+        # Conventions") dates the instrument
+        for t in ctx.times:
+            if t.kind == "instant" and t.precision == "year" and t.value and \
+                    (0 <= t.start - m.norm_end <= 2 or 0 <= m.norm_start - t.end <= 2):
+                sink.ref(m.entity, "time:hasTime", time_node(sink, t), evidence=[ctx.evidence(min(m.norm_start, t.start), max(m.norm_end, t.end))])
     for sent in ctx.sentences:
         if sent.is_question:
             continue
@@ -30,9 +38,10 @@ def extract_instruments(ctx: DocContext, sink: ClaimSink, activity_hits, by_span
     _agreements(ctx, sink, activity_hits, by_span)
 
 
-def _organisation_mandate(ctx: DocContext, sink: ClaimSink, sent: SentenceView) -> str:
-    """The mandate of the document's organisation, with this sentence as evidence."""
-    org = ctx.focal_org
+def _organisation_mandate(ctx: DocContext, sink: ClaimSink, sent: SentenceView, org: str | None = None) -> str:
+    """The mandate of an organisation (the document's own unless named), with this sentence
+    as evidence."""
+    org = org or ctx.focal_org
     key = f"mandate/{org.split('/', 1)[1]}"
     sink.types(key, "kg:Mandate", evidence=[ctx.sentence_evidence(sent)])
     sink.ref(key, "kg:mandateOf", org)
@@ -43,14 +52,50 @@ def _organisation_mandate(ctx: DocContext, sink: ClaimSink, sent: SentenceView) 
     return key
 
 
-def _mandate(ctx: DocContext, sink: ClaimSink, sent: SentenceView) -> None:
-    """"Its mandate established in the Geneva Conventions": the organisation's mandate."""
+# At most this many words between a predicate and the instrument that completes it ("based on
+# the 1949 Geneva Conventions", "Cenevrə Konvensiyaları əsasında").
+_COMPLEMENT_GAP = 3
+
+
+def _complements(ctx: DocContext, sent: SentenceView, kind: str) -> list[tuple[object, object]]:
+    """(trigger, instrument) pairs where the instrument completes the trigger's predicate:
+    right after it where prepositions precede their noun, right before it where
+    postpositions follow (``verb_final``), with no clause break between."""
     instruments = [m for m in sent.mentions if m.kind == "instrument"]
-    if not instruments or not sent.has("mandate") or not ctx.focal_org:
-        return
-    key = _organisation_mandate(ctx, sink, sent)
-    for m in instruments:
-        sink.ref(key, "kg:establishedBy", m.entity)
+    out = []
+    for hit in sent.hits(kind):
+        for m in instruments:
+            if ctx.language.verb_final:
+                gap = ctx.text.norm[m.norm_end:hit.start] if m.norm_end <= hit.start else None
+            else:
+                gap = ctx.text.norm[hit.end:m.norm_start] if hit.end <= m.norm_start else None
+            if gap is None or re.search(r"[,;:.!?()]", gap.replace("(", "")) or len(gap.split()) > _COMPLEMENT_GAP:
+                continue
+            out.append((hit, m))
+    return out
+
+
+def _holder(ctx: DocContext, sent: SentenceView, pos: int) -> str | None:
+    """Whose mandate or commitment: the organisation named last before the predicate in its
+    clause, else the document's own ("we", "our mandate")."""
+    a, _ = clause_of(ctx, sent, pos)
+    before = [m for m in sent.orgs if a <= m.norm_start < pos and m.role in ("name", "acronym")]
+    return before[-1].entity if before else ctx.focal_org
+
+
+def _mandate(ctx: DocContext, sink: ClaimSink, sent: SentenceView) -> None:
+    """"Its mandate established in the Geneva Conventions": the mandate is established by the
+    instrument only where a predicate says so; "committed to persons protected under IHL",
+    "as guardians of IHL": the organisation upholds it (kg:upholds), its mandate unnamed."""
+    for hit, m in _complements(ctx, sent, "mandate"):
+        org = _holder(ctx, sent, hit.start)
+        if org:
+            key = _organisation_mandate(ctx, sink, sent, org)
+            sink.ref(key, "kg:establishedBy", m.entity, evidence=[ctx.sentence_evidence(sent)])
+    for hit, m in _complements(ctx, sent, "upholds"):
+        org = _holder(ctx, sent, hit.start)
+        if org:
+            sink.ref(org, "kg:upholds", m.entity, evidence=[ctx.sentence_evidence(sent)])
 
 
 def _presence_condition(ctx: DocContext, sink: ClaimSink, sent: SentenceView) -> None:

@@ -176,6 +176,7 @@ def extract_offices(ctx: DocContext, sink: ClaimSink) -> dict[str, OfficeRef]:
     """Offices named in the document and the start of the organisation's presence (closures
     and openings stated as events are :mod:`kg.facts.closures`)."""
     found: dict[str, OfficeRef] = {}
+    mentions: list[OfficeRef] = []  # every phrase naming an office, with its span (kg:runBy)
     unit_in = label_templates(ctx.lexicon_dir).get("unit_in", {}).get(ctx.lang, [])
     for sent in ctx.sentences:
         refs: list[OfficeRef] = []
@@ -195,7 +196,9 @@ def extract_offices(ctx: DocContext, sink: ClaimSink) -> dict[str, OfficeRef]:
         for ref in refs:
             found.setdefault(ref.key, ref)
             emit_office(ctx, sink, ref, ev)
+            mentions.append(ref)
     extract_openings(ctx, sink, found)
+    ctx.facts["office_mentions"] = mentions
     return found
 
 
@@ -237,6 +240,6 @@ def extract_openings(ctx: DocContext, sink: ClaimSink, offices: dict[str, Office
         return  # the first statement of the start is enough
 
 
-@component("offices", needs=("sentences", "focus"), adds=("offices",))
+@component("offices", needs=("sentences", "focus"), adds=("offices", "office_mentions"))
 def offices(doc) -> None:
     doc.facts["offices"] = extract_offices(doc, doc.sink)

@@ -36,16 +36,9 @@ def create_app(settings: Settings, store: ox.Store | None = None, store_path: Pa
     app.wsgi_app = sparql.Endpoint(app, app.wsgi_app)  # queries skip Flask's per-request work
     app.wsgi_app = canonical_host(app.wsgi_app, settings.public_root)
 
-    from .pages import bp as pages_bp  # entity, document, list, search, export and query pages
+    from . import views  # the pages: one blueprint per kind, one route table
 
-    app.register_blueprint(pages_bp)
-
-    @app.get("/")
-    def index():
-        from flask import render_template
-
-        return render_template("index.html")
-
+    views.register(app)
     return app
 
 

@@ -24,7 +24,7 @@ SUFFIXES: dict[str, str] = {
     ".html": "html",
 }
 
-#: Top-level paths the project mints IRIs under (each is routed by views_entity).
+#: Top-level paths the project mints IRIs under (each is routed by kg.web.views.entity).
 MINTED_ROOTS = ("id/", "graph/")
 
 
@@ -88,12 +88,3 @@ def curie(iri: str) -> str:
             if all(c.isalnum() or c in "-_." for c in local) and (best is None or len(ns) > best[1]):
                 best = (f"{prefix}:{local}", len(ns))
     return best[0] if best else iri
-
-
-def local_name(iri: str) -> str:
-    for sep in ("#", "/"):
-        if sep in iri.rstrip(sep):
-            tail = iri.rstrip(sep).rsplit(sep, 1)[1]
-            if tail:
-                return tail
-    return iri

@@ -1,9 +1,10 @@
-"""Reading the graph for the pages: labels in a language, kinds of nodes, and the
-description of a resource that its page, its Turtle and its JSON-LD all show.
+"""Reading the store for the pages: statements around a node, its labels in a language,
+its kind, the passages behind it, and which documents state a statement.
 
 Facts come from the store's default graph (the union of the document graphs, see
-:mod:`kg.store`); which document states what comes from the evidence (``kg:hasEvidence``
-→ ``oa:hasSource``) and, for named graphs, from ``GRAPH`` queries.
+:mod:`kg.store`); which document states what comes from the named graphs (one per
+document) and from the evidence (``kg:hasEvidence`` → ``oa:hasSource``). What the ontology
+says of its own terms (labels, sub-properties, inverses) is in the default graph too.
 """
 
 from __future__ import annotations
@@ -13,23 +14,8 @@ import threading
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import current_app
 
-from ...namespaces import (
-    CNT,
-    DCTERMS,
-    KG,
-    OA,
-    ORG,
-    OWL,
-    PREFIXES,
-    RDF,
-    RDFS,
-    SKOS,
-    TIME,
-    XSD,
-)
-from . import iris
+from ...namespaces import CNT, DCTERMS, KG, OA, ORG, OWL, RDF, RDFS, SKOS, TIME
 
 N = ox.NamedNode
 DG = ox.DefaultGraph()
@@ -55,13 +41,15 @@ SUFFIX = N(str(OA.suffix))
 START = N(str(OA.start))
 END = N(str(OA.end))
 SURFACE = N(str(KG.surfaceText))
-DEFINITION = N(str(SKOS.definition))
+INVERSE_LABEL = N(str(KG.inverseLabel))
 IN_DATE = N(str(TIME.inXSDDate))
 IN_MONTH = N(str(TIME.inXSDgYearMonth))
 IN_YEAR = N(str(TIME.inXSDgYear))
 BEGIN = N(str(TIME.hasBeginning))
 END_T = N(str(TIME.hasEnd))
 SUBCLASS = N(str(RDFS.subClassOf))
+SUBPROPERTY = N(str(RDFS.subPropertyOf))
+INVERSE_OF = N(str(OWL.inverseOf))
 SOURCE_DOCUMENT = N(str(KG.SourceDocument))
 EVIDENCE = N(str(KG.Evidence))
 
@@ -80,7 +68,7 @@ ENTITY_TOPS = [str(KG.Organisation), str(KG.Movement), str(KG.Place), str(ORG.Fo
                str(KG.SourceDocument), str(SKOS.Concept), str(SKOS.ConceptScheme), str(KG.Convention),
                str(KG.BodyOfLaw), str(KG.Qualifier), str(OWL.Class), str(RDFS.Class), str(RDF.Property),
                str(OWL.ObjectProperty), str(OWL.DatatypeProperty), str(OWL.AnnotationProperty), str(OWL.Ontology),
-               str(TIME.TemporalUnit), str(KG.DocumentKinds)]
+               str(TIME.TemporalUnit), str(KG.DocumentKinds), str(KG.Person)]
 DEPENDENT_TOPS = [str(KG.Evidence), str(OA.SpecificResource), str(OA.Selector), str(OA.TextPositionSelector),
                   str(OA.TextQuoteSelector), str(TIME.TemporalEntity), str(TIME.Instant), str(TIME.Interval),
                   str(TIME.ProperInterval), str(KG.Period), str(KG.Figure)]
@@ -92,17 +80,79 @@ _EVIDENCE_PATH = re.compile(r"id/evidence/([^/]+)/(\d+)-(\d+)$")
 class Label:
     text: str
     lang: str | None = None  # language of the text (None: not language-tagged)
+    fallback: bool = False  # not in the language asked for (the page marks it)
+    mixed: str = ""  # a name composed in the language asked for with parts in these others
+    parts: tuple = ()  # then the name as (text, language) pieces, for the page to mark each
 
 
-class _StoreFacts:
-    """What is computed once per store: class closures, the document list."""
+@dataclass(frozen=True)
+class Source:
+    """A source document as the pages cite it."""
+
+    node: ox.NamedNode
+    graph: ox.NamedNode | None  # the named graph of what it states
+    ident: str  # its file name (dcterms:identifier)
+    lang: str
+    title: str
+    date: str  # dcterms:date at its precision, or ""
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A passage of a document behind a statement (an oa:SpecificResource)."""
+
+    node: ox.NamedNode | ox.BlankNode
+    source: Source
+    start: int | None
+    end: int | None
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return anchor(self.start, self.end)
+
+
+class StoreFacts:
+    """What is computed once per store: class closures, the documents and their graphs, what
+    the ontology says of its properties (super-properties, inverses)."""
 
     def __init__(self, store: ox.Store):
         self.store = store
         self.entity_classes = self._closure(ENTITY_TOPS)
         self.dependent_classes = self._closure(DEPENDENT_TOPS)
-        self.search_index = None  # built on the first search (kg.web.pages.search)
+        self.sources_by_graph: dict = {}
+        self.sources_by_node: dict = {}
+        self.sources_by_ident: dict[str, Source] = {}
+        q = (f"SELECT ?g ?d ?id ?lang WHERE {{ GRAPH ?g {{ ?d a <{SOURCE_DOCUMENT.value}> ; "
+             f"<{IDENTIFIER.value}> ?id ; <{LANGUAGE.value}> ?lang }} }}")
+        for g, d, ident, lang in store.query(q):
+            title = _any_literal(store, d, TITLE, lang.value)
+            date = _any_literal(store, d, DATE)
+            src = Source(d, g, ident.value, lang.value, title or ident.value, date or "")
+            self.sources_by_graph[g] = src
+            self.sources_by_node[d] = src
+            self.sources_by_ident[ident.value] = src
+        self.super_properties: dict = {}
+        for q_ in store.quads_for_pattern(None, SUBPROPERTY, None, DG):
+            if isinstance(q_.object, ox.NamedNode):
+                self.super_properties.setdefault(q_.subject, set()).add(q_.object)
+        changed = True
+        while changed:  # transitive closure (a handful of properties)
+            changed = False
+            for p, ups in self.super_properties.items():
+                more = set().union(*(self.super_properties.get(u, set()) for u in ups)) - ups
+                if more:
+                    ups |= more
+                    changed = True
+        self.inverse_of: dict = {}
+        for q_ in store.quads_for_pattern(None, INVERSE_OF, None, DG):
+            if isinstance(q_.object, ox.NamedNode):
+                self.inverse_of.setdefault(q_.subject, q_.object)
+                self.inverse_of.setdefault(q_.object, q_.subject)
         self.lock = threading.Lock()
+        self.cache: dict = {}  # per-store products of other modules (search, timeline …), by name
 
     def _closure(self, tops: list[str]) -> set[ox.NamedNode]:
         out = {N(t) for t in tops}
@@ -113,22 +163,34 @@ class _StoreFacts:
                 out.add(row[0])
         return out
 
+    def cached(self, name: str, make):
+        """``make()`` once per store under ``name`` (a search index, a list of rows …)."""
+        with self.lock:
+            if name not in self.cache:
+                self.cache[name] = make()
+            return self.cache[name]
 
-_per_store: dict[int, _StoreFacts] = {}
+
+def _any_literal(store: ox.Store, s, p, lang: str | None = None) -> str | None:
+    lits = [q.object for q in store.quads_for_pattern(s, p, None, DG) if isinstance(q.object, ox.Literal)]
+    if not lits:
+        return None
+    if lang:
+        lits.sort(key=lambda lit: (lit.language != lang, lit.value))
+    return lits[0].value
+
+
+_per_store: dict[int, StoreFacts] = {}
 _per_store_lock = threading.Lock()
 
 
-def store_facts(store: ox.Store) -> _StoreFacts:
+def store_facts(store: ox.Store) -> StoreFacts:
     with _per_store_lock:
         hit = _per_store.get(id(store))
         if hit is None or hit.store is not store:
             _per_store.clear()  # one store is served at a time; drop the previous build's
-            hit = _per_store[id(store)] = _StoreFacts(store)
+            hit = _per_store[id(store)] = StoreFacts(store)
         return hit
-
-
-def current_store() -> ox.Store:
-    return current_app.extensions["kg.store"].get()
 
 
 def node(iri: str) -> ox.NamedNode | None:
@@ -147,16 +209,16 @@ def term_key(term) -> tuple:
     return (v, 0, 0, v)
 
 
-class KG:
+class GraphReader:
     """The graph as the pages read it, for one request (small caches)."""
 
-    def __init__(self, store: ox.Store | None = None):
-        self.store = store if store is not None else current_store()
-        self.facts = store_facts(self.store)
+    def __init__(self, store: ox.Store, base_iri: str):
+        self.store = store
+        self.base_iri = base_iri
+        self.facts = store_facts(store)
         self._out: dict = {}
         self._in: dict = {}
         self._types: dict = {}
-        self._composing: set = set()
 
     # -- raw access -----------------------------------------------------------------
     def out(self, s) -> list[tuple]:
@@ -178,11 +240,37 @@ class KG:
         vs = self.values(s, p)
         return sorted(vs, key=lambda t: t.value)[0] if vs else None
 
+    def subjects(self, p, o) -> list:
+        return [s for s, pp in self.inc(o) if pp == p]
+
     def types(self, n) -> set:
         hit = self._types.get(n)
         if hit is None:
             hit = self._types[n] = {o for o in self.values(n, RDF_TYPE) if isinstance(o, ox.NamedNode)}
         return hit
+
+    def superclasses(self, cls) -> set:
+        """Every class ``cls`` is a subclass of, up the hierarchy."""
+        out, todo = set(), [cls]
+        while todo:
+            for sup in self.values(todo.pop(), SUBCLASS):
+                if sup not in out:
+                    out.add(sup)
+                    todo.append(sup)
+        return out
+
+    def all_types(self, n) -> set:
+        """The node's classes and their superclasses."""
+        out = set(self.types(n))
+        for t in list(out):
+            out |= self.superclasses(t)
+        return out
+
+    def most_specific_types(self, n) -> list:
+        """The node's classes that no other of its classes is a subclass of."""
+        ts = self.types(n)
+        out = [t for t in ts if not any(o != t and t in self.values(o, SUBCLASS) for o in ts)]
+        return sorted(out, key=lambda t: (not t.value.startswith(str(KG)), t.value))
 
     def kind(self, n) -> str:
         if isinstance(n, ox.Literal):
@@ -212,73 +300,68 @@ class KG:
             return False
         return self.store.contains_named_graph(n)
 
+    # -- which document states what ---------------------------------------------------------
+    def stated_in(self, s, p, o) -> list[Source]:
+        """The documents whose named graph states (s, p, o), in document order."""
+        out = []
+        for q in self.store.quads_for_pattern(s, p, o, None):
+            src = self.facts.sources_by_graph.get(q.graph_name)
+            if src is not None and src not in out:
+                out.append(src)
+        return sorted(out, key=lambda src: src.ident)
+
+    def source(self, doc) -> Source | None:
+        return self.facts.sources_by_node.get(doc)
+
+    def sources(self) -> list[Source]:
+        return sorted(self.facts.sources_by_node.values(), key=lambda src: src.ident)
+
+    # -- the ontology's words for its own terms ------------------------------------------------
+    def super_properties(self, p) -> set:
+        return self.facts.super_properties.get(p, set())
+
+    def inverse_label(self, p, lang: str) -> Label | None:
+        """How a property reads from its object's side ("offices", "handovers given"): its
+        ``kg:inverseLabel``, else the label of its declared inverse."""
+        lits = self.literals(p, (INVERSE_LABEL,))
+        if lits:
+            return pick(lits, lang)
+        inv = self.facts.inverse_of.get(p)
+        if inv is not None:
+            lits = self.literals(inv, LABEL_PROPS)
+            if lits:
+                return pick(lits, lang)
+        return None
+
     # -- names ------------------------------------------------------------------------
     def literals(self, n, props) -> list[ox.Literal]:
         return [o for p, o in self.out(n) if p in props and isinstance(o, ox.Literal)]
 
-    def label(self, n, lang: str = "en") -> Label:
-        if isinstance(n, ox.Literal):
-            return Label(n.value, n.language)
+    def stored_label(self, n, lang: str) -> Label | None:
+        """The node's own label in ``lang`` (else another language, marked as a fallback)."""
         for props in LABEL_PROPS:
             lits = self.literals(n, (props,))
             if lits:
                 return pick(lits, lang)
-        special = self._special_label(n, lang)
-        if special is not None:
-            return special
-        if isinstance(n, ox.BlankNode):
-            return Label("_:" + n.value)
-        v = n.value
-        if v.startswith(iris.base_iri()):
-            return Label(v[len(iris.base_iri()):])
-        c = iris.curie(v)
-        return Label(c if c != v else v)
+        return None
 
-    def _special_label(self, n, lang: str) -> Label | None:
-        date = date_value(self, n)
-        if date:
-            return Label(date)
-        surface = self.literals(n, (SURFACE,))
-        if surface:
-            return pick(surface, lang)
-        begins = [date_value(self, b) for b in self.values(n, BEGIN)]
-        ends = [date_value(self, e) for e in self.values(n, END_T)]
-        if begins or ends:
-            return Label(period_text(begins, ends))
-        exact = self.quote(n)
-        if exact:
-            return Label("“" + shorten(exact[0], 80) + "”", exact[1])
-        return self._composed_label(n, lang)
-
-    def _composed_label(self, n, lang: str) -> Label | None:
-        """An unnamed fact (a partnership, a referral) named by its class and what it links:
-        "Partnership: ICRC – Azerbaijan Red Crescent Society"."""
-        types = sorted(self.types(n), key=lambda t: t.value)
-        if not types or n in self._composing:
-            return None
-        self._composing = self._composing | {n}
-        try:
-            cls = min((self.label(t, lang).text for t in types), key=len)
-            parts = []
-            for p, o in self.out(n):
-                if p == RDF_TYPE or isinstance(o, ox.Literal) or p == HAS_EVIDENCE or self.kind(o) != "entity":
-                    continue
-                text = self.label(o, lang).text
-                if text not in parts:
-                    parts.append(text)
-            if not parts:
-                return None
-            return Label(f"{cls[:1].upper()}{cls[1:]}: " + " – ".join(sorted(parts)[:3]))
-        finally:
-            self._composing = self._composing - {n}
+    def short_label(self, n, lang: str) -> Label | None:
+        """The name to compose other names of: an acronym in ``lang`` if it has one ("ICRC",
+        "МККК", "BQXK"), else its label."""
+        acronyms = [lit for lit in self.literals(n, (PREF, ALT))
+                    if (lit.language or "").split("-")[0] == lang and is_acronym(lit.value)]
+        if acronyms:
+            best = min(acronyms, key=lambda lit: (len(lit.value), lit.value))
+            return Label(best.value, best.language)
+        return self.stored_label(n, lang)
 
     def quote(self, ev) -> tuple[str, str | None] | None:
         """(exact words, document language) of an evidence node."""
         for sel in self.values(ev, HAS_SELECTOR):
             for o in self.values(sel, EXACT):
                 doc = self.value(ev, HAS_SOURCE)
-                lang = self.value(doc, LANGUAGE) if doc is not None else None
-                return o.value, (lang.value if lang is not None else None)
+                src = self.source(doc) if doc is not None else None
+                return o.value, (src.lang if src else None)
         return None
 
     def names(self, n) -> dict[str, dict[str, list[str]]]:
@@ -298,15 +381,18 @@ class KG:
                 entry[slot].append(o.value)
         for entry in out.values():
             entry["pref"].sort()
+            # rdfs:label copies of the preferred label do not count as other names
             entry["alt"] = sorted(v for v in entry["alt"] if v not in entry["pref"])
-        # rdfs:label copies of the preferred label do not count as other names
         return out
 
     # -- evidence ---------------------------------------------------------------------
-    def evidence_info(self, ev) -> dict | None:
+    def passage(self, ev) -> Passage | None:
         doc = self.value(ev, HAS_SOURCE)
-        if doc is None:
-            return None
+        src = self.source(doc) if doc is not None else None
+        if src is None:
+            if doc is None:
+                return None
+            src = Source(doc, None, local_name(doc.value), "", local_name(doc.value), "")
         start = end = None
         exact = prefix = suffix = ""
         for sel in self.values(ev, HAS_SELECTOR):
@@ -325,27 +411,19 @@ class KG:
             m = _EVIDENCE_PATH.search(ev.value)
             if m:
                 start, end = int(m.group(2)), int(m.group(3))
-        lang = self.value(doc, LANGUAGE)
-        ident = self.value(doc, IDENTIFIER)
-        return {
-            "iri": ev.value,
-            "doc": doc.value,
-            "doc_id": ident.value if ident is not None else iris.local_name(doc.value),
-            "doc_lang": lang.value if lang is not None else None,
-            "doc_title": self.label(doc, lang.value if lang is not None else "en").text,
-            "start": start,
-            "end": end,
-            "exact": exact,
-            "prefix": prefix,
-            "suffix": suffix,
-            "anchor": anchor(start, end),
-        }
+        return Passage(ev, src, start, end, exact, prefix, suffix)
 
     def evidence_of(self, n) -> list:
         return sorted(self.values(n, HAS_EVIDENCE), key=term_key)
 
+    def passages_of(self, n) -> list[Passage]:
+        return [p for p in (self.passage(ev) for ev in self.evidence_of(n)) if p is not None]
+
     # -- the description of a resource ---------------------------------------------------
     def describe(self, root, max_incoming: int = 2000) -> Description:
+        """The statements a resource's page, Turtle and JSON-LD are made of: its own, those
+        of the small nodes it is made of (periods, passages), names of what it links to, the
+        facts that point at it and the events about those facts."""
         d = Description(root)
         seen_full: set = set()
 
@@ -382,12 +460,16 @@ class KG:
                 brief(s)
                 continue
             full(s)
-            if k == "dependent":
-                # a passage of this document, a period starting at this instant …:
-                # name what uses it
-                for s2, p2 in self.inc(s):
+            for s2, p2 in self.inc(s):
+                if k == "dependent":
+                    # a passage of this document, a period starting at this instant …:
+                    # name what uses it
                     d.add(s2, p2, s)
                     brief(s2)
+                elif p2 not in (RDF_TYPE, HAS_EVIDENCE) and self.kind(s2) == "fact":
+                    # an event about a fact of the root (the closure of its office): the page shows it
+                    d.add(s2, p2, s)
+                    full(s2)
         d.truncated = len(incoming) > max_incoming
         return d
 
@@ -412,7 +494,8 @@ class Description:
 
 
 def pick(lits: list[ox.Literal], lang: str) -> Label:
-    """The literal in ``lang``, else English, else any (the shortest first, then alphabetical)."""
+    """The literal in ``lang`` (the shortest first, then alphabetical), else English, else any,
+    marked as a fallback when it is not in ``lang``."""
     def key(lit):
         return (len(lit.value), lit.value)
 
@@ -420,13 +503,16 @@ def pick(lits: list[ox.Literal], lang: str) -> Label:
         hits = [lit for lit in lits if (lit.language or "").split("-")[0] == want]
         if hits:
             best = sorted(hits, key=key)[0]
-            return Label(best.value, best.language)
+            return Label(best.value, best.language, fallback=want != lang)
     plain = [lit for lit in lits if not lit.language]
-    best = sorted(plain or lits, key=lambda lit: (lit.language or "", len(lit.value), lit.value))[0]
-    return Label(best.value, best.language)
+    if plain:
+        best = sorted(plain, key=key)[0]
+        return Label(best.value, None)
+    best = sorted(lits, key=lambda lit: (lit.language or "", len(lit.value), lit.value))[0]
+    return Label(best.value, best.language, fallback=True)
 
 
-def date_value(g: KG, n) -> str | None:
+def date_value(g: GraphReader, n) -> str | None:
     """The date an instant stands for, at its precision (2025-09-03, 2025-09, 1992)."""
     if isinstance(n, ox.Literal):
         return None
@@ -436,10 +522,9 @@ def date_value(g: KG, n) -> str | None:
     return None
 
 
-def period_text(begins: list, ends: list) -> str:
-    b = " / ".join(sorted(x for x in begins if x)) or "…"
-    e = " / ".join(sorted((x for x in ends if x), reverse=True)) or "…"
-    return f"{b} – {e}"
+def is_acronym(text: str) -> bool:
+    """One word of capitals, perhaps with small letters between them (ICRC, МККК, AzRCS)."""
+    return 2 <= len(text) <= 10 and text.isalpha() and sum(c.isupper() for c in text) >= 2 and text[0].isupper()
 
 
 def shorten(text: str, n: int) -> str:
@@ -451,12 +536,10 @@ def anchor(start, end) -> str:
     return f"ev-{start}-{end}"
 
 
-def literal_text(lit: ox.Literal) -> str:
-    return lit.value
-
-
-def prefixes_sparql() -> str:
-    return "".join(f"PREFIX {p}: <{n}>\n" for p, n in PREFIXES.items())
-
-
-XSD_INTEGER = N(str(XSD.integer))
+def local_name(iri: str) -> str:
+    for sep in ("#", "/"):
+        if sep in iri.rstrip(sep):
+            tail = iri.rstrip(sep).rsplit(sep, 1)[1]
+            if tail:
+                return tail
+    return iri

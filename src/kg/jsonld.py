@@ -1,5 +1,6 @@
-"""JSON-LD a web developer can read: the published ``@context`` (short keys) and a framer
-that puts one resource at the root with its facts and their evidence nested inside.
+"""JSON-LD a web developer can read: the published ``@context`` (short keys), a framer that
+puts one resource at the root with its facts and their evidence nested inside, and the whole
+dataset with its named graphs — what the entity pages, ``/export`` and ``kg export`` write.
 
 The JSON-LD is written here from the triples (no JSON-LD library): every key is a term of
 :data:`CONTEXT`, a compact IRI or, for a property of the ontology, its local name (the
@@ -14,7 +15,7 @@ from collections import OrderedDict
 
 import pyoxigraph as ox
 
-from ...namespaces import PREFIXES, RDF, XSD
+from .namespaces import PREFIXES, RDF, XSD
 
 KG_NS = PREFIXES["kg"]
 RDF_TYPE = str(RDF.type)
@@ -416,6 +417,14 @@ def graph_document(quads_by_graph: dict, context_url: str | None = None) -> dict
         else:
             graphs.append({"id": _node_id(g), "@graph": nodes})
     return {"@context": context_url or CONTEXT, "@graph": graphs}
+
+
+def dataset_document(quads) -> dict:
+    """Quads (named graphs only) as one JSON-LD document: a graph object per named graph."""
+    by_graph: dict = {}
+    for q in sorted(quads, key=str):
+        by_graph.setdefault(q.graph_name, []).append((q.subject, q.predicate, q.object))
+    return graph_document(by_graph)
 
 
 def dumps(doc: dict, pretty: bool = True) -> bytes:

@@ -2,8 +2,8 @@
 
 The endpoint (/sparql, kg.web.sparql) shows ``sparql_form.html`` to a browser that asks
 for it without a query; /query shows the same page and takes ``?query=`` to fill the
-editor. The page's script runs the query through /sparql itself (``fetch``, asking for
-SPARQL JSON) and draws the table; nothing comes from another host.
+editor. The page's script (static/query.js) runs the query through /sparql itself (``fetch``,
+asking for SPARQL JSON) and draws the table; nothing comes from another host.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import re
 import threading
 from pathlib import Path
 
-from flask import current_app, render_template, request
+from flask import current_app, has_request_context, render_template, request
 
 from ...namespaces import PREFIXES
-from . import bp, i18n
+from ..graph import i18n
+from . import site
 
 _lock = threading.Lock()
 _examples: dict[str, list[dict]] = {}
@@ -50,25 +51,17 @@ def examples() -> list[dict]:
         return hit
 
 
-def query_page_context() -> dict:
-    return {
-        "examples": examples(),
-        "prefixes": PREFIXES,
-        "initial_query": request.args.get("query", ""),
-    }
+def page_context() -> dict:
+    """What the query page needs, on /query and on the endpoint's own page (/sparql)."""
+    if not has_request_context() or request.path.rstrip("/") not in ("/sparql", "/query"):
+        return {}
+    lang = site.language()
+    words = {k: i18n.t(k, lang) for k in ("rows", "download", "share", "page-of", "previous", "next",
+                                          "prefix-added", "unknown-prefix", "error-at", "query-error", "running",
+                                          "sort-hint")}
+    return {"examples": examples(), "prefixes": PREFIXES, "initial_query": request.args.get("query", ""),
+            "query_words": words}
 
 
-@bp.record_once
-def _read_examples_at_startup(state) -> None:
-    app = state.app
-    with app.app_context():
-        try:
-            examples()
-        except OSError:
-            pass
-
-
-@bp.get("/query")
 def query_page():
-    lang = i18n.request_language()
-    return render_template("sparql_form.html", title=i18n.t("query", lang))
+    return render_template("sparql_form.html", title=i18n.t("query", site.language()))

@@ -1,0 +1,125 @@
+"""Conflicts and situations: what missing persons, detainees, activities and events are
+related to ("persons missing in connection with the conflict", "the 2020-2023
+escalations", "в связи с войной в Таджикистане", "münaqişə ilə bağlı itkin düşmüş").
+
+A situation is named by its noun (``data/lexicon/situations.yaml``), its place by a place
+in its phrase ("the conflict in Ukraine", "Nagorno-Karabakh conflict"), else by the
+country the document is about; its period by years in its phrase. It is recorded when a
+link word relates something of the clause to it; every activity and group of the clause
+is then related to it (kg:relatesTo).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..annotate.grammar import clause_of
+from ..components import component
+from ..namespaces import slugify
+from ..text import tokenize
+from .dates import time_node
+
+CLASSES = {"conflict": "kg:Conflict", "situation": "kg:Situation"}
+RELATED = ("group/", "closure/", "opening/", "handover/", "suspension/", "downsizing/")
+
+
+@lru_cache(maxsize=2)
+def _load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _matches(doc, listed: str, words: list[str], i: int) -> int | None:
+    term = [w for w in tokenize(listed) if w[0].isalnum()]
+    morph = doc.resources.morph
+    if i + len(term) <= len(words) and all(morph.matches(doc.lang, t, words[i + k], k == len(term) - 1)
+                                           for k, t in enumerate(term)):
+        return i + len(term)
+    return None
+
+
+@component("situations", needs=("sentences", "activities_by_span", "offices"), after=("closures", "handovers"))
+def situations(doc) -> None:
+    data = _load(doc.lexicon_dir / "situations.yaml")
+    links = [str(x) for x in data.get("links", {}).get(doc.lang, [])]
+    norm = doc.text.norm
+    by_span = doc.facts["activities_by_span"]
+    # what may be related to a situation: groups, and events, by the passages that state them
+    related = [(c.subject, ev.start) for c in doc.sink.claims if c.predicate == "rdf:type"
+               and c.subject.startswith(RELATED) for ev in c.evidence]
+    for sent in doc.sentences:
+        toks = [t for t in doc.text.tokens_in(sent.start, sent.end) if t.is_word]
+        words = [t.text for t in toks]
+        for i in range(len(toks)):
+            for kind in CLASSES:
+                end = next((e for n in data.get(kind, {}).get(doc.lang, []) if (e := _matches(doc, str(n), words, i))), None)
+                if end is None:
+                    continue
+                start_tok, end_tok = toks[i], toks[end - 1]
+                linked = any(re.search(rf"(?<!\w){re.escape(l)}\w*\s+(?:\S+\s+){{0,3}}$", norm[max(sent.start, start_tok.start - 60):start_tok.start], re.I)
+                             for l in links) if not doc.language.head_final else \
+                    any(re.match(rf"\s*\S*\s*{re.escape(l)}", norm[end_tok.end:end_tok.end + 30], re.I) for l in links)
+                if not linked:
+                    continue
+                key = _emit(doc, kind, sent, start_tok.start, end_tok.end)
+                a, b = clause_of(doc, sent, start_tok.start)
+                for (hs, he), activity in by_span.items():
+                    if sent.start <= hs < sent.end:
+                        doc.sink.ref(activity, "kg:relatesTo", key)
+                sa, sb = doc.text.to_original(sent.start, sent.end)
+                for node in sorted({n for n, at in related if sa <= at < sb}):
+                    doc.sink.ref(node, "kg:relatesTo", key)
+                break
+
+
+def _years_of(doc, sent, start: int, end: int) -> list:
+    """The time expressions of a situation's own phrase: right before its noun, with those
+    coordinated before them ("2020 və 2023-cü ilin eskalasiyaları"), or an interval right
+    after it ("escalations between 2020 and 2023")."""
+    norm = doc.text.norm
+    times = sorted((t for t in sent.times if t.value or t.begin), key=lambda t: t.start)
+    before = [t for t in times if 0 <= start - t.end <= 2]
+    while before:
+        prev = [t for t in times if t.end <= before[0].start
+                and norm[t.end:before[0].start].strip(" ,").lower() in set(doc.language.conjunctions) | {""}]
+        if not prev:
+            break
+        before.insert(0, prev[-1])
+    after = [t for t in times if 0 <= t.start - end <= 4 and t.kind == "interval"]
+    return before or after[:1]
+
+
+def _emit(doc, kind: str, sent, start: int, end: int) -> str:
+    """The situation node: keyed by its kind, place and years, so that two documents'
+    "conflict" in one country is one conflict."""
+    # its place and years are those of its own phrase: right before the noun ("the
+    # Nagorno-Karabakh conflict", "the 2020-2023 escalations") or in a place slot right after
+    # it ("the conflict in Ukraine", "войной в Таджикистане")
+    norm = doc.text.norm
+    before = [m for m in sent.places if 0 <= start - m.norm_end <= 2]
+    after = [m for m in sent.places if 0 <= m.norm_start - end <= 12 and norm[end:m.norm_start].strip().lower()
+             in doc.language.locative_prepositions | doc.language.place_prepositions]
+    place = (before or after)[0].entity if before or after else doc.focal_country
+    years = _years_of(doc, sent, start, end)
+    tail = ""
+    if years:
+        first = min((t.begin or t.value or "")[:4] for t in years)
+        last = max((t.end_value or t.value or "")[:4] for t in years)
+        tail = f"-{first}" if first == last else f"-{first}-{last}"
+    key = f"situation/{kind}-{place.split('/', 1)[1] if place else slugify(doc.doc_id, 3)}{tail}"
+    ev = doc.evidence(start, end)
+    doc.sink.types(key, CLASSES[kind], evidence=[ev])
+    doc.sink.lit(key, "skos:altLabel", doc.text.norm[start:end], lang=doc.lang)
+    if place:
+        doc.sink.ref(key, "kg:inPlace", place)
+    labels = doc.resources.labels.get("situation", {}).get(kind, {})
+    where = doc.entities[place].labels if place and place in doc.entities else {}
+    doc.sink.labels(key, {lang: labels[lang].format(place=where.get(lang) or where.get("en", "")).strip(" :()")
+                          for lang in labels})
+    for t in years:
+        node = time_node(doc.sink, t)
+        doc.sink.ref(key, "kg:activeDuring" if node.startswith("period/") else "time:hasTime", node)
+    return key
