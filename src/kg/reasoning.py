@@ -1,11 +1,12 @@
 """What the ontology entails from the documents' statements, kept apart from them.
 
-The entailments published are class memberships through rdfs:subClassOf, values of
-super-properties (rdfs:subPropertyOf), inverse links (owl:inverseOf), symmetric links and
-two-step property chains (owl:propertyChainAxiom, e.g. kg:presentIn through offices): the
-rules of OWL 2 RL for those axioms (cax-sco, prp-spo1, prp-inv1/2, prp-symp, prp-spo2).
-Only triples not already stated are kept: they go to their own named graph
-(``…/graph/inferred``).
+The entailments published are class memberships through rdfs:subClassOf and through a
+property's rdfs:domain and rdfs:range (named classes), values of super-properties
+(rdfs:subPropertyOf), inverse links (owl:inverseOf), symmetric links and two-step property
+chains (owl:propertyChainAxiom, e.g. kg:presentIn through offices): the rules of OWL 2 RL
+for those axioms (cax-sco, prp-dom, prp-rng, prp-spo1, prp-inv1/2, prp-symp, prp-spo2).
+Only triples not already stated (by a document or by the ontology) are kept: they go to
+their own named graph (``…/graph/inferred``).
 
 ``materialise`` applies the rules as SPARQL updates inside the store, where the data
 already is: its cost grows with the data, not with the number of individuals squared as a
@@ -22,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
@@ -61,6 +62,7 @@ def entailments(data: Graph, ontology: Graph) -> Graph:
         if len(steps) == 2 and all(named(s) for s in steps):
             chains.append((prop, steps[0], steps[1]))
 
+    domains, ranges = _typing(ontology, supers)
     out = Graph()
     # property-level entailments first, so that chains can use inverse links
     derived = Graph()
@@ -80,11 +82,34 @@ def entailments(data: Graph, ontology: Graph) -> Graph:
     for t in derived:
         if t not in data:
             out.add(t)
+    for s, p, o in data + derived:  # a property's domain and range, over what is stated and derived
+        for cls in domains.get(p, ()):
+            if (s, RDF.type, cls) not in data:
+                out.add((s, RDF.type, cls))
+        if not isinstance(o, Literal):
+            for cls in ranges.get(p, ()):
+                if (o, RDF.type, cls) not in data:
+                    out.add((o, RDF.type, cls))
+    for t in [t for t in out if t in ontology]:  # (stated there: a SKOS concept of its schemes)
+        out.remove(t)
     for s, cls in data.subject_objects(RDF.type):
         for sup in supers.get(cls, ()):
             if sup not in _SKIP_CLASSES and (s, RDF.type, sup) not in data:
                 out.add((s, RDF.type, sup))
     return out
+
+
+def _typing(ontology: Graph, supers: dict[URIRef, set[URIRef]]
+            ) -> tuple[dict[URIRef, set[URIRef]], dict[URIRef, set[URIRef]]]:
+    """Each property's named rdfs:domain and rdfs:range classes, with their superclasses
+    (a class built of others, e.g. an owl:unionOf, says of its members no class of its own)."""
+    domains: dict[URIRef, set[URIRef]] = defaultdict(set)
+    ranges: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for axiom, into in ((RDFS.domain, domains), (RDFS.range, ranges)):
+        for prop, cls in ontology.subject_objects(axiom):
+            if isinstance(prop, URIRef) and isinstance(cls, URIRef) and cls not in _SKIP_CLASSES:
+                into[prop] |= ({cls} | supers.get(cls, set())) - _SKIP_CLASSES
+    return dict(domains), dict(ranges)
 
 
 # -- the same rules, applied in the store ------------------------------------------------
@@ -98,6 +123,8 @@ class Axioms:
     inverse: dict[URIRef, set[URIRef]]
     symmetric: set[URIRef]
     chains: list[tuple[URIRef, URIRef, URIRef]]
+    domains: dict[URIRef, set[URIRef]]  # a property's domain classes, with their superclasses
+    ranges: dict[URIRef, set[URIRef]]
 
     @classmethod
     def of(cls, ontology: Graph) -> "Axioms":
@@ -112,13 +139,17 @@ class Axioms:
             steps = list(Collection(ontology, head))
             if len(steps) == 2 and all(named(s) for s in steps):
                 chains.append((prop, steps[0], steps[1]))
+        superclasses = _closure([(a, b) for a, b in ontology.subject_objects(RDFS.subClassOf) if named(a) and named(b)])
+        domains, ranges = _typing(ontology, superclasses)
         return cls(
-            superclasses=_closure([(a, b) for a, b in ontology.subject_objects(RDFS.subClassOf) if named(a) and named(b)]),
+            superclasses=superclasses,
             superproperties=_closure([(a, b) for a, b in ontology.subject_objects(RDFS.subPropertyOf)
                                       if named(a) and named(b)]),
             inverse=dict(inverse),
             symmetric={p for p in ontology.subjects(RDF.type, OWL.SymmetricProperty) if named(p)},
             chains=sorted(chains),
+            domains=domains,
+            ranges=ranges,
         )
 
 
@@ -159,15 +190,30 @@ def materialise(store, ontology: Graph, inferred: str, not_data: list[str], only
         rules.append((f"{into} {{ ?s <{prop}> ?o }}",
                       f"{either(f'?s <{first}> ?mid', '?g')} {either(f'?mid <{second}> ?o', '?h')}",
                       ("?s", "?mid", "?o")))
+    # a property's domain and range, over the data and what the rules above derived; a type
+    # stated already is not inserted (the node typed need not be one an update redoes, so the
+    # last step, which takes out what is stated around those nodes, would not take it out)
+    stated_or_derived = f"{{ {data('?s ?p ?o')} }} UNION {{ {into} {{ ?s ?p ?o }} }}"
+    unstated = lambda node: f"FILTER NOT EXISTS {{ GRAPH ?t {{ {node} a ?c }} FILTER(?t != <{inferred}>) }}"  # noqa: E731
+    if axioms.domains:
+        rules.append((f"{into} {{ ?s a ?c }}",
+                      f"VALUES (?p ?c) {{ {_pairs(axioms.domains)} }} {stated_or_derived} {unstated('?s')}",
+                      ("?s", "?o")))
+    if axioms.ranges:
+        rules.append((f"{into} {{ ?o a ?c }}",
+                      f"VALUES (?p ?c) {{ {_pairs(axioms.ranges)} }} {stated_or_derived} FILTER(!isLiteral(?o)) "
+                      f"{unstated('?o')}", ("?s", "?o")))
     if axioms.superclasses:
         rules.append((f"{into} {{ ?s a ?sup }}",
                       f"VALUES (?c ?sup) {{ {_pairs(axioms.superclasses, skip=_SKIP_CLASSES)} }} {data('?s a ?c')}",
                       ("?s",)))
-    stated = f"{into} {{ ?s ?p ?o }} {data('?s ?p ?o')}"
+    # stated already: by a document, or by the ontology (a SKOS concept of its schemes is a
+    # skos:Concept there, whatever range it is a value of)
+    stated = f"{into} {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{inferred}>)"
     if only is None:
         for insert, where, _ in rules:
             store.update(f"INSERT {{ {insert} }} WHERE {{ {where} }}")
-        store.update(f"DELETE {{ {into} {{ ?s ?p ?o }} }} WHERE {{ {stated} }}")  # only what no document states
+        store.update(f"DELETE {{ {into} {{ ?s ?p ?o }} }} WHERE {{ {stated} }}")  # only what nothing states
     else:
         nodes = sorted(n for n in only if n.startswith(("http:", "https:", "urn:")))
         chunks = [nodes[i:i + 500] for i in range(0, len(nodes), 500)]
@@ -178,7 +224,7 @@ def materialise(store, ontology: Graph, inferred: str, not_data: list[str], only
         for insert, where, variables in [*rules, (None, stated, ("?s", "?o"))]:
             for chunk in chunks:  # (every chunk through a rule before the next rule)
                 for var in variables:
-                    if insert is None:  # the last step: only what no document states
+                    if insert is None:  # the last step: only what nothing states
                         store.update(f"DELETE {{ {into} {{ ?s ?p ?o }} }} WHERE {{ {_values(var, chunk)} {where} }}")
                     else:
                         store.update(f"INSERT {{ {insert} }} WHERE {{ {_values(var, chunk)} {where} }}")
