@@ -123,11 +123,34 @@ def _published(settings) -> list[str]:
         del store
 
 
+def _search_index(settings) -> list[tuple]:
+    """What the published build's search index holds (kg.search_index), without row ids."""
+    import sqlite3
+
+    from kg.search_index import INDEX_NAME
+
+    db = sqlite3.connect(settings.store_link.resolve() / INDEX_NAME)
+    try:
+        items = {row[0]: row[1:] for row in db.execute(
+            'SELECT id, kind, iri, node, lang, text, doc, start, "end", name_kind FROM items')}
+        keys = {row[0]: row[1] for row in db.execute("SELECT rowid, keys FROM search")}
+        facets, supports = {}, {}
+        for item, facet, value in db.execute("SELECT item, facet, value FROM facets"):
+            facets.setdefault(item, []).append((facet, value))
+        for item, fact in db.execute("SELECT item, fact FROM supports"):
+            supports.setdefault(item, []).append(fact)
+    finally:
+        db.close()
+    return sorted((*row, keys[i], tuple(sorted(facets.get(i, []))), tuple(sorted(supports.get(i, []))))
+                  for i, row in items.items())
+
+
 def test_a_rebuild_redoes_only_what_changed_and_publishes_what_a_fresh_build_does(tmp_path, corpus_copy):
     """Nothing changed: nothing is redone or published. A document added, changed or gone:
     only it is extracted, the published store is updated where it changed (its graph, the
     union, the entailments around its nodes, the labels the corpus now decides otherwise),
-    and the result is what a build from nothing makes of the same sources."""
+    and the result — the store and its search index — is what a build from nothing makes of
+    the same sources."""
     from kg.pipeline import build
 
     settings = settings_for(tmp_path, corpus_copy, build_jobs=2)
@@ -141,6 +164,8 @@ def test_a_rebuild_redoes_only_what_changed_and_publishes_what_a_fresh_build_doe
         alone = settings_for(tmp_path / name, corpus_copy, build_jobs=1)
         result = build(alone)
         assert result.extracted == len(list(corpus_copy.glob("*.txt")))
+        # the search index too: an update's is the one a build from nothing writes
+        assert _search_index(settings) == _search_index(alone)
         return _published(alone)
 
     meta_file = corpus_copy / "metadata.json"
@@ -154,6 +179,7 @@ def test_a_rebuild_redoes_only_what_changed_and_publishes_what_a_fresh_build_doe
     changed = build(settings)
     assert changed.extracted == 1 and not changed.unchanged
     assert any("ganja" in q for q in _published(settings))
+    assert any("Ganja" in row[4] for row in _search_index(settings))  # (its passage, searchable)
     assert _published(settings) == fresh("fresh-changed")
     # a document comes (naming an organisation the others name, in another language)
     shutil.copyfile(ROOT / "tests" / "documents" / "ru_drc_ukraine.txt", corpus_copy / "ru_drc_ukraine.txt")
