@@ -109,3 +109,29 @@ def test_a_node_stated_by_two_documents_is_placed_where_each_of_them_says(everyt
                 assert countries & named[d], f"{node} is placed in {countries} but {d} names none of them"
             checked += 1
     assert checked > 0
+
+
+def test_validating_documents_alone_and_where_they_meet_finds_what_validating_the_union_finds(everything):
+    """The build validates each document's graph alone and the union only around the nodes
+    several documents describe; that finds what validating the whole union (and telling
+    documents' own errors from their disagreements) finds, finding for finding."""
+    from rdflib import Graph
+
+    from kg.rdf import load_ontology
+    from kg.validate import disagreements_as_warnings, load_shapes, shacl_validate
+
+    from conftest import ROOT
+
+    iris = IRIs(load_settings().base_iri)
+    ontology, shapes = load_ontology(ROOT / "ontology"), load_shapes(ROOT / "shapes")
+    documents = [everything.dataset.graph(iris.document_graph(d.doc_id)) for d in everything.documents]
+    union = Graph()
+    for g in documents:
+        for t in g:
+            union.add(t)
+    whole = shacl_validate(union, shapes, ontology)
+    if not whole.conforms:
+        whole = disagreements_as_warnings(whole, documents, shapes, ontology)
+    key = lambda f: (f.severity, f.shape, f.focus, f.message)  # noqa: E731
+    assert len(whole.findings) > 100
+    assert sorted(map(key, everything.report.findings)) == sorted(map(key, whole.findings))

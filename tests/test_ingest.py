@@ -60,3 +60,89 @@ def test_ingest_missing_file(tmp_path, env, corpus_copy):
     proc = kg("ingest", str(tmp_path / "nope.txt"), "--lang", "en", env=env)
     assert proc.returncode != 0 and "nope.txt" in proc.stderr
     assert _snapshot(corpus_copy) == before
+
+
+def test_ingest_takes_a_folder_detects_languages_and_leaves_out_what_is_not_text(tmp_path, env, corpus_copy):
+    """Several documents in one rebuild: a folder's text files go in, each language read from
+    its text and said; a PDF (all ASCII), a .docx, an old binary Office file are named with
+    how to convert them, and left out; the others go in all the same."""
+    import io
+    import zipfile
+
+    folder = tmp_path / "incoming"
+    (folder / "more").mkdir(parents=True)
+    (folder / "ganja.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "more" / "baku.txt").write_text(
+        "Международный Комитет Красного Креста открыл офис в Баку в марте 2023 года. "
+        "Около 300 семей получили помощь от МККК.", encoding="utf-8")
+    (folder / "report.txt").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n")
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    (folder / "letter.txt").write_bytes(docx.getvalue())
+    (folder / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    before = _snapshot(corpus_copy)
+    proc = kg("ingest", str(folder), env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "ganja.txt: language detected: en" in proc.stderr and "baku.txt: language detected: ru" in proc.stderr
+    assert "report.txt: the file is a PDF document" in proc.stderr and "pdftotext" in proc.stderr
+    assert "letter.txt: the file is a Word document (.docx)" in proc.stderr and "libreoffice" in proc.stderr
+    assert "old.doc: the file is an OLE2 office document" in proc.stderr
+    assert "3 of 5 file(s) not ingested" in proc.stderr
+    meta = json.loads((corpus_copy / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["ganja.txt"]["language"] == "en" and meta["baku.txt"]["language"] == "ru"
+    assert set(_snapshot(corpus_copy)) == set(before) | {"ganja.txt", "baku.txt"}
+    for doc in ("ganja", "baku"):
+        out = kg("query", f"ASK {{ GRAPH <http://localhost:8000/graph/document/{doc}> {{ ?s ?p ?o }} }}",
+                 "--format", "csv", env=env, check=True).stdout
+        assert "true" in out
+
+
+def test_ingest_of_a_pdf_alone_is_refused_in_one_line(tmp_path, env, corpus_copy):
+    pdf = tmp_path / "annual report.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    before = _snapshot(corpus_copy)
+    proc = kg("ingest", str(pdf), "--lang", "en", env=env)
+    assert proc.returncode != 0
+    assert "annual report.pdf" in proc.stderr and "PDF document" in proc.stderr and "pdftotext" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert _snapshot(corpus_copy) == before
+
+
+def test_ctrl_c_during_a_parallel_rebuild_ends_it_and_its_workers_and_changes_nothing(tmp_path, env, corpus_copy):
+    """Ctrl-C in a terminal reaches the whole process group — the ingest and its pool of
+    workers: it ends within seconds, no worker is left, and the corpus is as it was."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import DEV_CORPUS, ROOT, children_of
+
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for path in sorted(DEV_CORPUS.glob("*.txt"))[:8]:
+        shutil.copyfile(path, folder / path.name)
+    before = _snapshot(corpus_copy)
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "ingest", str(folder), "--jobs", "2"], cwd=ROOT,
+                            env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not any(n.endswith(".txt") and n not in before for n in os.listdir(corpus_copy)):
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    while len(children_of(proc.pid)) < 2 and time.monotonic() < deadline:  # the pool is up
+        time.sleep(0.05)
+    workers = children_of(proc.pid)
+    os.killpg(proc.pid, signal.SIGINT)
+    started = time.monotonic()
+    out = proc.communicate(timeout=60)[0]
+    assert time.monotonic() - started < 15
+    assert proc.returncode != 0 and "interrupted; nothing changed" in out, out[-2000:]
+    assert _snapshot(corpus_copy) == before
+    time.sleep(0.5)
+    assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}") and
+                open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"]

@@ -263,9 +263,11 @@ def test_devices_fifos_and_directories_are_refused_at_once(tmp_path, env, corpus
     with open(big, "wb") as f:
         f.truncate(50_000_000)  # sparse: 50 MB of NULs, over the 5 MB limit
     before = snapshot(corpus_copy)
+    empty = tmp_path / "empty folder"
+    empty.mkdir()
     for path, problem in (("/dev/zero", "is a device, not a regular file"),
                           (fifo, "is a FIFO (named pipe), not a regular file"),
-                          (tmp_path, "is a directory"),
+                          (empty, "no files"),  # (a folder stands for the files in it)
                           (big, "more than the limit of 5000000 bytes")):
         started = time.monotonic()
         proc = kg("ingest", str(path), "--lang", "en", env=env, timeout=60)

@@ -30,49 +30,94 @@ def main(ctx: click.Context, base_iri, var_dir, sources_dir) -> None:
     ctx.obj["settings"] = load_settings(base_iri=base_iri, var_dir=var_dir, sources_dir=sources_dir)
 
 
-def run_build(settings, echo=click.echo) -> None:
+class ProgressBars:
+    """A progress bar (tqdm, on standard error) for each long step of a build: one line per
+    step, closed when the step is done."""
+
+    def __init__(self) -> None:
+        self.bars: dict[str, object] = {}
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        bar = self.bars.get(step)
+        if bar is None:
+            for other in self.bars.values():
+                other.close()
+            bar = self.bars[step] = tqdm(total=total, desc=step, unit="", file=sys.stderr, leave=True,
+                                         dynamic_ncols=True, mininterval=0.5)
+        bar.n = done
+        bar.refresh() if done >= total else bar.update(0)
+        if done >= total:
+            bar.close()
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def run_build(settings, echo=click.echo, scheduler: str | None = None, may_skip=False, before_publish=None):
     """Build and publish, one build at a time (kg.transaction.build_lock)."""
+    from .parallel import SchedulerUnavailable
     from .pipeline import BuildFailed, build
     from .sources import SourceError
     from .lexicon import LexiconError
     from .transaction import build_lock
 
     started = time.perf_counter()
+    bars = ProgressBars()
     try:
-        with build_lock(settings, report=lambda message: echo(message, err=True)), \
-                click.progressbar(length=1, label="reading documents", file=sys.stderr) as bar:
-            def progress(name: str) -> None:
-                bar.label = f"extracted {name}"
-                bar.render_progress()
-
-            result = build(settings, progress=progress)
-            bar.update(1)
+        with build_lock(settings, report=lambda message: echo(message, err=True)):
+            result = build(settings, progress=bars, scheduler=scheduler, may_skip=may_skip,
+                           before_publish=before_publish)
     except SourceError as exc:
         raise click.ClickException(f"build stopped, nothing published: {exc.path}: {exc.problem}")
     except LexiconError as exc:
+        raise click.ClickException(f"build stopped, nothing published: {exc}")
+    except SchedulerUnavailable as exc:
         raise click.ClickException(f"build stopped, nothing published: {exc}")
     except BuildFailed as exc:
         if exc.report is not None:
             echo(exc.report.text(), err=True)
         raise click.ClickException(f"build stopped, nothing published: {exc}")
-    echo(f"{'document':32} {'lang':4} {'mentions':>8} {'claims':>7} {'triples':>8}")
-    for s in result.stats:
-        echo(f"{s.doc_id:32} {s.language:4} {s.mentions:8d} {s.claims:7d} {s.triples:8d}")
+    finally:
+        bars.close()
+    if result.unchanged:
+        echo(f"nothing changed since the published build ({len(result.stats)} documents, {result.quads} quads): "
+             f"it stays; store {result.store_path}")
+        return result
+    if len(result.stats) <= 50:
+        echo(f"{'document':32} {'lang':4} {'mentions':>8} {'claims':>7} {'triples':>8}")
+        for s in result.stats:
+            echo(f"{s.doc_id:32} {s.language:4} {s.mentions:8d} {s.claims:7d} {s.triples:8d}")
     warnings = len(result.report.warnings) if result.report else 0
     echo(
-        f"{len(result.stats)} documents, {result.quads} quads; SHACL: conforms"
+        f"{len(result.stats)} documents ({result.extracted} extracted, the others unchanged), {result.quads} quads; SHACL: conforms"
         f" ({warnings} warning(s), {result.report.unattached_summary()}); OWL: {result.report.reasoner};"
         f" store {result.store_path}"
     )
+    for name, why in sorted(result.skipped.items()):
+        echo(f"left out {name}: {why}", err=True)
     echo(f"built in {time.perf_counter() - started:.1f} s ("
          + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items() if k != "total") + ")")
+    return result
 
 
 @main.command()
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes that extract and validate documents [default: one per core; env KG_BUILD_JOBS].")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="Run the per-document work on the Dask cluster of this scheduler instead; its workers need "
+                   "this project installed, and its data at the same paths.")
+@click.option("--keep-going", "-k", is_flag=True,
+              help="Leave out a document that fails on its own (its extraction raises, or its graph violates a "
+                   "shape on a node no other document describes), say so, and build the rest.")
 @click.pass_context
-def build(ctx: click.Context) -> None:
-    """Sources -> graph -> validation -> store."""
-    run_build(_settings(ctx))
+def build(ctx: click.Context, jobs: int | None, scheduler: str | None, keep_going: bool) -> None:
+    """Sources -> graph -> validation -> store. Each document's extraction and validation is
+    kept (var/cache), keyed by its content and the pipeline's version: a rebuild redoes only
+    what changed."""
+    run_build(_settings(ctx).with_overrides(build_jobs=jobs), scheduler=scheduler, may_skip=keep_going)
 
 
 def _graph_file(ctx, param, values):
@@ -359,50 +404,134 @@ def validate(ctx: click.Context, rdf_file: Path | None, report_file: Path | None
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--lang", required=True, help="Language of the document: en, ru or az.")
-@click.option("--title", help="Title (default: its first line).")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--lang", default=None, help="Language of the documents: en, ru or az [default: read from each text].")
+@click.option("--title", help="Title (one document only; default: read from its text).")
 @click.option("--date", "date_", help="Date as YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--publisher", help="Publisher, as stated.")
 @click.option("--kind", default="Article", show_default=True,
               type=click.Choice(list(DOCUMENT_KINDS)))
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes that extract and validate documents [default: one per core].")
 @click.pass_context
-def ingest(ctx: click.Context, file: Path, lang: str, title, date_, publisher, kind) -> None:
-    """Add a document to the sources and rebuild; a refused document changes nothing, and
-    neither does an ingest that is interrupted (the sources, metadata and store change
-    together or not at all)."""
+def ingest(ctx: click.Context, paths: tuple[Path, ...], lang, title, date_, publisher, kind, jobs) -> None:
+    """Add documents (files, or every file in a folder) to the sources and rebuild once.
+
+    A document that cannot go in — not text (a PDF or an office file: convert it first), not
+    in a supported language, or failing on its own in the build — is named with the reason
+    and left out; the others go in. The sources, metadata and store change together or not
+    at all: an interrupted ingest changes nothing."""
     import signal
     import traceback
 
     from . import transaction
-    from .ingest import prepare
+    from .ingest import files_to_ingest, metadata_with, prepare
     from .sources import SourceError
 
     def interrupt(signum, frame):
         raise KeyboardInterrupt  # a kill (SIGTERM) is undone as Ctrl-C is
 
     signal.signal(signal.SIGTERM, interrupt)
-    settings = _settings(ctx)
+    settings = _settings(ctx).with_overrides(build_jobs=jobs)
+    files = files_to_ingest(list(paths))
+    if not files:
+        raise click.ClickException("not ingested: " + ", ".join(map(str, paths)) + ": no files")
+    if title and len(files) > 1:
+        raise click.ClickException(f"--title names one document, and {len(files)} files were given")
     with transaction.build_lock(settings, report=lambda message: click.echo(message, err=True)):
+        additions, refused = [], []
+        bars = ProgressBars()
+        for n, path in enumerate(files, 1):
+            try:
+                addition = prepare(settings, path, lang, title, date_, publisher, kind,
+                                   taken={a.name for a in additions})
+            except SourceError as exc:
+                refused.append(f"not ingested: {exc.path}: {exc.problem}")
+            else:
+                additions.append(addition)
+                if addition.detected:
+                    click.echo(f"{path}: language detected: {addition.detected}", err=True)
+                if addition.entry.get("normalised"):
+                    click.echo(f"normalised the text of {addition.name} (the corpus keeps this copy): "
+                               f"{addition.entry['normalised']}")
+            if len(files) > 20:
+                bars("checking files", n, len(files))
+        bars.close()
+        if not additions and len(files) == 1:
+            raise click.ClickException(refused[0])
+        for line in refused:
+            click.echo(line, err=True)
+        if not additions:
+            raise click.ClickException(f"nothing ingested: none of the {len(files)} files can go in (see above)")
+        names = [a.name for a in additions]
+        label = names[0] if len(names) == 1 else f"{len(names)} documents"
+        click.echo(f"adding {label}; rebuilding")
+        left_out: dict[str, str] = {}
         try:
-            addition = prepare(settings, file, lang, title, date_, publisher, kind)
-        except SourceError as exc:
-            raise click.ClickException(f"not ingested: {exc.path}: {exc.problem}")
-        name = addition.name
-        if addition.entry.get("normalised"):
-            click.echo(f"normalised the text of {name} (the corpus keeps this copy): {addition.entry['normalised']}")
-        click.echo(f"adding {name}; rebuilding")
-        try:
-            with transaction.adding(settings, name, addition.data, addition.metadata):
-                run_build(settings)
+            with transaction.adding(settings, {a.name: a.data for a in additions},
+                                    metadata_with(settings, additions)) as under_way:
+                def take_out_left_out(result) -> None:
+                    left_out.update(result.skipped)
+                    under_way.withdraw(sorted(result.skipped))
+
+                run_build(settings, may_skip={n.removesuffix(".txt") for n in names},
+                          before_publish=take_out_left_out)
         except click.ClickException:
-            raise click.ClickException(f"not ingested: the rebuild with {name} failed (see above); nothing changed")
+            raise click.ClickException(f"not ingested: the rebuild with {label} failed (see above); nothing changed")
         except KeyboardInterrupt:
-            raise click.ClickException(f"not ingested: {name}: interrupted; nothing changed")
+            raise click.ClickException(f"not ingested: {label}: interrupted; nothing changed")
         except Exception:  # noqa: BLE001 - a fault of ours: shown, and undone all the same
             traceback.print_exc()
-            raise click.ClickException(f"not ingested: the rebuild with {name} failed (see above); nothing changed")
-    click.echo(f"added {name}")
+            raise click.ClickException(f"not ingested: the rebuild with {label} failed (see above); nothing changed")
+    added = [n for n in names if n not in left_out]
+    if added:
+        click.echo(f"added {', '.join(added)}" if len(added) <= 10 else f"added {len(added)} documents")
+    if refused or left_out:
+        click.echo(f"{len(refused) + len(left_out)} of {len(files)} file(s) not ingested (see above)", err=True)
+        if not added:
+            sys.exit(1)
+
+
+@main.command()
+@click.argument("endpoint")
+@click.option("--authorization", envvar="KG_PUBLISH_AUTHORIZATION", default=None, metavar="VALUE",
+              help="An Authorization header to send (e.g. 'Bearer …' or 'Basic …'; env KG_PUBLISH_AUTHORIZATION, "
+                   "which keeps it out of the shell's history).")
+@click.option("--default-graph", is_flag=True,
+              help="Also replace the store's default graph by ours (the union of the documents' graphs and "
+                   "the ontology), for stores whose default graph is a graph of its own (Oxigraph, Fuseki, Stardog).")
+@click.option("--no-inferred", is_flag=True,
+              help="Leave the inferred graph out: for stores whose default graph is the union of all their "
+                   "graphs (Virtuoso, GraphDB, Neptune), where entailments would answer queries about what "
+                   "documents state.")
+@click.option("--all", "everything", is_flag=True, help="Send every graph, changed or not.")
+@click.pass_context
+def publish(ctx: click.Context, endpoint: str, authorization, default_graph: bool, no_inferred: bool,
+            everything: bool) -> None:
+    """Send the built graph to a SPARQL 1.1 Graph Store Protocol ENDPOINT (e.g.
+    http://host:7878/store for Oxigraph's server, http://host:8890/sparql-graph-crud for
+    Virtuoso): each named graph that changed since the last publish there, and a DELETE for
+    each graph the build no longer has."""
+    from . import store as store_mod
+    from .publish import PublishError
+    from .publish import publish as send
+
+    settings = _settings(ctx)
+    try:
+        store = store_mod.open_store(settings)
+    except store_mod.StoreMissing as exc:
+        raise click.ClickException(str(exc))
+    bars = ProgressBars()
+    try:
+        out = send(settings, store, endpoint, authorization, default_graph=default_graph,
+                   inferred=not no_inferred, everything=everything, progress=bars)
+    except PublishError as exc:
+        raise click.ClickException(f"publish stopped: {exc} (graphs sent before stay sent; run it again to go on)")
+    finally:
+        bars.close()
+    click.echo(f"published to {endpoint}: {len(out.sent)} graph(s) sent ({out.bytes} bytes), "
+               f"{len(out.deleted)} deleted, {out.unchanged} unchanged"
+               + ("; default graph replaced" if out.default_graph else ""))
 
 
 @main.command()

@@ -68,7 +68,17 @@ class IRIs:
         return URIRef(f"{self.base}id/document/{doc_id}")
 
     def evidence(self, doc_id: str, start: int, end: int) -> URIRef:
-        return URIRef(f"{self.base}id/evidence/{doc_id}/{start}-{end}")
+        return URIRef(f"{self.evidence_base}{doc_id}/{start}-{end}")
+
+    @property
+    def minted_base(self) -> str:
+        """What every IRI of an entity, document or passage starts with."""
+        return f"{self.base}id/"
+
+    @property
+    def evidence_base(self) -> str:
+        """What every passage's IRI starts with."""
+        return f"{self.base}id/evidence/"
 
     def document_graph(self, doc_id: str) -> URIRef:
         return URIRef(f"{self.base}graph/document/{doc_id}")

@@ -5,25 +5,37 @@ Each stage lives in its own module; this one only wires them and reports.
 
 from __future__ import annotations
 
+import pickle
+import re
+import sys
 import time
+import zlib
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
+from rdflib.namespace import RDF
 
-from . import search_index, store as store_mod
+from . import parallel, search_index
+from . import store as store_mod
+from .artefacts import ArtefactCache, content_key, document_key, pipeline_version, shapes_version
 from .config import Settings
+from .docgraph import (DocumentPart, finish, label_keys, part_or_failure, validate_document,
+                       validation_inputs)
 from .extraction import DocumentExtraction, extract_document
-from .namespaces import IRIs
-from .rdf import build_dataset, load_ontology
+from .namespaces import CNT, IRIs
+from .rdf import ONTOLOGY_GRAPH, build_dataset, load_ontology
+from .reasoning import inconsistencies, materialise
 from .resources import load_resources
-from .reasoning import entailments
-from .resolve import resolve
+from .resolve import LabelChoice, LabelUses, choose_labels, resolve
 from .sources import Document, check_language, load_corpus
 from .transaction import build_lock
-from .validate import (InconsistentGraph, ReasonerFailed, ValidationReport, disagreements_as_warnings, load_shapes,
-                       owl_check, shacl_validate)
+from .validate import (Finding, InconsistentGraph, ReasonerFailed, ValidationReport, combine, neighbourhood,
+                       owl_check, store_of, validate_store)
 
 
 INFERRED_GRAPH = "inferred"  # what the ontology entails, apart from what documents state
@@ -46,14 +58,27 @@ class DocumentStats:
 
 @dataclass
 class BuildResult:
-    dataset: Dataset
     documents: list[Document]
-    extractions: list[DocumentExtraction]
     report: ValidationReport | None = None
     stats: list[DocumentStats] = field(default_factory=list)
     store_path: Path | None = None
     quads: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    base_iri: str = ""
+    store: object = None  # the graph in memory, when the build was not published
+    skipped: dict[str, str] = field(default_factory=dict)  # documents left out (file name -> why)
+    extracted: int = 0  # documents extracted by this build (the others were read back)
+    individuals: int = 0
+    unchanged: bool = False  # nothing changed since the published build: nothing was published
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """(For tools and tests) the built graph as an rdflib Dataset."""
+        source = self.store if self.store is not None else ox.Store.read_only(str(self.store_path))
+        ds = Dataset()
+        ds.parse(data=ox.serialize((q for q in source if not isinstance(q.graph_name, ox.DefaultGraph)),
+                                   format=ox.RdfFormat.N_QUADS), format="nquads")
+        return ds
 
 
 def extract_corpus(
@@ -88,75 +113,652 @@ def extract_store(settings: Settings):
     return store
 
 
-def build(settings: Settings, progress: Callable[[str], None] | None = None, publish: bool = True) -> BuildResult:
+Progress = Callable[[str, int, int], None]  # (step, done, total): how far a long step is
+
+
+def build(settings: Settings, progress: Progress | None = None, publish: bool = True,
+          scheduler: str | None = None, may_skip: Collection[str] | bool = False,
+          before_publish: Callable[["BuildResult"], None] | None = None) -> BuildResult:
     """Build the graph from the sources and, with ``publish``, make it the store served —
-    one build at a time, an interrupted ingest settled first (kg.transaction)."""
+    one build at a time, an interrupted ingest settled first (kg.transaction).
+
+    Documents are extracted and validated in ``settings.build_jobs`` processes (or on the
+    Dask cluster at ``scheduler``); what was done for a document before, with the same
+    content and pipeline, is read back instead (kg.artefacts). A document that fails on its
+    own — its extraction raises, or its graph violates a shape on a node no other document
+    describes — stops the build, unless it is in ``may_skip`` (True: any document): then it
+    is left out and listed in ``BuildResult.skipped``. ``before_publish`` is called with the
+    result just before the build is published (an ingest takes what was left out of its
+    sources then)."""
     if publish:
         with build_lock(settings):
-            return _build(settings, progress, publish)
-    return _build(settings, progress, publish)
+            return _build(settings, progress or _quiet, publish, scheduler, may_skip, before_publish)
+    return _build(settings, progress or _quiet, publish, scheduler, may_skip, before_publish)
 
 
-def _build(settings: Settings, progress: Callable[[str], None] | None, publish: bool) -> BuildResult:
+def _quiet(step: str, done: int, total: int) -> None:
+    pass
+
+
+@dataclass
+class _Doc:
+    """What the build keeps of a document between its steps (its graph stays in the cache)."""
+
+    document: Document
+    key: str
+    mentions: int
+    label_keys: frozenset
+
+
+@dataclass
+class _Graph:
+    """A document's final graph, compressed while the build holds it, and its findings."""
+
+    ntriples: bytes  # zlib
+    claims: int
+    triples: int
+    findings: list[Finding]
+    vkey: str = ""  # the key its validation is kept under (kg.artefacts)
+
+
+class _Work:
+    """The pool the build's maps run in, started when first needed (after this process has
+    loaded what extraction reads, for a local pool to inherit it)."""
+
+    def __init__(self, settings: Settings, scheduler: str | None):
+        self.settings, self.scheduler = settings, scheduler
+        self._context = None
+        self.pool = None
+
+    def start(self, items: int):
+        """The pool for ``items`` calls (None: run them here — one call, and no cluster)."""
+        if items <= 1 and not self.scheduler:
+            return None
+        if self._context is None:
+            self._context = parallel.executor(self.settings.build_jobs, self.scheduler)
+            self.pool = self._context.__enter__()
+        return self.pool
+
+    def close(self, exc_info=(None, None, None)) -> None:
+        if self._context is not None:
+            self._context.__exit__(*exc_info)
+            self._context = None
+
+
+class _Corpus:
+    """The build's documents as the steps see them: their parts, the corpus's uses of
+    names and of nodes, and the label decisions made from them."""
+
+    def __init__(self, settings: Settings, parts: ArtefactCache):
+        self.settings, self.parts = settings, parts
+        self.docs: dict[str, _Doc] = {}
+        self.uses, self.nodes = LabelUses(), Counter()
+        self.skipped: dict[str, str] = {}  # file name -> why
+        self.skipped_keys: dict[str, str] = {}  # file name -> its key (kg.artefacts)
+        self.extracted = 0
+
+    def take(self, document: Document, key: str, part: DocumentPart) -> None:
+        self.docs[document.doc_id] = _Doc(document, key, part.mentions, frozenset(label_keys(part)))
+        self.uses.add(part.uses)
+        self.nodes.update(part.nodes)
+
+    def drop(self, doc_id: str, reason: str) -> None:
+        doc = self.docs.pop(doc_id)
+        part = self.parts.get(doc.key)
+        self.uses.subtract(part.uses)
+        self.nodes.subtract(part.nodes)
+        self.skipped[doc.document.file_name] = reason
+        self.skipped_keys[doc.document.file_name] = doc.key
+
+    def choose(self) -> LabelChoice:
+        return choose_labels(self.uses, load_resources(self.settings.lexicon_dir, self.settings.ontology_dir).entities())
+
+
+def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str | None,
+           may_skip: Collection[str] | bool, before_publish) -> BuildResult:
     times: dict[str, float] = {}
     t0 = time.perf_counter()
-    ontology = load_ontology(settings.ontology_dir)  # parsed once: dataset, SHACL, OWL
-    documents, extractions, ds = extract_corpus(settings, ontology, progress)
-    times["extract"] = time.perf_counter() - t0
-
-    t1 = time.perf_counter()
     iris = IRIs(settings.base_iri)
-    data = union_graph_without_ontology(ds, iris)
-    shapes = load_shapes(settings.shapes_dir)
-    report = shacl_validate(data, shapes, ontology)
-    if not report.conforms:
-        report = disagreements_as_warnings(
-            report, [ds.graph(iris.document_graph(d.doc_id)) for d in documents], shapes, ontology)
-    times["validate"] = time.perf_counter() - t1
-    result = BuildResult(ds, documents, extractions, report)
-    for x in extractions:
-        g = ds.graph(iris.document_graph(x.document.doc_id))
-        result.stats.append(
-            DocumentStats(x.document.file_name, x.document.language, len(x.mentions), len(x.claims), len(g))
-        )
-    if not report.conforms:
-        raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
-
-    # OWL: HermiT must find ontology + data consistent; the entailments go to their own graph
-    t3 = time.perf_counter()
-    try:
-        secs, individuals = owl_check(data, ontology)
-    except (InconsistentGraph, ReasonerFailed) as exc:
-        raise BuildFailed(str(exc)) from None
-    report.reasoner = f"consistent ({individuals} individuals, HermiT, {secs:.1f} s)"
-    inferred = ds.graph(iris.graph(INFERRED_GRAPH))
-    for t in entailments(data, ontology):
-        inferred.add(t)
-    times["reason"] = time.perf_counter() - t3
-
-    if publish:
-        t2 = time.perf_counter()
-        path = store_mod.new_store_dir(settings)
+    ontology = load_ontology(settings.ontology_dir)  # parsed once: the store, the rules, OWL
+    documents = load_corpus(settings)
+    parts = ArtefactCache(settings, "documents")
+    checked = ArtefactCache(settings, "validation")
+    # a document the published build left out, unchanged since, is left out again (named)
+    # rather than stopping every later build and ingest
+    left_out = set(store_mod.current_manifest(settings).get("left_out", {}).values()) if publish else set()
+    skippable = (lambda doc_id, key=None: True) if may_skip is True else (
+        lambda doc_id, key=None: doc_id in (may_skip or ()) or key in left_out)
+    work = _Work(settings, scheduler)
+    previous = _Published.read(settings, parts) if publish else None
+    if previous is not None:
         try:
-            result.quads = store_mod.write_store(path, ds.serialize(format="nquads", encoding="utf-8"),
-                                                 exclude_from_union=[str(iris.graph(INFERRED_GRAPH))])
-            search_index.write_index(path, settings.lexicon_dir, settings.ontology_dir)  # issue 13: the search page's index
+            result = _update(settings, iris, ontology, documents, previous, parts, checked, work, progress,
+                             skippable, before_publish, times)
         except BaseException:
-            store_mod.discard(path)
+            work.close(sys.exc_info())
             raise
-        store_mod.publish(settings, path)
-        result.store_path = path
-        times["store"] = time.perf_counter() - t2
+        work.close()
+        if result is not None:
+            times["total"] = time.perf_counter() - t0
+            result.seconds = times
+            return result
+        times.clear()  # (what the published build was made of is not in the cache: a whole build)
+    corpus = _Corpus(settings, parts)
+    try:
+        _extract(settings, documents, corpus, work, progress, skippable)
+        times["extract"] = time.perf_counter() - t0
+
+        t1 = time.perf_counter()
+        choice = corpus.choose()
+        times["resolve"] = time.perf_counter() - t1
+
+        t2 = time.perf_counter()
+        graphs = _finish(corpus, choice, list(corpus.docs))
+        times["resolve"] += time.perf_counter() - t2
+
+        path = store_mod.new_store_dir(settings) if publish else None
+        store = ox.Store(str(path)) if path else ox.Store()
+        try:
+            t3 = time.perf_counter()
+            _write(iris, corpus, graphs, store, progress)
+            times["store"] = time.perf_counter() - t3
+            t4 = time.perf_counter()
+            _validate_documents(settings, corpus, graphs, list(graphs), store, checked, work, progress)
+            choice, _ = _leave_out_failing(settings, iris, corpus, graphs, store, choice, checked, work, progress,
+                                           skippable)
+            report = _validate_union(settings, corpus, graphs, store, progress)
+            times["validate"] = time.perf_counter() - t4
+            result = BuildResult(documents=[d.document for d in corpus.docs.values()], report=report,
+                                 stats=[DocumentStats(d.document.file_name, d.document.language, d.mentions,
+                                                      graphs[i].claims, graphs[i].triples)
+                                        for i, d in corpus.docs.items()],
+                                 base_iri=settings.base_iri, skipped=dict(corpus.skipped),
+                                 extracted=corpus.extracted)
+            if not report.conforms:
+                raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
+            _add_ontology(iris, ontology, store)
+            t5 = time.perf_counter()
+            progress("reasoning", 0, 1)
+            result.individuals = _reason(settings, iris, ontology, store, result.report)
+            progress("reasoning", 1, 1)
+            times["reason"] = time.perf_counter() - t5
+            if publish:
+                t6 = time.perf_counter()
+                store.flush()
+                store.optimize()
+                result.quads = len(store)
+                del store
+                times["store"] += time.perf_counter() - t6
+                _index_for_search(settings, path, progress, times)
+                t6 = time.perf_counter()
+                if before_publish is not None:
+                    before_publish(result)
+                _Published.of(settings, corpus, choice, graphs, result).write(path)
+                store_mod.publish(settings, path)
+                result.store_path = path
+                times["store"] += time.perf_counter() - t6
+                parts.prune()
+                checked.prune()
+            else:
+                result.quads = len(store)
+                result.store = store
+        except BaseException:
+            if path is not None:
+                store_mod.discard(path)
+            raise
+    except BaseException:
+        work.close(sys.exc_info())
+        raise
+    work.close()
     times["total"] = time.perf_counter() - t0
     result.seconds = times
     return result
 
 
-def union_graph_without_ontology(ds: Dataset, iris: IRIs) -> Graph:
-    """The data the documents state (every document graph), for validation."""
-    g = Graph()
-    skip = {iris.graph("ontology"), iris.graph(INFERRED_GRAPH)}
-    for s, p, o, c in ds.quads((None, None, None, None)):
-        if c not in skip:
-            g.add((s, p, o))
-    return g
+@dataclass
+class _Published:
+    """What a published build was made of, kept beside its store (kg.store.MANIFEST): each
+    document's key, validation key and figures, the corpus's counts and label decisions,
+    the report. The next build starts from it and redoes only what changed."""
+
+    inputs: tuple
+    docs: dict[str, tuple]  # doc id -> (key, file name, language, mentions, claims, triples, label keys, vkey)
+    uses: LabelUses
+    nodes: Counter
+    choice: LabelChoice
+    findings: list[Finding]  # the report's
+    own: dict[str, set]  # doc id -> (shape, focus) of the violations its graph alone commits
+    reasoner: str
+    individuals: int
+    quads: int
+    left_out: dict[str, str]  # file name -> key: documents left out, unchanged since
+
+    @staticmethod
+    def inputs_of(settings: Settings) -> tuple:
+        return (pipeline_version(settings), shapes_version(settings), settings.base_iri,
+                settings.hermit_max_individuals)
+
+    @classmethod
+    def of(cls, settings: Settings, corpus: _Corpus, choice: LabelChoice, graphs: dict[str, _Graph],
+           result: BuildResult) -> "_Published":
+        return cls(
+            inputs=cls.inputs_of(settings),
+            docs={d: (doc.key, doc.document.file_name, doc.document.language, doc.mentions, graphs[d].claims,
+                      graphs[d].triples, doc.label_keys, graphs[d].vkey) for d, doc in corpus.docs.items()},
+            uses=corpus.uses, nodes=+corpus.nodes, choice=choice, findings=result.report.findings,
+            own={d: {(f.shape, f.focus) for f in g.findings if f.severity == "Violation"} for d, g in graphs.items()},
+            reasoner=result.report.reasoner, individuals=result.individuals, quads=result.quads,
+            left_out={name: corpus.skipped_keys[name] for name in corpus.skipped
+                      if (settings.sources / name).exists()})
+
+    def write(self, path: Path) -> None:
+        store_mod.write_manifest(path, {"left_out": self.left_out})
+        (path / _STATE).write_bytes(zlib.compress(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL), 1))
+
+    @classmethod
+    def read(cls, settings: Settings, parts: ArtefactCache) -> "_Published | None":
+        try:
+            state = pickle.loads(zlib.decompress((store_mod.current_store_path(settings) / _STATE).read_bytes()))
+        except (store_mod.StoreMissing, OSError, zlib.error, pickle.UnpicklingError, EOFError, AttributeError,
+                TypeError, ImportError):
+            return None
+        if not isinstance(state, cls) or state.inputs != cls.inputs_of(settings):
+            return None  # (the pipeline, the shapes or the settings changed: everything is redone)
+        return state
+
+
+_STATE = "kg-build.state"
+
+
+def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Document], previous: _Published,
+            parts: ArtefactCache, checked: ArtefactCache, work: _Work, progress: Progress, skippable,
+            before_publish, times: dict[str, float]) -> BuildResult | None:
+    """The published build brought up to date with the sources: documents added, changed
+    or gone (and those whose labels the corpus now decides otherwise) redone, in a copy of
+    the published store; validation and entailments redone around the nodes they touch.
+    Nothing changed: the published build's result, nothing published. None: this cannot be
+    done from what is kept (a whole build is needed)."""
+    t0 = time.perf_counter()
+    keys = {doc.doc_id: document_key(doc, settings) for doc in documents}
+    by_id = {doc.doc_id: doc for doc in documents}
+    kept_out = {name: key for name, key in previous.left_out.items()
+                if keys.get(name.removesuffix(".txt")) == key}
+    current = {d for d in keys if by_id[d].file_name not in kept_out}
+    added = sorted(d for d in current if d not in previous.docs)
+    changed = sorted(d for d in current if d in previous.docs and previous.docs[d][0] != keys[d])
+    removed = sorted(d for d in previous.docs if d not in current)
+    if not (added or changed or removed):
+        report = ValidationReport(True, list(previous.findings), reasoner=previous.reasoner)
+        times["unchanged"] = time.perf_counter() - t0
+        return BuildResult(documents=[by_id[d] for d in previous.docs], report=report,
+                           stats=[DocumentStats(v[1], v[2], v[3], v[4], v[5]) for v in previous.docs.values()],
+                           store_path=store_mod.current_store_path(settings), quads=previous.quads,
+                           base_iri=settings.base_iri, skipped={n: "left out before, unchanged since" for n in kept_out},
+                           individuals=previous.individuals, unchanged=True)
+    old_parts = {d: parts.get(previous.docs[d][0]) for d in changed + removed}
+    if any(p is None for p in old_parts.values()):
+        return None
+    corpus = _Corpus(settings, parts)
+    corpus.uses.add(previous.uses)
+    corpus.nodes.update(previous.nodes)
+    for d, (key, _, _, mentions, _, _, doc_label_keys, _) in previous.docs.items():
+        if d in current and d not in changed:
+            corpus.docs[d] = _Doc(by_id[d], key, mentions, doc_label_keys)
+    touched: set[str] = set()
+    for d, part in old_parts.items():
+        corpus.uses.subtract(part.uses)
+        corpus.nodes.subtract(part.nodes)
+        touched.update(part.nodes)
+    corpus.nodes = +corpus.nodes
+    corpus.skipped.update({n: "left out before, unchanged since" for n in kept_out})
+    corpus.skipped_keys.update(kept_out)
+    _extract(settings, [by_id[d] for d in added + changed], corpus, work, progress, skippable)
+    times["extract"] = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    choice = corpus.choose()
+    relabelled = previous.choice.changed(choice)
+    redo = sorted({d for d in added + changed if d in corpus.docs}
+                  | {d for d, doc in corpus.docs.items() if doc.label_keys & relabelled})
+    graphs = _finish(corpus, choice, redo)
+    times["resolve"] = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    path = store_mod.new_store_copy(settings)
+    try:
+        store = ox.Store(str(path))
+        for d in removed + changed + [d for d in redo if d in previous.docs and d not in changed]:
+            store_mod.remove_graph(store, str(iris.document_graph(d)), apart=(str(iris.graph(INFERRED_GRAPH)),))
+        _write(iris, corpus, graphs, store, progress)
+        for d in redo:
+            touched.update(corpus.parts.get(corpus.docs[d].key).nodes)
+        times["store"] = time.perf_counter() - t2
+
+        t3 = time.perf_counter()
+        _validate_documents(settings, corpus, graphs, list(graphs), store, checked, work, progress)
+        choice, redone = _leave_out_failing(settings, iris, corpus, graphs, store, choice, checked, work, progress,
+                                            skippable)
+        for d in redone:
+            touched.update(corpus.parts.get(corpus.docs[d].key).nodes)
+        redo = sorted(d for d in set(redo) | redone if d in graphs)
+        # the report: the published one, but around the nodes touched, redone
+        shapes, hierarchy = validation_inputs(settings)
+        shared = {n for n in touched if corpus.nodes[n] > 1}
+        data = neighbourhood(store, shared, iris.minted_base, pruned=(iris.evidence_base, str(iris.document(""))),
+                             leave_out=(str(CNT.chars),))
+        union = validate_store(store_of(data, hierarchy), shapes, focus=shared)
+        own_by_doc = {d: v for d, v in previous.own.items() if d in corpus.docs and d not in graphs}
+        own_by_doc.update({d: {(f.shape, f.focus) for f in g.findings if f.severity == "Violation"}
+                           for d, g in graphs.items()})
+        own = set().union(*own_by_doc.values()) if own_by_doc else set()
+        covered = {n for d in graphs for n in corpus.parts.get(corpus.docs[d].key).nodes}
+        # a touched node only one document not redone describes (it shared it with one gone):
+        # validated where it stands, as the union check would
+        rest = {n for n in touched if corpus.nodes[n] == 1 and n not in covered}
+        if rest:
+            more = validate_store(store_of(neighbourhood(store, rest, iris.minted_base,
+                                                         pruned=(iris.evidence_base, str(iris.document(""))),
+                                                         leave_out=(str(CNT.chars),)), hierarchy), shapes, focus=rest)
+            union.findings.extend(more.findings)
+        alone = [f for g in graphs.values() for f in g.findings if f.focus not in shared and f.focus in touched]
+        report = combine(union, own, alone + [f for f in previous.findings if f.focus not in touched])
+        times["validate"] = time.perf_counter() - t3
+        stats = {d: DocumentStats(v[1], v[2], v[3], v[4], v[5]) for d, v in previous.docs.items() if d in corpus.docs}
+        stats.update({d: DocumentStats(corpus.docs[d].document.file_name, corpus.docs[d].document.language,
+                                       corpus.docs[d].mentions, graphs[d].claims, graphs[d].triples) for d in graphs})
+        result = BuildResult(documents=[doc.document for doc in corpus.docs.values()], report=report,
+                             stats=[stats[d] for d in sorted(corpus.docs, key=lambda d: corpus.docs[d].document.file_name)],
+                             base_iri=settings.base_iri, skipped=dict(corpus.skipped), extracted=corpus.extracted)
+        if not report.conforms:
+            raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
+
+        t4 = time.perf_counter()
+        # what changed: the nodes of the statements taken out or put in
+        changed_nodes = set(touched)
+        for d in redo:
+            changed_nodes.update(n.decode("utf-8") for n in re.findall(rb"<([^>]*)>", zlib.decompress(graphs[d].ntriples)))
+        for part in old_parts.values():
+            changed_nodes.update(n for n in re.findall(r"<([^>]*)>", part.body))
+        progress("reasoning", 0, 1)
+        result.individuals = _reason(settings, iris, ontology, store, report, only=changed_nodes, previous=previous)
+        progress("reasoning", 1, 1)
+        times["reason"] = time.perf_counter() - t4
+
+        t5 = time.perf_counter()
+        store.flush()
+        result.quads = len(store)
+        del store
+        times["store"] += time.perf_counter() - t5
+        _index_for_search(settings, path, progress, times)  # (the copy of the store has none)
+        t5 = time.perf_counter()
+        if before_publish is not None:
+            before_publish(result)
+        state = _Published(
+            inputs=previous.inputs,
+            docs={d: (doc.key, doc.document.file_name, doc.document.language, doc.mentions,
+                      graphs[d].claims if d in graphs else previous.docs[d][4],
+                      graphs[d].triples if d in graphs else previous.docs[d][5], doc.label_keys,
+                      graphs[d].vkey if d in graphs else previous.docs[d][7]) for d, doc in corpus.docs.items()},
+            uses=corpus.uses, nodes=+corpus.nodes, choice=choice, findings=report.findings, own=own_by_doc,
+            reasoner=report.reasoner, individuals=result.individuals, quads=result.quads,
+            left_out={name: corpus.skipped_keys[name] for name in corpus.skipped
+                      if (settings.sources / name).exists() and name in corpus.skipped_keys})
+        state.write(path)
+        store_mod.publish(settings, path)
+        result.store_path = path
+        times["store"] += time.perf_counter() - t5
+        parts.prune(keep=previous_keys(previous, corpus))
+        checked.prune(keep={v[7] for v in state.docs.values()})
+        return result
+    except BaseException:
+        store_mod.discard(path)
+        raise
+
+
+def _index_for_search(settings: Settings, path: Path, progress: Progress, times: dict[str, float]) -> None:
+    """The search page's full-text index of the build (kg.search_index), beside its store:
+    written whole from the store, so an update's index is the one a build from nothing makes."""
+    t = time.perf_counter()
+    progress("indexing for search", 0, 1)
+    search_index.write_index(path, settings.lexicon_dir, settings.ontology_dir)
+    progress("indexing for search", 1, 1)
+    times["index"] = time.perf_counter() - t
+
+
+def previous_keys(previous: _Published, corpus: _Corpus) -> set[str]:
+    """The cache keys a later update may need: every document's current part."""
+    return {doc.key for doc in corpus.docs.values()}
+
+
+def _extract(settings: Settings, documents: list[Document], corpus: _Corpus, work: _Work,
+             progress: Progress, skippable) -> None:
+    """Every document's part, extracted (in the pool) or read back from the cache."""
+    step = "extracting documents"
+    total = len(documents)
+    progress(step, 0, total)
+    todo = []
+    for doc in documents:
+        key = document_key(doc, settings)
+        part = corpus.parts.get(key)
+        if part is None:
+            # (a cached part was checked when it was made: only new text is checked here)
+            check_language(doc.file_name, doc.text, doc.language, settings.lexicon_dir / "languages.yaml")
+            todo.append((doc, key))
+        else:
+            corpus.take(doc, key, part)
+            progress(step, len(corpus.docs), total)
+
+    def done(item, outcome: DocumentPart | str) -> None:
+        doc, key = item
+        if isinstance(outcome, str):
+            if not skippable(doc.doc_id, key):
+                raise BuildFailed(f"{doc.file_name}: {outcome}")
+            corpus.skipped[doc.file_name] = outcome
+            corpus.skipped_keys[doc.file_name] = key
+        else:
+            corpus.parts.put(key, outcome)
+            corpus.take(doc, key, outcome)
+            corpus.extracted += 1
+        progress(step, len(corpus.docs) + len(corpus.skipped), total)
+
+    if todo and work.scheduler is None:
+        # one here first: this process loads what extraction reads, and a local pool's
+        # workers (forked) start with it
+        item = todo.pop(0)
+        done(item, part_or_failure(item[0], settings))
+    parallel.run_map(part_or_failure, todo, work.start(len(todo)), done,
+                     call=lambda doc, key: (doc, settings))
+
+
+def _finish(corpus: _Corpus, choice: LabelChoice, doc_ids: list[str]) -> dict[str, _Graph]:
+    """The documents' final graphs: their parts with the corpus's label decisions."""
+    graphs = {}
+    for doc_id in doc_ids:
+        ntriples, claims = finish(corpus.parts.get(corpus.docs[doc_id].key), choice)
+        graphs[doc_id] = _Graph(zlib.compress(ntriples, 1), claims, ntriples.count(b"\n"), [])
+    return graphs
+
+
+def _validate_documents(settings: Settings, corpus: _Corpus, graphs: dict[str, _Graph], doc_ids: list[str],
+                        store, checked: ArtefactCache, work: _Work, progress: Progress) -> None:
+    """Each document's graph validated on its own — with what the union says of the nodes
+    it shares with other documents (their types and values: a place another document types)
+    — in the pool, unless the same input was validated before."""
+    version = shapes_version(settings)
+    step = "validating documents"
+    progress(step, 0, len(doc_ids))
+    todo: list = []
+    known: dict[str, bytes] = {}
+    done_count = 0
+
+    def done(item, findings: list[Finding]) -> None:
+        nonlocal done_count
+        checked.put(item[2], findings)
+        graphs[item[3]].findings = findings
+        done_count += 1
+        progress(step, done_count, len(doc_ids))
+
+    for doc_id in doc_ids:
+        ntriples = zlib.decompress(graphs[doc_id].ntriples)
+        linked = {n.decode("utf-8") for n in set(re.findall(rb"<([^>]*)>", ntriples))}
+        data = ntriples + _types_and_values(store, {n for n in linked if corpus.nodes[n] > 1}, known)
+        vkey = graphs[doc_id].vkey = content_key(data, version)
+        findings = checked.get(vkey)
+        if findings is None:
+            todo.append((data, settings, vkey, doc_id))
+            if len(todo) >= 256:  # (a bounded backlog: the graphs wait in memory)
+                parallel.run_map(validate_document, todo, work.start(len(todo)), done,
+                                 call=lambda data_, settings_, vkey_, doc_id_: (data_, settings_))
+                todo = []
+        else:
+            graphs[doc_id].findings = findings
+            done_count += 1
+            progress(step, done_count, len(doc_ids))
+    parallel.run_map(validate_document, todo, work.start(len(todo)), done,
+                     call=lambda data_, settings_, vkey_, doc_id_: (data_, settings_))
+
+
+def _leave_out_failing(settings: Settings, iris: IRIs, corpus: _Corpus, graphs: dict[str, _Graph], store,
+                       choice: LabelChoice, checked: ArtefactCache, work: _Work, progress: Progress,
+                       skippable) -> tuple[LabelChoice, set[str]]:
+    """Documents that fail on their own stop the build (BuildFailed naming them), unless they
+    may be skipped: then they are taken out of the store and the corpus, the documents whose
+    labels the corpus then decides otherwise rewritten, and all validated again (from the
+    cache where nothing changed). Returns the label decisions, and the documents rewritten."""
+    inferred = str(iris.graph(INFERRED_GRAPH))
+    rewritten: set[str] = set()
+    while True:
+        failing = _failing_alone(corpus, graphs)
+        if not failing:
+            return choice, rewritten
+        if not all(skippable(d, corpus.docs[d].key) for d in failing):
+            report = ValidationReport(False, [f for fs in failing.values() for f in fs])
+            names = ", ".join(corpus.docs[d].document.file_name for d in failing)
+            raise BuildFailed(f"{names}: the document's own graph violates a shape", report)
+        for doc_id, findings in failing.items():
+            store_mod.remove_graph(store, str(iris.document_graph(doc_id)), apart=(inferred,))
+            del graphs[doc_id]
+            rewritten.discard(doc_id)
+            f = findings[0]
+            corpus.drop(doc_id, f"its graph violates {f.shape} on <{f.focus}>: {f.message}")
+        old, choice = choice, corpus.choose()
+        again = [d for d, doc in corpus.docs.items() if doc.label_keys & old.changed(choice)]
+        for doc_id in again:
+            store_mod.remove_graph(store, str(iris.document_graph(doc_id)), apart=(inferred,))
+        graphs.update(_finish(corpus, choice, again))
+        _write(iris, corpus, {d: graphs[d] for d in again}, store, progress)
+        rewritten.update(again)
+        # (what the union says of the nodes they link to may have changed: checked again,
+        # from the cache where it did not)
+        _validate_documents(settings, corpus, graphs, list(graphs), store, checked, work, progress)
+
+
+def _failing_alone(corpus: _Corpus, graphs: dict[str, _Graph]) -> dict[str, list[Finding]]:
+    """Documents whose own graph violates a shape on a node no other document describes (no
+    other document can supply what it lacks): each with those violations."""
+    failing = {}
+    for doc_id, graph in graphs.items():
+        own = [f for f in graph.findings if f.severity == "Violation" and corpus.nodes[f.focus] <= 1]
+        if own:
+            failing[doc_id] = own
+    return failing
+
+
+def _types_and_values(store, nodes: set[str], known: dict[str, bytes]) -> bytes:
+    """The types and literal values the store gives ``nodes`` (N-Triples; a document's full
+    text excepted). ``known`` keeps each node's for the rest of the build: a node many
+    documents name (an organisation, a country) has as many statements, read once."""
+    rdf_type, chars = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(CNT.chars))
+    out = []
+    for node in sorted(nodes):
+        if node not in known:
+            triples = [ox.Triple(q.subject, q.predicate, q.object)
+                       for q in store.quads_for_pattern(ox.NamedNode(node), None, None, ox.DefaultGraph())
+                       if q.predicate == rdf_type or (isinstance(q.object, ox.Literal) and q.predicate != chars)]
+            known[node] = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        out.append(known[node])
+    return b"".join(out)
+
+
+def _write(iris: IRIs, corpus: _Corpus, graphs: dict[str, _Graph], store, progress) -> None:
+    """Documents' graphs into their named graphs and into the union (the default graph)."""
+    loader = store_mod.GraphLoader(store)
+    step = "writing the store"
+    progress(step, 0, len(graphs))
+    for n, doc_id in enumerate([d for d in corpus.docs if d in graphs], 1):
+        loader.add(str(iris.document_graph(doc_id)), zlib.decompress(graphs[doc_id].ntriples))
+        if n % 100 == 0:
+            progress(step, n, len(graphs))
+    loader.flush()
+    progress(step, len(graphs), len(graphs))
+
+
+def _validate_union(settings: Settings, corpus: _Corpus, graphs: dict[str, _Graph], store,
+                    progress: Progress) -> ValidationReport:
+    """What documents can disagree on, validated over the union: the nodes several documents
+    describe, on what shapes read about them in the union (kg.validate.neighbourhood). The
+    union decides whether a finding there is a document's error, documents disagreeing, or
+    something one document lacks and another supplies (kg.validate.combine); a node only one
+    document describes keeps that document's own findings."""
+    iris = IRIs(settings.base_iri)
+    shapes, hierarchy = validation_inputs(settings)
+    own = {(f.shape, f.focus) for g in graphs.values() for f in g.findings if f.severity == "Violation"}
+    shared = {node for node, n in corpus.nodes.items() if n > 1}
+    progress("validating the union", 0, 1)
+    data = neighbourhood(store, shared, iris.minted_base, pruned=(iris.evidence_base, str(iris.document(""))),
+                         leave_out=(str(CNT.chars),))
+    union = validate_store(store_of(data, hierarchy), shapes, focus=shared)
+    progress("validating the union", 1, 1)
+    alone = [f for g in graphs.values() for f in g.findings if f.focus not in shared]
+    return combine(union, own, alone)
+
+
+def _add_ontology(iris: IRIs, ontology: Graph, store) -> None:
+    """The ontology in its graph, and in the union (one load: its blank nodes stay one)."""
+    graph = iris.graph(ONTOLOGY_GRAPH)
+    store.bulk_load(ontology.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                    to_graph=ox.NamedNode(str(graph)))
+    store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+
+
+def _reason(settings: Settings, iris: IRIs, ontology: Graph, store, report: ValidationReport,
+            only: set[str] | None = None, previous: "_Published | None" = None) -> int:
+    """OWL: the ontology (and, below a size, the data) checked by HermiT, larger data by the
+    RL rules in the store; then the entailments materialised by rules into their graph
+    (``only``: around the nodes whose statements changed, the rest as ``previous`` left it).
+    Returns the number of individuals."""
+    inferred, onto_graph = str(iris.graph(INFERRED_GRAPH)), str(iris.graph(ONTOLOGY_GRAPH))
+    outside = [inferred, onto_graph]
+    small = previous is None or previous.individuals <= 2 * settings.hermit_max_individuals
+    individuals = _individuals(store, outside) if small else previous.individuals
+    try:
+        if individuals <= settings.hermit_max_individuals:
+            secs, n = owl_check(_data_graph(store, outside), ontology)
+            report.reasoner = f"consistent ({n} individuals, HermiT, {secs:.1f} s)"
+        else:
+            t = time.perf_counter()
+            if previous is None:  # (an update keeps the ontology the published build checked)
+                owl_check(Graph(), ontology)
+            problems = inconsistencies(store, ontology, only=only)
+            if problems:
+                raise InconsistentGraph([], "\n".join(problems))
+            report.reasoner = (f"consistent (over {settings.hermit_max_individuals} individuals: the ontology by "
+                               f"HermiT, the data by OWL 2 RL rules, {time.perf_counter() - t:.1f} s)")
+    except (InconsistentGraph, ReasonerFailed) as exc:
+        raise BuildFailed(str(exc)) from None
+    materialise(store, ontology, inferred, [onto_graph], only=only)
+    return individuals
+
+
+def _individuals(store, outside: list[str]) -> int:
+    keep_out = ", ".join(f"<{g}>" for g in outside)
+    query = (f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?c }} FILTER(isIRI(?s) && "
+             f"?g NOT IN ({keep_out})) }}")
+    return int(next(iter(store.query(query)))["n"].value)
+
+
+def _data_graph(store, outside: list[str]) -> Graph:
+    """What the documents state (every document graph), as one rdflib graph (small builds)."""
+    quads = (ox.Triple(q.subject, q.predicate, q.object) for q in store
+             if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name.value not in outside)
+    return Graph().parse(data=ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES), format="nt")

@@ -79,12 +79,43 @@ def read_document(path: Path, max_bytes: int) -> bytes:
     return data
 
 
+#: Formats that are not plain text, told by their first bytes (their "magic numbers"), with
+#: how to get the text out of them. A PDF can be all ASCII, and a document saved by an office
+#: suite is a ZIP or OLE2 container: neither is refused as binary by its bytes alone.
+_CONVERT_PDF = "convert it to text first, e.g. `pdftotext -layout FILE FILE.txt` (poppler-utils)"
+_CONVERT_OFFICE = "convert it to text first, e.g. `libreoffice --headless --convert-to txt:Text FILE`"
+
+
+def document_format(data: bytes) -> tuple[str, str] | None:
+    """(the format, how to convert it) when ``data`` is a PDF or an office document."""
+    head = data[:8]
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"%PDF-":
+        return "a PDF document", _CONVERT_PDF
+    if head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "an OLE2 office document (.doc, .xls or .ppt)", _CONVERT_OFFICE
+    if head[:4] == b"PK\x03\x04":
+        start = data[:65536]
+        for marker, kind in ((b"word/", "a Word document (.docx)"), (b"xl/", "an Excel workbook (.xlsx)"),
+                             (b"ppt/", "a PowerPoint presentation (.pptx)"),
+                             (b"application/vnd.oasis.opendocument", "an OpenDocument file (.odt, .ods, .odp)"),
+                             (b"application/epub+zip", "an EPUB book")):
+            if marker in start:
+                return kind, _CONVERT_OFFICE
+        return "a ZIP archive", "unpack it and give the text files inside"
+    if data[:5] == b"{\\rtf":
+        return "an RTF document", _CONVERT_OFFICE
+    return None
+
+
 def decode_text(path: Path, data: bytes, max_bytes: int) -> str:
     """Decode a document's bytes, refusing what is not usable text."""
     if not data.strip():
         raise SourceError(path, "the file is empty")
     if len(data) > max_bytes:
         raise SourceError(path, f"the file has {len(data)} bytes, more than the limit of {max_bytes}")
+    known = document_format(data)
+    if known:
+        raise SourceError(path, f"the file is {known[0]}, not plain text: {known[1]}")
     if b"\x00" in data:
         raise SourceError(path, "the file is binary (it contains NUL bytes), not text")
     try:

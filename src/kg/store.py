@@ -14,6 +14,7 @@ its build pruned before it could lock it resolves ``var/store`` again (``held_cu
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import threading
@@ -35,6 +36,21 @@ def new_store_dir(settings: Settings) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     path = root / f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     path.mkdir()
+    hold(path)
+    return path
+
+
+def new_store_copy(settings: Settings) -> Path:
+    """A new build directory holding a copy of the published store (a checkpoint: files hard
+    linked where they can be), held like ``new_store_dir``'s."""
+    root = settings.var / "stores"
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    source = held_current_store(settings)
+    try:
+        ox.Store.read_only(str(source)).backup(str(path))
+    finally:
+        release(source)
     hold(path)
     return path
 
@@ -137,6 +153,46 @@ def _union_update(exclude: list[str]) -> str:
     return f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({keep_out})) }}"
 
 
+class GraphLoader:
+    """Loads graphs into a store in large batches (Oxigraph's bulk loader costs ~40 ms a call:
+    one call per document would be most of a build), each graph into its own named graph
+    and, unless told otherwise, into the default graph: the union (a set of triples)."""
+
+    def __init__(self, store: ox.Store, batch_bytes: int = 64 << 20):
+        self.store = store
+        self.batch_bytes = batch_bytes
+        self._quads: list[bytes] = []
+        self._triples: list[bytes] = []
+        self._size = 0
+
+    def add(self, graph: str, ntriples: bytes, union: bool = True) -> None:
+        """Add a graph given as N-Triples (one statement a line, as Oxigraph writes them)."""
+        name = str(ox.NamedNode(graph)).encode("utf-8")
+        # a line ends in " .\n"; no literal holds a raw line break (N-Triples escapes it)
+        self._quads.append(ntriples.replace(b" .\n", b" " + name + b" .\n"))
+        if union:
+            self._triples.append(ntriples)
+        self._size += len(ntriples) * (2 if union else 1)
+        if self._size >= self.batch_bytes:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._quads:
+            self.store.bulk_load(b"".join(self._quads), format=ox.RdfFormat.N_QUADS)
+        if self._triples:
+            self.store.bulk_load(b"".join(self._triples), format=ox.RdfFormat.N_TRIPLES)
+        self._quads, self._triples, self._size = [], [], 0
+
+
+def remove_graph(store: ox.Store, graph: str, apart: tuple[str, ...] = ()) -> None:
+    """Take named graph ``graph`` out of the store, and out of the union (the default graph)
+    what no other named graph but those ``apart`` from the union states."""
+    keep_out = ", ".join(f"<{g}>" for g in (graph, *apart))
+    store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
+                 f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({keep_out})) }} }}")
+    store.update(f"DROP SILENT GRAPH <{graph}>")
+
+
 def write_store(path: Path, nquads: bytes, exclude_from_union: list[str] = ()) -> int:
     """Write the quads to a new store; its default graph becomes the union of the named
     graphs except ``exclude_from_union`` (the inferred graph, kept apart)."""
@@ -148,6 +204,21 @@ def write_store(path: Path, nquads: bytes, exclude_from_union: list[str] = ()) -
     n = len(store)
     del store
     return n
+
+
+MANIFEST = "kg-build.json"  # beside the store's own files: what the build was made of
+
+
+def write_manifest(path: Path, manifest: dict) -> None:
+    (path / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def current_manifest(settings: Settings) -> dict:
+    """The manifest of the published build ({} when there is none, or it has none)."""
+    try:
+        return json.loads((current_store_path(settings) / MANIFEST).read_text(encoding="utf-8"))
+    except (StoreMissing, OSError, ValueError):
+        return {}
 
 
 def publish(settings: Settings, path: Path) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .config import Settings
+from .sources import metadata_json
 
 _held = 0  # how deep this process is in build_lock (it is taken once per process)
 
@@ -98,33 +99,57 @@ def settle(settings: Settings) -> str | None:
         entry = json.loads(journal.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    name = entry["document"]
+    names = entry.get("documents") or [entry["document"]]
+    what = ", ".join(names)
     if _published(settings) != entry["published_before"]:
         journal.unlink()
-        return f"an interrupted ingest of {name} had published its build: it stays"
-    document = settings.sources / name
+        return f"an interrupted ingest of {what} had published its build: it stays"
     if entry["metadata_before"] is not None:
         _write_atomically(settings.metadata_file, entry["metadata_before"].encode("utf-8"))
-    document.unlink(missing_ok=True)
+    for name in names:
+        (settings.sources / name).unlink(missing_ok=True)
     journal.unlink()
-    return f"an interrupted ingest of {name} was rolled back: the document and its metadata were taken out"
+    return (f"an interrupted ingest of {what} was rolled back: the "
+            + ("document and its metadata were" if len(names) == 1 else "documents and their metadata were")
+            + " taken out")
 
 
 @contextmanager
-def adding(settings: Settings, name: str, data: bytes, metadata: bytes) -> Iterator[None]:
-    """Add document ``name`` (its bytes, and ``metadata.json`` as it will be) for the body of
-    the ``with``, which must publish a build holding it; undone if the body does not finish.
-    Call with the build lock held."""
+def adding(settings: Settings, documents: dict[str, bytes], metadata: bytes) -> Iterator["Adding"]:
+    """Add ``documents`` (file name -> bytes, and ``metadata.json`` as it will be) for the body
+    of the ``with``, which must publish a build holding them (or fewer: ``Adding.withdraw``);
+    undone if the body does not finish. Call with the build lock held."""
     assert _held, "adding() needs the build lock"
     before = settings.metadata_file.read_text(encoding="utf-8") if settings.metadata_file.exists() else None
     _write_atomically(_journal(settings), json.dumps(
-        {"document": name, "metadata_before": before, "published_before": _published(settings)},
+        {"documents": sorted(documents), "metadata_before": before, "published_before": _published(settings)},
         ensure_ascii=False).encode("utf-8"))
     try:
-        _write_atomically(settings.sources / name, data)
+        for name, data in documents.items():
+            _write_atomically(settings.sources / name, data)
         _write_atomically(settings.metadata_file, metadata)
-        yield
+        yield Adding(settings)
     except BaseException:
         settle(settings)
         raise
     _journal(settings).unlink()
+
+
+class Adding:
+    """An ingest under way (see ``adding``)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    def withdraw(self, names: list[str]) -> None:
+        """Take documents of this ingest out again before its build is published (a document
+        the build left out): the rest goes in. (Still undone whole if the ingest does not
+        finish: the journal names them all.)"""
+        if not names:
+            return
+        meta = json.loads(self.settings.metadata_file.read_text(encoding="utf-8"))
+        for name in names:
+            meta.pop(name, None)
+        _write_atomically(self.settings.metadata_file, metadata_json(meta))
+        for name in names:
+            (self.settings.sources / name).unlink(missing_ok=True)

@@ -54,6 +54,8 @@ def extract_handovers(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit],
         if acts:
             for h in acts:
                 place = sentence_place(ctx, sent, h.start) or ctx.focal_country
+                if not place and (h.start, h.end) not in by_span:
+                    continue  # an activity needs its place (as in kg.facts.cooperation): none is named
                 activity = by_span.get((h.start, h.end)) or emit_activity(ctx, sink, giver, h.type, place, ev, labels)
                 key = f"handover/{giver.split('/', 1)[1]}-{h.type}-to-{receiver.split('/', 1)[1]}"
                 _emit_handover(ctx, sink, key, giver, receiver, ev, tmpl,

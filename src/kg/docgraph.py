@@ -1,0 +1,147 @@
+"""One document's part of the graph: the work a build maps over documents.
+
+``document_part`` extracts a document and writes its named graph, all but the labels
+whose predicate the corpus decides (:mod:`kg.resolve`); ``finish`` applies those decisions;
+``validate_document`` checks the document's graph alone against the shapes. Each reads
+only its arguments and the project's data files, so it runs in any process — a local
+worker, a Dask worker — and its result, keyed by its inputs, can be kept
+(:mod:`kg.artefacts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+
+from .config import Settings
+from .extraction import extract_document
+from .namespaces import IRIs
+from .rdf import GraphWriter, curie, load_ontology
+from .resolve import LabelChoice, LabelUses, is_label_claim
+from .resources import load_resources
+from .sources import Document
+from .validate import Finding, class_hierarchy, load_shapes, store_of, validate_store
+
+
+class LabelClaim(NamedTuple):
+    """A label a document states, whose predicate (prefLabel or altLabel) the corpus decides."""
+
+    subject: str  # entity key
+    predicate: str  # skos:prefLabel | skos:altLabel, as the document states it
+    lang: str | None
+    value: str
+    subject_term: str  # N-Triples
+    object_term: str
+
+
+@dataclass
+class DocumentPart:
+    """What extraction makes of one document, before the corpus's decisions on labels."""
+
+    doc_id: str
+    file_name: str
+    language: str
+    mentions: int
+    other_claims: int  # distinct claims that are not labels
+    body: str  # N-Triples: the document's graph but its label triples, one sorted line each
+    labels: list[LabelClaim]
+    uses: LabelUses
+    #: the nodes the graph describes or links to (subjects, and objects minted under the base
+    #: IRI), passages excepted: where documents can meet, and so disagree
+    nodes: list[str]
+
+
+def nt_term(term) -> str:
+    """An rdflib term in N-Triples (escaped as Oxigraph escapes it)."""
+    if isinstance(term, URIRef):
+        return str(ox.NamedNode(str(term)))
+    if isinstance(term, Literal):
+        if term.language:
+            return str(ox.Literal(str(term), language=term.language))
+        if term.datatype is not None:
+            return str(ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))))
+        return str(ox.Literal(str(term)))
+    raise TypeError(f"not a term a document graph holds: {term!r}")
+
+
+def document_part(document: Document, settings: Settings) -> DocumentPart:
+    resources = load_resources(settings.lexicon_dir, settings.ontology_dir)
+    x = extract_document(document, resources)
+    iris = IRIs(settings.base_iri)
+    writer = GraphWriter(iris, resources.lexicon)
+    triples: set[tuple] = set()
+    writer.add_document(triples, document)
+    labels, others = [], set()
+    for claim in x.claims:
+        writer.add_claim(triples, claim)
+        if is_label_claim(claim):
+            s, o = writer.node(claim.subject), writer.term(claim.object)
+            triples.discard((s, curie(claim.predicate), o))
+            labels.append(LabelClaim(claim.subject, claim.predicate, claim.object.lang, claim.object.value,
+                                     nt_term(s), nt_term(o)))
+        else:
+            others.add(claim.triple)
+    passages, minted = iris.evidence_base, iris.minted_base
+    nodes = {str(s) for s, _, _ in triples} | {lc.subject_term[1:-1] for lc in labels}
+    nodes |= {str(o) for _, _, o in triples if isinstance(o, URIRef) and str(o).startswith(minted)}
+    body = "".join(sorted(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in triples))
+    return DocumentPart(
+        doc_id=document.doc_id, file_name=document.file_name, language=document.language,
+        mentions=len(x.mentions), other_claims=len(others), body=body, labels=labels,
+        uses=LabelUses.of(x.claims), nodes=sorted(n for n in nodes if not n.startswith(passages)),
+    )
+
+
+def part_or_failure(document: Document, settings: Settings) -> DocumentPart | str:
+    """``document_part``, or what went wrong (one line) when extraction raises on the
+    document: a build reports it by the document's name (and may go on without it)."""
+    try:
+        return document_part(document, settings)
+    except Exception as exc:  # noqa: BLE001 - any fault of extraction on this text
+        where = ""
+        tb = exc.__traceback__
+        while tb is not None:
+            where = f" ({Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno})"
+            tb = tb.tb_next
+        return f"extraction failed: {type(exc).__name__}: {exc}{where}"
+
+
+_LABEL_PREDICATES = {name: nt_term(curie(name)) for name in ("skos:prefLabel", "skos:altLabel")}
+
+
+def finish(part: DocumentPart, choice: LabelChoice) -> tuple[bytes, int]:
+    """The document's graph (N-Triples, sorted) with the corpus's label decisions, and its
+    number of claims (merged, as :func:`kg.resolve.apply_labels` merges them)."""
+    final = set()
+    for lc in part.labels:
+        predicate = choice.predicate(lc.subject, lc.predicate, lc.lang, lc.value)
+        final.add(f"{lc.subject_term} {_LABEL_PREDICATES[predicate]} {lc.object_term} .\n")
+    lines = part.body.splitlines(keepends=True)
+    lines.extend(final)
+    lines.sort()
+    return "".join(lines).encode("utf-8"), part.other_claims + len(final)
+
+
+def label_keys(part: DocumentPart) -> set[tuple[str, str | None]]:
+    return {(lc.subject, lc.lang) for lc in part.labels}
+
+
+@lru_cache(maxsize=4)
+def _validation_inputs(shapes_dir: Path, ontology_dir: Path):
+    return load_shapes(shapes_dir), class_hierarchy(load_ontology(ontology_dir))
+
+
+def validation_inputs(settings: Settings):
+    """The shapes and the ontology's class hierarchy (N-Triples), loaded once per process."""
+    return _validation_inputs(settings.shapes_dir, settings.ontology_dir)
+
+
+def validate_document(ntriples: bytes, settings: Settings) -> list[Finding]:
+    """The document's graph checked alone against every shape: its findings."""
+    shapes, hierarchy = validation_inputs(settings)
+    return validate_store(store_of(ntriples, hierarchy), shapes).findings
