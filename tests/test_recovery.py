@@ -4,6 +4,8 @@ processes on loopback, real signals."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import signal
@@ -112,10 +114,22 @@ def test_a_build_is_pruned_only_when_no_process_reads_it(private):
         [sys.executable, "-c", "import sys, time; from kg.store import hold; hold(sys.argv[1]); "
                                "print('held', flush=True); time.sleep(120)", str(old)],
         cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    # (a build with nothing changed publishes nothing new: each build here has a new sentence)
+    doc = sorted(private["sources"].glob("*.txt"))[0]
+
+    def build_changed(n: int) -> None:
+        with doc.open("a", encoding="utf-8") as f:
+            f.write(f"\n\nThe ICRC visited detainees in Baku in {2000 + n}.\n")
+        meta_path = private["sources"] / "metadata.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta[doc.name]["sha256"] = hashlib.sha256(doc.read_bytes()).hexdigest()
+        meta_path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        kg("build", env=private["env"], check=True)
+
     try:
         assert reader.stdout.readline().strip() == "held"
-        kg("build", env=private["env"], check=True)
-        kg("build", env=private["env"], check=True)
+        build_changed(1)
+        build_changed(2)
         builds = sorted((private["var"] / "stores").iterdir())
         current = (private["var"] / "store").resolve()
         assert old in builds and current in builds
@@ -123,7 +137,7 @@ def test_a_build_is_pruned_only_when_no_process_reads_it(private):
     finally:
         reader.kill()
         reader.wait(10)
-    kg("build", env=private["env"], check=True)
+    build_changed(3)
     assert sorted((private["var"] / "stores").iterdir()) == [(private["var"] / "store").resolve()]
 
 

@@ -165,7 +165,8 @@
     return Math.min(off + Math.max(col - 1, 0), src.length);
   }
   function showError(message) {
-    var m = /error at (\d+):(\d+)/.exec(message);
+    // (the engine says "syntax error at line 2, column 17 …"; Oxigraph's own "error at 2:17: …")
+    var m = /error at (\d+):(\d+)/.exec(message) || /error at line (\d+), column (\d+)/.exec(message);
     var detail = message.replace(/^malformed query:\s*/, "");
     errorBox.textContent = "";
     errorBox.appendChild(el("strong", {}, say("query-error")));
@@ -186,7 +187,7 @@
       if (/Prefix not found/.test(message) && tok && tok.kind === "pname") {
         detail = say("unknown-prefix", { p: tok.prefix });
       } else {
-        detail = detail.replace(/^error at \d+:\d+:\s*/, "");
+        detail = detail.replace(/^error at \d+:\d+:\s*/, "").replace(/^syntax error at line \d+, column \d+\s*/, "");
         if (detail.length > 300) detail = detail.slice(0, 300) + "…";
       }
       highlight();
