@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
@@ -17,6 +18,9 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "data" / "sources"
 DEV_CORPUS = ROOT / "tests" / "corpus" / "dev"  # real documents about other organisations and countries
+#: one cache of per-document build results for the session's builds (see ``kg``)
+SHARED_CACHE = Path(tempfile.mkdtemp(prefix="kg-test-cache-"))
+atexit.register(shutil.rmtree, SHARED_CACHE, True)
 
 
 def extract(path: Path, lang: str | None = None, resources=None, **meta):
@@ -65,7 +69,9 @@ _MORE = None
 
 def kg(*args: str, env: dict | None = None, timeout: float = 300, check: bool = False) -> subprocess.CompletedProcess:
     """Run the real ``kg`` command line in a subprocess."""
-    full_env = {**os.environ, **(env or {})}
+    # builds share one cache of per-document results (keyed by content and the pipeline's
+    # version, as a user's successive builds do), unless a test gives its own
+    full_env = {**os.environ, "KG_CACHE": str(SHARED_CACHE), **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "kg.cli", *args],
         cwd=ROOT,

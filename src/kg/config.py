@@ -30,6 +30,9 @@ class Settings:
     #: Where built stores live; ``var_dir/store`` is a symlink to the current build.
     var_dir: Path | None = None
     sources_dir: Path | None = None
+    #: Where each document's extraction and validation are kept, keyed by content and the
+    #: pipeline's version (None: ``var/cache``); several var directories may share one.
+    cache_path: Path | None = None
     #: Largest source document accepted, in bytes.
     max_document_bytes: int = 5_000_000
     #: Processes that extract and validate documents in a build (0: one per core).
@@ -113,7 +116,7 @@ class Settings:
     @property
     def cache_dir(self) -> Path:
         """Each document's extraction and validation, keyed by content (kg.artefacts)."""
-        return self.var / "cache"
+        return self.cache_path or self.var / "cache"
 
     def to_json(self) -> dict:
         """The settings as JSON values (for the server's other processes)."""
@@ -161,6 +164,8 @@ def load_settings(**overrides) -> Settings:
         env["var_dir"] = Path(os.environ["KG_VAR"]).resolve()
     if os.environ.get("KG_SOURCES"):
         env["sources_dir"] = Path(os.environ["KG_SOURCES"]).resolve()
+    if os.environ.get("KG_CACHE"):
+        env["cache_path"] = Path(os.environ["KG_CACHE"]).resolve()
     for key, name, cast in (
         ("query_timeout_s", "KG_QUERY_TIMEOUT", float),
         ("max_results", "KG_MAX_RESULTS", int),
