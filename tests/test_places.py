@@ -414,3 +414,23 @@ def test_of_places_sharing_a_name_the_one_in_the_country_the_document_names_most
     path = tmp_path / "00_en_krasnodar.txt"
     path.write_text("The Russian Red Cross delivered food in Armavir, Russia, in 2021.\n", encoding="utf-8")
     assert [m.entity for m in extract(path).mentions if m.exact == "Armavir"] == ["place/armavir"]
+
+
+def test_a_list_of_places_with_an_article_before_an_item_is_one_list():
+    """'In Albania, Bosnia and Herzegovina, Croatia, Kosovo, the Former Yugoslav Republic of
+    Macedonia, Montenegro and Serbia, the ICRC focuses on … helping their families': the work
+    is in every country of the list (the former name is North Macedonia's)."""
+    x = extract(DEV_CORPUS / "05_en_western-balkans-icrc-missing.txt")
+    places = {c.object.key for c in x.claims if c.predicate == "kg:inPlace"
+              and c.subject.startswith("activity/icrc-support-to-families-of-missing-")}
+    assert places == {"place/albania", "place/bosnia-and-herzegovina", "place/croatia", "place/kosovo",
+                      "place/north-macedonia", "place/montenegro", "place/serbia"}, places
+
+
+def test_list_items_are_joined_by_each_languages_conjunctions_and_articles():
+    from kg.language import load_language
+
+    en, ru, az = (load_language(ROOT / "data" / "languages", lang) for lang in ("en", "ru", "az"))
+    assert en.joins_list(", the ") and en.joins_list(" and the ") and en.joins_list(", ")
+    assert not en.joins_list(" with the ") and not en.joins_list(" and the capital of ")
+    assert ru.joins_list(" и ") and az.joins_list(" və ") and not az.joins_list(" üçün ")

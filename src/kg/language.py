@@ -86,6 +86,14 @@ class Language:
     def is_conjunction(self, words: str) -> bool:
         return self.lower(words.strip(" ,")) in self.conjunctions or not words.strip(" ,")
 
+    def joins_list(self, between: str) -> bool:
+        """Text between two items of one list: commas and a conjunction, the next item's
+        article after them ("Kosovo, the Former Yugoslav Republic of Macedonia and Serbia")."""
+        words = between.replace(",", " ").split()
+        while words and self.lower(words[-1]) in self.articles:
+            words.pop()
+        return self.is_conjunction(" ".join(words))
+
 
 def _tuple(v) -> tuple[str, ...]:
     return tuple(str(x) for x in (v or []))

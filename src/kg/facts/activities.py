@@ -87,12 +87,10 @@ def sentence_places(ctx: DocContext, sent: SentenceView, pos: int) -> list[str |
         nearest = min(places, key=lambda m: abs(m.norm_start - pos))
         listed = [nearest]
         for m in sorted(places, key=lambda m: m.norm_start):
-            if m.norm_start > listed[-1].norm_end and \
-                    ctx.text.norm[listed[-1].norm_end:m.norm_start].strip(" ,").lower() in ("and", "и", "və", ""):
+            if m.norm_start > listed[-1].norm_end and ctx.language.joins_list(ctx.text.norm[listed[-1].norm_end:m.norm_start]):
                 listed.append(m)
         for m in sorted(places, key=lambda m: -m.norm_start):
-            if m.norm_end < listed[0].norm_start and \
-                    ctx.text.norm[m.norm_end:listed[0].norm_start].strip(" ,").lower() in ("and", "и", "və", ""):
+            if m.norm_end < listed[0].norm_start and ctx.language.joins_list(ctx.text.norm[m.norm_end:listed[0].norm_start]):
                 listed.insert(0, m)
         return [activity_place(ctx, m) for m in listed]
     for m in sent.orgs:
