@@ -12,7 +12,7 @@ import re
 import statistics
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -61,6 +61,11 @@ class Text:
         ]
         self._token_starts = [t.start for t in self.tokens]
         self.sentences: list[Sentence] = list(_sentences(self.norm))
+
+    @cached_property
+    def norm_lower(self) -> str:
+        """``norm`` in lower case, made once (finders look words up in it position by position)."""
+        return self.norm.lower()
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) of the normalised span [start, end)."""
