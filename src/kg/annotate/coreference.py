@@ -44,6 +44,7 @@ class Coreference:
         self.context = CountryContext(doc)
         self.data = doc.resources.references
         self._head_cache: dict[tuple[str, str], bool] = {}
+        self._starts: dict[str, list[int]] | None = None
 
     # -- matching phrases ----------------------------------------------------------
     def _word_is(self, word: str, listed: str) -> bool:
@@ -72,18 +73,24 @@ class Coreference:
             return {low[:n] for n in range(1, len(low) + 1)}
         return {low}
 
+    def _word_starts(self) -> dict[str, list[int]]:
+        """Where each first word may stand: one look-up per token, not a scan per phrase;
+        made once for the document (every phrase of every list asks)."""
+        if self._starts is None:
+            self._starts = {}
+            for i, t in enumerate(self.doc.text.tokens):
+                if t.is_word:
+                    for k in self._keys(t.text):
+                        self._starts.setdefault(k, []).append(i)
+        return self._starts
+
     def _occurrences(self, phrases: list[str]):
         """(start, end) of each phrase in the text, where it may be a reference: after an
         article of its own, or at the start of a clause or after a preposition."""
-        toks = [t for t in self.doc.text.tokens]
+        toks = self.doc.text.tokens
         articles = {a.lower() for a in self.language.articles}
         openers = self.language.place_prepositions | set(self.language.conjunctions)
-        # where each first word may stand: one look-up per token, not a scan per phrase
-        starts: dict[str, list[int]] = {}
-        for i, t in enumerate(toks):
-            if t.is_word:
-                for k in self._keys(t.text):
-                    starts.setdefault(k, []).append(i)
+        starts = self._word_starts()
         for phrase in phrases:
             words = [w for w in tokenize(phrase) if w[0].isalnum()]
             if not words:
