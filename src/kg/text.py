@@ -92,6 +92,26 @@ class Text:
         return Sentence(pos, pos + 1)
 
 
+class Spans:
+    """Character spans taken (by other finders' mentions, or earlier picks), for overlap
+    tests in time proportional to the span tested rather than to the spans taken: a scan of
+    every taken span per candidate is quadratic in a long document. Spans are non-empty."""
+
+    def __init__(self, spans=(), length: int = 0):
+        spans = list(spans)
+        self.covered = bytearray(max([length] + [e for _, e in spans]) + 1)
+        for s, e in spans:
+            self.add(s, e)
+
+    def add(self, s: int, e: int) -> None:
+        if e >= len(self.covered):
+            self.covered.extend(bytes(e + 1 - len(self.covered)))
+        self.covered[s:e] = b"\x01" * (e - s)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        return any(self.covered[s:e])
+
+
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
 
 

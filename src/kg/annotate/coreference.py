@@ -27,7 +27,7 @@ from dataclasses import replace
 from ..components import component
 from ..lexicon import FOCAL
 from ..national_bodies import NATIONAL_SOCIETY
-from ..text import tokenize
+from ..text import Spans, tokenize
 from .context import CountryContext
 from .names import Mention
 
@@ -213,10 +213,11 @@ class Coreference:
                 m = self._cite(m)
             out.append(m)
         out = self._state_bodies(out)
-        taken = [(m.norm_start, m.norm_end) for m in out if m.kind in ("organisation", "place", "person")]
+        taken = Spans([(m.norm_start, m.norm_end) for m in out if m.kind in ("organisation", "place", "person")],
+                      len(doc.text.norm))
 
         def free(s, e):
-            return not any(s < te and ts < e for ts, te in taken)
+            return not taken.overlaps(s, e)
 
         added = []
         for s, e in self._occurrences(self.data.get("national_society", {}).get(self.lang, [])):
@@ -224,7 +225,7 @@ class Coreference:
                 key = self._national_society(s, e, out)
                 if key and key in doc.entities:
                     added.append(self._mention(s, e, key, "short", doc.text.norm[s:e]))
-                    taken.append((s, e))
+                    taken.add(s, e)
         for group in self.data.get("anaphors", []):
             classes = set(group.get("classes", []))
             for phrase in group.get(self.lang, []):
@@ -234,7 +235,7 @@ class Coreference:
                         key = self._anaphor(s, e, classes, head, out + added)
                         if key:
                             added.append(self._mention(s, e, key, "short", doc.text.norm[s:e]))
-                            taken.append((s, e))
+                            taken.add(s, e)
         return sorted(out + added, key=lambda m: m.norm_start)
 
     def _state_bodies(self, mentions: list[Mention]) -> list[Mention]:
