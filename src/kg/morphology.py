@@ -159,6 +159,21 @@ class Morphology:
             return w.startswith(l)
         return self.az_inflects(w, l)
 
+    def remembering_matches(self, lang: str):
+        """:meth:`matches` for one language (``(listed, word, last)``), remembering its answers:
+        for a finder that tries every word of a document against every term of a list, where
+        words repeat (kept by the caller for one document, so memory stays bounded)."""
+        seen: dict[tuple[str, str, bool], bool] = {}
+
+        def match(listed: str, word: str, last: bool = True) -> bool:
+            key = (listed, word, last)
+            hit = seen.get(key)
+            if hit is None:
+                hit = seen[key] = self.matches(lang, listed, word, last)
+            return hit
+
+        return match
+
     def has_case(self, lang: str, word: str, case: str) -> bool:
         """The word may be read in ``case`` (languages matched by lemma, whose analyser tags case)."""
         if self.inflection(lang) != "lemma":

@@ -241,6 +241,35 @@ def _named(iri: str):
     return ox.NamedNode(iri)
 
 
+def _in_disjoint_classes(store, pairs: list[tuple[URIRef, URIRef]], only: set[str] | None, limit: int) -> list[str]:
+    """Individuals typed (in the default graph) with both classes of a pair: each
+    individual's types read once and checked against the pairs. (A SPARQL join of the pairs
+    with the types scans a class's members for every pair it is in: 2,000 pairs took 7 s
+    for one 1 MB document.)"""
+    import pyoxigraph as ox
+
+    partners: dict[str, set[str]] = defaultdict(set)
+    for ca, cb in pairs:
+        partners[str(ca)].add(str(cb))
+    rdf_type, default = ox.NamedNode(str(RDF.type)), ox.DefaultGraph()
+    types: dict = defaultdict(set)
+    if only is None:
+        for q in store.quads_for_pattern(None, rdf_type, None, default):
+            types[q.subject].add(q.object.value)
+    else:
+        for node in sorted(n for n in only if n.startswith(("http:", "https:", "urn:"))):
+            for q in store.quads_for_pattern(ox.NamedNode(node), rdf_type, None, default):
+                types[q.subject].add(q.object.value)
+    problems = []
+    for x, classes in types.items():
+        for ca in sorted(classes & partners.keys()):
+            for cb in sorted(partners[ca] & classes):
+                problems.append(f"{x.value} is both a {ca} and a {cb}, which are disjoint")
+                if len(problems) >= limit:
+                    return problems
+    return problems
+
+
 def inconsistencies(store, ontology: Graph, limit: int = 20, only: set[str] | None = None) -> list[str]:
     """What makes the data in the store (its default graph: the union of the documents'
     graphs and the ontology) inconsistent with the ontology, by the OWL 2 RL rules
@@ -271,12 +300,7 @@ def inconsistencies(store, ontology: Graph, limit: int = 20, only: set[str] | No
     # GRAPH ?g scans every graph; the ontology's own individuals are in it, and checked too)
     pairs = sorted({(ca, cb) for a, b in disjoint for ca in below.get(a, set()) | {a} for cb in below.get(b, set()) | {b}})
     if pairs:
-        values = " ".join(f"(<{ca}> <{cb}>)" for ca, cb in pairs)
-        query = (f"SELECT DISTINCT ?x ?ca ?cb WHERE {{ {about}VALUES (?ca ?cb) {{ {values} }} ?x a ?ca . ?x a ?cb }} "
-                 f"LIMIT {limit}")
-        for row in store.query(query):
-            problems.append(f"{row['x'].value} is both a {row['ca'].value} and a {row['cb'].value}, "
-                            "which are disjoint")
+        problems.extend(_in_disjoint_classes(store, pairs, only, limit))
     functional = sorted(p for p in ontology.subjects(RDF.type, OWL.FunctionalProperty)
                         if isinstance(p, URIRef) and (p, RDF.type, OWL.DatatypeProperty) in ontology)
     for p in functional:

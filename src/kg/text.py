@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 import statistics
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -62,6 +63,11 @@ class Text:
         self._token_starts = [t.start for t in self.tokens]
         self.sentences: list[Sentence] = list(_sentences(self.norm))
 
+    @cached_property
+    def norm_lower(self) -> str:
+        """``norm`` in lower case, made once (finders look words up in it position by position)."""
+        return self.norm.lower()
+
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) of the normalised span [start, end)."""
         if start >= end:
@@ -85,6 +91,37 @@ class Text:
             if s.start <= pos < s.end:
                 return s
         return Sentence(pos, pos + 1)
+
+
+class Spans:
+    """Character spans taken (by other finders' mentions, or earlier picks), for tests of
+    overlap and containment in time proportional to the span tested rather than to the
+    spans taken: a scan of every taken span per candidate is quadratic in a long document.
+    Each position keeps the furthest end of the spans over it (0: none). Spans are non-empty."""
+
+    def __init__(self, spans=(), length: int = 0):
+        spans = list(spans)
+        self.reach = array("i", bytes(4 * (max([length] + [e for _, e in spans]) + 1)))
+        for s, e in spans:
+            self.add(s, e)
+
+    def add(self, s: int, e: int) -> None:
+        if e >= len(self.reach):
+            self.reach.extend(bytes(4 * (e + 1 - len(self.reach))))
+        for p in range(s, e):
+            if self.reach[p] < e:
+                self.reach[p] = e
+
+    def overlaps(self, s: int, e: int) -> bool:
+        return any(self.reach[s:e])
+
+    def furthest_end(self, s: int, e: int) -> int:
+        """The furthest end of the spans that overlap [s, e) (0: none does)."""
+        return max(self.reach[s:e], default=0)
+
+    def contain(self, s: int, e: int) -> bool:
+        """Some span holds the whole of [s, e)."""
+        return s < len(self.reach) and self.reach[s] >= e
 
 
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)

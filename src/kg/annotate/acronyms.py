@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..components import component
+from ..text import Spans
 from .names import Mention
 
 _OPEN, _CLOSE = "(", ")"
@@ -71,12 +72,12 @@ def acronyms(doc) -> None:
             target = retarget[m.entity]
             m = replace(m, entity=target)
         mentions.append(m)
-    taken = [(m.norm_start, m.norm_end) for m in mentions]
+    taken = Spans([(m.norm_start, m.norm_end) for m in mentions], len(doc.text.norm))
     added = []
     for t in doc.text.tokens:
         if not t.is_word or t.text not in defined:
             continue
-        if any(t.start < te and ts < t.end for ts, te in taken):
+        if taken.overlaps(t.start, t.end):
             continue
         os_, oe = doc.text.to_original(t.start, t.end)
         added.append(Mention(doc.doc_id, os_, oe, doc.text.original[os_:oe], defined[t.text], doc.lang,

@@ -27,7 +27,7 @@ from dataclasses import replace
 from ..components import component
 from ..lexicon import FOCAL
 from ..national_bodies import NATIONAL_SOCIETY
-from ..text import tokenize
+from ..text import Spans, tokenize
 from .context import CountryContext
 from .names import Mention
 
@@ -44,6 +44,7 @@ class Coreference:
         self.context = CountryContext(doc)
         self.data = doc.resources.references
         self._head_cache: dict[tuple[str, str], bool] = {}
+        self._starts: dict[str, list[int]] | None = None
 
     # -- matching phrases ----------------------------------------------------------
     def _word_is(self, word: str, listed: str) -> bool:
@@ -72,18 +73,24 @@ class Coreference:
             return {low[:n] for n in range(1, len(low) + 1)}
         return {low}
 
+    def _word_starts(self) -> dict[str, list[int]]:
+        """Where each first word may stand: one look-up per token, not a scan per phrase;
+        made once for the document (every phrase of every list asks)."""
+        if self._starts is None:
+            self._starts = {}
+            for i, t in enumerate(self.doc.text.tokens):
+                if t.is_word:
+                    for k in self._keys(t.text):
+                        self._starts.setdefault(k, []).append(i)
+        return self._starts
+
     def _occurrences(self, phrases: list[str]):
         """(start, end) of each phrase in the text, where it may be a reference: after an
         article of its own, or at the start of a clause or after a preposition."""
-        toks = [t for t in self.doc.text.tokens]
+        toks = self.doc.text.tokens
         articles = {a.lower() for a in self.language.articles}
         openers = self.language.place_prepositions | set(self.language.conjunctions)
-        # where each first word may stand: one look-up per token, not a scan per phrase
-        starts: dict[str, list[int]] = {}
-        for i, t in enumerate(toks):
-            if t.is_word:
-                for k in self._keys(t.text):
-                    starts.setdefault(k, []).append(i)
+        starts = self._word_starts()
         for phrase in phrases:
             words = [w for w in tokenize(phrase) if w[0].isalnum()]
             if not words:
@@ -206,10 +213,11 @@ class Coreference:
                 m = self._cite(m)
             out.append(m)
         out = self._state_bodies(out)
-        taken = [(m.norm_start, m.norm_end) for m in out if m.kind in ("organisation", "place", "person")]
+        taken = Spans([(m.norm_start, m.norm_end) for m in out if m.kind in ("organisation", "place", "person")],
+                      len(doc.text.norm))
 
         def free(s, e):
-            return not any(s < te and ts < e for ts, te in taken)
+            return not taken.overlaps(s, e)
 
         added = []
         for s, e in self._occurrences(self.data.get("national_society", {}).get(self.lang, [])):
@@ -217,7 +225,7 @@ class Coreference:
                 key = self._national_society(s, e, out)
                 if key and key in doc.entities:
                     added.append(self._mention(s, e, key, "short", doc.text.norm[s:e]))
-                    taken.append((s, e))
+                    taken.add(s, e)
         for group in self.data.get("anaphors", []):
             classes = set(group.get("classes", []))
             for phrase in group.get(self.lang, []):
@@ -227,7 +235,7 @@ class Coreference:
                         key = self._anaphor(s, e, classes, head, out + added)
                         if key:
                             added.append(self._mention(s, e, key, "short", doc.text.norm[s:e]))
-                            taken.append((s, e))
+                            taken.add(s, e)
         return sorted(out + added, key=lambda m: m.norm_start)
 
     def _state_bodies(self, mentions: list[Mention]) -> list[Mention]:

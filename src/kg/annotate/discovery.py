@@ -28,7 +28,7 @@ from ..language import Language
 from ..lexicon import Entities, EntityInfo, Lexicon
 from ..morphology import Citation, Morphology
 from ..namespaces import slugify
-from ..text import Text
+from ..text import Spans, Text
 from .names import Mention
 
 
@@ -110,10 +110,11 @@ class OrganisationDiscovery:
         """``country_at(pos)``: the country a position's context is about (for state bodies)."""
         lang = language.code
         # names are kept; a contextual word ("government") inside a longer name is not
-        taken = [(m.norm_start, m.norm_end) for m in known if m.kind == "organisation"
-                 and m.role not in ("contextual", "post")]
+        taken = Spans([(m.norm_start, m.norm_end) for m in known if m.kind == "organisation"
+                       and m.role not in ("contextual", "post")], len(text.norm))
         # a name a place finder already took whole ("Russian Federation") is a place
-        contextual = [(m.norm_start, m.norm_end) for m in known if m.role in ("contextual", "post") or m.kind == "place"]
+        contextual = Spans([(m.norm_start, m.norm_end) for m in known
+                            if m.role in ("contextual", "post") or m.kind == "place"], len(text.norm))
         connectors = set(self.data.get("connectors", {}).get(lang, []))
         toks = text.tokens
         found: list[Mention] = []
@@ -122,21 +123,21 @@ class OrganisationDiscovery:
             run, j = self._run(text, toks, i, connectors, language)
             for piece in self._names(run, language, connectors):
                 s, e = piece[0].start, piece[-1].end
-                inside = [te for ts, te in taken if s < te and ts < e]
+                inside = taken.furthest_end(s, e)
                 if inside:
                     # a known organisation is never renamed; what follows it may be a name
                     # ("BQXK Həyat Fonduna")
-                    rest = [t for t in piece if t.start >= max(inside)]
+                    rest = [t for t in piece if t.start >= inside]
                     piece = next(iter(self._names(rest, language, connectors)), None) if rest else None
-                    if piece is None or any(piece[0].start < te and ts < piece[-1].end for ts, te in taken):
+                    if piece is None or taken.overlaps(piece[0].start, piece[-1].end):
                         continue
                     s, e = piece[0].start, piece[-1].end
-                if any(ts <= s and e <= te for ts, te in contextual):
+                if contextual.contain(s, e):
                     continue  # "the Interior Ministry": the lexicon's contextual name, resolved later; a place
                 m = self._mention(doc_id, text, s, e, language, piece, country_at)
                 if m is not None:
                     found.append(m)
-                    taken.append((s, e))
+                    taken.add(s, e)
             i = max(j, i + 1)
         return found
 

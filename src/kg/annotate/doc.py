@@ -9,6 +9,7 @@ span back to the original file for the Web Annotation selectors.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,9 +50,37 @@ class Doc:
     #: the entities this document can refer to (its own over the lexicon's and gazetteer's)
     entities: "Entities" = field(init=False)
 
+    #: the sentences by offset and by paragraph (built when first asked, for the list of
+    #: sentences then held): a question about a position costs a look-up, not a scan of
+    #: the document, which would make a long document's extraction quadratic
+    _sentence_index: tuple | None = field(default=None, init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         self.sink = ClaimSink(self.document.doc_id)
         self.entities = self.resources.entities()
+
+    def _sentences_indexed(self) -> tuple:
+        index = self._sentence_index
+        if index is None or index[0] is not self.sentences:
+            sentences = self.sentences or []
+            by_paragraph: dict[int, list] = {}
+            for sent in sentences:
+                by_paragraph.setdefault(sent.paragraph, []).append(sent)
+            index = self._sentence_index = (self.sentences, [s.start for s in sentences], by_paragraph)
+        return index
+
+    def sentence_containing(self, pos: int) -> "SentenceView | None":
+        """The sentence whose span holds the normalised offset ``pos`` (sentences do not
+        overlap), or None."""
+        sentences, starts, _ = self._sentences_indexed()
+        i = bisect_right(starts, pos) - 1
+        if i >= 0 and sentences[i].start <= pos < sentences[i].end:
+            return sentences[i]
+        return None
+
+    def paragraph_sentences(self, paragraph: int) -> list["SentenceView"]:
+        """The sentences of a paragraph, in order."""
+        return self._sentences_indexed()[2].get(paragraph, [])
 
     LAYERS = ("mentions", "times", "figures", "triggers", "activity_hits", "sentences", "focus", "facts")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..components import component
 from ..lexicon import FOCAL, Lexicon, Name
 from ..morphology import Morphology
-from ..text import Text, Token, tokenize
+from ..text import Spans, Text, Token, tokenize
 
 # Punctuation that may sit inside a name ("Prisoners of War, Hostages", "BQXK-nın").
 _TRANSPARENT = {",", "-", "'", "/"}
@@ -135,16 +135,16 @@ class MentionFinder:
             raw.append((surface[0].start, surface[-1].end, name))
         # Longest span first, then the better kind of name; overlapping shorter spans lose.
         raw.sort(key=lambda r: (-(r[1] - r[0]), _ROLE_RANK[r[2].role], r[0]))
-        taken: list[tuple[int, int]] = []
+        taken = Spans(length=len(text.norm))
         chosen: list[tuple[int, int, list[Name]]] = []
         by_span: dict[tuple[int, int], list[Name]] = {}
         for s, e, name in raw:
             if (s, e) in by_span:
                 by_span[(s, e)].append(name)
                 continue
-            if any(s < te and ts < e for ts, te in taken):
+            if taken.overlaps(s, e):
                 continue
-            taken.append((s, e))
+            taken.add(s, e)
             by_span[(s, e)] = [name]
             chosen.append((s, e, by_span[(s, e)]))
         chosen.sort(key=lambda c: c[0])

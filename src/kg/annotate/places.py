@@ -48,7 +48,7 @@ from ..components import component
 from ..gazetteer import CLASS_ORDER, Candidate
 from ..lexicon import EntityInfo
 from ..namespaces import slugify
-from ..text import Token
+from ..text import Spans, Token
 from .names import Mention
 
 SPECIAL_ROLES = ("dateline", "contact")  # places that are never a fact's place
@@ -99,7 +99,7 @@ class PlaceFinder:
         self.certain: Counter[str] = Counter()
         self.known_found: list[tuple[int, int, Candidate]] = []
         taken = [(m.norm_start, m.norm_end) for m in doc.mentions]
-        self.taken = _Spans(taken, len(self.norm))
+        self.taken = Spans(taken, len(self.norm))
 
     # -- word keys ------------------------------------------------------------------------
     def keys(self, i: int, last: bool) -> list[str]:
@@ -599,20 +599,6 @@ def _nominative(word: str) -> str:
     if word[:1].isupper():
         out = "-".join(x[:1].upper() + x[1:] for x in out.split("-")) if word.count("-") else out[:1].upper() + out[1:]
     return out
-
-
-class _Spans:
-    """Character spans already taken (other finders' mentions), for overlap tests in time
-    proportional to the span tested."""
-
-    def __init__(self, spans, length: int | None = None):
-        n = max([length or 0] + [e for _, e in spans])
-        self.covered = bytearray(n + 1)
-        for s, e in spans:
-            self.covered[s:e] = b"\x01" * (e - s)
-
-    def overlaps(self, s: int, e: int) -> bool:
-        return any(self.covered[s:e])
 
 
 # -- datelines and contact lines ------------------------------------------------------------

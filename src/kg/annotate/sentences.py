@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..components import component
-from ..text import Text
+from ..text import Spans, Text
 from .names import Mention
 from .places import SPECIAL_ROLES, country_of
 from .dates import TimeExpression
@@ -166,11 +166,13 @@ def _countries_in(doc, a: int, b: int) -> set[str]:
                 out.add(country_of(doc, jurisdiction))
     adjectives = doc.resources.country_by_adjective.get(doc.lang, {})
     morph = doc.resources.morph
-    inside_names = [(m.norm_start, m.norm_end) for m in doc.mentions if a <= m.norm_start < b]
+    inside_names = Spans([(m.norm_start, m.norm_end) for m in doc.mentions if a <= m.norm_start < b], len(doc.text.norm))
     # an amount's currency ("173,715 Swiss francs", "US dollars") names no country either
-    inside_names += [(f.start, f.end) for f in doc.figures or [] if f.money and a <= f.start < b]
+    for f in doc.figures or []:
+        if f.money and a <= f.start < b:
+            inside_names.add(f.start, f.end)
     for tok in doc.text.tokens_in(a, b):
-        if any(s <= tok.start < e for s, e in inside_names):
+        if inside_names.overlaps(tok.start, tok.start + 1):
             continue  # "Norwegian Refugee Council" names no country
         if tok.is_word and tok.text[:1].isupper():
             for form in {tok.text.lower(), morph.key(doc.lang, tok.text)}:

@@ -113,7 +113,7 @@ def _paragraph_place(ctx: DocContext, sent: SentenceView) -> str | None:
     """The last place an earlier sentence of the paragraph puts its statement in; not one
     named in a cause ("opened its office in Uzbekistan in 1993 because of the war in
     Tajikistan and northern Afghanistan": the work is in Uzbekistan)."""
-    earlier = [m for s in ctx.sentences if s.paragraph == sent.paragraph and s.end <= sent.start
+    earlier = [m for s in ctx.paragraph_sentences(sent.paragraph) if s.end <= sent.start
                for m in s.places if ctx.entities[m.entity].cls in ("Country", "Settlement")
                and mention_case(ctx, m) != "ablative" and not _in_cause(ctx, s, m)]
     if earlier:
@@ -129,8 +129,7 @@ def _in_cause(ctx: DocContext, sent: SentenceView, m) -> bool:
 
 def _continues(ctx: DocContext, sent: SentenceView) -> bool:
     """The sentence, or an earlier one of its paragraph, says the work goes on."""
-    return any(s.has("continuation") for s in ctx.sentences
-               if s.paragraph == sent.paragraph and s.start <= sent.start)
+    return any(s.has("continuation") for s in ctx.paragraph_sentences(sent.paragraph) if s.start <= sent.start)
 
 
 def report_period(ctx: DocContext):
@@ -151,12 +150,21 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
     dated_periods = {c.subject for c in sink.claims
                      if c.predicate in ("time:hasBeginning", "time:hasEnd", "kg:endBound")}
     period = report_period(ctx)
+    # each sentence's hits (in the order given), found by position rather than by a scan of
+    # every hit per sentence
+    hits_of: dict[int, list[ActivityHit]] = {}
+    for h in hits:
+        around = ctx.sentence_containing(h.start)
+        if around is not None:
+            hits_of.setdefault(around.start, []).append(h)
+    body_start = ctx.facts.get("body_start", 0)
+    body_values = {f.value for f in ctx.figures if f.start >= body_start}
     for sent in ctx.sentences:
         if sent.is_question:
             continue
-        in_sent = [h for h in hits if sent.start <= h.start < sent.end]
+        in_sent = hits_of.get(sent.start, [])
         if not in_sent:
-            extract_figures_of(ctx, sink, sent, [], by_span, period)
+            extract_figures_of(ctx, sink, sent, [], by_span, period, body_values)
             continue
         ev = ctx.sentence_evidence(sent)
         audiences = _audiences(ctx, sent, in_sent)
@@ -211,7 +219,7 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
             if place == ctx.focal_country and org == ctx.focal_org and presence in dated_periods:
                 # the organisation's work in the country runs over its presence there
                 sink.ref(key, "kg:activeDuring", presence)
-        extract_figures_of(ctx, sink, sent, in_sent, by_span, period)
+        extract_figures_of(ctx, sink, sent, in_sent, by_span, period, body_values)
     return by_span
 
 
@@ -281,7 +289,7 @@ def _linked_activity(ctx: DocContext, sent: SentenceView, by_span: dict):
     if not any(opening.startswith(ctx.language.lower(l)) for l in ctx.language.discourse_links):
         return None
     earlier = [(span, key) for span, key in by_span.items() if span[0] < sent.start
-               and any(s.paragraph == sent.paragraph and s.start <= span[0] < s.end for s in ctx.sentences)]
+               and (s := ctx.sentence_containing(span[0])) is not None and s.paragraph == sent.paragraph]
     if not earlier:
         return None
     span, key = max(earlier, key=lambda item: item[0][0])
@@ -290,17 +298,17 @@ def _linked_activity(ctx: DocContext, sent: SentenceView, by_span: dict):
 
 
 def extract_figures_of(ctx: DocContext, sink: ClaimSink, sent: SentenceView, in_sent: list[ActivityHit],
-                       by_span: dict, period) -> None:
+                       by_span: dict, period, body_values: set) -> None:
     """Attach each figure to the activity it counts: the activity named after a benefit verb
     ("benefited from training"), else the one named nearest the figure within its own part
     of the sentence (coordinated clauses and list items: "traced over 2,000 children,
     reunited 750 families and handled 433,000 messages" gives each figure its own verb's
-    activity or none). Money is never people reached."""
+    activity or none). Money is never people reached. ``body_values``: the values of the
+    figures of the document's body (a headline's figure that restates one is no other)."""
     benefit = sent.hits(BENEFIT_KIND)
     segments = sentence_segments(ctx, sent)
     groups = Groups(ctx)
     body_start = ctx.facts.get("body_start", 0)
-    body_values = {f.value for f in ctx.figures if f.start >= body_start}
     for fig in sent.figures:
         if fig.start < body_start and fig.value in body_values:
             continue  # a headline restating a figure of the story is not another figure

@@ -131,7 +131,8 @@ class Groups:
         group = GroupRef(key, label, start, end, kinds, figure)
         if not sub:
             # "more than 700 people, including mine survivors, … and children repatriated …"
-            limit = next((x.end for x in self.doc.sentences if x.start <= end < x.end), len(self.norm))
+            around = self.doc.sentence_containing(end)
+            limit = around.end if around is not None else len(self.norm)
             marker = self._marker_at("including", end, min(len(self.norm), end + 40))
             if marker is None:
                 for p in self.markers.get("including", []):
@@ -166,12 +167,13 @@ class Groups:
             return None
         unit_at = self.norm.find(fig.unit.split()[0], fig.number_end) if fig.unit else -1
         if unit_at < 0:
-            lowered = self.norm.lower()
+            lowered = self.doc.text.norm_lower
             unit_at = lowered.find(fig.unit.split()[0].lower(), fig.number_end)
         if unit_at < 0 or unit_at > fig.end + 2:
             unit_at = fig.number_end
         start = unit_at
-        sent_end = next((s.end for s in self.doc.sentences if s.start <= start < s.end), len(self.norm))
+        around = self.doc.sentence_containing(start)
+        sent_end = around.end if around is not None else len(self.norm)
         if self.language.head_final:
             end = fig.end  # what describes the noun stands before the number; after it, the verb
         else:

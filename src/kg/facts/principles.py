@@ -18,8 +18,9 @@ from ..text import tokenize
 _MAX_GAP_WORDS = 2
 
 
-def _hits(doc: DocContext, start: int, end: int, terms) -> list[tuple[str, int, int]]:
-    """(concept, word index of its first word, of its last) for each term in the span."""
+def _hits(doc: DocContext, start: int, end: int, terms, match) -> list[tuple[str, int, int]]:
+    """(concept, word index of its first word, of its last) for each term in the span
+    (``match``: the document's remembering :meth:`~kg.morphology.Morphology.matches`)."""
     words = [w for w in tokenize(doc.text.norm[start:end]) if w[0].isalnum()]
     out = []
     taken: set[int] = set()
@@ -28,7 +29,7 @@ def _hits(doc: DocContext, start: int, end: int, terms) -> list[tuple[str, int, 
         for i in range(len(words) - n + 1):
             if i in taken:
                 continue
-            if all(doc.resources.morph.matches(doc.lang, term[k], words[i + k], True) for k in range(n)):
+            if all(match(term[k], words[i + k], True) for k in range(n)):
                 out.append((concept, i, i + n - 1))
                 taken.update(range(i, i + n))
     return sorted(out, key=lambda h: h[1])
@@ -52,10 +53,11 @@ def extract_principles(doc: DocContext) -> None:
     terms = doc.resources.scheme_terms("principles.ttl", str(PR)).get(doc.lang, [])
     if not terms:
         return
+    match = doc.resources.morph.remembering_matches(doc.lang)
     for sent in doc.sentences:
         if sent.is_question:
             continue
-        hits = _hits(doc, sent.start, sent.end, terms)
+        hits = _hits(doc, sent.start, sent.end, terms, match)
         stated = _stated(hits)
         if not stated:
             continue

@@ -32,11 +32,16 @@ def _load(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def _matches(doc, listed: str, words: list[str], i: int) -> int | None:
-    term = [w for w in tokenize(listed) if w[0].isalnum()]
-    morph = doc.resources.morph
-    if i + len(term) <= len(words) and all(morph.matches(doc.lang, t, words[i + k], k == len(term) - 1)
-                                           for k, t in enumerate(term)):
+@lru_cache(maxsize=256)
+def _term_words(listed: str) -> tuple[str, ...]:
+    return tuple(w for w in tokenize(listed) if w[0].isalnum())
+
+
+def _matches(match, listed: str, words: list[str], i: int) -> int | None:
+    """The end of the listed term when it stands at word ``i`` (``match``: the document's
+    remembering :meth:`~kg.morphology.Morphology.matches`)."""
+    term = _term_words(listed)
+    if i + len(term) <= len(words) and all(match(t, words[i + k], k == len(term) - 1) for k, t in enumerate(term)):
         return i + len(term)
     return None
 
@@ -50,12 +55,22 @@ def situations(doc) -> None:
     # what may be related to a situation: groups, and events, by the passages that state them
     related = [(c.subject, ev.start) for c in doc.sink.claims if c.predicate == "rdf:type"
                and c.subject.startswith(RELATED) for ev in c.evidence]
+    nouns = {kind: [str(n) for n in data.get(kind, {}).get(doc.lang, [])] for kind in CLASSES}
+    match = doc.resources.morph.remembering_matches(doc.lang)
+    # (kind, word) -> the nouns, in their order, whose first word the word may be: the
+    # rest of a noun is tried only where its first word stands
+    opening: dict[tuple[str, str], list[str]] = {}
     for sent in doc.sentences:
         toks = [t for t in doc.text.tokens_in(sent.start, sent.end) if t.is_word]
         words = [t.text for t in toks]
         for i in range(len(toks)):
             for kind in CLASSES:
-                end = next((e for n in data.get(kind, {}).get(doc.lang, []) if (e := _matches(doc, str(n), words, i))), None)
+                candidates = opening.get((kind, words[i]))
+                if candidates is None:
+                    candidates = opening[(kind, words[i])] = [
+                        n for n in nouns[kind] if not _term_words(n)
+                        or match(_term_words(n)[0], words[i], len(_term_words(n)) == 1)]
+                end = next((e for n in candidates if (e := _matches(match, n, words, i))), None)
                 if end is None:
                     continue
                 start_tok, end_tok = toks[i], toks[end - 1]
