@@ -163,3 +163,17 @@ def test_beginnings_that_agree_keep_the_most_precise(tmp_path: Path):
     g = _graph(extract(path))
     begins = {b for k in g if k.startswith("period/") for b in g[k]["time:hasBeginning"]}
     assert begins == {"instant/2010-03"}
+
+
+def test_a_programme_nationalised_goes_to_a_government_the_document_never_names(tmp_path: Path):
+    """'WFP … gradually handing over … the nationalisation of the programme' in a document that
+    names the country but not its government: the receiver is the state's government, and it is
+    an organisation of its own in the document's graph (untyped, it failed validation)."""
+    path = tmp_path / "00_en_aland.txt"
+    path.write_text("Mariehamn, 3 March 2021\n\nThe World Food Programme has run the School Feeding "
+                    "Programme in the Åland Islands since 2012. Since 2019, WFP has started the "
+                    "nationalisation of the School Feeding Programme, handing over one district each year.\n",
+                    encoding="utf-8")
+    g = _graph(extract(path))
+    receivers = {r for k, v in g.items() if k.startswith("handover/") for r in v["kg:receiver"]}
+    assert receivers and all("kg:Organisation" in g[r]["rdf:type"] for r in receivers), receivers

@@ -10,6 +10,7 @@ import yaml
 
 from ..annotate.doc import Doc as DocContext
 from ..annotate.sentences import SentenceView
+from .entities import entity_classes
 
 @lru_cache(maxsize=4)
 def label_templates(lexicon_dir: Path) -> dict:
@@ -22,6 +23,22 @@ def short_name(doc: DocContext, key: str, lang: str) -> str:
     if info is None:
         return key.split("/", 1)[1]
     return doc.lexicon.acronym(key, lang) or info.labels.get(lang) or info.labels.get("en") or key
+
+
+def declare_entity(doc: DocContext, key: str) -> None:
+    """An entity a fact names that no mention in the document names (the state a programme is
+    handed over to, "nationalisation"): its classes and its lexicon names, so that the fact's
+    node is never untyped."""
+    info = doc.entities.get(key)
+    if info is None:
+        return
+    for cls in entity_classes(info.cls):
+        doc.sink.ref(key, "rdf:type", cls)
+    for lang, label in info.labels.items():
+        if lang in ("en", "ru", "az") and label:
+            doc.sink.lit(key, "skos:altLabel", label, lang=lang)
+    if info.jurisdiction and info.jurisdiction in doc.entities:
+        doc.sink.ref(key, "kg:jurisdiction", info.jurisdiction)
 
 
 def place_name(doc: DocContext, key: str, lang: str) -> str:

@@ -14,7 +14,7 @@ from ..namespaces import slugify
 from .activities import concept_labels, emit_activity, sentence_place
 from ..annotate.frames import load_events
 from .offices import emit_office, resolve_office
-from .common import clause_after, condition_start, label_templates, short_name
+from .common import clause_after, condition_start, declare_entity, label_templates, short_name
 
 def extract_handovers(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit], by_span: dict, ontology_dir) -> None:
     labels = concept_labels(ontology_dir)
@@ -144,6 +144,8 @@ def frame_handovers(doc, done: set[int]) -> None:
         clause = doc.text.norm[frame.clause[0]:frame.clause[1]].lower()
         if receiver is None and doc.focal_country and any(all(w in clause for w in t) for t in to_state):
             receiver = _government(doc, doc.focal_country)  # nationalisation: to the state
+            if receiver:
+                declare_entity(doc, receiver)
         if not giver or not receiver or receiver not in doc.entities or giver not in doc.entities:
             continue
         unit = None

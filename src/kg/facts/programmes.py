@@ -15,6 +15,7 @@ from ..annotate.doc import Doc as DocContext
 from ..components import component
 from ..namespaces import slugify
 from .activities import activity_place
+from .common import declare_entity
 from .dates import time_node
 from .document import lines
 
@@ -93,6 +94,8 @@ def _named_in_text(doc: DocContext) -> None:
                 country = next((p for p in sentence_places(doc, sent, start) if p and p.startswith("place/")), None) \
                     or doc.focal_country
                 org = doc.lexicon.bodies.get(("government-of", country)) if country else None
+                if org:
+                    declare_entity(doc, org)
             else:
                 org = owner_of(doc, sent, start)
             if not org:
