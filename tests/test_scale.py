@@ -218,7 +218,8 @@ def test_an_unreachable_scheduler_stops_the_build_naming_it(tmp_path):
     from conftest import free_port, kg
 
     address = f"tcp://127.0.0.1:{free_port()}"
-    proc = kg("build", "--scheduler", address, env={"KG_VAR": str(tmp_path / "var")}, timeout=120)
+    proc = kg("build", "--scheduler", address, env={"KG_VAR": str(tmp_path / "var"), "KG_SCHEDULER_TIMEOUT": "2"},
+              timeout=120)
     assert proc.returncode != 0
     assert address in proc.stderr and "nothing published" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "var" / "store").exists()

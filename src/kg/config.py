@@ -37,6 +37,8 @@ class Settings:
     max_document_bytes: int = 5_000_000
     #: Processes that extract and validate documents in a build (0: one per core).
     build_jobs: int = 0
+    #: How long a build waits to reach a Dask scheduler (``kg build --scheduler``).
+    scheduler_timeout_s: float = 10.0
     #: HermiT checks the data itself (not only the ontology) when a build has at most this
     #: many individuals; above it, rules in the store (OWL 2 RL) check it. HermiT took 2.7 s
     #: for 1,500 individuals and 36 s for 62,000 on this project's 2-core machine.
@@ -178,6 +180,7 @@ def load_settings(**overrides) -> Settings:
         ("fast_lane_ms", "KG_FAST_LANE_MS", float),
         ("memory_store_max_triples", "KG_MEMORY_STORE_MAX_TRIPLES", int),
         ("build_jobs", "KG_BUILD_JOBS", int),
+        ("scheduler_timeout_s", "KG_SCHEDULER_TIMEOUT", float),
         ("hermit_max_individuals", "KG_HERMIT_MAX_INDIVIDUALS", int),
     ):
         if os.environ.get(name):

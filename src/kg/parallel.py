@@ -32,7 +32,8 @@ def default_jobs() -> int:
 
 
 @contextmanager
-def executor(jobs: int = 0, scheduler: str | None = None) -> Iterator[Executor | None]:
+def executor(jobs: int = 0, scheduler: str | None = None,
+             scheduler_timeout_s: float = 10.0) -> Iterator[Executor | None]:
     """An executor for a build's maps; None when the work should run in this process (one
     job and no scheduler: no processes to start, nothing to pickle)."""
     if scheduler:
@@ -41,7 +42,7 @@ def executor(jobs: int = 0, scheduler: str | None = None) -> Iterator[Executor |
         except ImportError:  # pragma: no cover - a dependency of the project
             raise SchedulerUnavailable("--scheduler needs the 'distributed' package") from None
         try:
-            client = Client(scheduler, timeout="10s", set_as_default=False)
+            client = Client(scheduler, timeout=f"{scheduler_timeout_s:g}s", set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise SchedulerUnavailable(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         try:

@@ -175,7 +175,8 @@ class _Work:
         if items <= 1 and not self.scheduler:
             return None
         if self._context is None:
-            self._context = parallel.executor(self.settings.build_jobs, self.scheduler)
+            self._context = parallel.executor(self.settings.build_jobs, self.scheduler,
+                                              self.settings.scheduler_timeout_s)
             self.pool = self._context.__enter__()
         return self.pool
 
