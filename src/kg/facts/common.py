@@ -25,15 +25,15 @@ def short_name(doc: DocContext, key: str, lang: str) -> str:
     return doc.lexicon.acronym(key, lang) or info.labels.get(lang) or info.labels.get("en") or key
 
 
-def declare_entity(doc: DocContext, key: str) -> None:
+def declare_entity(doc: DocContext, key: str, evidence: list) -> None:
     """An entity a fact names that no mention in the document names (the state a programme is
-    handed over to, "nationalisation"): its classes and its lexicon names, so that the fact's
-    node is never untyped."""
+    handed over to, "nationalisation"): its classes, evidenced by the passage that implies it,
+    and its lexicon names, so that the fact's node is never untyped nor unevidenced."""
     info = doc.entities.get(key)
     if info is None:
         return
     for cls in entity_classes(info.cls):
-        doc.sink.ref(key, "rdf:type", cls)
+        doc.sink.ref(key, "rdf:type", cls, evidence=evidence)
     for lang, label in info.labels.items():
         if lang in ("en", "ru", "az") and label:
             doc.sink.lit(key, "skos:altLabel", label, lang=lang)

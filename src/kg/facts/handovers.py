@@ -145,7 +145,7 @@ def frame_handovers(doc, done: set[int]) -> None:
         if receiver is None and doc.focal_country and any(all(w in clause for w in t) for t in to_state):
             receiver = _government(doc, doc.focal_country)  # nationalisation: to the state
             if receiver:
-                declare_entity(doc, receiver)
+                declare_entity(doc, receiver, [doc.sentence_evidence(frame.sentence)])
         if not giver or not receiver or receiver not in doc.entities or giver not in doc.entities:
             continue
         unit = None

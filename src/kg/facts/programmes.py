@@ -95,7 +95,7 @@ def _named_in_text(doc: DocContext) -> None:
                     or doc.focal_country
                 org = doc.lexicon.bodies.get(("government-of", country)) if country else None
                 if org:
-                    declare_entity(doc, org)
+                    declare_entity(doc, org, [doc.sentence_evidence(sent)])
             else:
                 org = owner_of(doc, sent, start)
             if not org:
