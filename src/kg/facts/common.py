@@ -30,8 +30,8 @@ def declare_entity(doc: DocContext, key: str, evidence: list) -> None:
     handed over to, "nationalisation"): its classes, evidenced by the passage that implies it,
     and its lexicon names, so that the fact's node is never untyped nor unevidenced."""
     info = doc.entities.get(key)
-    if info is None:
-        return
+    if info is None or any(m.entity == key for m in doc.mentions or ()):
+        return  # (named in the document: its mentions type it)
     for cls in entity_classes(info.cls):
         doc.sink.ref(key, "rdf:type", cls, evidence=evidence)
     for lang, label in info.labels.items():

@@ -142,10 +142,13 @@ def frame_handovers(doc, done: set[int]) -> None:
         giver = getattr(frame.agent, "entity", None)
         receiver = getattr(frame.recipient, "entity", None)
         clause = doc.text.norm[frame.clause[0]:frame.clause[1]].lower()
-        if receiver is None and doc.focal_country and any(all(w in clause for w in t) for t in to_state):
+        implied = next((t for t in to_state if all(w in clause for w in t)), None)
+        if receiver is None and doc.focal_country and implied:
             receiver = _government(doc, doc.focal_country)  # nationalisation: to the state
-            if receiver:
-                declare_entity(doc, receiver, [doc.sentence_evidence(frame.sentence)])
+            if receiver:  # the word that implies the state is its passage
+                at = frame.clause[0] + clause.index(implied[0])
+                word = re.match(r"[^\W\d_]+", doc.text.norm[at:])
+                declare_entity(doc, receiver, [doc.evidence(at, at + (word.end() if word else len(implied[0])))])
         if not giver or not receiver or receiver not in doc.entities or giver not in doc.entities:
             continue
         unit = None

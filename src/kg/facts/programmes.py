@@ -90,12 +90,14 @@ def _named_in_text(doc: DocContext) -> None:
                 continue
             name = " ".join(re.sub(r"[\"'«»“”„]", "", doc.text.norm[start:end]).split())
             state = data.get("state_words", {}).get(doc.lang, [])
-            if any(morph.matches(doc.lang, w, t.text, True) for w in state for t in toks[min(i, j):max(i, j) + 1]):
+            state_word = next((t for t in toks[min(i, j):max(i, j) + 1]
+                               if any(morph.matches(doc.lang, w, t.text, True) for w in state)), None)
+            if state_word is not None:
                 country = next((p for p in sentence_places(doc, sent, start) if p and p.startswith("place/")), None) \
                     or doc.focal_country
                 org = doc.lexicon.bodies.get(("government-of", country)) if country else None
-                if org:
-                    declare_entity(doc, org, [doc.sentence_evidence(sent)])
+                if org:  # the word that makes it the state's is the government's passage
+                    declare_entity(doc, org, [doc.evidence(state_word.start, state_word.end)])
             else:
                 org = owner_of(doc, sent, start)
             if not org:
