@@ -183,9 +183,8 @@ def neighbourhood(store, nodes: set[str], within: str, pruned: tuple[str, ...] =
     subjects: set[str] = set()
     level1: set[str] = set()
     sampled: set = set()
-    for node in nodes:
-        term = ox.NamedNode(node)
-        subjects.add(node)
+    def take(term):
+        """The statements about ``term`` the union keeps (added to ``triples``), yielded."""
         for q in store.quads_for_pattern(term, None, None, default):
             if q.predicate in skip:
                 continue
@@ -196,6 +195,12 @@ def neighbourhood(store, nodes: set[str], within: str, pruned: tuple[str, ...] =
                     continue
                 sampled.add((q.subject, q.predicate))
             triples.add((q.subject, q.predicate, q.object))
+            yield q
+
+    for node in nodes:
+        term = ox.NamedNode(node)
+        subjects.add(node)
+        for q in take(term):
             if isinstance(q.object, ox.NamedNode) and near(q.object.value) and q.predicate != rdf_type:
                 level1.add(q.object.value)
         for q in store.quads_for_pattern(None, None, term, default):
@@ -203,14 +208,8 @@ def neighbourhood(store, nodes: set[str], within: str, pruned: tuple[str, ...] =
                 level1.add(q.subject.value)
     for node in level1 - subjects:
         subjects.add(node)
-        for q in store.quads_for_pattern(ox.NamedNode(node), None, None, default):
-            if q.predicate in skip:
-                continue
-            if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(pruned):
-                if (q.subject, q.predicate) in sampled:
-                    continue
-                sampled.add((q.subject, q.predicate))
-            triples.add((q.subject, q.predicate, q.object))
+        for _ in take(ox.NamedNode(node)):
+            pass
     linked = {t[2].value for t in triples if isinstance(t[2], ox.NamedNode)} - subjects
     for node in linked:
         for q in store.quads_for_pattern(ox.NamedNode(node), None, None, default):
