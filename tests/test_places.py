@@ -132,12 +132,16 @@ def test_the_tables_russian_keys_are_the_lemmas_the_pipeline_computes():
         assert gaz.lookup(key), f"{name}: the table has no key {key!r} — regenerate it (python -m kg.gazetteer --write)"
 
 
-def test_the_gazetteer_loads_in_well_under_two_seconds():
+def test_the_gazetteer_answers_from_its_index_and_its_overlay():
+    """The table's index answers a lookup by word keys, the curated overlay's names too (its
+    speed is not a test's business: a loaded CI machine would make that fail)."""
     from kg.gazetteer import Gazetteer
 
-    t = time.perf_counter()
-    Gazetteer.load(ROOT / "data" / "lexicon")
-    assert time.perf_counter() - t < 2.0
+    gaz = Gazetteer.load(ROOT / "data" / "lexicon")
+    assert "place/baku" in {gaz.key_of(c.row) for c in gaz.lookup(("baku",))}
+    former = gaz.lookup(("former", "yugoslav", "republic", "of", "macedonia"))
+    assert {gaz.key_of(c.row) for c in former} == {"place/north-macedonia"}
+    assert not gaz.lookup(("no", "such", "place", "anywhere"))
 
 
 # -- places no dataset knows -----------------------------------------------------------------

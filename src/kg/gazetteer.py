@@ -552,9 +552,9 @@ class _Generator:
         return {code: [p for p in parts if owners[p] == code] for code, parts in found.items()}
 
     def _ru_adjectives(self, names: list[str]) -> list[str]:
-        from .morphology import _morph
+        from .morphology import russian_analyser
 
-        m = _morph()
+        m = russian_analyser()
         out = []
         for name in names:
             if " " in name or "-" in name:

@@ -28,7 +28,7 @@ def az_lower(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _morph():
+def russian_analyser():
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer(lang="ru")
@@ -86,7 +86,7 @@ class Morphology:
             w = word.lower().replace("ё", "е")
             if not any("а" <= c <= "я" for c in w):
                 return w
-            return _morph().parse(w)[0].normal_form.replace("ё", "е")
+            return russian_analyser().parse(w)[0].normal_form.replace("ё", "е")
         return self.lower(lang, word)
 
     def lemmas(self, lang: str, word: str) -> frozenset[str]:
@@ -97,7 +97,7 @@ class Morphology:
             how = self.inflection(lang)
             if how == "lemma":
                 w = word.lower().replace("ё", "е")
-                hit = frozenset(p.normal_form.replace("ё", "е") for p in _morph().parse(w)[:3]) | {w}
+                hit = frozenset(p.normal_form.replace("ё", "е") for p in russian_analyser().parse(w)[:3]) | {w}
             elif how == "exact":
                 hit = frozenset(l.lower() for forms in _english_lemmas(word).values() for l in forms) | {word.lower()}
             else:
@@ -112,7 +112,7 @@ class Morphology:
             pos = set(_english_lemmas(word))
             return bool(pos) and pos <= {"VERB", "AUX"}
         if how == "lemma":
-            parses = _morph().parse(word.lower())
+            parses = russian_analyser().parse(word.lower())
             return bool(parses) and all(p.tag.POS in ("VERB", "INFN") for p in parses[:2])
         return False
 
@@ -123,7 +123,7 @@ class Morphology:
             pos = set(_english_lemmas(word))
             return bool(pos) and pos <= {"ADJ"}
         if how == "lemma":
-            parses = _morph().parse(word.lower())
+            parses = russian_analyser().parse(word.lower())
             return bool(parses) and all(p.tag.POS in ("ADJF", "ADJS", "PRTF") for p in parses[:2])
         return False
 
@@ -179,7 +179,7 @@ class Morphology:
         if self.inflection(lang) != "lemma":
             return False
         return any(case in p.tag and p.tag.POS in ("NOUN", "ADJF", "PRTF") and "Abbr" not in p.tag
-                   for p in _morph().parse(word.lower())[:2])
+                   for p in russian_analyser().parse(word.lower())[:2])
 
     # -- Azerbaijani ------------------------------------------------------------
     def az_inflects(self, word_key: str, lex_key: str) -> bool:
@@ -238,7 +238,7 @@ def _capital_like(word: str, form: str) -> str:
 def _ru_phrase_case(words: list[str], case: str) -> list[str]:
     """Put a Russian head-initial noun phrase into ``case``: the words up to and including
     the first noun (adjectives agree with it in gender and number); what follows stays."""
-    m = _morph()
+    m = russian_analyser()
     parses = [m.parse(w.lower().replace("ё", "е")) for w in words]
     head = next((i for i, ps in enumerate(parses) if ps and "NOUN" in ps[0].tag), None)
     if head is None:
@@ -262,7 +262,7 @@ def _ru_phrase_case(words: list[str], case: str) -> list[str]:
 def _ru_person_nominative(words: list[str]) -> list[str]:
     """A person's name (given name, patronymic, surname) in the nominative, the gender
     taken from the given name ("Татьяной Москальковой" -> "Татьяна Москалькова")."""
-    m = _morph()
+    m = russian_analyser()
     gender = None
     for w in words:
         for p in m.parse(w.lower()):

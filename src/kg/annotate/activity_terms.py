@@ -25,7 +25,7 @@ class ActivityHit:
 
 
 @lru_cache(maxsize=2)
-def _scheme(ontology_dir: Path) -> Graph:
+def activity_scheme(ontology_dir: Path) -> Graph:
     """The ontology files, parsed once for the activity terms and labels below."""
     g = Graph()
     for p in sorted(ontology_dir.glob("*.ttl")):
@@ -36,7 +36,7 @@ def _scheme(ontology_dir: Path) -> Graph:
 @lru_cache(maxsize=2)
 def activity_terms(ontology_dir: Path) -> dict[str, list[tuple[str, list[str]]]]:
     """{lang: [(concept, term words)]}, longest terms first."""
-    g = _scheme(ontology_dir)
+    g = activity_scheme(ontology_dir)
     table: dict[str, list[tuple[str, list[str]]]] = {}
     for prop in (SKOS.prefLabel, SKOS.altLabel, KG.triggerTerm):
         for concept, label in g.subject_objects(prop):
@@ -146,7 +146,7 @@ def find_activity_hits(text: Text, lang: str, ontology_dir: Path, morph: Morphol
 
 @lru_cache(maxsize=2)
 def concept_labels(ontology_dir: Path) -> dict[tuple[str, str], str]:
-    g = _scheme(ontology_dir)
+    g = activity_scheme(ontology_dir)
     return {(str(c)[len(str(AT)):], l.language): str(l) for c, l in g.subject_objects(SKOS.prefLabel)
             if str(c).startswith(str(AT)) and getattr(l, "language", None)}
 

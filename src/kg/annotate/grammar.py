@@ -98,9 +98,9 @@ def inflection_case(language: Language, words: list[str]) -> str | None:
 
 @lru_cache(maxsize=50_000)
 def _ru_parses(word: str):
-    from ..morphology import _morph  # the one pymorphy3 analyser of the process
+    from ..morphology import russian_analyser  # the one pymorphy3 analyser of the process
 
-    return tuple(_morph().parse(word)[:2])
+    return tuple(russian_analyser().parse(word)[:2])
 
 
 def phrase_case(doc, start: int, end: int, stem_end: int | None = None) -> str | None:

@@ -48,7 +48,7 @@ from ..components import component
 from ..gazetteer import CLASS_ORDER, Candidate
 from ..lexicon import EntityInfo
 from ..namespaces import slugify
-from ..text import Spans, Token
+from ..text import Spans
 from .names import Mention
 
 SPECIAL_ROLES = ("dateline", "contact")  # places that are never a fact's place
@@ -444,9 +444,9 @@ class PlaceFinder:
         return "Geox" in self.morph_parse(self.tokens[k].text)
 
     def morph_parse(self, word: str) -> str:
-        from ..morphology import _morph
+        from ..morphology import russian_analyser
 
-        return str(_morph().parse(word.lower())[0].tag)
+        return str(russian_analyser().parse(word.lower())[0].tag)
 
     def _after(self, j: int) -> int | None:
         if j + 1 < len(self.tokens) and "\n" not in self.norm[self.tokens[j].end:self.tokens[j + 1].start]:
@@ -571,9 +571,9 @@ class PlaceFinder:
 def _nominative_phrase(words: list[str]) -> list[str]:
     """Russian words in the nominative, adjectives agreeing with the last noun
     ("Айнинского района" -> "Айнинский район", "Центральной Азии" -> "Центральная Азия")."""
-    from ..morphology import _morph
+    from ..morphology import russian_analyser
 
-    m = _morph()
+    m = russian_analyser()
     head = m.parse(words[-1].lower())[0]
     agree = {g for g in (head.tag.gender, head.tag.number) if g}
     out = []
@@ -589,11 +589,11 @@ def _nominative_phrase(words: list[str]) -> list[str]:
 
 
 def _nominative(word: str) -> str:
-    from ..morphology import _morph
+    from ..morphology import russian_analyser
 
     if not any("а" <= ch <= "я" for ch in word.lower()):
         return word
-    p = _morph().parse(word.lower())[0]
+    p = russian_analyser().parse(word.lower())[0]
     form = p.inflect({"nomn"}) if "nomn" not in p.tag else p
     out = (form.word if form else p.normal_form)
     if word[:1].isupper():

@@ -15,7 +15,7 @@ from __future__ import annotations
 from ..annotate.frames import Frame
 from ..components import component
 from .common import label_templates, place_name
-from .offices import OfficeRef, _office_type, _ref, emit_office, period_key
+from .offices import OfficeRef, office_type, office_ref, emit_office, period_key
 
 CLOSING = {"closure", "withdrawal", "expulsion", "suspension", "downsizing"}
 SEPARATE = ("suspension", "downsizing")  # ends of a presence that leave it standing
@@ -32,7 +32,7 @@ def _units(doc, frame: Frame) -> list[OfficeRef]:
         return []
     typ = "Presence"  # no office named: the organisation's presence there
     if frame.units:
-        typ = _office_type(min(frame.units, key=lambda u: abs(u.start - frame.start)), doc.lang)
+        typ = office_type(min(frame.units, key=lambda u: abs(u.start - frame.start)), doc.lang)
     places = [m.entity for m in frame.places if m.entity in doc.entities]
     if not places and doc.focal_country and (frame.country_word or org == doc.focal_org):
         # "in the country", or the document's own organisation in the country the document is about
@@ -40,7 +40,7 @@ def _units(doc, frame: Frame) -> list[OfficeRef]:
     span = (frame.sentence.start, frame.sentence.end)
     refs = []
     for place in places:
-        ref = _ref(doc, org, place, typ, span)
+        ref = office_ref(doc, org, place, typ, span)
         if ref.key not in {r.key for r in refs}:
             refs.append(ref)
     return refs

@@ -44,9 +44,9 @@ def _words(lexicon_dir: Path) -> dict:
 
 @lru_cache(maxsize=2)
 def gathers_audience(ontology_dir: Path) -> frozenset[str]:
-    from ..annotate.activity_terms import _scheme
+    from ..annotate.activity_terms import activity_scheme
 
-    return frozenset(str(c).rsplit("/", 1)[-1] for c in _scheme(ontology_dir).subjects(KG.gathersAudience, None))
+    return frozenset(str(c).rsplit("/", 1)[-1] for c in activity_scheme(ontology_dir).subjects(KG.gathersAudience, None))
 
 
 class Groups:

@@ -38,7 +38,7 @@ class OfficeRef:
     settlement: str | None = None  # the capital named, when keyed by the country
 
 
-def _office_type(hit: TriggerHit, lang: str | None = None) -> str:
+def office_type(hit: TriggerHit, lang: str | None = None) -> str:
     return UNIT_KINDS.get(hit.kind, "Office")
 
 
@@ -115,7 +115,7 @@ def resolve_office(ctx: DocContext, sent: SentenceView, hit: TriggerHit) -> list
         org = _owner_named_with(ctx, sent, hit) or _subject_owner(ctx, sent, hit) or ctx.focal_org
     if org is None:
         return []
-    typ = _office_type(hit, ctx.lang)
+    typ = office_type(hit, ctx.lang)
     places = _places_near(sent, hit.start, ctx)
     if typ == "DelegatesBase":
         # the list of places right after "delegates based in": "Erevan and Khankendi"
@@ -124,18 +124,18 @@ def resolve_office(ctx: DocContext, sent: SentenceView, hit: TriggerHit) -> list
             gap = ctx.text.norm[pos:m.norm_start].strip(" ,").lower()
             if gap not in ("", "and", "и", "və"):
                 break
-            refs.append(_ref(ctx, org, m.entity, typ, (hit.start, m.norm_end), keep_settlement=True))
+            refs.append(office_ref(ctx, org, m.entity, typ, (hit.start, m.norm_end), keep_settlement=True))
             pos = m.norm_end
         return refs
     if places:
         m = places[0]
-        return [_ref(ctx, org, m.entity, typ, (min(hit.start, m.norm_start), max(hit.end, m.norm_end)))]
+        return [office_ref(ctx, org, m.entity, typ, (min(hit.start, m.norm_start), max(hit.end, m.norm_end)))]
     if ctx.focal_country and (_mentions_country_word(ctx, sent, hit.start) or sent.has("closure") or sent.has("self")):
-        return [_ref(ctx, org, ctx.focal_country, typ, (hit.start, hit.end))]
+        return [office_ref(ctx, org, ctx.focal_country, typ, (hit.start, hit.end))]
     return []
 
 
-def _ref(ctx: DocContext, org: str, place: str, typ: str, span, keep_settlement: bool = False) -> OfficeRef:
+def office_ref(ctx: DocContext, org: str, place: str, typ: str, span, keep_settlement: bool = False) -> OfficeRef:
     info = ctx.entities[place]
     settlement = None
     if info.cls == "Settlement" and info.capital and info.part_of and not keep_settlement:
@@ -189,7 +189,7 @@ def extract_offices(ctx: DocContext, sink: ClaimSink) -> dict[str, OfficeRef]:
                 if place.norm_start > org.norm_end and between in unit_in and \
                         ctx.entities[place.entity].cls == "Country" and \
                         ctx.entities[org.entity].cls in INTERNATIONAL:
-                    refs.append(_ref(ctx, org.entity, place.entity, "Office", (org.norm_start, place.norm_end)))
+                    refs.append(office_ref(ctx, org.entity, place.entity, "Office", (org.norm_start, place.norm_end)))
         if sent.is_question:
             continue  # a question states nothing; its answer does
         ev = ctx.sentence_evidence(sent)
@@ -228,7 +228,7 @@ def extract_openings(ctx: DocContext, sink: ClaimSink, offices: dict[str, Office
         if not (sent.has("opening") or sent.has("office")):
             continue  # "implementing the programme since 2010": the programme began, not a presence
         # "active in Ganja since 2015": the office in that town; else its presence in the country
-        ref = _ref(ctx, org, places[0].entity if places else ctx.focal_country, "Office", (sent.start, sent.end))
+        ref = office_ref(ctx, org, places[0].entity if places else ctx.focal_country, "Office", (sent.start, sent.end))
         existing = offices.get(ref.key)
         ev = ctx.sentence_evidence(sent)
         emit_office(ctx, sink, existing or ref, ev)
