@@ -117,7 +117,7 @@ def test_validating_documents_alone_and_where_they_meet_finds_what_validating_th
     documents' own errors from their disagreements) finds, finding for finding."""
     from rdflib import Graph
 
-    from kg.rdf import load_ontology
+    from kg.ontology import load_ontology
     from kg.validate import disagreements_as_warnings, load_shapes, shacl_validate
 
     from conftest import ROOT

@@ -138,7 +138,7 @@ def test_literals_handed_to_hermit_are_never_malformed():
     from rdflib.namespace import RDF
 
     from kg.config import Settings
-    from kg.rdf import load_ontology
+    from kg.ontology import load_ontology
     from kg.validate import owl_check
 
     oa = Namespace("http://www.w3.org/ns/oa#")

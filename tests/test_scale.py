@@ -42,7 +42,7 @@ def test_the_build_states_what_the_in_process_reference_states(store):
     from kg.config import load_settings
     from kg.namespaces import IRIs
     from kg.pipeline import extract_corpus
-    from kg.rdf import load_ontology
+    from kg.ontology import load_ontology
     from kg.reasoning import entailments
 
     settings = load_settings()
@@ -73,7 +73,7 @@ def test_rules_give_the_entailments_hermit_gives_on_the_real_corpus(store):
 
     import owlready2
 
-    from kg.rdf import load_ontology
+    from kg.ontology import load_ontology
     from kg.reasoning import Axioms
 
     ontology = load_ontology(ROOT / "ontology")
@@ -262,7 +262,7 @@ def test_a_document_failing_on_its_own_stops_the_build_or_is_left_out(tmp_path, 
 def test_the_rules_that_check_large_builds_find_what_makes_the_data_inconsistent(store):
     """Above the size HermiT checks, the data is checked by OWL 2 RL rules: an individual in
     two disjoint classes (through subclasses too), two values of a functional property."""
-    from kg.rdf import load_ontology
+    from kg.ontology import load_ontology
     from kg.reasoning import inconsistencies
     from kg.store import GraphLoader
 

@@ -28,7 +28,7 @@ from rdflib.namespace import RDF
 
 from conftest import kg
 from kg.config import load_settings
-from kg.rdf import load_ontology
+from kg.ontology import load_ontology
 from kg.store import load_data_graph
 from kg.validate import load_shapes, shacl_validate
 

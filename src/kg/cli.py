@@ -376,7 +376,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
 def validate(ctx: click.Context, rdf_file: Path | None, report_file: Path | None, no_reasoner: bool) -> None:
     """SHACL and OWL consistency on the store or on RDF_FILE; exit 0 only when it conforms."""
     from . import store as store_mod
-    from .rdf import load_ontology
+    from .ontology import load_ontology
     from .validate import InconsistentGraph, ReasonerFailed, load_shapes, owl_check, shacl_validate
 
     settings = _settings(ctx)
@@ -541,7 +541,7 @@ def publish(ctx: click.Context, endpoint: str, authorization, default_graph: boo
 def docs(ctx: click.Context, output: Path | None) -> None:
     """Write a readable HTML page of the ontology and the activity types."""
     from .ontology_docs import render
-    from .rdf import load_ontology
+    from .ontology import load_ontology
 
     settings = _settings(ctx)
     output = output or settings.var / "ontology.html"

@@ -21,7 +21,8 @@ from rdflib import Literal, URIRef
 from .config import Settings
 from .extraction import extract_document
 from .namespaces import IRIs
-from .rdf import GraphWriter, curie, load_ontology
+from .ontology import load_ontology
+from .rdf import GraphWriter, curie
 from .resolve import LabelChoice, LabelUses, is_label_claim
 from .resources import load_resources
 from .sources import Document

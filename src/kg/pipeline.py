@@ -28,7 +28,8 @@ from .docgraph import (DocumentPart, finish, label_keys, part_or_failure, valida
                        validation_inputs)
 from .extraction import DocumentExtraction, extract_document
 from .namespaces import CNT, IRIs
-from .rdf import ONTOLOGY_GRAPH, build_dataset, load_ontology
+from .ontology import load_ontology
+from .rdf import ONTOLOGY_GRAPH, build_dataset
 from .reasoning import inconsistencies, materialise
 from .resources import load_resources
 from .resolve import LabelChoice, LabelUses, choose_labels, resolve

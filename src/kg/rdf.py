@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
@@ -86,13 +84,6 @@ class GraphWriter:
         g.add((s, curie(claim.predicate), self.term(claim.object)))
         for ev in claim.evidence:
             g.add((s, KG.hasEvidence, self.add_evidence(g, ev)))
-
-
-def load_ontology(ontology_dir: Path) -> Graph:
-    g = Graph()
-    for path in sorted(ontology_dir.glob("*.ttl")):
-        g.parse(path, format="turtle")
-    return g
 
 
 def build_dataset(

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import render_template
 
 from ...ontology_docs import collect
-from ...rdf import load_ontology
+from ...ontology import load_ontology
 from ..graph import i18n
 from . import site
 
