@@ -180,3 +180,16 @@ def test_a_programme_nationalised_goes_to_a_government_the_document_never_names(
     x = extract(path)  # (its type is evidenced by the word that implies it)
     passages = {e.exact for c in x.claims if c.subject in receivers and c.predicate == "rdf:type" for e in c.evidence}
     assert passages == {"nationalisation"}, passages
+
+
+def test_undated_agreements_of_two_documents_are_two_agreements(tmp_path: Path):
+    """Two documents each report an agreement with the Government of Georgia, without a date and
+    with another organisation: nothing says they are one agreement (merged, they had two places
+    of signature, and 10,000 derived documents failed validation on it)."""
+    keys = []
+    for name, org, city in (("00_en_a.txt", "UNHCR", "Tbilisi"), ("00_en_b.txt", "The World Food Programme", "Batumi")):
+        path = tmp_path / name
+        path.write_text(f"{org} works in Georgia. The Government of Georgia signed an agreement in {city}.\n",
+                        encoding="utf-8")
+        keys.append({k for k in _graph(extract(path)) if k.startswith("agreement/")})
+    assert keys[0] and keys[1] and not keys[0] & keys[1], keys

@@ -79,8 +79,10 @@ def agreements(doc) -> None:
             if not parties:
                 continue
             days = [t for t in frame.times if t.value and t.kind == "instant"]
+            # with no date, nothing says that another document's agreement of these parties is
+            # this one (the document may name only one of them): it is the document's own
             tail = days[0].value if days else "-".join(sorted(p.split("/", 1)[1] for p in parties))
-            key = f"agreement/{slugify(tail, 12)}" if not days else f"agreement/{tail}"
+            key = f"agreement/{tail}" if days else f"agreement/{slugify(tail, 12)}-{slugify(doc.doc_id, 12)}"
             if key in dated:
                 key = f"agreement/{slugify('-'.join(sorted(p.split('/', 1)[1] for p in parties)), 12)}-{tail}"
         found.setdefault(key, set()).update(parties)
