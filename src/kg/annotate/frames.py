@@ -188,7 +188,7 @@ class FrameBuilder:
                 gap = self._without_times(last.norm_end, n.norm_start)
                 words = gap.replace(",", " ").split()
                 # "in X this month and Y by the end of the year": an item may carry a few words of its own
-                if self.language.is_conjunction(gap) or gap.strip() in (",", ", and", ", or") or \
+                if self.language.is_conjunction(gap) or \
                         (0 < len(words) <= 4 and self.language.lower(words[-1]) in self.language.conjunctions):
                     out.append(n)
                     last = n

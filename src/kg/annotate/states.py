@@ -63,7 +63,7 @@ def states(doc) -> None:
             acts = True
         # a list continues the first: "cuts from Belgium, France, Germany, … and the United Kingdom"
         elif previous is not None and acting and acting[-1] is previous and \
-                doc.language.is_conjunction(norm[previous.norm_end:m.norm_start].replace("the", " ")):
+                doc.language.joins_list(norm[previous.norm_end:m.norm_start]):
             acts = True
         if acts and (m.norm_start, m.norm_end) not in taken:
             key = f"organisation/government-of-{m.entity.split('/', 1)[1]}"
