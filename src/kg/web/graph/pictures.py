@@ -102,26 +102,22 @@ def neighbourhood(p: Presenter, root) -> Neighbourhood:
         side.append(Edge(other, relation.text, kind, via, relation.lang))
 
     rel = lambda prop: p.prop_label(prop)  # noqa: E731
+    # the root's role in an event or relation node s -> (the other party's role, the side it is
+    # drawn on, the property naming the edge (None: what a handover handed over), its kind)
+    through = {
+        GIVER: (RECEIVER, nb.right, None, "handover"),
+        RECEIVER: (GIVER, nb.left, None, "handover"),
+        REFERRED_BY: (REFER_TO, nb.right, REFER_TO, "other"),
+        REFER_TO: (REFERRED_BY, nb.left, REFERRED_BY, "other"),
+        PARTNER: (PARTNER, nb.right, PARTNER, "other"),
+        MEMBER: (ORGANIZATION, nb.right, MEMBER_OF, "other"),
+    }
     incoming = g.inc(root)
     for s, prop in incoming:
-        if prop == GIVER:
-            for r in g.values(s, RECEIVER):
-                add(nb.right, r, _what(p, s), "handover", s)
-        elif prop == RECEIVER:
-            for giver in g.values(s, GIVER):
-                add(nb.left, giver, _what(p, s), "handover", s)
-        elif prop == REFERRED_BY:
-            for r in g.values(s, REFER_TO):
-                add(nb.right, r, rel(REFER_TO), "other", s)
-        elif prop == REFER_TO:
-            for r in g.values(s, REFERRED_BY):
-                add(nb.left, r, rel(REFERRED_BY), "other", s)
-        elif prop == PARTNER:
-            for r in g.values(s, PARTNER):
-                add(nb.right, r, rel(PARTNER), "other", s)
-        elif prop == MEMBER:
-            for r in g.values(s, ORGANIZATION):
-                add(nb.right, r, rel(MEMBER_OF), "other", s)
+        if prop in through:
+            other, side, named_by, kind = through[prop]
+            for r in g.values(s, other):
+                add(side, r, _what(p, s) if named_by is None else rel(named_by), kind, s)
         elif prop in (ORGANIZATION, MEMBER_OF):
             who = g.values(s, MEMBER) if prop == ORGANIZATION else [s]
             for r in who:
