@@ -66,8 +66,8 @@ def test_russian_v_before_a_cluster(grammar):
     ("opening/office-icrc-armenia", "ru", "Открытие делегации МККК в Армении"),
     ("opening/office-icrc-armenia", "az", "BQXK-nın Ermənistandakı nümayəndəliyinin açılması"),
     ("mandate/icrc", "az", "BQXK-nın mandatı"),
-    ("agreement/2000-06-01", "ru", "Соглашение от 1 июня 2000 г."),
-    ("visit/first-under-2000-06-01", "ru", "Посещение по соглашению от 1 июня 2000 г."),
+    ("agreement/2000-06-01-icrc", "ru", "Соглашение от 1 июня 2000 г."),
+    ("visit/first-under-2000-06-01-icrc", "ru", "Посещение по соглашению от 1 июня 2000 г."),
 ])
 def test_generated_names_by_grammar(namers, node, lang, expected):
     label = namers[lang].name(ox.NamedNode(BASE + node))

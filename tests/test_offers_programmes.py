@@ -193,3 +193,22 @@ def test_undated_agreements_of_two_documents_are_two_agreements(tmp_path: Path):
                         encoding="utf-8")
         keys.append({k for k in _graph(extract(path)) if k.startswith("agreement/")})
     assert keys[0] and keys[1] and not keys[0] & keys[1], keys
+
+
+def test_agreements_of_one_day_are_one_only_for_the_same_organisation(tmp_path: Path):
+    """Agreements signed on one day by different organisations (documents derived by the
+    scale benchmark share dates) are two; one organisation's agreement of that day told by
+    two documents, one naming the state's side and one not, is one."""
+    texts = {
+        "00_en_a.txt": "On 1 June 2000, UNHCR and the Government of Georgia signed an agreement in Tbilisi.",
+        "00_en_b.txt": "On 1 June 2000, the World Food Programme and the Government of Armenia signed an agreement in Yerevan.",
+        "00_en_c.txt": "On 1 June 2000, an agreement was signed by UNHCR.",
+    }
+    keys = {}
+    for name, text in texts.items():
+        path = tmp_path / name
+        path.write_text(text + "\n", encoding="utf-8")
+        g = _graph(extract(path))
+        keys[name] = {k for k in g if k.startswith("agreement/") and "kg:Agreement" in g[k]["rdf:type"]}
+    assert keys["00_en_a.txt"] and keys["00_en_b.txt"] and not keys["00_en_a.txt"] & keys["00_en_b.txt"], keys
+    assert keys["00_en_a.txt"] == keys["00_en_c.txt"], keys

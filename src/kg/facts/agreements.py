@@ -15,7 +15,7 @@ import re
 from ..components import component
 from ..lexicon import EntityInfo
 from ..namespaces import slugify
-from .common import label_templates
+from .common import dated_agreement_key, label_templates
 
 #: what a signing verb says about the agreement's state
 SIGNED, PENDING = "signed", "negotiating"
@@ -53,7 +53,6 @@ def _in_lead(doc, sentence) -> bool:
 @component("agreements", needs=("frames", "sentences"), after=("instruments",))
 def agreements(doc) -> None:
     sink = doc.sink
-    dated = {c.subject for c in sink.claims if c.subject.startswith("agreement/")}
     stated_in = {ev.start for c in sink.claims if c.subject.startswith("agreement/") for ev in c.evidence}
     current: str | None = None
     found: dict[str, set[str]] = {}
@@ -81,10 +80,11 @@ def agreements(doc) -> None:
             days = [t for t in frame.times if t.value and t.kind == "instant"]
             # with no date, nothing says that another document's agreement of these parties is
             # this one (the document may name only one of them): it is the document's own
-            tail = days[0].value if days else "-".join(sorted(p.split("/", 1)[1] for p in parties))
-            key = f"agreement/{tail}" if days else f"agreement/{slugify(tail, 12)}-{slugify(doc.doc_id, 12)}"
-            if key in dated:
-                key = f"agreement/{slugify('-'.join(sorted(p.split('/', 1)[1] for p in parties)), 12)}-{tail}"
+            if days:
+                key = dated_agreement_key(doc, days[0].value, parties)
+            else:
+                who = "-".join(sorted(p.split("/", 1)[1] for p in parties))
+                key = f"agreement/{slugify(who, 12)}-{slugify(doc.doc_id, 12)}"
         found.setdefault(key, set()).update(parties)
         current = key
         sink.types(key, "kg:LegalInstrument", "kg:Agreement", evidence=[ev])

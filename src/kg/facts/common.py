@@ -10,6 +10,7 @@ import yaml
 
 from ..annotate.doc import Doc as DocContext
 from ..annotate.sentences import SentenceView
+from ..namespaces import slugify
 from .entities import entity_classes
 
 @lru_cache(maxsize=4)
@@ -39,6 +40,21 @@ def declare_entity(doc: DocContext, key: str, evidence: list) -> None:
             doc.sink.lit(key, "skos:altLabel", label, lang=lang)
     if info.jurisdiction and info.jurisdiction in doc.entities:
         doc.sink.ref(key, "kg:jurisdiction", info.jurisdiction)
+
+
+def dated_agreement_key(doc: DocContext, day: str, parties) -> str:
+    """The key of an agreement concluded on ``day``: the day and the organisations that
+    concluded it (the states' side when no organisation is named). The day alone would make
+    one agreement of every two signed on the same day by different parties in different
+    documents; the state's side is left out because it is often only implied ("the agreement
+    with the authorities"), so that two documents telling of one agreement still meet."""
+    def tail(key: str) -> str:
+        return key.split("/", 1)[1]
+
+    named = sorted(set(parties))
+    bodies = [p for p in named if (info := doc.entities.get(p)) is None or info.cls != "Government"]
+    who = "-".join(tail(p) for p in (bodies or named))
+    return f"agreement/{day}-{slugify(who, 12)}" if who else f"agreement/{day}"
 
 
 def place_name(doc: DocContext, key: str, lang: str) -> str:

@@ -10,7 +10,7 @@ from ..annotate.sentences import SentenceView
 from ..claims import ClaimSink
 from ..components import component
 from ..annotate.grammar import clause_of
-from .common import condition_start, label_templates
+from .common import condition_start, dated_agreement_key, label_templates
 from .dates import time_node
 
 
@@ -113,14 +113,15 @@ def _agreements(ctx: DocContext, sink: ClaimSink, activity_hits, by_span) -> Non
     for sent in ctx.sentences:
         days = [t for t in sent.times if t.kind == "instant" and t.precision == "day" and t.value]
         if sent.has("agreement") and sent.has("signature") and days:
-            current = f"agreement/{days[0].value}"
+            # the parties; a post ("the Minister of Justice") signs on a party's behalf
+            signatories = [m.entity for m in sent.mentions if m.kind == "organisation" and m.role in ("name", "acronym")]
+            current = dated_agreement_key(ctx, days[0].value, signatories)
             ev = ctx.sentence_evidence(sent)
             sink.types(current, "kg:LegalInstrument", "kg:Agreement", evidence=[ev])
             sink.ref(current, "kg:signedOn", sink.instant(days[0].value, days[0].surface))
             sink.labels(current, {"en": f"Agreement signed on {days[0].value}"})
             governments = [m.entity for m in sent.orgs if ctx.entities[m.entity].cls == "Government"]
             for m in sent.mentions:
-                # the parties; a post ("the Minister of Justice") signs on a party's behalf
                 if m.kind == "organisation" and m.role in ("name", "acronym"):
                     sink.ref(current, "kg:signatory", m.entity)
                 elif m.kind == "organisation" and m.role == "post":
