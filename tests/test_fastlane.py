@@ -105,6 +105,31 @@ def test_the_fast_lane_answers_exactly_what_a_worker_answers(one, fmt):
     assert len(_rows(fmt, fast.content)) >= 4
 
 
+
+def test_a_remembered_shape_answers_as_the_endpoint_does(one):
+    """After the fast lane answered a shape once, the next queries of that shape by GET are
+    answered from what that answer decided (kg.web.sparql.quick): another constant gets its
+    own answer, another Accept header its own format, and a constant whose result passes
+    --max-results (5) is cut and says so, as the endpoint cuts it."""
+    template = f"SELECT ?q ?v WHERE {{{{ <{ICRC}> ?q ?v }}}} ORDER BY ?q ?v LIMIT {{n}}"  # (a shape of its own)
+    assert ask(one, template.format(n=3)).status_code == 200
+    _train(one, template, RESULTS["json"])
+    assert ask(one, template.format(n=4)).status_code == 200  # in the fast lane: remembered
+    assert lanes(one, 4) == ["memory"] * 3 + ["fast"]
+    quick = ask(one, template.format(n=2))
+    worker = ask(one, template.format(n=2) + " ")  # (a new shape: a worker)
+    assert lanes(one, 2) == ["fast", "memory"]
+    assert quick.status_code == worker.status_code == 200
+    assert quick.json() == worker.json() and len(quick.json()["results"]["bindings"]) == 2
+    assert quick.headers["Content-Type"] == worker.headers["Content-Type"]
+    assert quick.headers["Access-Control-Allow-Origin"] == "*"
+    xml = ask(one, template.format(n=2), RESULTS["xml"])
+    assert xml.status_code == 200 and xml.headers["Content-Type"].startswith(RESULTS["xml"])
+    assert _rows("xml", xml.content)[1:] and len(_rows("xml", xml.content)) == 3
+    cut = ask(one, template.format(n=50))
+    assert cut.status_code == 200 and cut.headers.get("X-KG-Truncated") == "true"
+    assert len(cut.json()["results"]["bindings"]) == 5 and cut.json()["truncated"] is True
+
 def test_volatile_and_cut_results_never_take_the_fast_lane(one):
     for q in ("SELECT (RAND() AS ?r) WHERE {}",
               "SELECT (STRUUID() AS ?u) WHERE {}",

@@ -14,6 +14,9 @@ the same before and after.
 
 from __future__ import annotations
 
+import http.client
+import json
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -172,3 +175,30 @@ def test_refusals_use_the_protocols_status_codes(endpoint):
     }
     got = {name: _send(endpoint, by_name[name]["requests"][0]).status_code for name in expected}
     assert got == expected
+
+
+@pytest.mark.parametrize("literal, value", [
+    ("a+%2B+%5C%5C+\\\\+%C3%A9+%3D=", "a + \\\\ \\\\ é =="),  # escapes, and raw characters that mean themselves
+    ("a+%25zz+%4+%5C%5C+%C3%A9+%", "a %zz %4 \\\\ é %"),  # and a '%' with no escape after it
+])
+def test_query_parameters_decode_as_html_forms_do(endpoint, literal, value):
+    """A query in the URL or a POSTed form is decoded as ``urllib.parse.parse_qsl`` decodes
+    it: '+' is a space, UTF-8 escapes make one character, a raw backslash or '=' is itself,
+    and a '%' without two hex digits after it stays a '%'. (``value``: the string as the
+    query's text has it, each backslash escaped.)"""
+    raw = f"query=SELECT+%28%22{literal}%22+AS+%3Fs%29+%7B%7D"  # SELECT ("…" AS ?s) {}
+    assert urllib.parse.parse_qs(raw)["query"][0] == f'SELECT ("{value}" AS ?s) {{}}'
+    json_type = "application/sparql-results+json"
+    answers = []
+    for method, path, body, headers in (
+            ("GET", f"/sparql?{raw}", None, {"Accept": json_type}),  # (as sent: requests would quote it again)
+            ("POST", "/sparql", raw.encode(), {"Content-Type": "application/x-www-form-urlencoded",
+                                               "Accept": json_type})):
+        conn = http.client.HTTPConnection(urllib.parse.urlsplit(endpoint.url).netloc, timeout=30)
+        conn.request(method, path, body, headers)
+        r = conn.getresponse()
+        answers.append((r.status, r.read()))
+        conn.close()
+    for status, body in answers:
+        assert status == 200, body
+        assert json.loads(body)["results"]["bindings"] == [{"s": {"type": "literal", "value": value.replace("\\\\", "\\")}}]

@@ -7,6 +7,7 @@ be stopped for real; ``kg query`` calls ``run_query`` directly.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
@@ -237,6 +238,8 @@ class Answer:
     #: where it ran: worker (from disk) | memory (a worker, on the default graph in memory,
     #: see kg.sparql.zygote) | fast (the HTTP process, see kg.sparql.fastlane) | in-process
     lane: str = "worker"
+    #: written by Oxigraph (see ``execute``'s ``native``), not row by row here
+    native: bool = False
 
 
 def _text(status: int, message: str) -> Answer:
@@ -262,6 +265,16 @@ def execute(store: ox.Store, job: Job, native: bool = False) -> Answer:
     return answer
 
 
+def execute_native(store: ox.Store, job: Job) -> Answer | None:
+    """``execute(store, job, native=True)`` when Oxigraph writes the answer itself; None
+    when it cannot (not such a SELECT, or a result at the row or byte cap)."""
+    started = time.perf_counter()
+    answer = _execute_native(store, job)
+    if answer is not None:
+        answer.compute_ms = (time.perf_counter() - started) * 1000
+    return answer
+
+
 def _execute_native(store: ox.Store, job: Job) -> Answer | None:
     """The answer written by Oxigraph, or None when this job cannot be answered so."""
     if job.form != "SELECT" or job.body_start is None or job.shape is None or job.results_format not in _ROW_COUNTERS:
@@ -279,7 +292,7 @@ def _execute_native(store: ox.Store, job: Job) -> Answer | None:
     rows = _ROW_COUNTERS[job.results_format](body)
     if rows > job.max_results or len(body) > job.max_bytes:
         return None
-    return Answer(200, body, renderers.lookup("results", job.results_format).media_type, "results", rows)
+    return Answer(200, body, renderers.lookup("results", job.results_format).media_type, "results", rows, native=True)
 
 
 _SELECT_CLAUSE = re.compile(r"\bSELECT\b(?!\s*:)\s*(?:DISTINCT\b|REDUCED\b)?(.*?)(?:\{|\bWHERE\b|\bFROM\b)",
@@ -288,6 +301,7 @@ _PROJECTED = re.compile(r"\(.*?\bAS\s*([?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+
                         re.IGNORECASE | re.DOTALL)
 
 
+@functools.lru_cache(maxsize=1024)  # (the fast lane asks once per query, of a few shapes)
 def _projection(shape: str) -> str | None:
     """The variables a SELECT projects, in order (``?p ?o``, or ``*``), read from its shape
     (where no string can hide a bracket); None when they cannot be read so."""

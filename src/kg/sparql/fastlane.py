@@ -28,10 +28,11 @@ import signal
 import threading
 import time
 from collections import OrderedDict
+from functools import partial
 
 import pyoxigraph as ox
 
-from .engine import Answer, Job, execute
+from .engine import Answer, Job, execute, execute_native
 
 log = logging.getLogger("kg.sparql.fastlane")
 
@@ -118,15 +119,24 @@ class FastLane:
             shape.judge()
 
     def run(self, store: ox.Store, key: tuple, job: Job) -> Answer:
+        return self._run(store, key, job, partial(execute, native=True))
+
+    def run_native(self, store: ox.Store, key: tuple, job: Job) -> Answer | None:
+        """``run``, when Oxigraph can write the answer itself; None when it cannot (run
+        nothing then)."""
+        return self._run(store, key, job, execute_native)
+
+    def _run(self, store: ox.Store, key: tuple, job: Job, how) -> Answer | None:
         self._ensure_watchdog()
         me = threading.get_ident()
         self._running[me] = time.monotonic() + self.timeout_s
         try:
-            answer = execute(store, job, native=True)
+            answer = how(store, job)
         finally:
             self._running.pop(me, None)
-        answer.lane = "fast"
-        self._ran_here(key, answer)
+        if answer is not None:
+            answer.lane = "fast"
+            self._ran_here(key, answer)
         return answer
 
     def _ensure_watchdog(self) -> None:

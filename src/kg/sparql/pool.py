@@ -20,6 +20,7 @@ a query that slipped past the SERVICE check could not open a connection.
 from __future__ import annotations
 
 import atexit
+import copy
 import logging
 import os
 import pickle
@@ -361,6 +362,22 @@ class PoolEngine:
             slower_here = answer.lane == "memory" and not in_memory_here
             self.fast.learn(key, answer, answer.compute_ms * (MEMORY_SPEEDUP if slower_here else 1))
         return answer
+
+    def lane_key(self, job: Job) -> tuple[str, tuple | None]:
+        """(the build ``job`` would run on, its shape's key in the fast lane)."""
+        path = self.store_path()
+        return path, self.fast.key(path, job)
+
+    def run_like(self, model: Job, path: str, key: tuple, query: str, body_start: int) -> Answer | None:
+        """``model`` with another text of its shape, when the fast lane still trusts the shape
+        on the current build and Oxigraph writes the answer; None otherwise (nothing ran,
+        or the answer is at a cap: ``run`` then cuts it)."""
+        if path != self.store_path() or not self.fast.trusted(key):
+            return None
+        job = copy.copy(model)
+        job.query, job.body_start = query, body_start
+        store, _ = self._here(path, job)
+        return self.fast.run_native(store, key, job)
 
     def check_update(self, text: str) -> str | None:
         return self.pool.call("check_update", None, text, self.settings.query_timeout_s)

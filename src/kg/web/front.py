@@ -13,7 +13,8 @@ A hop to a request thread and back costs about a tenth of a millisecond, as much
 query; so the SPARQL endpoint (``endpoint``: its path, and how it answers a request as RSGI
 gives it, see kg.web.sparql) is answered without WSGI, and first in the event loop itself,
 where the engine refuses to wait (``WouldWait``: the query would go to a worker) and the
-request then goes to a thread.
+request then goes to a thread. Before that, a plain GET of a query shape the fast lane
+answered before is tried the quick way (``quick``: see kg.web.sparql.quick).
 """
 
 from __future__ import annotations
@@ -43,11 +44,13 @@ class Front:
     """An RSGI application (``__rsgi__``) that runs ``wsgi_app`` on complete requests."""
 
     def __init__(self, wsgi_app: Callable, threads: int, client_timeout_s: float, max_request_bytes: int,
-                 endpoint: tuple[str, Callable] | None = None):
-        """``endpoint``: (path, ``respond(scope, body)``), which answers requests to the path
-        as (status, headers, body), or None to leave one to the WSGI app."""
+                 endpoint: tuple[str, Callable, Callable] | None = None):
+        """``endpoint``: (path, ``respond(scope, body)``, ``quick(scope)``): ``respond``
+        answers requests to the path as (status, headers, body), or None to leave one to the
+        WSGI app; ``quick`` answers a request without a body the same, when it can at once
+        and with little work, or None."""
         self.app = wsgi_app
-        self.endpoint_path, self.endpoint = endpoint or (None, None)
+        self.endpoint_path, self.endpoint, self.quick = endpoint or (None, None, None)
         self._requests: queue.SimpleQueue = queue.SimpleQueue()
         for i in range(max(1, threads)):
             threading.Thread(target=self._request_thread, daemon=True, name=f"kg-request-{i}").start()
@@ -72,7 +75,7 @@ class Front:
         if scope.method in _BODYLESS and length is None and "transfer-encoding" not in headers:
             body = b""
             if scope.path == self.endpoint_path:
-                answer = self._try_at_once(scope)
+                answer = self._try_quick(scope) or self._try_at_once(scope)
                 if answer is not None:
                     proto.response_bytes(*answer)
                     return
@@ -144,6 +147,13 @@ class Front:
                     value = environ[name] + ("; " if key == "cookie" else ", ") + value
                 environ[name] = value
         return environ
+
+    def _try_quick(self, scope) -> tuple | None:
+        try:
+            return self.quick(scope)
+        except Exception:  # noqa: BLE001 - the endpoint's usual way answers it
+            log.exception("the quick way failed on %s %s", scope.method, scope.path)
+            return None
 
     def _try_at_once(self, scope) -> tuple | None:
         """The endpoint's answer if it comes without waiting; None if it would wait, or if

@@ -116,7 +116,7 @@ def worker_app(config: str):
     from . import create_app
     from .front import Front
     from .logs import use_queued_log
-    from .sparql import call_from_rsgi, respond
+    from .sparql import call_from_rsgi, quick, respond
 
     use_queued_log()
     c = json.loads(config)
@@ -133,7 +133,7 @@ def worker_app(config: str):
     # (a full collection over the app's objects costs milliseconds, every few thousand requests)
     gc.freeze()
     return Front(app, c["threads"], settings.client_timeout_s, settings.max_request_bytes,
-                 ("/sparql", lambda scope, body: respond(call_from_rsgi(app, scope, body))))
+                 ("/sparql", lambda scope, body: respond(call_from_rsgi(app, scope, body)), partial(quick, app)))
 
 
 def _end_with_parent(parent: int) -> None:
