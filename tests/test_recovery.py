@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import ROOT, SOURCES, Server, kg
+from conftest import ROOT, SOURCES, Server, copy_of_built, kg
 
 ICRC = "http://localhost:8000/id/organisation/icrc"
 JSON = {"Accept": "application/sparql-results+json"}
@@ -28,10 +28,7 @@ JSON = {"Accept": "application/sparql-results+json"}
 def private(tmp_path, built) -> dict:
     """A var directory of its own (a copy of the session's build) and a copy of the sources."""
     var = tmp_path / "var"
-    (var / "stores").mkdir(parents=True)
-    current = (built["var"] / "store").resolve()
-    shutil.copytree(current, var / "stores" / current.name)
-    (var / "store").symlink_to(var / "stores" / current.name)
+    copy_of_built(built, var)
     sources = tmp_path / "sources"
     shutil.copytree(SOURCES, sources)
     return {"var": var, "sources": sources, "env": {"KG_VAR": str(var), "KG_SOURCES": str(sources)}}
