@@ -201,7 +201,7 @@ def ask(s: Server, tag: str, timeout: float = 10) -> int:
 
 @pytest.fixture
 def recovering(built, tmp_path):
-    s = Server(built["env"], ("--query-timeout", "2", "--http-workers", "2", "--workers", "2"),
+    s = Server(built["env"], ("--query-timeout", "1", "--http-workers", "2", "--workers", "2"),
                tmp_path / "serve.log")
     yield s
     s.stop()
