@@ -109,7 +109,7 @@ def test_a_build_is_pruned_only_when_no_process_reads_it(private):
     old = (private["var"] / "store").resolve()
     reader = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from kg.store import hold; hold(sys.argv[1]); "
-                               "print('held', flush=True); time.sleep(120)", str(old)],
+                               "print('held', flush=True); time.sleep(3600)", str(old)],
         cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     # (a build with nothing changed publishes nothing new: each build here has a new sentence)
     doc = sorted(private["sources"].glob("*.txt"))[0]
