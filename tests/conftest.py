@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import atexit
+import fcntl
+import json
 import os
 import shutil
 import socket
@@ -136,9 +138,9 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log.read_text()}")
             try:
-                requests.get(self.url + "/", timeout=1)
+                requests.get(self.url + "/", timeout=5)
                 return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # (not listening yet, or slow to answer)
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError("server did not start")
@@ -170,34 +172,70 @@ class Server:
         self._out.close()
 
 
+def once_per_run(tmp_path_factory, name: str, make) -> dict:
+    """What ``make(directory)`` returns (JSON), made once for the whole run: with pytest-xdist
+    the first worker to ask makes it in a folder all workers share, and the others wait for it
+    (a file lock) and read what it returned. A failed ``make`` leaves nothing: the next asks again."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # (each worker's basetemp is a folder in the run's)
+    done = root / f"{name}.json"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            directory = root / name
+            shutil.rmtree(directory, ignore_errors=True)
+            directory.mkdir()
+            done.write_text(json.dumps(make(directory)))
+        return json.loads(done.read_text())
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> dict:
-    """A store built by ``kg build`` from the real documents, in a private var directory."""
-    var = tmp_path_factory.mktemp("var")
-    env = {"KG_VAR": str(var)}
-    proc = kg("build", env=env, check=True)
-    return {"env": env, "var": var, "output": proc.stdout + proc.stderr}
+    """A store built by ``kg build`` from the real documents, in a private var directory
+    (one build for the whole run, shared by xdist's workers: tests only read it)."""
+    def make(directory: Path) -> dict:
+        env = {"KG_VAR": str(directory / "var")}
+        proc = kg("build", env=env, check=True)
+        return {"env": env, "output": proc.stdout + proc.stderr}
+
+    made = once_per_run(tmp_path_factory, "built", make)
+    return {**made, "var": Path(made["env"]["KG_VAR"])}
+
+
+def copy_of_built(built: dict, var: Path) -> Path:
+    """Make ``var`` a var directory whose published build is a copy of the session's ``built``
+    one: what ``kg build`` of the same sources leaves there, without building again. Returns
+    the copy's path."""
+    current = (built["var"] / "store").resolve()
+    copy = var / "stores" / current.name
+    (var / "stores").mkdir(parents=True)
+    shutil.copytree(current, copy)
+    (var / "store").symlink_to(copy)
+    return copy
 
 
 @pytest.fixture(scope="session")
 def built_both(tmp_path_factory) -> dict:
     """A store built by ``kg build`` from both corpora at once: the first (data/sources) and the
     development corpus (tests/corpus/dev, documents of other organisations and countries), copied
-    into one sources directory with their metadata merged, as a user adding documents would."""
-    import json
+    into one sources directory with their metadata merged, as a user adding documents would
+    (one build for the whole run, as ``built``)."""
+    def make(root: Path) -> dict:
+        sources = root / "sources"
+        sources.mkdir()
+        metadata: dict = {}
+        for corpus in (SOURCES, DEV_CORPUS):
+            metadata.update(json.loads((corpus / "metadata.json").read_text(encoding="utf-8")))
+            for path in sorted(corpus.glob("*.txt")):
+                shutil.copy2(path, sources / path.name)
+        (sources / "metadata.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=1), encoding="utf-8")
+        env = {"KG_VAR": str(root / "var"), "KG_SOURCES": str(sources)}
+        proc = kg("build", env=env, check=True, timeout=600)
+        return {"env": env, "output": proc.stdout + proc.stderr}
 
-    root = tmp_path_factory.mktemp("both")
-    sources = root / "sources"
-    sources.mkdir()
-    metadata: dict = {}
-    for corpus in (SOURCES, DEV_CORPUS):
-        metadata.update(json.loads((corpus / "metadata.json").read_text(encoding="utf-8")))
-        for path in sorted(corpus.glob("*.txt")):
-            shutil.copy2(path, sources / path.name)
-    (sources / "metadata.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=1), encoding="utf-8")
-    env = {"KG_VAR": str(root / "var"), "KG_SOURCES": str(sources)}
-    proc = kg("build", env=env, check=True, timeout=600)
-    return {"env": env, "var": root / "var", "sources": sources, "output": proc.stdout + proc.stderr}
+    made = once_per_run(tmp_path_factory, "built_both", make)
+    return {**made, "var": Path(made["env"]["KG_VAR"]), "sources": Path(made["env"]["KG_SOURCES"])}
 
 
 @pytest.fixture(scope="session")

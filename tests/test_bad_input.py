@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import SOURCES, Server, kg
+from conftest import SOURCES, Server, copy_of_built, kg
 
 ASK = "ASK { ?s ?p ?o }"
 
@@ -26,13 +26,14 @@ BAD_DOCUMENTS = {
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    """A good store, built and served, that bad builds must leave alone."""
+def live(tmp_path_factory, built):
+    """A good store, built (a copy of the session's build of the same sources) and served,
+    that bad builds must leave alone."""
     var = tmp_path_factory.mktemp("var-bad")
     sources = tmp_path_factory.mktemp("src") / "sources"
     shutil.copytree(SOURCES, sources)
     env = {"KG_VAR": str(var), "KG_SOURCES": str(sources)}
-    kg("build", env=env, check=True)
+    copy_of_built(built, var)
     srv = Server(env)
     yield {"env": env, "var": var, "sources": sources, "server": srv}
     srv.stop()

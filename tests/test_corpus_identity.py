@@ -36,11 +36,18 @@ def _sources(tmp: Path, names: list[str]) -> Path:
     return target
 
 
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory) -> Path:
+    """One cache of documents' parts for this module's builds: each document is extracted
+    once, whichever build meets it first (its part depends on nothing but itself)."""
+    return tmp_path_factory.mktemp("parts")
+
+
 @pytest.mark.parametrize("seed, sizes", [(11, (1, 5, 12)), (2026, (2, 9, len(DEV)))])
-def test_development_documents_go_in_one_after_another_in_any_order(tmp_path, seed, sizes):
+def test_development_documents_go_in_one_after_another_in_any_order(tmp_path, seed, sizes, parts):
     order = DEV[:]
     random.Random(seed).shuffle(order)
-    settings = load_settings(var_dir=tmp_path / "var")
+    settings = load_settings(var_dir=tmp_path / "var", cache_path=parts)
     # growing prefixes of shuffled orders conform (the graph of a set of documents does not
     # depend on the order they came in: each prefix is a state the corpus passes through)
     for n in sizes:
@@ -70,9 +77,9 @@ def test_documents_that_disagree_are_both_kept_and_the_disagreement_is_a_warning
 
 
 @pytest.fixture(scope="module")
-def everything(tmp_path_factory):
+def everything(tmp_path_factory, parts):
     tmp = tmp_path_factory.mktemp("all")
-    return build(load_settings(var_dir=tmp / "var", sources_dir=_sources(tmp, DEV)), publish=False)
+    return build(load_settings(var_dir=tmp / "var", sources_dir=_sources(tmp, DEV), cache_path=parts), publish=False)
 
 
 def test_a_node_stated_by_two_documents_is_placed_where_each_of_them_says(everything):

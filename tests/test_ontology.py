@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 from pathlib import Path
 
@@ -632,16 +634,50 @@ def test_hermit_range_clash_is_caught(tmp_path, onto):
 # ---------------------------------------------------------------------------
 
 
+@functools.cache
+def _class_hierarchy() -> Graph:
+    from kg.validate import class_hierarchy
+
+    return Graph().parse(data=class_hierarchy(Graph().parse(ONTOLOGY)), format="nt")
+
+
+_PREPARED: dict = {}
+
+
+@contextlib.contextmanager
+def _sparql_parsed_once():
+    """pySHACL gives rdflib a SPARQL constraint's text for each focus node, and rdflib parses
+    it anew each time (three quarters of a validation here): while this lasts, each text is
+    parsed and translated once and the query reused, as rdflib's own prepareQuery does;
+    it is evaluated every time, as before."""
+    from rdflib.plugins.sparql import processor
+
+    query, prepared = processor.SPARQLProcessor.query, _PREPARED
+
+    def once(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((initNs or {}).items())))
+            if key not in prepared:
+                prepared[key] = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
+            strOrQuery = prepared[key]
+        return query(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    processor.SPARQLProcessor.query = once
+    try:
+        yield
+    finally:
+        processor.SPARQLProcessor.query = query
+
+
 def _validate(data: Graph, shapes: Graph, allow_warnings: bool = False):
     from pyshacl import validate
 
-    from kg.validate import class_hierarchy
-
     # as kg.validate does: sh:targetClass follows the ontology's subclass axioms
-    data = data + Graph().parse(data=class_hierarchy(Graph().parse(ONTOLOGY)), format="nt")
-    conforms, results_graph, text = validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=allow_warnings,
-    )
+    data = data + _class_hierarchy()
+    with _sparql_parsed_once():
+        conforms, results_graph, text = validate(
+            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=allow_warnings,
+        )
     results = []
     for r in results_graph.subjects(RDF.type, SH.ValidationResult):
         results.append({

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import ROOT, SOURCES, Server, kg
+from conftest import ROOT, SOURCES, Server, copy_of_built, kg
 
 ICRC = "http://localhost:8000/id/organisation/icrc"
 JSON = {"Accept": "application/sparql-results+json"}
@@ -28,10 +28,7 @@ JSON = {"Accept": "application/sparql-results+json"}
 def private(tmp_path, built) -> dict:
     """A var directory of its own (a copy of the session's build) and a copy of the sources."""
     var = tmp_path / "var"
-    (var / "stores").mkdir(parents=True)
-    current = (built["var"] / "store").resolve()
-    shutil.copytree(current, var / "stores" / current.name)
-    (var / "store").symlink_to(var / "stores" / current.name)
+    copy_of_built(built, var)
     sources = tmp_path / "sources"
     shutil.copytree(SOURCES, sources)
     return {"var": var, "sources": sources, "env": {"KG_VAR": str(var), "KG_SOURCES": str(sources)}}
@@ -112,7 +109,7 @@ def test_a_build_is_pruned_only_when_no_process_reads_it(private):
     old = (private["var"] / "store").resolve()
     reader = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from kg.store import hold; hold(sys.argv[1]); "
-                               "print('held', flush=True); time.sleep(120)", str(old)],
+                               "print('held', flush=True); time.sleep(3600)", str(old)],
         cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     # (a build with nothing changed publishes nothing new: each build here has a new sentence)
     doc = sorted(private["sources"].glob("*.txt"))[0]
@@ -204,7 +201,7 @@ def ask(s: Server, tag: str, timeout: float = 10) -> int:
 
 @pytest.fixture
 def recovering(built, tmp_path):
-    s = Server(built["env"], ("--query-timeout", "2", "--http-workers", "2", "--workers", "2"),
+    s = Server(built["env"], ("--query-timeout", "1", "--http-workers", "2", "--workers", "2"),
                tmp_path / "serve.log")
     yield s
     s.stop()
