@@ -19,6 +19,7 @@ import os
 import shutil
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -191,6 +192,51 @@ def remove_graph(store: ox.Store, graph: str, apart: tuple[str, ...] = ()) -> No
     store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
                  f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({keep_out})) }} }}")
     store.update(f"DROP SILENT GRAPH <{graph}>")
+
+
+def stated_by_graphs(store: ox.Store, s, p, o, apart: set) -> bool:
+    """Whether a named graph but those ``apart`` (pyoxigraph NamedNodes) states (s p o): one
+    lookup, whichever number of graphs state it."""
+    if isinstance(s, ox.Literal):
+        return False
+    for q in store.quads_for_pattern(s, p, o, None):
+        if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in apart:
+            return True
+    return False
+
+
+def in_union(store: ox.Store, s, p, o) -> bool:
+    """Whether the union (the default graph) holds (s p o)."""
+    return not isinstance(s, ox.Literal) and next(iter(store.quads_for_pattern(s, p, o, ox.DefaultGraph())),
+                                                   None) is not None
+
+
+@dataclass
+class StatementChanges:
+    """What the statements of a store changed from one state to another: those the data (its
+    named graphs but some apart) now states and did not (``added``), and the reverse; the
+    same of the union (the default graph). Each (subject, predicate, object) of pyoxigraph terms."""
+
+    added: set
+    removed: set
+    union_added: set
+    union_removed: set
+
+
+def statement_changes(before: ox.Store, after: ox.Store, candidates: set, apart: set) -> StatementChanges:
+    """Which of the ``candidates`` (every statement that may have changed) did change from
+    ``before`` to ``after``; ``apart``: the named graphs that are not data (NamedNodes)."""
+    data_before = {t for t in candidates if stated_by_graphs(before, *t, apart)}
+    union_before = {t for t in candidates if in_union(before, *t)}
+    data_after = {t for t in candidates if stated_by_graphs(after, *t, apart)}
+    union_after = {t for t in candidates if in_union(after, *t)}
+    return StatementChanges(data_after - data_before, data_before - data_after, union_after - union_before,
+                            union_before - union_after)
+
+
+def graph_triples(store: ox.Store, graph: str) -> list[tuple]:
+    """The statements of named graph ``graph``, as (subject, predicate, object)."""
+    return [(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
 
 
 def write_store(path: Path, nquads: bytes, exclude_from_union: list[str] = ()) -> int:
