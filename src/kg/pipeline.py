@@ -797,7 +797,8 @@ def _changes(settings: Settings, iris: IRIs, store, previous: _Published, corpus
         old = [store_mod.graph_triples(before, str(iris.document_graph(d)))
                for d in previous.docs if d not in corpus.docs or d in graphs]
         new = [store_mod.graph_triples(store, str(iris.document_graph(d))) for d in graphs]
-        changes = store_mod.statement_changes(before, store, {t for triples in old + new for t in triples}, apart)
+        changes = store_mod.statement_changes(before, store, {t for ts in old for t in ts}, {t for ts in new for t in ts},
+                                              apart)
         del before
     finally:
         store_mod.release(published)

@@ -170,7 +170,7 @@ CREATE VIRTUAL TABLE search USING fts5 (text, keys, tokenize = "unicode61 remove
 """
 
 PASSAGE, NAMES = "passage", "names"  # the kinds of owner
-TYPES, LINKS, TIMES = "t", "l", "y"  # what an owner read of another node
+TYPES, LINKS, LOCATED, TIMES = "t", "l", "p", "y"  # what an owner read of another node
 _TIME = "http://www.w3.org/2006/time#"
 HAS_SOURCE, HAS_SELECTOR = N(str(OA.hasSource)), N(str(OA.hasSelector))
 _SELECTOR_PROPS = {N(str(p)) for p in (OA.exact, OA.start, OA.end)}
@@ -306,6 +306,11 @@ class _Writer:
         return [(p, o) for p, o in self._statements(n)
                 if not isinstance(o, ox.Literal) and p != RDF_TYPE and p != HAS_EVIDENCE]
 
+    def located(self, n) -> list:
+        """The places the node is in (its kg:locatedIn)."""
+        self._note(LOCATED, n)
+        return [o for p, o in self._statements(n) if p == LOCATED_IN and not isinstance(o, ox.Literal)]
+
     def times(self, n) -> list[tuple]:
         """The node's OWL-Time values: its xsd values, its beginning and end."""
         self._note(TIMES, n)
@@ -355,7 +360,7 @@ class _Writer:
             if self._is_fact(o):
                 near |= {o2 for _, o2 in self.links(o)}
         for place in list(near):
-            near |= {o for p, o in self.links(place) if p == LOCATED_IN}
+            near |= set(self.located(place))
         return near
 
     def _is_fact(self, n) -> bool:
@@ -417,6 +422,8 @@ class _Writer:
                 reads.add((TYPES, str(s)))
             if not isinstance(o, ox.Literal) and p != RDF_TYPE and p != HAS_EVIDENCE:
                 reads.add((LINKS, str(s)))
+                if p == LOCATED_IN:
+                    reads.add((LOCATED, str(s)))
             if p.value.startswith(_TIME + "inXSD") or p.value in (_TIME + "hasBeginning", _TIME + "hasEnd"):
                 reads.add((TIMES, str(s)))
         for d in documents:  # (its language or date: every passage it is the source of)

@@ -223,15 +223,18 @@ class StatementChanges:
     union_removed: set
 
 
-def statement_changes(before: ox.Store, after: ox.Store, candidates: set, apart: set) -> StatementChanges:
-    """Which of the ``candidates`` (every statement that may have changed) did change from
-    ``before`` to ``after``; ``apart``: the named graphs that are not data (NamedNodes)."""
-    data_before = {t for t in candidates if stated_by_graphs(before, *t, apart)}
-    union_before = {t for t in candidates if in_union(before, *t)}
-    data_after = {t for t in candidates if stated_by_graphs(after, *t, apart)}
-    union_after = {t for t in candidates if in_union(after, *t)}
-    return StatementChanges(data_after - data_before, data_before - data_after, union_after - union_before,
-                            union_before - union_after)
+def statement_changes(before: ox.Store, after: ox.Store, old: set, new: set, apart: set) -> StatementChanges:
+    """What changed from ``before`` to ``after`` when the named graphs holding the statements
+    ``old`` were taken out and those holding ``new`` put in (every other graph as it was):
+    a statement of both is stated before and after; one only taken out may still be stated
+    by another graph, one only put in may have been already. ``apart``: the named graphs
+    that are not data (NamedNodes)."""
+    gone, come = old - new, new - old
+    return StatementChanges(
+        added={t for t in come if not stated_by_graphs(before, *t, apart)},
+        removed={t for t in gone if not stated_by_graphs(after, *t, apart)},
+        union_added={t for t in come if not in_union(before, *t)},
+        union_removed={t for t in gone if not in_union(after, *t)})
 
 
 def graph_triples(store: ox.Store, graph: str) -> list[tuple]:
