@@ -743,8 +743,8 @@ def _reason(settings: Settings, iris: IRIs, ontology: Graph, store, report: Vali
     left it; the quads it gained noted in it). Returns the number of individuals."""
     inferred, onto_graph = str(iris.graph(INFERRED_GRAPH)), str(iris.graph(ONTOLOGY_GRAPH))
     outside = [inferred, onto_graph]
-    small = previous is None or previous.individuals <= 2 * settings.hermit_max_individuals
-    individuals = _individuals(store, outside) if small else previous.individuals
+    individuals = (_individuals(store, outside) if change is None
+                   else previous.individuals + change.statements.individuals)
     try:
         if individuals <= settings.hermit_max_individuals:
             secs, n = owl_check(_data_graph(store, outside), ontology)

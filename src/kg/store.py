@@ -205,6 +205,17 @@ def stated_by_graphs(store: ox.Store, s, p, o, apart: set) -> bool:
     return False
 
 
+def typed_by_graphs(store: ox.Store, s, apart: set) -> bool:
+    """Whether a named graph but those ``apart`` gives ``s`` a class (an individual)."""
+    for q in store.quads_for_pattern(s, _RDF_TYPE, None, None):
+        if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in apart:
+            return True
+    return False
+
+
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
 def in_union(store: ox.Store, s, p, o) -> bool:
     """Whether the union (the default graph) holds (s p o)."""
     return not isinstance(s, ox.Literal) and next(iter(store.quads_for_pattern(s, p, o, ox.DefaultGraph())),
@@ -221,6 +232,7 @@ class StatementChanges:
     removed: set
     union_added: set
     union_removed: set
+    individuals: int  # how many more IRIs the data gives a class
 
 
 def statement_changes(before: ox.Store, after: ox.Store, old: set, new: set, apart: set) -> StatementChanges:
@@ -230,11 +242,15 @@ def statement_changes(before: ox.Store, after: ox.Store, old: set, new: set, apa
     by another graph, one only put in may have been already. ``apart``: the named graphs
     that are not data (NamedNodes)."""
     gone, come = old - new, new - old
+    added = {t for t in come if not stated_by_graphs(before, *t, apart)}
+    removed = {t for t in gone if not stated_by_graphs(after, *t, apart)}
+    typed = {s for s, p, _ in added | removed if p == _RDF_TYPE and isinstance(s, ox.NamedNode)}
     return StatementChanges(
-        added={t for t in come if not stated_by_graphs(before, *t, apart)},
-        removed={t for t in gone if not stated_by_graphs(after, *t, apart)},
+        added, removed,
         union_added={t for t in come if not in_union(before, *t)},
-        union_removed={t for t in gone if not in_union(after, *t)})
+        union_removed={t for t in gone if not in_union(after, *t)},
+        individuals=sum(typed_by_graphs(after, s, apart) for s in typed)
+        - sum(typed_by_graphs(before, s, apart) for s in typed))
 
 
 def graph_triples(store: ox.Store, graph: str) -> list[tuple]:
