@@ -32,7 +32,7 @@ from .ontology import load_ontology
 from .rdf import ONTOLOGY_GRAPH, build_dataset
 from .reasoning import inconsistencies, materialise, update_entailments
 from .resources import load_resources
-from .resolve import LabelChoice, LabelUses, choose_labels, resolve
+from .resolve import LabelChoice, LabelUses, choose_labels, choose_labels_again, resolve, used_keys
 from .sources import Document, check_language, load_corpus
 from .transaction import build_lock
 from .validate import (Finding, InconsistentGraph, ReasonerFailed, ValidationReport, combine, neighbourhood,
@@ -418,7 +418,12 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
     times["extract"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
-    choice = corpus.choose()
+    # (only the labels of the entities the documents redone name can be decided otherwise)
+    named = set().union(*(used_keys(part.uses) for part in old_parts.values()),
+                        *(used_keys(corpus.parts.get(corpus.docs[d].key).uses) for d in added + changed
+                          if d in corpus.docs))
+    choice = choose_labels_again(previous.choice, corpus.uses, load_resources(
+        settings.lexicon_dir, settings.ontology_dir).entities(), named)
     relabelled = previous.choice.changed(choice)
     redo = sorted({d for d in added + changed if d in corpus.docs}
                   | {d for d, doc in corpus.docs.items() if doc.label_keys & relabelled})
