@@ -31,7 +31,7 @@ from .morphology import Morphology, az_lower
 from .namespaces import DCTERMS, KG, OA, ORG, RDF, RDFS, SKOS
 
 INDEX_NAME = "search.sqlite"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
@@ -151,12 +151,15 @@ def parse_query(text: str, keys: Keys) -> Query:
 # a node's types, its links to other nodes, its time values). An update finds the owners
 # that a changed statement concerns — directly, or through what they read — and makes
 # them again; every other owner stands. A build from nothing makes every owner the same way.
+# (Nodes are numbered in ``nodes``, as pyoxigraph writes them: <iri> or _:label.)
 _DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE owners (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, node TEXT NOT NULL, reads TEXT NOT NULL);
+CREATE TABLE nodes (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE);
+CREATE TABLE owners (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, node INTEGER NOT NULL);
 CREATE UNIQUE INDEX owners_by_node ON owners (node, kind);
-CREATE TABLE reads (node TEXT NOT NULL, aspect TEXT NOT NULL, owner INTEGER NOT NULL,
+CREATE TABLE reads (node INTEGER NOT NULL, aspect TEXT NOT NULL, owner INTEGER NOT NULL,
                     PRIMARY KEY (node, aspect, owner)) WITHOUT ROWID;
+CREATE INDEX reads_by_owner ON reads (owner);
 CREATE TABLE items (id INTEGER PRIMARY KEY, owner INTEGER NOT NULL, kind TEXT NOT NULL, iri TEXT NOT NULL,
                     node TEXT NOT NULL, lang TEXT, text TEXT NOT NULL, doc TEXT, start INTEGER, "end" INTEGER,
                     name_kind TEXT);
@@ -268,6 +271,7 @@ class _Writer:
         self._superclasses: dict = {}
         self._memo: dict = {}
         self.noted: set | None = None  # (aspect, node) read by the owner being made
+        self._ids: dict[str, int] = {}  # node (str of its term) -> its number in the index
         self.sources = {}  # document node -> (lang, year)
         q = (f"SELECT ?d ?lang ?date WHERE {{ ?d a <{KG.SourceDocument}> ; <{DCTERMS.language}> ?lang . "
              f"OPTIONAL {{ ?d <{DCTERMS.date}> ?date }} }}")
@@ -430,8 +434,11 @@ class _Writer:
             owners.update((PASSAGE, q.subject) for q in self.store.quads_for_pattern(None, HAS_SOURCE, d, DG))
         known = {}
         for aspect, node in reads:
-            for (owner,) in self.db.execute("SELECT owner FROM reads WHERE node = ? AND aspect = ?", (node, aspect)):
-                known[owner] = None
+            number = self._known_id(node)
+            if number is not None:
+                for (owner,) in self.db.execute("SELECT owner FROM reads WHERE node = ? AND aspect = ?",
+                                                (number, aspect)):
+                    known[owner] = None
         for kind, node in self._owner_nodes(list(known)):
             owners.add((kind, _term(node)))
         return {(kind, n) for kind, n in owners if not isinstance(n, ox.Literal)}
@@ -440,21 +447,37 @@ class _Writer:
         out = []
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            out += self.db.execute(f"SELECT kind, node FROM owners WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            out += self.db.execute(f"SELECT owners.kind, nodes.term FROM owners JOIN nodes ON nodes.id = owners.node "
+                                   f"WHERE owners.id IN ({','.join('?' * len(chunk))})", chunk)
         return out
+
+    def _known_id(self, node: str) -> int | None:
+        hit = self._ids.get(node)
+        if hit is None:
+            row = self.db.execute("SELECT id FROM nodes WHERE term = ?", (node,)).fetchone()
+            if row is not None:
+                hit = self._ids[node] = row[0]
+        return hit
+
+    def _id(self, node: str) -> int:
+        hit = self._known_id(node)
+        if hit is None:
+            hit = self._ids[node] = self.db.execute("INSERT INTO nodes (term) VALUES (?)", (node,)).lastrowid
+        return hit
 
     def remove_owners(self, owners: set[tuple]) -> None:
         """Take the owners out: their items, and what they read."""
         for kind, n in owners:
-            row = self.db.execute("SELECT id, reads FROM owners WHERE node = ? AND kind = ?", (str(n), kind)).fetchone()
+            number = self._known_id(str(n))
+            row = None if number is None else self.db.execute(
+                "SELECT id FROM owners WHERE node = ? AND kind = ?", (number, kind)).fetchone()
             if row is None:
                 continue
-            owner, read = row
+            owner = row[0]
             items = [i for (i,) in self.db.execute("SELECT id FROM items WHERE owner = ?", (owner,))]
             for table, column in (("search", "rowid"), ("facets", "item"), ("supports", "item"), ("items", "id")):
                 self.db.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in items])
-            self.db.executemany("DELETE FROM reads WHERE node = ? AND aspect = ? AND owner = ?",
-                                [(node, aspect, owner) for aspect, node in _parse_reads(read)])
+            self.db.execute("DELETE FROM reads WHERE owner = ?", (owner,))
             self.db.execute("DELETE FROM owners WHERE id = ?", (owner,))
 
     def write_owners(self, owners: list[tuple]) -> None:
@@ -469,10 +492,9 @@ class _Writer:
                 read, self.noted = self.noted, None
             if made is None:
                 continue  # nothing of it in the graph (any more)
-            cur = self.db.execute("INSERT INTO owners (kind, node, reads) VALUES (?, ?, ?)",
-                                  (kind, str(n), _format_reads(read)))
-            owner = cur.lastrowid
-            self.db.executemany("INSERT INTO reads VALUES (?, ?, ?)", [(node, aspect, owner) for aspect, node in read])
+            owner = self.db.execute("INSERT INTO owners (kind, node) VALUES (?, ?)", (kind, self._id(str(n)))).lastrowid
+            self.db.executemany("INSERT INTO reads VALUES (?, ?, ?)",
+                                [(self._id(node), aspect, owner) for aspect, node in read])
             for item in made:
                 self.add(owner, *item)
 
@@ -561,14 +583,6 @@ class _Writer:
             if "/id/document/" in d.value:
                 return d.value.split("id/document/")[0]
         return None
-
-
-def _format_reads(read: set[tuple[str, str]]) -> str:
-    return "\n".join(aspect + node for aspect, node in sorted(read))
-
-
-def _parse_reads(text: str) -> list[tuple[str, str]]:
-    return [(line[0], line[1:]) for line in text.split("\n") if line]
 
 
 def _term(text: str):
