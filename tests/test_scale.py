@@ -125,11 +125,16 @@ def _published(settings) -> list[str]:
 
 def _search_index(settings) -> list[tuple]:
     """What the published build's search index holds (kg.search_index), without row ids."""
-    import sqlite3
-
     from kg.search_index import INDEX_NAME
 
-    db = sqlite3.connect(settings.store_link.resolve() / INDEX_NAME)
+    return _index_rows(settings.store_link.resolve() / INDEX_NAME)
+
+
+def _index_rows(path: Path) -> list[tuple]:
+    """What a search index holds, without row ids."""
+    import sqlite3
+
+    db = sqlite3.connect(path)
     try:
         items = {row[0]: row[1:] for row in db.execute(
             'SELECT id, kind, iri, node, lang, text, doc, start, "end", name_kind FROM items')}
@@ -164,14 +169,16 @@ def test_a_rebuild_redoes_only_what_changed_and_publishes_what_a_fresh_build_doe
     # extracts the documents no build from nothing has seen, and reads back what such a build made
     fresh_cache, seen = tmp_path / "fresh-cache", set()
 
-    def fresh(name: str) -> list[str]:
+    def fresh(name: str, update) -> list[str]:
         alone = settings_for(tmp_path / name, corpus_copy, build_jobs=1, cache_path=fresh_cache)
         result = build(alone)
         texts = {p.read_bytes() for p in corpus_copy.glob("*.txt")}
         assert result.extracted == len(texts - seen)
         seen.update(texts)
-        # the search index too: an update's is the one a build from nothing writes
+        # the search index too: an update's is the one a build from nothing writes; and the
+        # update's figures, kept rather than counted, are the store's
         assert _search_index(settings) == _search_index(alone)
+        assert (update.quads, update.individuals) == (result.quads, result.individuals)
         return _published(alone)
 
     meta_file = corpus_copy / "metadata.json"
@@ -186,23 +193,108 @@ def test_a_rebuild_redoes_only_what_changed_and_publishes_what_a_fresh_build_doe
     assert changed.extracted == 1 and not changed.unchanged
     assert any("ganja" in q for q in _published(settings))
     assert any("Ganja" in row[4] for row in _search_index(settings))  # (its passage, searchable)
-    assert _published(settings) == fresh("fresh-changed")
+    assert _published(settings) == fresh("fresh-changed", changed)
     # a document comes (naming an organisation the others name, in another language)
     shutil.copyfile(ROOT / "tests" / "documents" / "ru_drc_ukraine.txt", corpus_copy / "ru_drc_ukraine.txt")
     meta["ru_drc_ukraine.txt"] = {"language": "ru"}
     meta_file.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     added = build(settings)
     assert added.extracted == 1
-    assert _published(settings) == fresh("fresh-added")
+    assert _published(settings) == fresh("fresh-added", added)
     # a document goes
     (corpus_copy / "001_2bdc8158457999b5.txt").unlink()
     del meta["001_2bdc8158457999b5.txt"]
     meta_file.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     gone = build(settings)
     assert gone.extracted == 0 and not gone.unchanged
-    assert _published(settings) == fresh("fresh-gone")
+    assert _published(settings) == fresh("fresh-gone", gone)
     assert {f.focus for f in gone.report.findings} == {f.focus for f in build(
         settings_for(tmp_path / "fresh-gone", corpus_copy, cache_path=fresh_cache)).report.findings}
+
+
+def test_entailments_and_search_index_updated_in_place_are_those_made_from_nothing(store, tmp_path):
+    """What an update does to the entailments (kg.reasoning.update_entailments) and to the
+    search index (kg.search_index.update_index), after a document's graph is taken out and
+    one is added whose statements change what other nodes' items and entailments read — an
+    organisation a fact names becomes a country, a place gets another country, a time of a
+    named fact another year, a name's mention becomes a fact's passage, an office another
+    organisation — is what materialising and indexing the changed store from nothing give."""
+    from kg.config import load_settings
+    from kg.ontology import load_ontology
+    from kg.reasoning import materialise, update_entailments
+    from kg.search_index import INDEX_NAME, SearchIndex, update_index, write_index
+    from kg.store import GraphLoader, graph_triples, remove_graph, statement_changes
+
+    settings = load_settings()
+    ontology = load_ontology(ROOT / "ontology")
+    published, updated = tmp_path / "published", tmp_path / "updated"
+    store.backup(str(published))
+    write_index(published, settings.lexicon_dir, settings.ontology_dir)
+    store.backup(str(updated))
+    after = ox.Store(str(updated))
+    kg_, time_ = "https://w3id.org/humanitarian-kg/ontology#", "http://www.w3.org/2006/time#"
+
+    def first(query: str, store_=after) -> list:
+        return list(next(iter(store_.query(
+            f"PREFIX kg: <{kg_}> PREFIX org: <http://www.w3.org/ns/org#> PREFIX time: <{time_}> "
+            f"PREFIX skos: <http://www.w3.org/2004/02/skos/core#> {query} LIMIT 1"))))
+
+    [named_org] = first("SELECT ?o WHERE { ?f kg:hasEvidence ?ev ; ?p ?o . ?o a kg:Organisation }")
+    place, country = first("SELECT ?p ?c WHERE { ?f kg:hasEvidence ?ev ; kg:inPlace ?p . ?c a kg:Country "
+                           "FILTER NOT EXISTS { ?p kg:locatedIn ?c } }")
+    [instant] = first("SELECT ?t WHERE { ?f a kg:Activity ; skos:prefLabel ?l ; ?p ?period . "
+                      "?period time:hasBeginning ?t . ?t time:inXSDgYear ?y }")
+    fact, mention = first("SELECT ?f ?ev WHERE { ?f kg:hasEvidence ?e . ?f a kg:Office . ?n kg:hasEvidence ?ev "
+                          "FILTER NOT EXISTS { ?x kg:hasEvidence ?ev . ?x a kg:Office } }")
+    office, other = first(f"SELECT ?u ?o WHERE {{ ?u org:unitOf ?x ; kg:inPlace ?p . ?o a kg:Organisation "
+                          f"FILTER NOT EXISTS {{ GRAPH <{INFERRED}> {{ ?o kg:presentIn ?p }} }} }}")
+    N, xsd = ox.NamedNode, "http://www.w3.org/2001/XMLSchema#"
+    new_statements = [
+        ox.Triple(named_org, N(str(RDF.type)), N(kg_ + "Country")),
+        ox.Triple(place, N(kg_ + "locatedIn"), country),
+        ox.Triple(instant, N(time_ + "inXSDgYear"), ox.Literal("1901", datatype=N(xsd + "gYear"))),
+        ox.Triple(fact, N(kg_ + "hasEvidence"), mention),
+        ox.Triple(office, N("http://www.w3.org/ns/org#unitOf"), other)]
+    gone = sorted(q.graph_name.value for q in after.quads_for_pattern(None, None, None, None)
+                  if "/graph/document/" in getattr(q.graph_name, "value", ""))[0]
+    taken_out = set(graph_triples(after, gone))
+    remove_graph(after, gone, apart=(INFERRED,))
+    loader = GraphLoader(after)
+    loader.add(BASE + "graph/document/a-change", ox.serialize(new_statements, format=ox.RdfFormat.N_TRIPLES))
+    loader.flush()
+    before = ox.Store.read_only(str(published))
+    change = statement_changes(before, after, taken_out, {(t.subject, t.predicate, t.object) for t in new_statements},
+                               {N(INFERRED), N(ONTOLOGY)})
+    del before
+    assert len(change.added) == 5 and len(change.removed) > 100 and change.union_removed
+
+    inserted, deleted = update_entailments(after, ontology, INFERRED, [ONTOLOGY], change.added, change.removed)
+    assert inserted and deleted
+    assert next(after.quads_for_pattern(other, N(kg_ + "presentIn"), None, N(INFERRED)), None)  # (the chain)
+    whole = ox.Store()
+    whole.extend(q for q in after if getattr(q.graph_name, "value", None) != INFERRED)
+    materialise(whole, ontology, INFERRED, [ONTOLOGY])
+    assert quads(after) == quads(whole)
+    del after
+
+    update_index(updated, published / INDEX_NAME, change.union_added, change.union_removed, settings.lexicon_dir,
+                 settings.ontology_dir)
+    write_index(updated, settings.lexicon_dir, settings.ontology_dir, index_path=tmp_path / "whole.sqlite")
+    rows = _index_rows(updated / INDEX_NAME)
+    assert rows == _index_rows(tmp_path / "whole.sqlite")
+    assert rows != _index_rows(published / INDEX_NAME)
+    assert any(row[2] == mention.value for row in rows)  # (the mention, now a fact's passage)
+    assert any(("year", "1901") in row[-2] for row in rows)
+    assert any(("country", named_org.value) in row[-2] for row in rows)
+    from kg.resources import load_resources
+
+    morph = load_resources(settings.lexicon_dir, settings.ontology_dir).morph
+    a, b = SearchIndex(updated / INDEX_NAME, morph), SearchIndex(tmp_path / "whole.sqlite", morph)
+    for text in ("office", "ICRC", "решение"):
+        mine, theirs = a.search(text), b.search(text)
+        assert mine.total and mine.facets == theirs.facets
+        assert [(h.kind, h.iri, h.text, h.supports) for h in mine.hits] == [
+            (h.kind, h.iri, h.text, h.supports) for h in theirs.hits]
 
 
 def test_the_same_map_on_a_real_dask_cluster_builds_the_same_graph(tmp_path, store):

@@ -30,9 +30,9 @@ from .extraction import DocumentExtraction, extract_document
 from .namespaces import CNT, IRIs
 from .ontology import load_ontology
 from .rdf import ONTOLOGY_GRAPH, build_dataset
-from .reasoning import inconsistencies, materialise
+from .reasoning import inconsistencies, materialise, update_entailments
 from .resources import load_resources
-from .resolve import LabelChoice, LabelUses, choose_labels, resolve
+from .resolve import LabelChoice, LabelUses, choose_labels, choose_labels_again, resolve, used_keys
 from .sources import Document, check_language, load_corpus
 from .transaction import build_lock
 from .validate import (Finding, InconsistentGraph, ReasonerFailed, ValidationReport, combine, neighbourhood,
@@ -291,7 +291,7 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
                 result.quads = len(store)
                 del store
                 times["store"] += time.perf_counter() - t6
-                _index_for_search(settings, path, progress, times)
+                _index_for_search(settings, path, result.quads, progress, times)
                 t6 = time.perf_counter()
                 if before_publish is not None:
                     before_publish(result)
@@ -418,7 +418,12 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
     times["extract"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
-    choice = corpus.choose()
+    # (only the labels of the entities the documents redone name can be decided otherwise)
+    named = set().union(*(used_keys(part.uses) for part in old_parts.values()),
+                        *(used_keys(corpus.parts.get(corpus.docs[d].key).uses) for d in added + changed
+                          if d in corpus.docs))
+    choice = choose_labels_again(previous.choice, corpus.uses, load_resources(
+        settings.lexicon_dir, settings.ontology_dir).entities(), named)
     relabelled = previous.choice.changed(choice)
     redo = sorted({d for d in added + changed if d in corpus.docs}
                   | {d for d, doc in corpus.docs.items() if doc.label_keys & relabelled})
@@ -475,23 +480,18 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
             raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
 
         t4 = time.perf_counter()
-        # what changed: the nodes of the statements taken out or put in
-        changed_nodes = set(touched)
-        for d in redo:
-            changed_nodes.update(n.decode("utf-8") for n in re.findall(rb"<([^>]*)>", zlib.decompress(graphs[d].ntriples)))
-        for part in old_parts.values():
-            changed_nodes.update(n for n in re.findall(r"<([^>]*)>", part.body))
         progress("reasoning", 0, 1)
-        result.individuals = _reason(settings, iris, ontology, store, report, only=changed_nodes, previous=previous)
+        change = _changes(settings, iris, store, previous, corpus, graphs)
+        result.individuals = _reason(settings, iris, ontology, store, report, change=change, previous=previous)
         progress("reasoning", 1, 1)
         times["reason"] = time.perf_counter() - t4
 
         t5 = time.perf_counter()
         store.flush()
-        result.quads = len(store)
+        result.quads = previous.quads + change.quads
         del store
         times["store"] += time.perf_counter() - t5
-        _index_for_search(settings, path, progress, times)  # (the copy of the store has none)
+        _update_search_index(settings, path, change, result.quads, progress, times)
         t5 = time.perf_counter()
         if before_publish is not None:
             before_publish(result)
@@ -517,12 +517,29 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
         raise
 
 
-def _index_for_search(settings: Settings, path: Path, progress: Progress, times: dict[str, float]) -> None:
-    """The search page's full-text index of the build (kg.search_index), beside its store:
-    written whole from the store, so an update's index is the one a build from nothing makes."""
+def _index_for_search(settings: Settings, path: Path, quads: int, progress: Progress,
+                      times: dict[str, float]) -> None:
+    """The search page's full-text index of the build (kg.search_index), beside its store."""
     t = time.perf_counter()
     progress("indexing for search", 0, 1)
-    search_index.write_index(path, settings.lexicon_dir, settings.ontology_dir)
+    search_index.write_index(path, settings.lexicon_dir, settings.ontology_dir, quads=quads)
+    progress("indexing for search", 1, 1)
+    times["index"] = time.perf_counter() - t
+
+
+def _update_search_index(settings: Settings, path: Path, change: _Change, quads: int, progress: Progress,
+                         times: dict[str, float]) -> None:
+    """The published build's search index, copied beside the updated store and brought up to
+    date with what changed in the union (the index a build from nothing writes: tested)."""
+    t = time.perf_counter()
+    progress("indexing for search", 0, 1)
+    published = store_mod.held_current_store(settings)
+    try:
+        search_index.update_index(path, published / search_index.INDEX_NAME, change.statements.union_added,
+                                  change.statements.union_removed, settings.lexicon_dir, settings.ontology_dir,
+                                  quads=quads)
+    finally:
+        store_mod.release(published)
     progress("indexing for search", 1, 1)
     times["index"] = time.perf_counter() - t
 
@@ -724,15 +741,15 @@ def _add_ontology(iris: IRIs, ontology: Graph, store) -> None:
 
 
 def _reason(settings: Settings, iris: IRIs, ontology: Graph, store, report: ValidationReport,
-            only: set[str] | None = None, previous: "_Published | None" = None) -> int:
+            change: "_Change | None" = None, previous: "_Published | None" = None) -> int:
     """OWL: the ontology (and, below a size, the data) checked by HermiT, larger data by the
     RL rules in the store; then the entailments materialised by rules into their graph
-    (``only``: around the nodes whose statements changed, the rest as ``previous`` left it).
-    Returns the number of individuals."""
+    (``change``: brought up to date with what an update changed, the rest as ``previous``
+    left it; the quads it gained noted in it). Returns the number of individuals."""
     inferred, onto_graph = str(iris.graph(INFERRED_GRAPH)), str(iris.graph(ONTOLOGY_GRAPH))
     outside = [inferred, onto_graph]
-    small = previous is None or previous.individuals <= 2 * settings.hermit_max_individuals
-    individuals = _individuals(store, outside) if small else previous.individuals
+    individuals = (_individuals(store, outside) if change is None
+                   else previous.individuals + change.statements.individuals)
     try:
         if individuals <= settings.hermit_max_individuals:
             secs, n = owl_check(_data_graph(store, outside), ontology)
@@ -741,15 +758,57 @@ def _reason(settings: Settings, iris: IRIs, ontology: Graph, store, report: Vali
             t = time.perf_counter()
             if previous is None:  # (an update keeps the ontology the published build checked)
                 owl_check(Graph(), ontology)
-            problems = inconsistencies(store, ontology, only=only)
+            problems = inconsistencies(store, ontology, only=change.nodes() if change is not None else None)
             if problems:
                 raise InconsistentGraph([], "\n".join(problems))
             report.reasoner = (f"consistent (over {settings.hermit_max_individuals} individuals: the ontology by "
                                f"HermiT, the data by OWL 2 RL rules, {time.perf_counter() - t:.1f} s)")
     except (InconsistentGraph, ReasonerFailed) as exc:
         raise BuildFailed(str(exc)) from None
-    materialise(store, ontology, inferred, [onto_graph], only=only)
+    if change is None:
+        materialise(store, ontology, inferred, [onto_graph])
+    else:
+        inserted, deleted = update_entailments(store, ontology, inferred, [onto_graph], change.statements.added,
+                                                change.statements.removed)
+        change.inferred_quads = inserted - deleted
     return individuals
+
+
+@dataclass
+class _Change:
+    """What an update changed in the store (kg.store.StatementChanges), and the quads it gained."""
+
+    statements: store_mod.StatementChanges
+    graph_quads: int  # gained by the named graphs and the union
+    inferred_quads: int = 0  # gained by the inferred graph (kg.reasoning.update_entailments)
+
+    @property
+    def quads(self) -> int:
+        return self.graph_quads + self.inferred_quads
+
+    def nodes(self) -> set[str]:
+        """The IRIs of the statements the union gained (what may have become inconsistent)."""
+        return {t.value for s, _, o in self.statements.union_added for t in (s, o) if isinstance(t, ox.NamedNode)}
+
+
+def _changes(settings: Settings, iris: IRIs, store, previous: _Published, corpus: _Corpus,
+             graphs: dict[str, _Graph]) -> _Change:
+    """What an update changed, read from the published store and from its copy being updated,
+    over the graphs of the documents gone or redone (no other statement was touched)."""
+    apart = {ox.NamedNode(str(iris.graph(INFERRED_GRAPH))), ox.NamedNode(str(iris.graph(ONTOLOGY_GRAPH)))}
+    published = store_mod.held_current_store(settings)
+    try:
+        before = ox.Store.read_only(str(published))
+        old = [store_mod.graph_triples(before, str(iris.document_graph(d)))
+               for d in previous.docs if d not in corpus.docs or d in graphs]
+        new = [store_mod.graph_triples(store, str(iris.document_graph(d))) for d in graphs]
+        changes = store_mod.statement_changes(before, store, {t for ts in old for t in ts}, {t for ts in new for t in ts},
+                                              apart)
+        del before
+    finally:
+        store_mod.release(published)
+    return _Change(changes, graph_quads=sum(map(len, new)) - sum(map(len, old)) + len(changes.union_added)
+                   - len(changes.union_removed))
 
 
 def _individuals(store, outside: list[str]) -> int:

@@ -27,6 +27,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
+from .store import in_union, stated_by_graphs
+
 _SKIP_CLASSES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
 
 
@@ -157,82 +159,250 @@ def _pairs(mapping: dict[URIRef, set[URIRef]], skip=frozenset()) -> str:
     return " ".join(f"(<{a}> <{b}>)" for a in sorted(mapping) for b in sorted(mapping[a]) if b not in skip)
 
 
-def materialise(store, ontology: Graph, inferred: str, not_data: list[str], only: set[str] | None = None) -> int:
+def materialise(store, ontology: Graph, inferred: str, not_data: list[str]) -> int:
     """Write into graph ``inferred`` of the Oxigraph ``store`` what the ontology entails from
     the data — the named graphs but ``inferred`` and ``not_data`` (the ontology's own) — and
     is not stated there; the number of triples written. The same triples as
     :func:`entailments` (the tests hold them to it and to HermiT).
-
-    With ``only`` (IRIs: the subjects and objects of statements that changed since the
-    graph was last materialised), only the entailments about those nodes are redone: the
-    inferred triples whose subject is one of them, or whose object is (types excepted), are
-    taken out, and the rules applied again to the statements that have one of them as
-    subject, object or chain link — every entailment a changed statement supported or now
-    supports is about such a node, so the rest of the graph stands."""
+    (:func:`update_entailments` brings the graph up to date after a change.)"""
     axioms = Axioms.of(ontology)
     outside = ", ".join(f"<{g}>" for g in [inferred, *not_data])
     data = lambda pattern, g="?g": f"GRAPH {g} {{ {pattern} }} FILTER({g} NOT IN ({outside}))"  # noqa: E731
     into = f"GRAPH <{inferred}>"
-    rules: list[tuple[str, str, tuple[str, ...]]] = []  # (what is inserted, the pattern, the variables a node may bind)
+    rules: list[tuple[str, str]] = []  # (what is inserted, the pattern)
     if axioms.superproperties:
         rules.append((f"{into} {{ ?s ?q ?o }}",
-                      f"VALUES (?p ?q) {{ {_pairs(axioms.superproperties)} }} {data('?s ?p ?o')}", ("?s", "?o")))
+                      f"VALUES (?p ?q) {{ {_pairs(axioms.superproperties)} }} {data('?s ?p ?o')}"))
     if axioms.inverse:
         rules.append((f"{into} {{ ?o ?q ?s }}",
-                      f"VALUES (?p ?q) {{ {_pairs(axioms.inverse)} }} {data('?s ?p ?o')} FILTER(isIRI(?o))",
-                      ("?s", "?o")))
+                      f"VALUES (?p ?q) {{ {_pairs(axioms.inverse)} }} {data('?s ?p ?o')} FILTER(isIRI(?o))"))
     if axioms.symmetric:
         values = " ".join(f"<{p}>" for p in sorted(axioms.symmetric))
-        rules.append((f"{into} {{ ?o ?p ?s }}", f"VALUES ?p {{ {values} }} {data('?s ?p ?o')} FILTER(isIRI(?o))",
-                      ("?s", "?o")))
+        rules.append((f"{into} {{ ?o ?p ?s }}", f"VALUES ?p {{ {values} }} {data('?s ?p ?o')} FILTER(isIRI(?o))"))
     for prop, first, second in axioms.chains:  # over the data and what the rules above derived
         either = lambda pattern, g: (f"{{ {data(pattern, g)} }} UNION {{ GRAPH <{inferred}> {{ {pattern} }} }}")  # noqa: E731
         rules.append((f"{into} {{ ?s <{prop}> ?o }}",
-                      f"{either(f'?s <{first}> ?mid', '?g')} {either(f'?mid <{second}> ?o', '?h')}",
-                      ("?s", "?mid", "?o")))
+                      f"{either(f'?s <{first}> ?mid', '?g')} {either(f'?mid <{second}> ?o', '?h')}"))
     # a property's domain and range, over the data and what the rules above derived; a type
-    # stated already is not inserted (the node typed need not be one an update redoes, so the
-    # last step, which takes out what is stated around those nodes, would not take it out)
+    # stated already is not inserted
     stated_or_derived = f"{{ {data('?s ?p ?o')} }} UNION {{ {into} {{ ?s ?p ?o }} }}"
     unstated = lambda node: f"FILTER NOT EXISTS {{ GRAPH ?t {{ {node} a ?c }} FILTER(?t != <{inferred}>) }}"  # noqa: E731
     if axioms.domains:
         rules.append((f"{into} {{ ?s a ?c }}",
-                      f"VALUES (?p ?c) {{ {_pairs(axioms.domains)} }} {stated_or_derived} {unstated('?s')}",
-                      ("?s", "?o")))
+                      f"VALUES (?p ?c) {{ {_pairs(axioms.domains)} }} {stated_or_derived} {unstated('?s')}"))
     if axioms.ranges:
         rules.append((f"{into} {{ ?o a ?c }}",
                       f"VALUES (?p ?c) {{ {_pairs(axioms.ranges)} }} {stated_or_derived} FILTER(!isLiteral(?o)) "
-                      f"{unstated('?o')}", ("?s", "?o")))
+                      f"{unstated('?o')}"))
     if axioms.superclasses:
         rules.append((f"{into} {{ ?s a ?sup }}",
-                      f"VALUES (?c ?sup) {{ {_pairs(axioms.superclasses, skip=_SKIP_CLASSES)} }} {data('?s a ?c')}",
-                      ("?s",)))
+                      f"VALUES (?c ?sup) {{ {_pairs(axioms.superclasses, skip=_SKIP_CLASSES)} }} {data('?s a ?c')}"))
     # stated already: by a document, or by the ontology (a SKOS concept of its schemes is a
     # skos:Concept there, whatever range it is a value of)
     stated = f"{into} {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{inferred}>)"
-    if only is None:
-        for insert, where, _ in rules:
-            store.update(f"INSERT {{ {insert} }} WHERE {{ {where} }}")
-        store.update(f"DELETE {{ {into} {{ ?s ?p ?o }} }} WHERE {{ {stated} }}")  # only what nothing states
-    else:
-        nodes = sorted(n for n in only if n.startswith(("http:", "https:", "urn:")))
-        chunks = [nodes[i:i + 500] for i in range(0, len(nodes), 500)]
-        for chunk in chunks:
-            store.update(f"DELETE {{ {into} {{ ?x ?p ?o }} }} WHERE {{ {_values('?x', chunk)} {into} {{ ?x ?p ?o }} }}")
-            store.update(f"DELETE {{ {into} {{ ?s ?p ?x }} }} WHERE {{ {_values('?x', chunk)} {into} {{ ?s ?p ?x }} "
-                         f"FILTER(?p != <{RDF.type}>) }}")
-        for insert, where, variables in [*rules, (None, stated, ("?s", "?o"))]:
-            for chunk in chunks:  # (every chunk through a rule before the next rule)
-                for var in variables:
-                    if insert is None:  # the last step: only what nothing states
-                        store.update(f"DELETE {{ {into} {{ ?s ?p ?o }} }} WHERE {{ {_values(var, chunk)} {where} }}")
-                    else:
-                        store.update(f"INSERT {{ {insert} }} WHERE {{ {_values(var, chunk)} {where} }}")
+    for insert, where in rules:
+        store.update(f"INSERT {{ {insert} }} WHERE {{ {where} }}")
+    store.update(f"DELETE {{ {into} {{ ?s ?p ?o }} }} WHERE {{ {stated} }}")  # only what nothing states
     return sum(1 for _ in store.quads_for_pattern(None, None, None, _named(inferred)))
 
 
-def _values(var: str, nodes: list[str]) -> str:
-    return f"VALUES {var} {{ " + " ".join(f"<{n}>" for n in nodes) + " }"
+def update_entailments(store, ontology: Graph, inferred: str, not_data: list[str], added, removed) -> tuple[int, int]:
+    """Bring graph ``inferred`` up to date after the data changed by ``added`` and ``removed``
+    (pyoxigraph Triples: statements some data graph now states and did not, and the
+    reverse), the store holding the data as it now is; ``(inserted, deleted)``. The result is
+    what :func:`materialise` writes from nothing (the tests hold it to that).
+
+    Only what a changed statement can bear on is looked at: the conclusions of the rules
+    with the statement as a premise (and of those conclusions as premises, up the rules'
+    layers), each then decided again — entailed by what is now stated, and not stated —
+    by looking up its possible premises in the store. The rules are monotonic, so this
+    covers additions and removals alike, and its cost grows with the change, not with the
+    graph (a node many documents name is looked up, never walked)."""
+    import pyoxigraph as ox
+
+    rules = _StoreRules(store, Axioms.of(ontology), inferred, not_data)
+    graph = ox.NamedNode(inferred)
+    inserted = deleted = 0
+    for s, p, o in sorted(rules.candidates(set(added) | set(removed)), key=str):
+        if isinstance(s, ox.Literal):
+            continue
+        want = rules.entailed(s, p, o) and not rules.stated(s, p, o)
+        have = next(iter(store.quads_for_pattern(s, p, o, graph)), None) is not None
+        if want and not have:
+            store.add(ox.Quad(s, p, o, graph))
+            inserted += 1
+        elif have and not want:
+            store.remove(ox.Quad(s, p, o, graph))
+            deleted += 1
+    return inserted, deleted
+
+
+class _StoreRules:
+    """The rules of :func:`materialise`, read backwards and forwards over the store: whether a
+    triple is entailed (its premises looked up), and what a statement may entail."""
+
+    def __init__(self, store, axioms: Axioms, inferred: str, not_data: list[str]):
+        import pyoxigraph as ox
+
+        self.ox, self.store = ox, store
+        self.type = ox.NamedNode(str(RDF.type))
+        self.default = ox.DefaultGraph()
+        self.inferred = ox.NamedNode(inferred)
+        self.apart = {self.inferred, *(ox.NamedNode(g) for g in not_data)}
+        node = lambda term: ox.NamedNode(str(term))  # noqa: E731
+        to_ox = lambda mapping: {node(a): {node(b) for b in bs} for a, bs in mapping.items()}  # noqa: E731
+        self.superproperties = to_ox(axioms.superproperties)
+        self.subproperties = _reverse(self.superproperties)
+        self.inverse = to_ox(axioms.inverse)
+        self.symmetric = {node(p) for p in axioms.symmetric}
+        self.chains = [(node(prop), node(first), node(second)) for prop, first, second in axioms.chains]
+        self.domains, self.ranges = to_ox(axioms.domains), to_ox(axioms.ranges)
+        self.domain_of, self.range_of = _reverse(self.domains), _reverse(self.ranges)
+        skip = {node(c) for c in _SKIP_CLASSES}
+        self.superclasses = {c: sups - skip for c, sups in to_ox(axioms.superclasses).items()}
+        self.subclasses = _reverse(self.superclasses)
+        if self.type in (set(self.superproperties) | set(self.inverse) | self.symmetric | set(self.domains)
+                         | set(self.ranges) | {c[0] for c in self.chains}):
+            raise ValueError("rdf:type in a property axiom: the rules read it as a class membership only")
+        # what the graphs apart from the data state: a statement found in the union (the
+        # default graph) is data unless only they state it
+        self.apart_statements = {(q.subject, q.predicate, q.object) for g in self.apart if g != self.inferred
+                                 for q in store.quads_for_pattern(None, None, None, g)}
+
+    # -- what the data states -------------------------------------------------------------
+
+    def data(self, s, p, o) -> bool:
+        return stated_by_graphs(self.store, s, p, o, self.apart)
+
+    def stated(self, s, p, o) -> bool:
+        """Stated by any graph but the inferred one (the union holds them all)."""
+        return in_union(self.store, s, p, o)
+
+    def _data_from(self, s, p):
+        if isinstance(s, self.ox.Literal):
+            return
+        for q in self.store.quads_for_pattern(s, p, None, self.default):
+            if (s, p, q.object) not in self.apart_statements or self.data(s, p, q.object):
+                yield q.object
+
+    def _data_to(self, p, o):
+        for q in self.store.quads_for_pattern(None, p, o, self.default):
+            if (q.subject, p, o) not in self.apart_statements or self.data(q.subject, p, o):
+                yield q.subject
+
+    # -- the layers: the data with what the property rules add (L1), then the chains ------
+
+    def _objects(self, s, p, level: int):
+        """The o for which (s p o) is stated or derived by the property rules or by the
+        first ``level`` chains (as materialise applies them, one after another)."""
+        iri = isinstance(s, self.ox.NamedNode)
+        yield from self._data_from(s, p)
+        for sub in self.subproperties.get(p, ()):
+            yield from self._data_from(s, sub)
+        if iri:
+            for inv in self.inverse.get(p, ()):
+                yield from self._data_to(inv, s)
+            if p in self.symmetric:
+                yield from self._data_to(p, s)
+        for j, (prop, first, second) in enumerate(self.chains[:level]):
+            if prop == p:
+                for mid in set(self._objects(s, first, j)):
+                    yield from self._objects(mid, second, j)
+
+    def _subjects(self, p, o, level: int):
+        """The s for which (s p o) is stated or derived (see ``_objects``)."""
+        yield from self._data_to(p, o)
+        for sub in self.subproperties.get(p, ()):
+            yield from self._data_to(sub, o)
+        if not isinstance(o, self.ox.Literal):
+            for inv in self.inverse.get(p, ()):
+                yield from (x for x in self._data_from(o, inv) if isinstance(x, self.ox.NamedNode))
+            if p in self.symmetric:
+                yield from (x for x in self._data_from(o, p) if isinstance(x, self.ox.NamedNode))
+        for j, (prop, first, second) in enumerate(self.chains[:level]):
+            if prop == p:
+                for mid in set(self._subjects(second, o, j)):
+                    yield from self._subjects(first, mid, j)
+
+    def _holds(self, s, p, o, level: int) -> bool:
+        if self.data(s, p, o) or self._by_property_rules(s, p, o):
+            return True
+        for j, (prop, first, second) in enumerate(self.chains[:level]):
+            if prop == p and any(self._holds(mid, second, o, j) for mid in set(self._objects(s, first, j))):
+                return True
+        return False
+
+    def _by_property_rules(self, s, p, o) -> bool:
+        if any(self.data(s, sub, o) for sub in self.subproperties.get(p, ())):
+            return True
+        if isinstance(s, self.ox.NamedNode) and not isinstance(o, self.ox.Literal):
+            if any(self.data(o, inv, s) for inv in self.inverse.get(p, ())):
+                return True
+            if p in self.symmetric and self.data(o, p, s):
+                return True
+        return False
+
+    def entailed(self, s, p, o) -> bool:
+        """Whether a rule concludes (s p o) from what is now stated."""
+        if self._by_property_rules(s, p, o):
+            return True
+        every = len(self.chains)
+        for j, (prop, first, second) in enumerate(self.chains):
+            if prop == p and any(self._holds(mid, second, o, j) for mid in set(self._objects(s, first, j))):
+                return True
+        if p != self.type:
+            return False
+        if any(self.data(s, self.type, c) for c in self.subclasses.get(o, ())):
+            return True
+        if any(next(self._objects(s, q, every), None) is not None for q in self.domain_of.get(o, ())):
+            return True
+        return any(next(self._subjects(q, s, every), None) is not None for q in self.range_of.get(o, ()))
+
+    # -- forwards: what a changed statement may bear on -------------------------------------
+
+    def candidates(self, changed: set) -> set:
+        """Every triple whose entailment a change of the ``changed`` statements may alter:
+        the conclusions of the rules with one of them (or such a conclusion) as a premise,
+        the premises found in the store as it is or among the changed."""
+        ox = self.ox
+        out = set(changed)
+        for s, p, o in changed:
+            out.update((s, q, o) for q in self.superproperties.get(p, ()))
+            if isinstance(o, ox.NamedNode):
+                out.update((o, q, s) for q in self.inverse.get(p, ()))
+                if p in self.symmetric:
+                    out.add((o, p, s))
+        for j, (prop, first, second) in enumerate(self.chains):
+            by_subject, by_object = defaultdict(set), defaultdict(set)
+            for s, p, o in out:
+                if p == second:
+                    by_subject[s].add(o)
+                if p == first:
+                    by_object[o].add(s)
+            heads = set()
+            for s, p, o in out:
+                if p == first and not isinstance(o, ox.Literal):
+                    heads.update((s, prop, x) for x in {*self._objects(o, second, j), *by_subject.get(o, ())})
+                if p == second:
+                    heads.update((x, prop, o) for x in {*self._subjects(first, s, j), *by_object.get(s, ())})
+            out |= heads
+        types = set()
+        for s, p, o in out:
+            types.update((s, self.type, c) for c in self.domains.get(p, ()))
+            if not isinstance(o, ox.Literal):
+                types.update((o, self.type, c) for c in self.ranges.get(p, ()))
+        for s, p, o in changed:
+            if p == self.type:
+                types.update((s, self.type, c) for c in self.superclasses.get(o, ()))
+        return out | types
+
+
+def _reverse(mapping: dict) -> dict:
+    out: dict = defaultdict(set)
+    for a, bs in mapping.items():
+        for b in bs:
+            out[b].add(a)
+    return dict(out)
 
 
 def _named(iri: str):

@@ -99,6 +99,21 @@ def choose_labels(uses: LabelUses, lexicon) -> LabelChoice:
                        _one_pref_from_uses(_grouped(uses.preferred)))
 
 
+def choose_labels_again(previous: LabelChoice, uses: LabelUses, lexicon, keys: set) -> LabelChoice:
+    """What ``choose_labels(uses)`` decides, when only the uses of ``keys`` ((entity,
+    language) pairs) changed since ``previous`` was chosen: a decision reads only its own
+    pair's uses, so the others stand."""
+    about = lambda counts: Counter({k: n for k, n in counts.items() if k[:2] in keys})  # noqa: E731
+    again = choose_labels(LabelUses(about(uses.alternative), about(uses.preferred)), lexicon)
+    return LabelChoice({**{k: v for k, v in previous.preferred.items() if k not in keys}, **again.preferred},
+                       {**{k: v for k, v in previous.demoted.items() if k not in keys}, **again.demoted})
+
+
+def used_keys(uses: LabelUses) -> set[tuple[str, str]]:
+    """The (entity, language) pairs ``uses`` names."""
+    return {k[:2] for counts in (uses.alternative, uses.preferred) for k in counts}
+
+
 def _pref_from_uses(used: dict[tuple[str, str], Counter], lexicon) -> dict[tuple[str, str], str]:
     entities = _entities(lexicon)
     pref = {}

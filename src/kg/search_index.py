@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from .morphology import Morphology, az_lower
 from .namespaces import DCTERMS, KG, OA, ORG, RDF, RDFS, SKOS
 
 INDEX_NAME = "search.sqlite"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "3"
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
@@ -145,10 +146,24 @@ def parse_query(text: str, keys: Keys) -> Query:
 
 # -- writing ------------------------------------------------------------------------------------
 
+# The index is made of *owners*: a passage (an evidence node) or the names of a node, each
+# with the items it gives and the statements of other nodes it read to make them (``reads``:
+# a node's types, its links to other nodes, its time values). An update finds the owners
+# that a changed statement concerns — directly, or through what they read — and makes
+# them again; every other owner stands. A build from nothing makes every owner the same way.
+# (Nodes are numbered in ``nodes``, as pyoxigraph writes them: <iri> or _:label.)
 _DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE items (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, iri TEXT NOT NULL, node TEXT NOT NULL,
-                    lang TEXT, text TEXT NOT NULL, doc TEXT, start INTEGER, "end" INTEGER, name_kind TEXT);
+CREATE TABLE nodes (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE);
+CREATE TABLE owners (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, node INTEGER NOT NULL);
+CREATE UNIQUE INDEX owners_by_node ON owners (node, kind);
+CREATE TABLE reads (node INTEGER NOT NULL, aspect TEXT NOT NULL, owner INTEGER NOT NULL,
+                    PRIMARY KEY (node, aspect, owner)) WITHOUT ROWID;
+CREATE INDEX reads_by_owner ON reads (owner);
+CREATE TABLE items (id INTEGER PRIMARY KEY, owner INTEGER NOT NULL, kind TEXT NOT NULL, iri TEXT NOT NULL,
+                    node TEXT NOT NULL, lang TEXT, text TEXT NOT NULL, doc TEXT, start INTEGER, "end" INTEGER,
+                    name_kind TEXT);
+CREATE INDEX items_by_owner ON items (owner);
 CREATE TABLE facets (item INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL);
 CREATE INDEX facets_by_value ON facets (facet, value);
 CREATE INDEX facets_by_item ON facets (item);
@@ -157,33 +172,40 @@ CREATE INDEX supports_by_item ON supports (item);
 CREATE VIRTUAL TABLE search USING fts5 (text, keys, tokenize = "unicode61 remove_diacritics 2");
 """
 
+PASSAGE, NAMES = "passage", "names"  # the kinds of owner
+TYPES, LINKS, LOCATED, TIMES = "t", "l", "p", "y"  # what an owner read of another node
+_TIME = "http://www.w3.org/2006/time#"
+HAS_SOURCE, HAS_SELECTOR = N(str(OA.hasSource)), N(str(OA.hasSelector))
+_SELECTOR_PROPS = {N(str(p)) for p in (OA.exact, OA.start, OA.end)}
+_SOURCE_PROPS = {N(str(DCTERMS.language)), N(str(DCTERMS.date)), RDF_TYPE}
+
 
 def write_index(store_path: Path, lexicon_dir: Path, ontology_dir: Path | None = None,
-                index_path: Path | None = None) -> Path:
+                index_path: Path | None = None, quads: int | None = None) -> Path:
     """Write the search index of the store at ``store_path`` (by default into that build
     directory, as ``search.sqlite``); return its path. The lexicon is the build's (the same
-    ``load_resources`` arguments reuse what the build loaded)."""
+    ``load_resources`` arguments reuse what the build loaded). ``quads``: the store's size,
+    when known (counting it reads the whole store)."""
     target = index_path or Path(store_path) / INDEX_NAME
     store = ox.Store.read_only(str(store_path))
     try:
-        build_index(store, target, lexicon_dir, ontology_dir)
+        build_index(store, target, lexicon_dir, ontology_dir, quads)
     finally:
         del store
     return target
 
 
-def build_index(store: ox.Store, target: Path, lexicon_dir: Path, ontology_dir: Path | None = None) -> None:
-    from .resources import load_resources
-
-    resources = load_resources(lexicon_dir, ontology_dir)
-    keys = Keys(resources.morph)
+def build_index(store: ox.Store, target: Path, lexicon_dir: Path, ontology_dir: Path | None = None,
+                quads: int | None = None) -> None:
     tmp = target.with_name(target.name + ".tmp")
     tmp.unlink(missing_ok=True)
     db = sqlite3.connect(tmp)
     try:
         db.executescript(_DDL)
-        _Writer(store, db, keys, resources).write()
-        db.execute("INSERT INTO meta VALUES ('schema', ?), ('quads', ?)", (SCHEMA_VERSION, str(len(store))))
+        writer = _Writer(store, db, lexicon_dir, ontology_dir)
+        writer.write_owners(writer.every_owner())
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", SCHEMA_VERSION),
+                                                         ("quads", str(len(store) if quads is None else quads))])
         db.commit()
         db.execute("INSERT INTO search(search) VALUES ('optimize')")
         db.commit()
@@ -192,15 +214,64 @@ def build_index(store: ox.Store, target: Path, lexicon_dir: Path, ontology_dir: 
     tmp.replace(target)
 
 
+def update_index(store_path: Path, published: Path, added: set, removed: set, lexicon_dir: Path,
+                 ontology_dir: Path | None = None, quads: int | None = None) -> Path:
+    """The index of the store at ``store_path`` (a build directory), made from ``published``
+    — the index of the store it was copied from — when the union (the default graph) has
+    since gained the statements ``added`` and lost ``removed`` ((subject, predicate, object)
+    of pyoxigraph terms): a copy of it, where the owners those statements concern are made
+    again. Written whole when ``published`` is missing or of another schema. The copy is
+    written beside the target and renamed onto it, so the published index is never touched
+    and an interrupted update leaves nothing behind."""
+    target = Path(store_path) / INDEX_NAME
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        shutil.copyfile(published, tmp)
+        db = sqlite3.connect(tmp)
+    except (OSError, sqlite3.Error):
+        return write_index(store_path, lexicon_dir, ontology_dir, quads=quads)
+    store = ox.Store.read_only(str(store_path))
+    try:
+        try:
+            schema = dict(db.execute("SELECT key, value FROM meta")).get("schema")
+        except sqlite3.Error:
+            schema = None
+        if schema != SCHEMA_VERSION:
+            db.close()
+            tmp.unlink()
+            return write_index(store_path, lexicon_dir, ontology_dir, quads=quads)
+        writer = _Writer(store, db, lexicon_dir, ontology_dir)
+        owners = writer.owners_concerned(added | removed)
+        writer.remove_owners(owners)
+        writer.write_owners(sorted(owners, key=lambda owner: (owner[0], str(owner[1]))))
+        db.execute("UPDATE meta SET value = ? WHERE key = 'quads'", (str(len(store) if quads is None else quads),))
+        db.commit()
+        db.close()
+        tmp.replace(target)
+    except BaseException:
+        db.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        del store
+    return target
+
+
 class _Writer:
-    def __init__(self, store: ox.Store, db: sqlite3.Connection, keys: Keys, resources):
+    """Makes owners' items from the store (see ``_DDL``), noting what each read."""
+
+    def __init__(self, store: ox.Store, db: sqlite3.Connection, lexicon_dir: Path, ontology_dir: Path | None):
+        from .resources import load_resources
+
         self.store = store
         self.db = db
-        self.keys = keys
-        self.resources = resources
-        self._classes: dict = {}
+        self.resources = load_resources(lexicon_dir, ontology_dir)
+        self.keys = Keys(self.resources.morph)
         self._out: dict = {}
-        self._touched: dict = {}
+        self._superclasses: dict = {}
+        self._memo: dict = {}
+        self.noted: set | None = None  # (aspect, node) read by the owner being made
+        self._ids: dict[str, int] = {}  # node (str of its term) -> its number in the index
         self.sources = {}  # document node -> (lang, year)
         q = (f"SELECT ?d ?lang ?date WHERE {{ ?d a <{KG.SourceDocument}> ; <{DCTERMS.language}> ?lang . "
              f"OPTIONAL {{ ?d <{DCTERMS.date}> ?date }} }}")
@@ -209,45 +280,91 @@ class _Writer:
             self.sources[d] = (lang.value, year)
         self.org_classes = set(KIND_CLASSES["organisations"])
         self.country = str(KG.Country)
+        # the lexicon's names of each entity (forms the documents did not use), by its IRI
+        self.lexicon_names: dict[str, list[tuple[str, str]]] = {}
+        base = self._base()
+        if base:
+            for nm in self.resources.lexicon.names:
+                self.lexicon_names.setdefault(f"{base}id/{nm.entity}", []).append((nm.text, nm.lang))
 
-    def out(self, s) -> list[tuple]:
-        hit = self._out.get(s)
+    # -- what is read of the store, each read noted ------------------------------------------
+
+    def _statements(self, n) -> list[tuple]:
+        hit = self._out.get(n)
         if hit is None:
-            hit = self._out[s] = [(q.predicate, q.object) for q in self.store.quads_for_pattern(s, None, None, DG)]
+            hit = self._out[n] = ([] if isinstance(n, ox.Literal) else
+                                  [(q.predicate, q.object) for q in self.store.quads_for_pattern(n, None, None, DG)])
         return hit
 
-    def classes(self, n) -> set[str]:
-        """The node's classes with their superclasses."""
-        hit = self._classes.get(n)
+    def _note(self, aspect: str, n) -> None:
+        if self.noted is not None:
+            self.noted.add((aspect, str(n)))
+
+    def types(self, n) -> list:
+        self._note(TYPES, n)
+        return [o for p, o in self._statements(n) if p == RDF_TYPE and isinstance(o, ox.NamedNode)]
+
+    def links(self, n) -> list[tuple]:
+        """The node's links to other nodes (but its types and evidence)."""
+        self._note(LINKS, n)
+        return [(p, o) for p, o in self._statements(n)
+                if not isinstance(o, ox.Literal) and p != RDF_TYPE and p != HAS_EVIDENCE]
+
+    def located(self, n) -> list:
+        """The places the node is in (its kg:locatedIn)."""
+        self._note(LOCATED, n)
+        return [o for p, o in self._statements(n) if p == LOCATED_IN and not isinstance(o, ox.Literal)]
+
+    def times(self, n) -> list[tuple]:
+        """The node's OWL-Time values: its xsd values, its beginning and end."""
+        self._note(TIMES, n)
+        return [(p, o) for p, o in self._statements(n) if p.value.startswith(_TIME + "inXSD")
+                or p.value in (_TIME + "hasBeginning", _TIME + "hasEnd")]
+
+    def _remembered(self, kind: str, n, make):
+        """``make(n)``, made once a build, with what it read noted again at every use."""
+        hit = self._memo.get((kind, n))
         if hit is None:
-            out, todo = set(), [o for p, o in self.out(n) if p == RDF_TYPE and isinstance(o, ox.NamedNode)]
+            outer, self.noted = self.noted, set()
+            try:
+                value = make(n)
+            finally:
+                read, self.noted = self.noted, outer
+            hit = self._memo[(kind, n)] = (value, read)
+        if self.noted is not None:
+            self.noted |= hit[1]
+        return hit[0]
+
+    def classes(self, n) -> set[str]:
+        """The node's classes with their superclasses (the ontology's: not noted, an update
+        keeps the ontology)."""
+        return self._remembered("classes", n, lambda n: set().union(*(self._up(c) for c in self.types(n))))
+
+    def _up(self, c) -> set[str]:
+        hit = self._superclasses.get(c)
+        if hit is None:
+            out, todo = set(), [c]
             while todo:
-                c = todo.pop()
-                if c.value not in out:
-                    out.add(c.value)
-                    todo += [o for p, o in self.out(c) if p == SUBCLASS and isinstance(o, ox.NamedNode)]
-            hit = self._classes[n] = out
+                x = todo.pop()
+                if x.value not in out:
+                    out.add(x.value)
+                    todo += [o for p, o in self._statements(x) if p == SUBCLASS and isinstance(o, ox.NamedNode)]
+            hit = self._superclasses[c] = out
         return hit
 
     def touched(self, fact) -> set:
         """What a fact involves: its values, and theirs when they are facts (an office's
         organisation and place), and the places those places are in."""
-        hit = self._touched.get(fact)
-        if hit is None:
-            hit = self._touched[fact] = self._touch(fact)
-        return hit
+        return self._remembered("touched", fact, self._touch)
 
     def _touch(self, fact) -> set:
         near = set()
-        for p, o in self.out(fact):
-            if isinstance(o, ox.Literal) or p in (RDF_TYPE, HAS_EVIDENCE):
-                continue
+        for _, o in self.links(fact):
             near.add(o)
             if self._is_fact(o):
-                near |= {o2 for p2, o2 in self.out(o) if not isinstance(o2, ox.Literal)
-                         and p2 not in (RDF_TYPE, HAS_EVIDENCE)}
+                near |= {o2 for _, o2 in self.links(o)}
         for place in list(near):
-            near |= {o for p, o in self.out(place) if p == LOCATED_IN}
+            near |= set(self.located(place))
         return near
 
     def _is_fact(self, n) -> bool:
@@ -266,23 +383,185 @@ class _Writer:
 
     def years_of(self, fact) -> set[str]:
         years = set()
-        for p, o in self.out(fact):
-            if isinstance(o, ox.Literal):
-                continue
-            for p2, v in self.out(o):
-                if p2.value.startswith("http://www.w3.org/2006/time#inXSD") and v.value[:4].isdigit():
-                    years.add(v.value[:4])
-                elif p2.value in ("http://www.w3.org/2006/time#hasBeginning", "http://www.w3.org/2006/time#hasEnd"):
-                    for p3, v3 in self.out(v):
-                        if p3.value.startswith("http://www.w3.org/2006/time#inXSD") and v3.value[:4].isdigit():
+        for _, o in self.links(fact):
+            for p2, v in self.times(o):
+                if p2.value.startswith(_TIME + "inXSD"):
+                    if v.value[:4].isdigit():
+                        years.add(v.value[:4])
+                else:  # its beginning or end
+                    for p3, v3 in self.times(v):
+                        if p3.value.startswith(_TIME + "inXSD") and v3.value[:4].isdigit():
                             years.add(v3.value[:4])
         return years
 
-    def add(self, kind: str, node, lang: str | None, text: str, facets: list[tuple[str, str]], doc=None,
+    # -- owners -----------------------------------------------------------------------------
+
+    def every_owner(self) -> list[tuple]:
+        """Every passage the graph quotes, and every node it names."""
+        passages = {q.subject for q in self.store.quads_for_pattern(None, HAS_SOURCE, None, DG)}
+        named = {q.subject for p in NAME_PROPS for q in self.store.quads_for_pattern(None, p, None, DG)
+                 if isinstance(q.subject, ox.NamedNode)}
+        return [(PASSAGE, n) for n in sorted(passages, key=str)] + [(NAMES, n) for n in sorted(named, key=str)]
+
+    def owners_concerned(self, changed: set) -> set[tuple]:
+        """The owners whose items a change of the ``changed`` statements of the union may
+        alter: those the statements are about (a passage's source and selectors, its
+        document, its evidence links; a node's names and types), and those that read what
+        the statements change."""
+        owners: set[tuple] = set()
+        reads: set[tuple[str, str]] = set()
+        documents = set()
+        for s, p, o in changed:
+            if p in (HAS_SOURCE, HAS_SELECTOR):
+                owners.add((PASSAGE, s))
+            elif p in _SELECTOR_PROPS:
+                owners.update((PASSAGE, q.subject) for q in self.store.quads_for_pattern(None, HAS_SELECTOR, s, DG))
+            elif p == HAS_EVIDENCE:
+                owners.add((PASSAGE, o))
+            if p in _SOURCE_PROPS:
+                documents.add(s)
+            if p in NAME_PROPS or p == RDF_TYPE:
+                owners.add((NAMES, s))
+            if p == RDF_TYPE:
+                reads.add((TYPES, str(s)))
+            if not isinstance(o, ox.Literal) and p != RDF_TYPE and p != HAS_EVIDENCE:
+                reads.add((LINKS, str(s)))
+                if p == LOCATED_IN:
+                    reads.add((LOCATED, str(s)))
+            if p.value.startswith(_TIME + "inXSD") or p.value in (_TIME + "hasBeginning", _TIME + "hasEnd"):
+                reads.add((TIMES, str(s)))
+        for d in documents:  # (its language or date: every passage it is the source of)
+            owners.update((PASSAGE, q.subject) for q in self.store.quads_for_pattern(None, HAS_SOURCE, d, DG))
+        known = {}
+        for aspect, node in reads:
+            number = self._known_id(node)
+            if number is not None:
+                for (owner,) in self.db.execute("SELECT owner FROM reads WHERE node = ? AND aspect = ?",
+                                                (number, aspect)):
+                    known[owner] = None
+        for kind, node in self._owner_nodes(list(known)):
+            owners.add((kind, _term(node)))
+        return {(kind, n) for kind, n in owners if not isinstance(n, ox.Literal)}
+
+    def _owner_nodes(self, ids: list[int]) -> list[tuple[str, str]]:
+        out = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out += self.db.execute(f"SELECT owners.kind, nodes.term FROM owners JOIN nodes ON nodes.id = owners.node "
+                                   f"WHERE owners.id IN ({','.join('?' * len(chunk))})", chunk)
+        return out
+
+    def _known_id(self, node: str) -> int | None:
+        hit = self._ids.get(node)
+        if hit is None:
+            row = self.db.execute("SELECT id FROM nodes WHERE term = ?", (node,)).fetchone()
+            if row is not None:
+                hit = self._ids[node] = row[0]
+        return hit
+
+    def _id(self, node: str) -> int:
+        hit = self._known_id(node)
+        if hit is None:
+            hit = self._ids[node] = self.db.execute("INSERT INTO nodes (term) VALUES (?)", (node,)).lastrowid
+        return hit
+
+    def remove_owners(self, owners: set[tuple]) -> None:
+        """Take the owners out: their items, and what they read."""
+        for kind, n in owners:
+            number = self._known_id(str(n))
+            row = None if number is None else self.db.execute(
+                "SELECT id FROM owners WHERE node = ? AND kind = ?", (number, kind)).fetchone()
+            if row is None:
+                continue
+            owner = row[0]
+            items = [i for (i,) in self.db.execute("SELECT id FROM items WHERE owner = ?", (owner,))]
+            for table, column in (("search", "rowid"), ("facets", "item"), ("supports", "item"), ("items", "id")):
+                self.db.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in items])
+            self.db.execute("DELETE FROM reads WHERE owner = ?", (owner,))
+            self.db.execute("DELETE FROM owners WHERE id = ?", (owner,))
+
+    def write_owners(self, owners: list[tuple]) -> None:
+        passages = self._passages([n for kind, n in owners if kind == PASSAGE])
+        names = self._names([n for kind, n in owners if kind == NAMES])
+        for kind, n in owners:
+            self.noted = set()
+            try:
+                made = (self._passage_items(n, passages.get(n)) if kind == PASSAGE
+                        else self._name_items(n, names.get(n)))
+            finally:
+                read, self.noted = self.noted, None
+            if made is None:
+                continue  # nothing of it in the graph (any more)
+            owner = self.db.execute("INSERT INTO owners (kind, node) VALUES (?, ?)", (kind, self._id(str(n)))).lastrowid
+            self.db.executemany("INSERT INTO reads VALUES (?, ?, ?)",
+                                [(self._id(node), aspect, owner) for aspect, node in read])
+            for item in made:
+                self.add(owner, *item)
+
+    def _passages(self, evidence: list) -> dict:
+        """Each passage's rows: (document, exact text, start, end)."""
+        out: dict = {}
+        q = (f"SELECT ?ev ?doc ?exact ?start ?end WHERE {{ VALUES ?ev {{ {{}} }} ?ev <{OA.hasSource}> ?doc ; "
+             f"<{OA.hasSelector}> ?qs, ?ps . ?qs <{OA.exact}> ?exact . ?ps <{OA.start}> ?start ; <{OA.end}> ?end }}")
+        named = [ev for ev in evidence if isinstance(ev, ox.NamedNode)]
+        for i in range(0, len(named), 1000):
+            values = " ".join(str(ev) for ev in named[i:i + 1000])
+            for ev, doc, exact, start, end in self.store.query(q.replace("{ {} }", "{ " + values + " }")):
+                out.setdefault(ev, []).append((doc, exact, start, end))
+        return out
+
+    def _names(self, nodes: list) -> dict:
+        """Each node's names: {(text, language): None}, the graph's and the lexicon's."""
+        out: dict = {}
+        wanted = set(nodes)
+        for p in NAME_PROPS:
+            for n in nodes:
+                for q in self.store.quads_for_pattern(n, p, None, DG):
+                    if isinstance(q.object, ox.Literal) and isinstance(n, ox.NamedNode):
+                        out.setdefault(n, {})[(q.object.value, (q.object.language or "").split("-")[0])] = None
+        for n in wanted & set(out):
+            for text, lang in self.lexicon_names.get(n.value, ()):
+                out[n][(text, lang)] = None
+        return out
+
+    def _passage_items(self, ev, rows) -> list[tuple] | None:
+        if not rows:
+            return None
+        users = [q.subject for q in self.store.quads_for_pattern(None, HAS_EVIDENCE, ev, DG)]
+        facts = [u for u in users if self._is_fact(u)]
+        if not facts:
+            return []  # a name's mention: the name itself is indexed
+        named = [u for u in users if u not in facts]
+        involved = set(named)
+        for f in facts:
+            involved |= self.touched(f) | {f}
+        items = []
+        for doc, exact, start, end in rows:
+            lang, year = self.sources.get(doc, (None, None))
+            facets = self.facets_of(involved)
+            if year:
+                facets.append(("year", year))
+            items.append(("passage", ev, lang, exact.value, facets, doc.value, int(start.value), int(end.value),
+                          [f.value for f in facts]))
+        return items
+
+    def _name_items(self, n, texts) -> list[tuple] | None:
+        if not texts:
+            return None
+        cls = self.classes(n)
+        kind = kind_of(cls)
+        if kind is None or self._is_ontology_term(cls):
+            return []
+        involved = {n} | (self.touched(n) if self._is_fact(n) else set())
+        facets = self.facets_of(involved) + [("year", y) for y in self.years_of(n)]
+        return [("name", n, lang or None, text, facets, None, None, None, (), None, kind) for text, lang in texts]
+
+    def add(self, owner: int, kind: str, node, lang: str | None, text: str, facets: list[tuple[str, str]], doc=None,
             start=None, end=None, supports=(), iri: str | None = None, name_kind: str | None = None) -> None:
         cur = self.db.execute(
-            'INSERT INTO items (kind, iri, node, lang, text, doc, start, "end", name_kind) VALUES (?,?,?,?,?,?,?,?,?)',
-            (kind, iri or node.value, node.value, lang, text, doc, start, end, name_kind))
+            'INSERT INTO items (owner, kind, iri, node, lang, text, doc, start, "end", name_kind) '
+            'VALUES (?,?,?,?,?,?,?,?,?,?)',
+            (owner, kind, iri or node.value, node.value, lang, text, doc, start, end, name_kind))
         item = cur.lastrowid
         self.db.execute("INSERT INTO search (rowid, text, keys) VALUES (?, ?, ?)",
                         (item, text, self.keys.text(lang or "en", text) if lang else
@@ -292,65 +571,23 @@ class _Writer:
         self.db.executemany("INSERT INTO facets VALUES (?, ?, ?)", [(item, f, v) for f, v in sorted(rows) if v])
         self.db.executemany("INSERT INTO supports VALUES (?, ?)", [(item, f) for f in sorted(set(supports))])
 
-    def write(self) -> None:
-        self.write_passages()
-        self.write_names()
-
-    def write_passages(self) -> None:
-        q = (f"SELECT ?ev ?doc ?exact ?start ?end WHERE {{ ?ev <{OA.hasSource}> ?doc ; <{OA.hasSelector}> ?qs, ?ps . "
-             f"?qs <{OA.exact}> ?exact . ?ps <{OA.start}> ?start ; <{OA.end}> ?end }}")
-        for ev, doc, exact, start, end in self.store.query(q):
-            lang, year = self.sources.get(doc, (None, None))
-            users = [q_.subject for q_ in self.store.quads_for_pattern(None, HAS_EVIDENCE, ev, DG)]
-            facts = [u for u in users if self._is_fact(u)]
-            if not facts:
-                continue  # a name's mention: the name itself is indexed
-            named = [u for u in users if u not in facts]
-            involved = set(named)
-            for f in facts:
-                involved |= self.touched(f) | {f}
-            facets = self.facets_of(involved)
-            if year:
-                facets.append(("year", year))
-            self.add("passage", ev, lang, exact.value, facets, doc=doc.value, start=int(start.value),
-                     end=int(end.value), supports=[f.value for f in facts])
-
-    def write_names(self) -> None:
-        names: dict = {}
-        for p in NAME_PROPS:
-            for q in self.store.quads_for_pattern(None, p, None, DG):
-                if isinstance(q.object, ox.Literal) and isinstance(q.subject, ox.NamedNode):
-                    names.setdefault(q.subject, {})[(q.object.value, (q.object.language or "").split("-")[0])] = None
-        # the lexicon's names of the entities the graph holds (forms the documents did not use)
-        by_value = {n.value: n for n in names}
-        base = self._base(by_value)
-        if base:
-            for nm in self.resources.lexicon.names:
-                n = by_value.get(f"{base}id/{nm.entity}")
-                if n is not None:
-                    names[n][(nm.text, nm.lang)] = None
-        for n, texts in names.items():
-            cls = self.classes(n)
-            kind = kind_of(cls)
-            if kind is None or self._is_ontology_term(cls):
-                continue
-            involved = {n} | (self.touched(n) if self._is_fact(n) else set())
-            facets = self.facets_of(involved) + [("year", y) for y in self.years_of(n)]
-            for text, lang in texts:
-                self.add("name", n, lang or None, text, facets, name_kind=kind)
-
     @staticmethod
     def _is_ontology_term(classes: set[str]) -> bool:
         return bool(classes & {"http://www.w3.org/2002/07/owl#Class", "http://www.w3.org/2002/07/owl#ObjectProperty",
                                "http://www.w3.org/2002/07/owl#DatatypeProperty",
                                "http://www.w3.org/2002/07/owl#AnnotationProperty"})
 
-    def _base(self, by_value: dict) -> str | None:
+    def _base(self) -> str | None:
         """The IRI base the build minted under (what precedes ``id/document/``)."""
         for d in self.sources:
             if "/id/document/" in d.value:
                 return d.value.split("id/document/")[0]
         return None
+
+
+def _term(text: str):
+    """A node as ``str`` gave it (N-Triples: <iri> or _:label)."""
+    return ox.BlankNode(text[2:]) if text.startswith("_:") else ox.NamedNode(text[1:-1])
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -408,8 +645,12 @@ class SearchIndex:
         if query.empty:
             return Results([], 0, {})
         try:
+            # (equal ranks in the items' order, not their ids': an updated index gives what a
+            # new one does)
             ids = [row[0] for row in self.db.execute(
-                "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rank", (query.match(),))]
+                'SELECT search.rowid FROM search JOIN items ON items.id = search.rowid WHERE search MATCH ? '
+                'ORDER BY search.rank, items.kind, items.iri, items.text, items.lang, items.doc, items.start',
+                (query.match(),))]
         except sqlite3.OperationalError:
             return Results([], 0, {})
         ranked = {i: r for r, i in enumerate(ids)}

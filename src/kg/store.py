@@ -19,6 +19,7 @@ import os
 import shutil
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -191,6 +192,70 @@ def remove_graph(store: ox.Store, graph: str, apart: tuple[str, ...] = ()) -> No
     store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
                  f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({keep_out})) }} }}")
     store.update(f"DROP SILENT GRAPH <{graph}>")
+
+
+def stated_by_graphs(store: ox.Store, s, p, o, apart: set) -> bool:
+    """Whether a named graph but those ``apart`` (pyoxigraph NamedNodes) states (s p o): one
+    lookup, whichever number of graphs state it."""
+    if isinstance(s, ox.Literal):
+        return False
+    for q in store.quads_for_pattern(s, p, o, None):
+        if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in apart:
+            return True
+    return False
+
+
+def typed_by_graphs(store: ox.Store, s, apart: set) -> bool:
+    """Whether a named graph but those ``apart`` gives ``s`` a class (an individual)."""
+    for q in store.quads_for_pattern(s, _RDF_TYPE, None, None):
+        if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in apart:
+            return True
+    return False
+
+
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def in_union(store: ox.Store, s, p, o) -> bool:
+    """Whether the union (the default graph) holds (s p o)."""
+    return not isinstance(s, ox.Literal) and next(iter(store.quads_for_pattern(s, p, o, ox.DefaultGraph())),
+                                                   None) is not None
+
+
+@dataclass
+class StatementChanges:
+    """What the statements of a store changed from one state to another: those the data (its
+    named graphs but some apart) now states and did not (``added``), and the reverse; the
+    same of the union (the default graph). Each (subject, predicate, object) of pyoxigraph terms."""
+
+    added: set
+    removed: set
+    union_added: set
+    union_removed: set
+    individuals: int  # how many more IRIs the data gives a class
+
+
+def statement_changes(before: ox.Store, after: ox.Store, old: set, new: set, apart: set) -> StatementChanges:
+    """What changed from ``before`` to ``after`` when the named graphs holding the statements
+    ``old`` were taken out and those holding ``new`` put in (every other graph as it was):
+    a statement of both is stated before and after; one only taken out may still be stated
+    by another graph, one only put in may have been already. ``apart``: the named graphs
+    that are not data (NamedNodes)."""
+    gone, come = old - new, new - old
+    added = {t for t in come if not stated_by_graphs(before, *t, apart)}
+    removed = {t for t in gone if not stated_by_graphs(after, *t, apart)}
+    typed = {s for s, p, _ in added | removed if p == _RDF_TYPE and isinstance(s, ox.NamedNode)}
+    return StatementChanges(
+        added, removed,
+        union_added={t for t in come if not in_union(before, *t)},
+        union_removed={t for t in gone if not in_union(after, *t)},
+        individuals=sum(typed_by_graphs(after, s, apart) for s in typed)
+        - sum(typed_by_graphs(before, s, apart) for s in typed))
+
+
+def graph_triples(store: ox.Store, graph: str) -> list[tuple]:
+    """The statements of named graph ``graph``, as (subject, predicate, object)."""
+    return [(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
 
 
 def write_store(path: Path, nquads: bytes, exclude_from_union: list[str] = ()) -> int:
