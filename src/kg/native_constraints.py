@@ -1,0 +1,211 @@
+"""SHACL-SPARQL constraints that compare a passage with its document's text, evaluated in
+Python with the results their queries give.
+
+Oxigraph evaluates ``SUBSTR`` and ``STRLEN`` by walking the string from its first
+character, and copies the document's whole text (``cnt:chars``) into every solution: for a
+document of 1 MB with ~19,000 passages the four checks below took ~33 s, growing with
+passages × length. Python indexes a string by character in constant time, so here each
+passage costs the length of its quote.
+
+The shapes file stays the statement of each rule: an evaluation is bound to the text of the
+query it stands for (a digest of its ``sh:select``), and when the shapes change that text
+the query runs again (``tests/test_native_constraints.py`` says which evaluation is then
+out of date, and holds each to its query's results, edge cases included). Each yields the
+solutions of its query for the focus nodes given — one per combination of values, as the
+query's join gives them — with the variables its ``SELECT`` names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+import pyoxigraph as ox
+
+_OA = "http://www.w3.org/ns/oa#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_HAS_SOURCE, _HAS_SELECTOR = ox.NamedNode(_OA + "hasSource"), ox.NamedNode(_OA + "hasSelector")
+_START, _END = ox.NamedNode(_OA + "start"), ox.NamedNode(_OA + "end")
+_EXACT, _PREFIX, _SUFFIX = ox.NamedNode(_OA + "exact"), ox.NamedNode(_OA + "prefix"), ox.NamedNode(_OA + "suffix")
+_POSITION, _QUOTE = ox.NamedNode(_OA + "TextPositionSelector"), ox.NamedNode(_OA + "TextQuoteSelector")
+_CHARS = ox.NamedNode("http://www.w3.org/2011/content#chars")
+_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
+_INTEGER = ox.NamedNode(_XSD + "integer")
+_STRING = ox.NamedNode(_XSD + "string")
+
+Row = dict[str, object]  # variable name -> pyoxigraph term
+
+
+class NotNative(Exception):
+    """A value the Python evaluation cannot read as the query would (an offset of a datatype
+    it does not cast): the query is run instead."""
+
+
+#: xsd:integer and the types derived from it: ``xsd:integer(?x)`` is their value.
+_INTEGER_TYPES = {_XSD + t for t in (
+    "integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "long",
+    "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+_INTEGER_LEXICAL = re.compile(r"[+-]?[0-9]+")
+
+
+def _integer(term) -> int | None:
+    """``xsd:integer(term)``: None where the cast is an error (the solution is dropped)."""
+    if not isinstance(term, ox.Literal):
+        return None
+    datatype = term.datatype.value
+    if datatype in _INTEGER_TYPES or datatype == _STRING.value:
+        return int(term.value) if _INTEGER_LEXICAL.fullmatch(term.value) else None
+    raise NotNative(f"an offset of datatype <{datatype}>")
+
+
+def _string(term) -> str | None:
+    """``STR(term)``: None for a blank node (an error)."""
+    return None if isinstance(term, ox.BlankNode) else term.value
+
+
+def _substring(text: str, start: int, length: int) -> str:
+    """``SUBSTR(text, start, length)`` (XPath fn:substring: 1-based, characters at positions
+    start ≤ p < start + length)."""
+    first, last = start - 1, start - 1 + length
+    return text[max(first, 0):max(last, 0)] if last > first else ""
+
+
+class _Reader:
+    """What the four queries join, read from the store per focus node (each document's text
+    read once)."""
+
+    def __init__(self, store):
+        self.store = store
+        self._texts: dict = {}
+
+    def values(self, node, predicate) -> list:
+        if isinstance(node, ox.Literal):
+            return []
+        return [q.object for q in self.store.quads_for_pattern(node, predicate, None, ox.DefaultGraph())]
+
+    def typed(self, node, cls) -> bool:
+        return not isinstance(node, ox.Literal) and any(
+            True for _ in self.store.quads_for_pattern(node, _RDF_TYPE, cls, ox.DefaultGraph()))
+
+    def texts(self, doc) -> list[str]:
+        """``STR(?chars)`` for each ``?doc cnt:chars ?chars``."""
+        if doc not in self._texts:
+            self._texts[doc] = [t for t in map(_string, self.values(doc, _CHARS)) if t is not None]
+        return self._texts[doc]
+
+    def selectors(self, this, cls, *predicates) -> Iterator[tuple]:
+        """(selector, value of each predicate) for each selector of ``this`` typed ``cls``."""
+        for sel in self.values(this, _HAS_SELECTOR):
+            if self.typed(sel, cls):
+                yield from _product([self.values(sel, p) for p in predicates])
+
+    def sources(self, this) -> Iterator[tuple[object, str]]:
+        for doc in self.values(this, _HAS_SOURCE):
+            for text in self.texts(doc):
+                yield doc, text
+
+
+def _product(lists: list[list]) -> Iterator[tuple]:
+    if not lists:
+        yield ()
+        return
+    for head in lists[0]:
+        for rest in _product(lists[1:]):
+            yield (head, *rest)
+
+
+def _literal(text: str) -> ox.Literal:
+    return ox.Literal(text)
+
+
+def quote_matches_source(store, focus: Iterable[str]) -> Iterator[Row]:
+    """kgsh:EvidenceQuoteMatchesSource."""
+    r = _Reader(store)
+    for node in focus:
+        this = ox.NamedNode(node)
+        for start, end in r.selectors(this, _POSITION, _START, _END):
+            s, e = _integer(start), _integer(end)
+            if s is None or e is None or not s < e:
+                continue
+            for (exact,) in r.selectors(this, _QUOTE, _EXACT):
+                quoted = _string(exact)
+                for doc, text in r.sources(this):
+                    found = _substring(text, s + 1, e - s)
+                    if quoted is None or found == quoted:
+                        continue
+                    for file in r.values(doc, _IDENTIFIER) or [None]:
+                        yield {"this": this, "doc": doc, "file": file, "start": start, "end": end,
+                               "exact": exact, "found": _literal(found)}
+
+
+def prefix_matches_source(store, focus: Iterable[str]) -> Iterator[Row]:
+    """kgsh:EvidencePrefixMatchesSource."""
+    r = _Reader(store)
+    for node in focus:
+        this = ox.NamedNode(node)
+        for (start,) in r.selectors(this, _POSITION, _START):
+            s = _integer(start)
+            for (prefix,) in r.selectors(this, _QUOTE, _PREFIX):
+                before = _string(prefix)
+                if s is None or before is None:
+                    continue
+                n = len(before)
+                for _, text in r.sources(this):
+                    found = _substring(text, s - n + 1, n) if s >= n else "<prefix longer than the text before the passage>"
+                    if found != before:
+                        yield {"this": this, "start": start, "prefix": prefix, "found": _literal(found)}
+
+
+def suffix_matches_source(store, focus: Iterable[str]) -> Iterator[Row]:
+    """kgsh:EvidenceSuffixMatchesSource."""
+    r = _Reader(store)
+    for node in focus:
+        this = ox.NamedNode(node)
+        for (end,) in r.selectors(this, _POSITION, _END):
+            e = _integer(end)
+            for (suffix,) in r.selectors(this, _QUOTE, _SUFFIX):
+                after = _string(suffix)
+                if e is None or after is None:
+                    continue
+                for _, text in r.sources(this):
+                    found = _substring(text, e + 1, len(after))
+                    if found != after:
+                        yield {"this": this, "end": end, "suffix": suffix, "found": _literal(found)}
+
+
+def within_document(store, focus: Iterable[str]) -> Iterator[Row]:
+    """kgsh:EvidenceWithinDocument."""
+    r = _Reader(store)
+    for node in focus:
+        this = ox.NamedNode(node)
+        for (end,) in r.selectors(this, _POSITION, _END):
+            e = _integer(end)
+            if e is None:
+                continue
+            for _, text in r.sources(this):
+                if e > len(text):
+                    yield {"this": this, "end": end, "length": ox.Literal(str(len(text)), datatype=_INTEGER)}
+
+
+def select_digest(select: str) -> str:
+    """The digest an evaluation is bound to: the query's text, its spacing aside."""
+    return hashlib.sha256(" ".join(select.split()).encode("utf-8")).hexdigest()[:16]
+
+
+_SHAPES = "https://w3id.org/humanitarian-kg/shapes#"
+
+#: constraint IRI -> (digest of the sh:select it evaluates, the evaluation)
+EVALUATIONS: dict[str, tuple[str, Callable[..., Iterator[Row]]]] = {
+    _SHAPES + "EvidenceQuoteMatchesSource": ("83bfb19cd273e9f3", quote_matches_source),
+    _SHAPES + "EvidencePrefixMatchesSource": ("76a8d1b049ced57a", prefix_matches_source),
+    _SHAPES + "EvidenceSuffixMatchesSource": ("5ddf4e15160e2eec", suffix_matches_source),
+    _SHAPES + "EvidenceWithinDocument": ("b0fc3d266920025a", within_document),
+}
+
+
+def evaluation(constraint: str, select: str) -> Callable[..., Iterator[Row]] | None:
+    """The Python evaluation of ``constraint`` if it is bound to this query text, else None."""
+    entry = EVALUATIONS.get(constraint)
+    return entry[1] if entry is not None and entry[0] == select_digest(select) else None
