@@ -152,39 +152,36 @@ def quote_matches_source(store, focus: Iterable[str]) -> Iterator[Row]:
                                "exact": exact, "found": _literal(found)}
 
 
-def prefix_matches_source(store, focus: Iterable[str]) -> Iterator[Row]:
-    """kgsh:EvidencePrefixMatchesSource."""
+def _context_rows(store, focus: Iterable[str], offset: tuple[str, object], context: tuple[str, object],
+                  found_at: Callable[[str, int, int], str]) -> Iterator[Row]:
+    """The solutions of a check of the text beside a passage: ``offset`` and ``context`` are
+    (variable, predicate) — oa:start and oa:prefix, or oa:end and oa:suffix —, ``found_at``
+    the text the query reads there (the text, the offset, the context's length)."""
     r = _Reader(store)
     for node in focus:
         this = ox.NamedNode(node)
-        for (start,) in r.selectors(this, _POSITION, _START):
-            s = _integer(start)
-            for (prefix,) in r.selectors(this, _QUOTE, _PREFIX):
-                before = _string(prefix)
-                if s is None or before is None:
+        for (at,) in r.selectors(this, _POSITION, offset[1]):
+            i = _integer(at)
+            for (said,) in r.selectors(this, _QUOTE, context[1]):
+                expected = _string(said)
+                if i is None or expected is None:
                     continue
-                n = len(before)
                 for _, text in r.sources(this):
-                    found = _substring(text, s - n + 1, n) if s >= n else "<prefix longer than the text before the passage>"
-                    if found != before:
-                        yield {"this": this, "start": start, "prefix": prefix, "found": _literal(found)}
+                    found = found_at(text, i, len(expected))
+                    if found != expected:
+                        yield {"this": this, offset[0]: at, context[0]: said, "found": _literal(found)}
+
+
+def prefix_matches_source(store, focus: Iterable[str]) -> Iterator[Row]:
+    """kgsh:EvidencePrefixMatchesSource."""
+    return _context_rows(store, focus, ("start", _START), ("prefix", _PREFIX), lambda text, start, n: (
+        _substring(text, start - n + 1, n) if start >= n else "<prefix longer than the text before the passage>"))
 
 
 def suffix_matches_source(store, focus: Iterable[str]) -> Iterator[Row]:
     """kgsh:EvidenceSuffixMatchesSource."""
-    r = _Reader(store)
-    for node in focus:
-        this = ox.NamedNode(node)
-        for (end,) in r.selectors(this, _POSITION, _END):
-            e = _integer(end)
-            for (suffix,) in r.selectors(this, _QUOTE, _SUFFIX):
-                after = _string(suffix)
-                if e is None or after is None:
-                    continue
-                for _, text in r.sources(this):
-                    found = _substring(text, e + 1, len(after))
-                    if found != after:
-                        yield {"this": this, "end": end, "suffix": suffix, "found": _literal(found)}
+    return _context_rows(store, focus, ("end", _END), ("suffix", _SUFFIX),
+                         lambda text, end, n: _substring(text, end + 1, n))
 
 
 def within_document(store, focus: Iterable[str]) -> Iterator[Row]:

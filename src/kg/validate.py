@@ -364,9 +364,13 @@ def _prefix_block(shapes: Graph, constraint) -> str:
     return "\n".join(sorted(set(lines)))
 
 
-def _focus_nodes(store, shapes: Graph, shape) -> set[str]:
+def _focus_nodes(store, shapes: Graph, shape, only: set[str] | None = None) -> set[str]:
     """The shape's focus nodes in the store (instances of a target class or of its
-    subclasses, target nodes, subjects and objects of target properties)."""
+    subclasses, target nodes, subjects and objects of target properties); with ``only``,
+    those of them in ``only``, found by looking at each of those nodes (in the union, a few
+    shared nodes among every instance of a class)."""
+    if only is not None:
+        return {node for node in only if _is_focus(store, shapes, shape, node)}
     nodes: set[str] = set()
     for cls in shapes.objects(shape, URIRef(SH + "targetClass")):
         query = f"SELECT DISTINCT ?n WHERE {{ ?n <{_RDF_TYPE}>/<{_SUBCLASS}>* <{cls}> }}"
@@ -377,6 +381,33 @@ def _focus_nodes(store, shapes: Graph, shape) -> set[str]:
     for p in shapes.objects(shape, URIRef(SH + "targetObjectsOf")):
         nodes.update(_term_text(row["n"]) for row in store.query(f"SELECT DISTINCT ?n WHERE {{ ?s <{p}> ?n }}"))
     return nodes
+
+
+def _is_focus(store, shapes: Graph, shape, node: str) -> bool:
+    import pyoxigraph as ox
+
+    term, default = ox.NamedNode(node), ox.DefaultGraph()
+    if URIRef(node) in set(shapes.objects(shape, URIRef(SH + "targetNode"))):
+        return True
+    classes = {str(c) for c in shapes.objects(shape, URIRef(SH + "targetClass"))}
+    if classes:
+        seen = {q.object for q in store.quads_for_pattern(term, ox.NamedNode(_RDF_TYPE), None, default)}
+        todo = list(seen)
+        while todo:
+            cls = todo.pop()
+            if isinstance(cls, ox.NamedNode) and cls.value in classes:
+                return True
+            for q in store.quads_for_pattern(cls, ox.NamedNode(_SUBCLASS), None, default):
+                if q.object not in seen:
+                    seen.add(q.object)
+                    todo.append(q.object)
+    for p in shapes.objects(shape, URIRef(SH + "targetSubjectsOf")):
+        if next(iter(store.quads_for_pattern(term, ox.NamedNode(str(p)), None, default)), None) is not None:
+            return True
+    for p in shapes.objects(shape, URIRef(SH + "targetObjectsOf")):
+        if next(iter(store.quads_for_pattern(None, ox.NamedNode(str(p)), term, default)), None) is not None:
+            return True
+    return False
 
 
 def _term_text(term) -> str:
@@ -403,9 +434,7 @@ def sparql_constraint_results(store, shapes: Graph, only: set[str] | None = None
     for shape, constraint in shapes.subject_objects(sh("sparql")):
         if shapes.value(shape, sh("deactivated")) == Literal(True):
             continue
-        focus = _focus_nodes(store, shapes, shape)
-        if only is not None:
-            focus &= only
+        focus = _focus_nodes(store, shapes, shape, only)
         if not focus:
             continue
         select = str(shapes.value(constraint, sh("select")))
