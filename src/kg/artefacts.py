@@ -67,7 +67,7 @@ def _shapes_version(shapes_dir: Path, ontology_dir: Path) -> str:
     h = hashlib.sha256(b"kg-validation-1\0")
     _hash_files(h, [p for p in shapes_dir.rglob("*") if p.is_file()])
     _hash_files(h, [p for p in ontology_dir.rglob("*") if p.is_file()])  # (its class hierarchy)
-    _hash_files(h, [_PACKAGE / "validate.py"])
+    _hash_files(h, [_PACKAGE / "validate.py", _PACKAGE / "native_constraints.py"])
     _library_versions(h, _VALIDATION_LIBRARIES)
     return h.hexdigest()[:20]
 

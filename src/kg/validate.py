@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from .namespaces import OA
+from .native_constraints import NotNative
+from .native_constraints import evaluation as native_evaluation
 
 SH = "http://www.w3.org/ns/shacl#"
 
@@ -227,6 +230,10 @@ def _without_sparql(shapes: Graph) -> Graph:
     return g
 
 
+#: Threads validating one graph: the core constraints take one, the SPARQL constraints share
+#: the others (the longest, on a long document, takes as long as the core constraints).
+_THREADS = 3
+
 _compiled: dict[int, tuple[Graph, object]] = {}  # id(shapes graph) -> (it, its compiled core shapes)
 
 
@@ -254,15 +261,20 @@ def validate_store(store, shapes: Graph, focus: set[str] | None = None, keep_rep
     core constraints through pyshacl-turbo (pySHACL's semantics and reports, in Rust: the
     same results as pyshacl on this project's shapes, 10× faster), SHACL-SPARQL
     constraints through Oxigraph (see below). With ``focus``, only those focus nodes are
-    validated (IRIs)."""
+    validated (IRIs). Both engines let go of the GIL while they work: the core constraints
+    and each SPARQL constraint are evaluated in threads, side by side."""
     t0 = time.perf_counter()
     focus_nodes = sorted(URIRef(f) for f in focus) if focus is not None else None
-    if focus_nodes == []:
-        report = Graph()
-        report.add((BNode(), RDF.type, URIRef(SH + "ValidationReport")))
-    else:
-        _, report, _ = compiled_core_shapes(shapes).validate(store, inference="none", allow_warnings=True,
-                                                            focus_nodes=focus_nodes)
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+        core = None if focus_nodes == [] else pool.submit(
+            compiled_core_shapes(shapes).validate, store, inference="none", allow_warnings=True,
+            focus_nodes=focus_nodes)
+        sparql = sparql_constraint_results(store, shapes, focus, pool)
+        if core is None:
+            report = Graph()
+            report.add((BNode(), RDF.type, URIRef(SH + "ValidationReport")))
+        else:
+            _, report, _ = core.result()
     names = namespaces if namespaces is not None else shapes
     sh = lambda local: URIRef(SH + local)  # noqa: E731
     findings = []
@@ -283,8 +295,7 @@ def validate_store(store, shapes: Graph, focus: set[str] | None = None, keep_rep
                 passage=_passage(store, str(focus_node)),
             )
         )
-    for f in sparql_constraint_findings(store, shapes, report, focus):
-        findings.append(f)
+    findings.extend(_add_sparql_results(report, sparql))
     findings.sort(key=lambda f: (f.severity, f.shape, f.focus, f.message))
     conforms = not any(f.severity == "Violation" for f in findings)
     report.set((next(report.subjects(RDF.type, sh("ValidationReport"))), sh("conforms"), Literal(conforms)))
@@ -353,9 +364,13 @@ def _prefix_block(shapes: Graph, constraint) -> str:
     return "\n".join(sorted(set(lines)))
 
 
-def _focus_nodes(store, shapes: Graph, shape) -> set[str]:
+def _focus_nodes(store, shapes: Graph, shape, only: set[str] | None = None) -> set[str]:
     """The shape's focus nodes in the store (instances of a target class or of its
-    subclasses, target nodes, subjects and objects of target properties)."""
+    subclasses, target nodes, subjects and objects of target properties); with ``only``,
+    those of them in ``only``, found by looking at each of those nodes (in the union, a few
+    shared nodes among every instance of a class)."""
+    if only is not None:
+        return {node for node in only if _is_focus(store, shapes, shape, node)}
     nodes: set[str] = set()
     for cls in shapes.objects(shape, URIRef(SH + "targetClass")):
         query = f"SELECT DISTINCT ?n WHERE {{ ?n <{_RDF_TYPE}>/<{_SUBCLASS}>* <{cls}> }}"
@@ -368,33 +383,69 @@ def _focus_nodes(store, shapes: Graph, shape) -> set[str]:
     return nodes
 
 
+def _is_focus(store, shapes: Graph, shape, node: str) -> bool:
+    import pyoxigraph as ox
+
+    term, default = ox.NamedNode(node), ox.DefaultGraph()
+    if URIRef(node) in set(shapes.objects(shape, URIRef(SH + "targetNode"))):
+        return True
+    classes = {str(c) for c in shapes.objects(shape, URIRef(SH + "targetClass"))}
+    if classes:
+        seen = {q.object for q in store.quads_for_pattern(term, ox.NamedNode(_RDF_TYPE), None, default)}
+        todo = list(seen)
+        while todo:
+            cls = todo.pop()
+            if isinstance(cls, ox.NamedNode) and cls.value in classes:
+                return True
+            for q in store.quads_for_pattern(cls, ox.NamedNode(_SUBCLASS), None, default):
+                if q.object not in seen:
+                    seen.add(q.object)
+                    todo.append(q.object)
+    for p in shapes.objects(shape, URIRef(SH + "targetSubjectsOf")):
+        if next(iter(store.quads_for_pattern(term, ox.NamedNode(str(p)), None, default)), None) is not None:
+            return True
+    for p in shapes.objects(shape, URIRef(SH + "targetObjectsOf")):
+        if next(iter(store.quads_for_pattern(None, ox.NamedNode(str(p)), term, default)), None) is not None:
+            return True
+    return False
+
+
 def _term_text(term) -> str:
     value = getattr(term, "value", None)
     return str(value if value is not None else term)
 
 
-def sparql_constraint_findings(store, shapes: Graph, report: Graph, only: set[str] | None = None) -> list[Finding]:
-    import re
+@dataclass
+class _SparqlResult:
+    finding: Finding
+    shape: URIRef
+    constraint: object
+    severity: object  # sh:Violation …, as the shapes state it
 
-    from rdflib import BNode
 
+def sparql_constraint_results(store, shapes: Graph, only: set[str] | None = None,
+                              pool: Executor | None = None) -> list[_SparqlResult]:
+    """The results of the shapes' SHACL-SPARQL constraints on ``store`` (with ``only``: on
+    those focus nodes), each constraint evaluated in ``pool`` if given. A constraint with a
+    Python evaluation bound to its query (kg.native_constraints) is evaluated by it, else by
+    Oxigraph."""
     sh = lambda local: URIRef(SH + local)  # noqa: E731
-    report_node = next(report.subjects(RDF.type, sh("ValidationReport")))
-    findings = []
+    pending = []
     for shape, constraint in shapes.subject_objects(sh("sparql")):
         if shapes.value(shape, sh("deactivated")) == Literal(True):
             continue
+        focus = _focus_nodes(store, shapes, shape, only)
+        if not focus:
+            continue
         select = str(shapes.value(constraint, sh("select")))
+        solve = (lambda c=constraint, q=select, f=focus: _solutions(store, shapes, c, q, f))
+        pending.append((shape, constraint, focus, pool.submit(solve) if pool is not None else solve))
+    out = []
+    for shape, constraint, focus, solutions in pending:
         severity_node = shapes.value(constraint, sh("severity")) or shapes.value(shape, sh("severity")) or sh("Violation")
         severity = str(severity_node).rsplit("#", 1)[-1]
         template = str(shapes.value(constraint, sh("message")) or shapes.value(shape, sh("message")) or "")
-        query = _prefix_block(shapes, constraint) + "\n" + select.replace("$this", "?this")
-        focus = _focus_nodes(store, shapes, shape)
-        if only is not None:
-            focus &= only
-        if not focus:
-            continue
-        for row in store.query(query):
+        for row in (solutions.result() if pool is not None else solutions()):
             this = row["this"]
             if this is None or _term_text(this) not in focus:
                 continue
@@ -403,28 +454,40 @@ def sparql_constraint_findings(store, shapes: Graph, report: Graph, only: set[st
                 lambda m: _term_text(_safe_get(row, m.group(1)) or ""),
                 template,
             )
-            focus_ref = URIRef(_term_text(this))
-            findings.append(
-                Finding(
-                    severity=severity,
-                    shape=_short(shapes, shape),
-                    focus=str(focus_ref),
-                    focus_label=_label(store, str(focus_ref)),
-                    path="",
-                    message=message,
-                    passage=_passage(store, str(focus_ref)),
-                )
-            )
-            result = BNode()
-            report.add((report_node, sh("result"), result))
-            report.add((result, RDF.type, sh("ValidationResult")))
-            report.add((result, sh("focusNode"), focus_ref))
-            report.add((result, sh("resultSeverity"), severity_node))
-            report.add((result, sh("sourceShape"), shape))
-            report.add((result, sh("sourceConstraint"), constraint))
-            report.add((result, sh("sourceConstraintComponent"), sh("SPARQLConstraintComponent")))
-            report.add((result, sh("resultMessage"), Literal(message)))
-    return findings
+            focus_iri = _term_text(this)
+            out.append(_SparqlResult(
+                Finding(severity=severity, shape=_short(shapes, shape), focus=focus_iri,
+                        focus_label=_label(store, focus_iri), path="", message=message,
+                        passage=_passage(store, focus_iri)),
+                shape, constraint, severity_node))
+    return out
+
+
+def _solutions(store, shapes: Graph, constraint, select: str, focus: set[str]) -> list:
+    evaluate = native_evaluation(str(constraint), select)
+    if evaluate is not None:
+        try:
+            return list(evaluate(store, sorted(focus)))
+        except NotNative:
+            pass
+    return list(store.query(_prefix_block(shapes, constraint) + "\n" + select.replace("$this", "?this")))
+
+
+def _add_sparql_results(report: Graph, results: list[_SparqlResult]) -> list[Finding]:
+    """The results written into ``report`` (as pySHACL writes them): their findings."""
+    sh = lambda local: URIRef(SH + local)  # noqa: E731
+    report_node = next(report.subjects(RDF.type, sh("ValidationReport")))
+    for r in results:
+        result = BNode()
+        report.add((report_node, sh("result"), result))
+        report.add((result, RDF.type, sh("ValidationResult")))
+        report.add((result, sh("focusNode"), URIRef(r.finding.focus)))
+        report.add((result, sh("resultSeverity"), r.severity))
+        report.add((result, sh("sourceShape"), r.shape))
+        report.add((result, sh("sourceConstraint"), r.constraint))
+        report.add((result, sh("sourceConstraintComponent"), sh("SPARQLConstraintComponent")))
+        report.add((result, sh("resultMessage"), Literal(r.finding.message)))
+    return [r.finding for r in results]
 
 
 def _safe_get(row, name):
