@@ -212,3 +212,18 @@ def test_agreements_of_one_day_are_one_only_for_the_same_organisation(tmp_path: 
         keys[name] = {k for k in g if k.startswith("agreement/") and "kg:Agreement" in g[k]["rdf:type"]}
     assert keys["00_en_a.txt"] and keys["00_en_b.txt"] and not keys["00_en_a.txt"] & keys["00_en_b.txt"], keys
     assert keys["00_en_a.txt"] == keys["00_en_c.txt"], keys
+
+
+def test_a_country_that_signs_is_its_government_typed_by_the_country_named(tmp_path: Path):
+    """"Австралия и УВКБ ООН подписали соглашение": the party is Australia's government, which
+    the document never names; untyped, it made the document fail validation on its own."""
+    path = tmp_path / "00_ru_signing.txt"
+    path.write_text("Австралия и УВКБ ООН подписали соглашение о сотрудничестве.\n", encoding="utf-8")
+    x = extract(path)
+    g = _graph(x)
+    parties = {p for k in g if k.startswith("agreement/") for p in g[k]["kg:party"]}
+    assert "organisation/government-of-australia" in parties, parties
+    assert "kg:Organisation" in g["organisation/government-of-australia"]["rdf:type"]
+    passages = {e.exact for c in x.claims if c.subject == "organisation/government-of-australia"
+                and c.predicate == "rdf:type" for e in c.evidence}
+    assert passages == {"Австралия"}, passages

@@ -15,7 +15,7 @@ import re
 from ..components import component
 from ..lexicon import EntityInfo
 from ..namespaces import slugify
-from .common import dated_agreement_key, label_templates
+from .common import dated_agreement_key, declare_entity, label_templates
 
 #: what a signing verb says about the agreement's state
 SIGNED, PENDING = "signed", "negotiating"
@@ -90,6 +90,10 @@ def agreements(doc) -> None:
         sink.types(key, "kg:LegalInstrument", "kg:Agreement", evidence=[ev])
         for p in sorted(parties):
             sink.ref(key, "kg:party", p)
+        for m in frame.parties:
+            # a country that signs stands for its government, which the document may never name
+            if m.kind == "place" and getattr(m, "entity", None) and _government_of(doc, m.entity) in parties:
+                declare_entity(doc, _government_of(doc, m.entity), [doc.evidence(m.norm_start, m.norm_end)])
         if frame.pending:
             sink.lit(key, "kg:status", PENDING)
         elif not frame.noun:
