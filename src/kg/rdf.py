@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
@@ -13,6 +15,7 @@ from .sources import Document
 ONTOLOGY_GRAPH = "ontology"
 
 
+@lru_cache(maxsize=4096)  # (predicates and classes: a small vocabulary, asked for by every claim)
 def curie(value: str) -> URIRef:
     prefix, local = value.split(":", 1)
     return URIRef(PREFIXES[prefix] + local)
@@ -27,12 +30,22 @@ class GraphWriter:
     def __init__(self, iris: IRIs, lexicon: Lexicon):
         self.iris = iris
         self.lexicon = lexicon
+        # what was made already: an entity is the subject of many claims, and a passage
+        # the evidence of many (a long document's passages would otherwise be written again
+        # for each claim they support)
+        self._nodes: dict[str, URIRef] = {}
+        self._evidence: dict[Evidence, tuple[URIRef, tuple[tuple, ...]]] = {}
 
     def node(self, key: str) -> URIRef:
-        if ":" in key.split("/", 1)[0]:
-            return curie(key)
-        kind, slug = key.split("/", 1)
-        return self.iris.entity(kind, slug)
+        hit = self._nodes.get(key)
+        if hit is None:
+            if ":" in key.split("/", 1)[0]:
+                hit = curie(key)
+            else:
+                kind, slug = key.split("/", 1)
+                hit = self.iris.entity(kind, slug)
+            self._nodes[key] = hit
+        return hit
 
     def term(self, obj: Ref | Lit):
         if isinstance(obj, Ref):
@@ -63,27 +76,38 @@ class GraphWriter:
         g.add((d, CNT.chars, Literal(doc.text)))
 
     def add_evidence(self, g: Graph, ev: Evidence) -> URIRef:
+        hit = self._evidence.get(ev)
+        if hit is None:
+            hit = self._evidence[ev] = self._evidence_triples(ev)
+        node, triples = hit
+        for t in triples:
+            g.add(t)
+        return node
+
+    def _evidence_triples(self, ev: Evidence) -> tuple[URIRef, tuple[tuple, ...]]:
         node = self.iris.evidence(ev.doc_id, ev.start, ev.end)
         pos, quote = URIRef(f"{node}#position"), URIRef(f"{node}#quote")
-        g.add((node, RDF.type, KG.Evidence))
-        g.add((node, RDF.type, OA.SpecificResource))
-        g.add((node, OA.hasSource, self.iris.document(ev.doc_id)))
-        g.add((node, OA.hasSelector, pos))
-        g.add((node, OA.hasSelector, quote))
-        g.add((pos, RDF.type, OA.TextPositionSelector))
-        g.add((pos, OA.start, Literal(ev.start, datatype=XSD.nonNegativeInteger)))
-        g.add((pos, OA.end, Literal(ev.end, datatype=XSD.nonNegativeInteger)))
-        g.add((quote, RDF.type, OA.TextQuoteSelector))
-        g.add((quote, OA.exact, Literal(ev.exact)))
-        g.add((quote, OA.prefix, Literal(ev.prefix)))
-        g.add((quote, OA.suffix, Literal(ev.suffix)))
-        return node
+        return node, (
+            (node, RDF.type, KG.Evidence),
+            (node, RDF.type, OA.SpecificResource),
+            (node, OA.hasSource, self.iris.document(ev.doc_id)),
+            (node, OA.hasSelector, pos),
+            (node, OA.hasSelector, quote),
+            (pos, RDF.type, OA.TextPositionSelector),
+            (pos, OA.start, Literal(ev.start, datatype=XSD.nonNegativeInteger)),
+            (pos, OA.end, Literal(ev.end, datatype=XSD.nonNegativeInteger)),
+            (quote, RDF.type, OA.TextQuoteSelector),
+            (quote, OA.exact, Literal(ev.exact)),
+            (quote, OA.prefix, Literal(ev.prefix)),
+            (quote, OA.suffix, Literal(ev.suffix)),
+        )
 
     def add_claim(self, g: Graph, claim: Claim) -> None:
         s = self.node(claim.subject)
         g.add((s, curie(claim.predicate), self.term(claim.object)))
+        has_evidence = KG.hasEvidence
         for ev in claim.evidence:
-            g.add((s, KG.hasEvidence, self.add_evidence(g, ev)))
+            g.add((s, has_evidence, self.add_evidence(g, ev)))
 
 
 def build_dataset(
