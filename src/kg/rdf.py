@@ -26,6 +26,14 @@ def _date_literal(value: str) -> Literal:
     return Literal(value, datatype=dtype)
 
 
+# the terms every passage is written with (an rdflib namespace makes a new term per access)
+_TYPE, _EVIDENCE, _SPECIFIC = RDF.type, KG.Evidence, OA.SpecificResource
+_HAS_SOURCE, _HAS_SELECTOR, _HAS_EVIDENCE = OA.hasSource, OA.hasSelector, KG.hasEvidence
+_POSITION, _QUOTE = OA.TextPositionSelector, OA.TextQuoteSelector
+_START, _END, _EXACT, _PREFIX, _SUFFIX = OA.start, OA.end, OA.exact, OA.prefix, OA.suffix
+_NON_NEGATIVE = XSD.nonNegativeInteger
+
+
 class GraphWriter:
     def __init__(self, iris: IRIs, lexicon: Lexicon):
         self.iris = iris
@@ -35,6 +43,7 @@ class GraphWriter:
         # for each claim they support)
         self._nodes: dict[str, URIRef] = {}
         self._evidence: dict[Evidence, tuple[URIRef, tuple[tuple, ...]]] = {}
+        self._literals: dict[Lit, Literal] = {}
 
     def node(self, key: str) -> URIRef:
         hit = self._nodes.get(key)
@@ -50,11 +59,16 @@ class GraphWriter:
     def term(self, obj: Ref | Lit):
         if isinstance(obj, Ref):
             return curie(obj.key) if obj.is_curie else self.node(obj.key)
-        if obj.lang:
-            return Literal(obj.value, lang=obj.lang)
-        if obj.datatype:
-            return Literal(obj.value, datatype=curie(obj.datatype))
-        return Literal(obj.value)
+        hit = self._literals.get(obj)
+        if hit is None:
+            if obj.lang:
+                hit = Literal(obj.value, lang=obj.lang)
+            elif obj.datatype:
+                hit = Literal(obj.value, datatype=curie(obj.datatype))
+            else:
+                hit = Literal(obj.value)
+            self._literals[obj] = hit
+        return hit
 
     def add_document(self, g: Graph, doc: Document) -> None:
         d = self.iris.document(doc.doc_id)
@@ -88,26 +102,25 @@ class GraphWriter:
         node = self.iris.evidence(ev.doc_id, ev.start, ev.end)
         pos, quote = URIRef(f"{node}#position"), URIRef(f"{node}#quote")
         return node, (
-            (node, RDF.type, KG.Evidence),
-            (node, RDF.type, OA.SpecificResource),
-            (node, OA.hasSource, self.iris.document(ev.doc_id)),
-            (node, OA.hasSelector, pos),
-            (node, OA.hasSelector, quote),
-            (pos, RDF.type, OA.TextPositionSelector),
-            (pos, OA.start, Literal(ev.start, datatype=XSD.nonNegativeInteger)),
-            (pos, OA.end, Literal(ev.end, datatype=XSD.nonNegativeInteger)),
-            (quote, RDF.type, OA.TextQuoteSelector),
-            (quote, OA.exact, Literal(ev.exact)),
-            (quote, OA.prefix, Literal(ev.prefix)),
-            (quote, OA.suffix, Literal(ev.suffix)),
+            (node, _TYPE, _EVIDENCE),
+            (node, _TYPE, _SPECIFIC),
+            (node, _HAS_SOURCE, self.iris.document(ev.doc_id)),
+            (node, _HAS_SELECTOR, pos),
+            (node, _HAS_SELECTOR, quote),
+            (pos, _TYPE, _POSITION),
+            (pos, _START, Literal(ev.start, datatype=_NON_NEGATIVE)),
+            (pos, _END, Literal(ev.end, datatype=_NON_NEGATIVE)),
+            (quote, _TYPE, _QUOTE),
+            (quote, _EXACT, Literal(ev.exact)),
+            (quote, _PREFIX, Literal(ev.prefix)),
+            (quote, _SUFFIX, Literal(ev.suffix)),
         )
 
     def add_claim(self, g: Graph, claim: Claim) -> None:
         s = self.node(claim.subject)
         g.add((s, curie(claim.predicate), self.term(claim.object)))
-        has_evidence = KG.hasEvidence
         for ev in claim.evidence:
-            g.add((s, has_evidence, self.add_evidence(g, ev)))
+            g.add((s, _HAS_EVIDENCE, self.add_evidence(g, ev)))
 
 
 def build_dataset(
