@@ -44,6 +44,10 @@ class GraphWriter:
         self._nodes: dict[str, URIRef] = {}
         self._evidence: dict[Evidence, tuple[URIRef, tuple[tuple, ...]]] = {}
         self._literals: dict[Lit, Literal] = {}
+        # the graph written to last, and the passages written to it already (a passage
+        # added again would only be compared with itself, triple by triple)
+        self._target: object = None
+        self._written: set[Evidence] = set()
 
     def node(self, key: str) -> URIRef:
         hit = self._nodes.get(key)
@@ -94,8 +98,12 @@ class GraphWriter:
         if hit is None:
             hit = self._evidence[ev] = self._evidence_triples(ev)
         node, triples = hit
-        for t in triples:
-            g.add(t)
+        if g is not self._target:
+            self._target, self._written = g, set()
+        if ev not in self._written:
+            self._written.add(ev)
+            for t in triples:
+                g.add(t)
         return node
 
     def _evidence_triples(self, ev: Evidence) -> tuple[URIRef, tuple[tuple, ...]]:
