@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from ..annotate.activity_terms import ActivityHit
+from ..annotate.activity_terms import ActivityHit, HitsByStart
 from ..annotate.doc import Doc as DocContext
 from ..annotate.sentences import SentenceView
 from ..claims import ClaimSink
@@ -17,29 +17,9 @@ from ..annotate.frames import load_events
 from .offices import emit_office, resolve_office
 from .common import clause_after, condition_start, declare_entity, label_templates, short_name
 
-class _HitsByStart:
-    """Activity hits looked up by where they start, answered in their own order."""
-
-    def __init__(self, hits: list[ActivityHit]):
-        self.hits = hits
-        self.order = sorted(range(len(hits)), key=lambda i: hits[i].start)
-        self.starts = [hits[i].start for i in self.order]
-
-    def indices(self, a: int, b: int) -> list[int]:
-        """The positions (in the list) of the hits that start in [a, b)."""
-        return self.order[bisect_left(self.starts, a):bisect_left(self.starts, b)]
-
-    def between(self, *ranges: tuple[int, int]) -> list[ActivityHit]:
-        """The hits that start in any of the ranges [a, b), in the list's order."""
-        found = set()
-        for a, b in ranges:
-            found.update(self.indices(a, b))
-        return [self.hits[i] for i in sorted(found)]
-
-
 def extract_handovers(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit], by_span: dict, ontology_dir) -> None:
     labels = concept_labels(ontology_dir)
-    by_start = _HitsByStart(hits)
+    by_start = HitsByStart(hits)
     previous: SentenceView | None = None
     for sent in ctx.sentences:
         if sent.is_question or not sent.has("handover"):
@@ -158,7 +138,7 @@ def frame_handovers(doc, done: set[int]) -> None:
     labels = concept_labels(doc.ontology_dir)
     by_span = doc.facts["activities_by_span"]
     stated: dict[tuple[str, str], str] = {}  # (giver, receiver) -> the handover of a thing already stated
-    by_start = _HitsByStart(doc.activity_hits)
+    by_start = HitsByStart(doc.activity_hits)
     for frame in doc.facts["frames"]:
         if frame.kind != "handover" or frame.hedged or frame.negated or frame.sentence.start in done:
             continue
