@@ -43,7 +43,7 @@ class GraphWriter:
         # for each claim they support)
         self._nodes: dict[str, URIRef] = {}
         self._evidence: dict[Evidence, tuple[URIRef, tuple[tuple, ...]]] = {}
-        self._literals: dict[Lit, Literal] = {}
+        self._literals: dict[tuple, Literal] = {}  # (value, lang, datatype) -> its literal
         # the graph written to last, and the passages written to it already (a passage
         # added again would only be compared with itself, triple by triple)
         self._target: object = None
@@ -62,8 +62,9 @@ class GraphWriter:
 
     def term(self, obj: Ref | Lit):
         if isinstance(obj, Ref):
-            return curie(obj.key) if obj.is_curie else self.node(obj.key)
-        hit = self._literals.get(obj)
+            return self.node(obj.key)  # (a CURIE or an entity key, as node tells them apart)
+        key = (obj.value, obj.lang, obj.datatype)  # (a tuple of strings hashes without Python code)
+        hit = self._literals.get(key)
         if hit is None:
             if obj.lang:
                 hit = Literal(obj.value, lang=obj.lang)
@@ -71,7 +72,7 @@ class GraphWriter:
                 hit = Literal(obj.value, datatype=curie(obj.datatype))
             else:
                 hit = Literal(obj.value)
-            self._literals[obj] = hit
+            self._literals[key] = hit
         return hit
 
     def add_document(self, g: Graph, doc: Document) -> None:
