@@ -292,6 +292,23 @@ def test_generic_phrases_resolve_in_context_or_stay_unresolved():
     assert not [m for m in orgs(faq) if m.exact == "təşkilat"]
 
 
+
+def test_a_reference_is_to_the_last_organisation_named_before_it(tmp_path):
+    """"The organisation" is the organisation named last before it (not one named later in
+    the document, nor the one named last in it); before any name it stays unresolved."""
+    path = tmp_path / "refs_en_test.txt"
+    path.write_text(
+        "The organisation opened a new office.\n\n"
+        "The UN Refugee Agency met officials in Geneva. The organisation said the talks went well.\n\n"
+        "The ICRC visited detainees. The organisation said it would return. "
+        "The UN Refugee Agency then met the ICRC again.\n", encoding="utf-8")
+    x = extract(path, lang="en")
+    text = x.doc.text.norm
+    refs = [(m.norm_start, m.entity) for m in x.mentions if m.role == "short"]
+    assert refs == [(text.index("organisation said the talks"), "organisation/unhcr"),
+                    (text.index("organisation said it"), "organisation/icrc")]
+
+
 # ---------------------------------------------------------------------------------------
 # what is not an organisation
 # ---------------------------------------------------------------------------------------

@@ -90,7 +90,15 @@ def document_part(document: Document, settings: Settings) -> DocumentPart:
     passages, minted = iris.evidence_base, iris.minted_base
     nodes = {str(s) for s, _, _ in triples} | {lc.subject_term[1:-1] for lc in labels}
     nodes |= {str(o) for _, _, o in triples if isinstance(o, URIRef) and str(o).startswith(minted)}
-    body = "".join(sorted(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in triples))
+    written: dict = {}  # term -> N-Triples (a node is in many triples)
+
+    def nt(term) -> str:
+        hit = written.get(term)
+        if hit is None:
+            hit = written[term] = nt_term(term)
+        return hit
+
+    body = "".join(sorted(f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in triples))
     return DocumentPart(
         doc_id=document.doc_id, file_name=document.file_name, language=document.language,
         mentions=len(x.mentions), other_claims=len(others), body=body, labels=labels,

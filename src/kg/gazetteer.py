@@ -157,6 +157,7 @@ class Gazetteer:
         self.entities: Mapping[str, EntityInfo] = _Entities(self)
         self._countries: list[CountryRecord] | None = None
         self.max_words = max([int(index.pop("@max_words", "1"))] + [len(k.split(" ")) for k in self._extra])
+        self._words_from: dict[str, int] | None = None
 
     # -- loading ------------------------------------------------------------------------
     @classmethod
@@ -330,6 +331,21 @@ class Gazetteer:
         return self._countries
 
     # -- matching -----------------------------------------------------------------------
+    def words_from(self, first: str) -> int:
+        """The most words of a name whose first word's key is ``first`` (1 when none of
+        several words starts with it): a finder trying the words after a word as one name
+        tries no more than this many (made once, from the index's keys)."""
+        if self._words_from is None:
+            longest: dict[str, int] = {}
+            for k in (*self._index, *self._extra):
+                n = k.count(" ") + 1
+                if n > 1:
+                    head = k[:k.index(" ")]
+                    if longest.get(head, 1) < n:
+                        longest[head] = n
+            self._words_from = longest
+        return self._words_from.get(first, 1)
+
     def lookup(self, keys: tuple[str, ...] | str) -> tuple[Candidate, ...]:
         """Places named by a sequence of word keys (lower case for Latin names, lemmas
         for Russian ones), joined by spaces."""

@@ -62,6 +62,7 @@ class Text:
         ]
         self._token_starts = [t.start for t in self.tokens]
         self.sentences: list[Sentence] = list(_sentences(self.norm))
+        self._sentence_starts = [s.start for s in self.sentences]  # (in order, not overlapping)
 
     @cached_property
     def norm_lower(self) -> str:
@@ -86,11 +87,15 @@ class Text:
             i += 1
         return out
 
+    def sentence_holding(self, pos: int) -> Sentence | None:
+        """The sentence whose span holds ``pos``, or None (a look-up, not a scan)."""
+        i = bisect_right(self._sentence_starts, pos) - 1
+        if i >= 0 and pos < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
     def sentence_at(self, pos: int) -> Sentence:
-        for s in self.sentences:
-            if s.start <= pos < s.end:
-                return s
-        return Sentence(pos, pos + 1)
+        return self.sentence_holding(pos) or Sentence(pos, pos + 1)
 
 
 class Spans:

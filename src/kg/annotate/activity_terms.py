@@ -4,6 +4,7 @@ found in a document's text."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,23 @@ class ActivityHit:
     type: str  # concept local name, e.g. "detention-visits"
     start: int
     end: int
+
+
+class HitsByStart:
+    """Activity hits looked up by where they start, answered in the list's own order: what a
+    sentence or a phrase holds costs a bisection, not a scan of the document's hits."""
+
+    def __init__(self, hits: list[ActivityHit]):
+        self.hits = hits
+        self._order = sorted(range(len(hits)), key=lambda i: hits[i].start)
+        self._starts = [hits[i].start for i in self._order]
+
+    def between(self, *ranges: tuple[int, int]) -> list[ActivityHit]:
+        """The hits that start in any of the ranges [a, b), in the list's order."""
+        found: set[int] = set()
+        for a, b in ranges:
+            found.update(self._order[bisect_left(self._starts, a):bisect_left(self._starts, b)])
+        return [self.hits[i] for i in sorted(found)]
 
 
 @lru_cache(maxsize=2)

@@ -18,6 +18,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 
+from ..text import Spans
+
 _CLAUSE_END = set(".;:!?()")
 
 
@@ -46,12 +48,10 @@ class CountryContext:
         top = counts.most_common(1)
         self.document_country = top[0][0] if top and top[0][1] * 2 >= total and total else None
         self._adjectives = doc.resources.country_adjectives(doc.lang)
+        self._names: tuple | None = None  # (the mentions list, Spans of its non-place names)
 
     def _sentence(self, pos: int):
-        for s in self.text.sentences:
-            if s.start <= pos < s.end:
-                return s
-        return None
+        return self.text.sentence_holding(pos)
 
     def country_after(self, end: int) -> tuple[bool, str | None]:
         """(a place follows in the clause, its country): "the authorities in Kosovo", "the
@@ -76,7 +76,11 @@ class CountryContext:
 
     def _named(self, pos: int) -> bool:
         """An organisation or person is named at ``pos`` (not a place)."""
-        return any(m.norm_start <= pos < m.norm_end for m in self.doc.mentions or [] if m.kind != "place")
+        mentions = self.doc.mentions or []
+        if self._names is None or self._names[0] is not mentions:
+            self._names = (mentions, Spans([(m.norm_start, m.norm_end) for m in mentions if m.kind != "place"],
+                                           len(self.text.norm)))
+        return self._names[1].overlaps(pos, pos + 1)
 
     def country_inside(self, start: int, end: int) -> str | None:
         for t in self.text.tokens_in(start, end):
@@ -98,7 +102,7 @@ class CountryContext:
             s, _, country = self.places[k]
             if country and (sent and s >= sent.start):
                 return country
-            if "\n" in self.text.norm[s:pos]:
+            if self.text.norm.rfind("\n", s, pos) >= 0:
                 return None  # not in this paragraph
             if country:
                 return country

@@ -22,6 +22,7 @@ Resolved phrases are mentions of role ``short`` (a reference: evidence, no label
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import replace
 
 from ..components import component
@@ -45,6 +46,11 @@ class Coreference:
         self.data = doc.resources.references
         self._head_cache: dict[tuple[str, str], bool] = {}
         self._starts: dict[str, list[int]] | None = None
+        # the named organisations a reference may point back to, in text order, by the test
+        # they pass ("has the head word …"): a look-up per reference, not a scan of the document
+        self._named: list[Mention] = []
+        self._antecedents: dict[tuple, tuple[list[Mention], list[int]]] = {}
+        self._places: Spans | None = None  # the document's place names (it adds none)
 
     # -- matching phrases ----------------------------------------------------------
     def _word_is(self, word: str, listed: str) -> bool:
@@ -146,22 +152,41 @@ class Coreference:
             return False  # sentence-initial capital
         if self.morph.key(self.lang, prev.text) in self.doc.resources.country_adjectives(self.lang):
             return False
-        return not any(x.norm_start <= prev.start < x.norm_end for x in self.doc.mentions if x.kind == "place")
+        if self._places is None:
+            self._places = Spans([(x.norm_start, x.norm_end) for x in self.doc.mentions if x.kind == "place"],
+                                 len(self.doc.text.norm))
+        return not self._places.overlaps(prev.start, prev.start + 1)
 
-    def _national_society(self, s: int, e: int, mentions: list[Mention]) -> str | None:
+    def _last_before(self, s: int, test: tuple, passes) -> Mention | None:
+        """The last named mention (in text order) that ends by ``s`` and passes ``test``
+        (``passes(mention)``, the same answer for the same ``test``)."""
+        hit = self._antecedents.get(test)
+        if hit is None:
+            chosen = [m for m in self._named if passes(m)]
+            hit = self._antecedents[test] = (chosen, [m.norm_start for m in chosen])
+        chosen, starts = hit
+        i = bisect_right(starts, s) - 1
+        while i >= 0 and chosen[i].norm_end > s:  # (one that starts before s may end after it)
+            i -= 1
+        return chosen[i] if i >= 0 else None
+
+    def _class(self, m: Mention) -> str | None:
+        info = self.doc.entities.get(m.entity)
+        return info.cls if info else None
+
+    def _national_society(self, s: int, e: int) -> str | None:
         ctx = self.context
-        societies = [m for m in mentions if m.norm_end <= s and m.role in _NAMED
-                     and self.doc.entities[m.entity].cls == "NationalSociety"]
+        society = self._last_before(s, ("society",), lambda m: self._class(m) == "NationalSociety")
         follows, country = ctx.country_after(e)
         if follows:
             return self.lexicon.bodies.get((NATIONAL_SOCIETY, country)) if country else None
-        if societies and "\n" not in self.doc.text.norm[societies[-1].norm_end:s]:
-            return societies[-1].entity
+        if society and "\n" not in self.doc.text.norm[society.norm_end:s]:
+            return society.entity
         country = ctx.country_before(s)
         if country:
             return self.lexicon.bodies.get((NATIONAL_SOCIETY, country))
-        if societies:
-            return societies[-1].entity
+        if society:
+            return society.entity
         if ctx.document_country:
             return self.lexicon.bodies.get((NATIONAL_SOCIETY, ctx.document_country))
         return None
@@ -186,23 +211,20 @@ class Coreference:
                     return True
         return False
 
-    def _anaphor(self, s: int, e: int, classes: set[str], head: str, mentions: list[Mention]) -> str | None:
-        before = [m for m in mentions if m.norm_end <= s and m.kind == "organisation" and m.role in _NAMED]
-        for m in reversed(before):
-            if self._has_head(m.entity, head):
-                return m.entity
-        for m in reversed(before):
-            if self.doc.entities[m.entity].cls in classes:
-                return m.entity
-        return None
+    def _anaphor(self, s: int, classes: frozenset[str], head: str) -> str | None:
+        m = self._last_before(s, ("head", head), lambda m: m.kind == "organisation" and self._has_head(m.entity, head)) \
+            or self._last_before(s, ("classes", classes),
+                                 lambda m: m.kind == "organisation" and self._class(m) in classes)
+        return m.entity if m else None
 
     def run(self) -> list[Mention]:
         doc = self.doc
         out: list[Mention] = []
-        named = [(m.norm_start, m.norm_end) for m in doc.mentions if m.kind == "organisation" and m.role in _NAMED]
+        named = Spans([(m.norm_start, m.norm_end) for m in doc.mentions
+                       if m.kind == "organisation" and m.role in _NAMED], len(doc.text.norm))
         for m in doc.mentions:
             if m.role in ("contextual", "post"):
-                if any(m.norm_start < e and s < m.norm_end for s, e in named):
+                if named.overlaps(m.norm_start, m.norm_end):
                     continue  # "the Government Commission …": part of a name
                 key = self._contextual_key(m)
                 if key is None:
@@ -213,6 +235,9 @@ class Coreference:
                 m = self._cite(m)
             out.append(m)
         out = self._state_bodies(out)
+        # what a reference points back to: a name or acronym the finders found (mentions are
+        # in text order; the references this resolves are not names, so never antecedents)
+        self._named = [m for m in out if m.role in _NAMED]
         taken = Spans([(m.norm_start, m.norm_end) for m in out if m.kind in ("organisation", "place", "person")],
                       len(doc.text.norm))
 
@@ -222,17 +247,17 @@ class Coreference:
         added = []
         for s, e in self._occurrences(self.data.get("national_society", {}).get(self.lang, [])):
             if free(s, e):
-                key = self._national_society(s, e, out)
+                key = self._national_society(s, e)
                 if key and key in doc.entities:
                     added.append(self._mention(s, e, key, "short", doc.text.norm[s:e]))
                     taken.add(s, e)
         for group in self.data.get("anaphors", []):
-            classes = set(group.get("classes", []))
+            classes = frozenset(group.get("classes", []))
             for phrase in group.get(self.lang, []):
                 head = [w for w in tokenize(phrase) if w[0].isalnum()][-1]
                 for s, e in self._occurrences([phrase]):
                     if free(s, e):
-                        key = self._anaphor(s, e, classes, head, out + added)
+                        key = self._anaphor(s, classes, head)
                         if key:
                             added.append(self._mention(s, e, key, "short", doc.text.norm[s:e]))
                             taken.add(s, e)

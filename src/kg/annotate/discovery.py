@@ -65,6 +65,7 @@ class OrganisationDiscovery:
         self.heads = load_heads(data)
         self.state_classes = frozenset(data.get("state_classes", []))
         self.is_place = is_place  # (lang, cited name) -> a place's name ("Russian Federation")
+        self._is_head: dict[tuple[str, str], bool] = {}  # (asked of every word: once per distinct word)
 
     # -- word rules, by the language's kind of inflection -----------------------------
     def _word_is(self, lang: str, word: str, listed: str) -> bool:
@@ -82,7 +83,10 @@ class OrganisationDiscovery:
         return [w for h in self.heads for w in h.words.get(lang, ())]
 
     def is_head(self, lang: str, word: str) -> bool:
-        return self._in(lang, word, self._head_words(lang))
+        hit = self._is_head.get((lang, word))
+        if hit is None:
+            hit = self._is_head[(lang, word)] = self._in(lang, word, self._head_words(lang))
+        return hit
 
     def head_class(self, lang: str, words: list[str], head_index: int) -> str:
         before = words[:head_index]

@@ -24,6 +24,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import yaml
@@ -97,6 +98,14 @@ class FrameBuilder:
         self._org_starts = [m.norm_start for m in self.org_mentions]
         self._place_starts = [m.norm_start for m in self.places]
         self._sentence_starts = [s.start for s in doc.sentences]
+        # (mentions are in text order; the furthest end so far, to know how far back a
+        # name ending at a position may start)
+        self._times = sorted(enumerate(doc.times or []), key=lambda x: x[1].start)  # (order, time) by start
+        self._time_starts = [t.start for _, t in self._times]
+        self._mention_starts = [m.norm_start for m in doc.mentions]
+        self._reach = list(accumulate((m.norm_end for m in doc.mentions), max))
+        self._salient = [m for m in self.org_mentions if m.role in ("name", "acronym", "short")]
+        self._salient_starts = [m.norm_start for m in self._salient]
         self._in_org_name = bytearray(len(self.norm) + 1)
         for m in doc.mentions:
             if m.kind == "organisation":
@@ -118,9 +127,14 @@ class FrameBuilder:
     def _apposed_to(self, m: Mention) -> Mention | None:
         if self.norm[max(0, m.norm_start - 2):m.norm_start].strip() != "(":
             return None
-        before = [n for n in self.doc.mentions if n.norm_end <= m.norm_start and m.norm_start - n.norm_end <= 2
-                  and n.kind == m.kind]
-        return before[-1] if before else None
+        # the last mention of its kind that ends right before it (at most two characters)
+        k = bisect.bisect_left(self._mention_starts, m.norm_start) - 1
+        while k >= 0 and self._reach[k] >= m.norm_start - 2:
+            n = self.doc.mentions[k]
+            if n.norm_end <= m.norm_start and m.norm_start - n.norm_end <= 2 and n.kind == m.kind:
+                return n
+            k -= 1
+        return None
 
     def _stem_end(self, m: Mention) -> int | None:
         return name_stem_end(self.doc, m)
@@ -149,9 +163,11 @@ class FrameBuilder:
 
     def salient_org(self, pos: int) -> str | None:
         """The organisation a pronoun or generic noun refers to: the last named before."""
-        before = [m for m in self.org_mentions if m.norm_end <= pos and m.role in ("name", "acronym", "short")]
-        if before:
-            return before[-1].entity
+        k = bisect.bisect_right(self._salient_starts, pos) - 1
+        while k >= 0 and self._salient[k].norm_end > pos:  # (one that starts before may end after)
+            k -= 1
+        if k >= 0:
+            return self._salient[k].entity
         return self.doc.focal_org
 
     def refers_back(self, clause, pos: int) -> bool:
@@ -200,7 +216,8 @@ class FrameBuilder:
         """The text between two places, without the time expressions in it ("in X this
         month and Y by the end of the year": each item may carry its own time)."""
         text = self.norm[a:b]
-        for t in self.doc.times:
+        lo, hi = bisect.bisect_left(self._time_starts, a), bisect.bisect_left(self._time_starts, b)
+        for _, t in sorted(self._times[lo:hi], key=lambda x: x[0]):  # (in the document's order)
             if a <= t.start and t.end <= b:
                 text = text.replace(t.surface, " ")
         for w in ("by", "until", "до", "к"):  # a marker left before a time
@@ -320,7 +337,7 @@ class FrameBuilder:
         if kind == "agreement":
             f.parties = [m for m in orgs if self.case(m) in SUBJECT_CASES + ("instrumental", "genitive")]
             # a country that signs is its state ("Казахстан и УВКБ ООН подписали соглашение")
-            f.parties += [m for m in self.places if clause[0] <= m.norm_start < start and self.case(m) in SUBJECT_CASES
+            f.parties += [m for m in self.places_between(clause[0], start) if self.case(m) in SUBJECT_CASES
                           and self.doc.entities.get(m.entity) is not None and self.doc.entities[m.entity].cls == "Country"]
             if isinstance(subject, _Pseudo) and subject.entity:
                 f.parties.append(subject)

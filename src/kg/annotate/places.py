@@ -157,7 +157,9 @@ class PlaceFinder:
             p = 0
             while p < len(run):
                 hit = None
-                for n in range(min(maxw, len(run) - p), 0, -1):
+                # (no longer name than the gazetteer has starting with the first word)
+                most = self.gaz.words_from(self.keys(run[p], last=False)[0]) if len(run) - p > 1 else 1
+                for n in range(min(maxw, len(run) - p, most), 0, -1):
                     idx = run[p:p + n]
                     s, e = self.tokens[idx[0]].start, self.tokens[idx[-1]].end
                     if self.taken.overlaps(s, e):
@@ -279,9 +281,10 @@ class PlaceFinder:
         before = self.norm[max(0, s - 40):s].rstrip(" \"'(«")  # a bounded look back: linear in the text
         return not before or before[-1] in ".!?:\n•"
 
-    def part_of_longer_name(self, i: int, j: int, places: list[tuple[int, int]]) -> bool:
+    def part_of_longer_name(self, i: int, j: int, in_place: bytearray) -> bool:
         """A capitalised word right before or after that is no place, place noun or
-        function word: the name is part of a longer one ("Kitty McKinsey")."""
+        function word: the name is part of a longer one ("Kitty McKinsey"). ``in_place``:
+        a byte per token, set for the tokens of the places found."""
         heads = self.language.place_heads
         for k in (self._prev_word(i), self._next_word(j)):
             if k is None:
@@ -291,7 +294,7 @@ class PlaceFinder:
             if not t[:1].isupper() or low in self.function or low in self.language.place_prepositions \
                     or low in self.language.articles or (t.isupper() and len(t) > 1):
                 continue  # an acronym beside a place is a body and where it is ("ICRC Geneva")
-            if low in heads or self.morph.key(self.lang, t) in heads or any(a <= k <= b for a, b in places):
+            if low in heads or self.morph.key(self.lang, t) in heads or in_place[k]:
                 continue
             return True
         return False
@@ -299,6 +302,7 @@ class PlaceFinder:
     # -- choosing among places of one name -----------------------------------------------
     def choose(self, found) -> list[tuple[int, int, Candidate]]:
         spans = [(i, j) for i, j, _ in found]
+        in_place = self.token_marks(spans)
         kept = []
         for i, j, cands in found:
             slot = self.in_slot(i, j) or self.in_list(i, j, spans)
@@ -312,7 +316,7 @@ class PlaceFinder:
                 cls = self.gaz.rows_class(c.row)
                 if c.common and not slot:
                     continue
-                if cls != "Country" and self.part_of_longer_name(i, j, spans):
+                if cls != "Country" and self.part_of_longer_name(i, j, in_place):
                     continue
                 if single and c.rank >= 3 and not slot and self._sentence_initial(i):
                     continue  # capitalised for the sentence; an alternative name only
@@ -367,6 +371,14 @@ class PlaceFinder:
                     seen.add(s)
                     todo.append(s)
         return [s for s in seen if s != (i, j)]
+
+    def token_marks(self, spans) -> bytearray:
+        """A byte per token, set for the tokens of the spans (first, last token): whether a
+        token is in one is a look-up, not a scan of the spans."""
+        marks = bytearray(len(self.tokens) + 1)
+        for a, b in spans:
+            marks[a:b + 1] = b"\x01" * (b + 1 - a)
+        return marks
 
     def _adjacent(self, x: tuple[int, int], y: tuple[int, int]) -> bool:
         """Two names with only a comma or a conjunction between them."""
@@ -466,9 +478,7 @@ class PlaceFinder:
         self.known_found = []  # known places a slot or place noun confirmed
         spans = list(known)
 
-        in_span = bytearray(len(self.tokens) + 1)  # tokens inside a known place (one look-up each)
-        for a, b in spans:
-            in_span[a:b + 1] = b"\x01" * (b + 1 - a)
+        in_span = self.token_marks(spans)  # tokens inside a known place (one look-up each)
 
         def free(run):
             s, e = self.tokens[run[0]].start, self.tokens[run[-1]].end
@@ -481,7 +491,7 @@ class PlaceFinder:
                 return False
             name = run[:name_end] if name_end else run
             cands = [c for c in self._lookup(name) if self._shape_ok(name, c)]
-            if cands and not self.part_of_longer_name(name[0], name[-1], spans):
+            if cands and not self.part_of_longer_name(name[0], name[-1], in_span):
                 c = self.best(cands, None if cls == "Place" else cls)
                 self.known_found.append((run[0], run[-1], c))
             else:
@@ -604,7 +614,10 @@ def _nominative(word: str) -> str:
 # -- datelines and contact lines ------------------------------------------------------------
 
 
-def special_role(doc, m: Mention, places: list[Mention]) -> str | None:
+def special_role(doc, m: Mention, places: list[Mention], starts: list[int] | None = None) -> str | None:
+    """"dateline" or "contact" for a place named on a dateline or a contact line, else None.
+    ``places``: the document's, sorted by position (``starts``: their starts, when the caller
+    asks for many)."""
     norm = doc.text.norm
     ls = norm.rfind("\n", 0, m.norm_start) + 1
     le = norm.find("\n", m.norm_end)
@@ -621,7 +634,8 @@ def special_role(doc, m: Mention, places: list[Mention]) -> str | None:
     # parentheses, a date, or a dash or slash
     pos = ls
     opened = False
-    starts = [p.norm_start for p in places]  # places come sorted by position
+    if starts is None:
+        starts = [p.norm_start for p in places]  # places come sorted by position
     for p in places[bisect.bisect_left(starts, ls):bisect.bisect_left(starts, le)]:
         if norm[pos:p.norm_start].strip(" /,"):
             break
@@ -683,7 +697,7 @@ def places(doc) -> None:
         local[tuple(finder.keys(k, last=False)[0] for k in range(i, j + 1) if finder.tokens[k].is_word)] = (key, label)
     # the places a document introduced, named again elsewhere in it ("из Донбасса" … "жителей Донбасса")
     if local:
-        spans = [(i, j) for i, j, *_ in found]
+        in_place = finder.token_marks((i, j) for i, j, *_ in found)
         longest = max(len(k) for k in local)
         for run in finder._runs():
             p = 0
@@ -691,11 +705,11 @@ def places(doc) -> None:
                 for n in range(min(longest, len(run) - p), 0, -1):
                     idx = run[p:p + n]
                     key = tuple(finder.keys(k, last=False)[0] for k in idx)
-                    if key in local and not any(a <= x <= b for a, b in spans for x in idx) \
+                    if key in local and not any(in_place[x] for x in idx) \
                             and all(finder.tokens[x].text[:1].isupper() for x in idx) \
                             and not finder.taken.overlaps(finder.tokens[idx[0]].start, finder.tokens[idx[-1]].end):
                         found.append((idx[0], idx[-1], local[key][0], doc.lang, local[key][1], "name"))
-                        spans.append((idx[0], idx[-1]))
+                        in_place[idx[0]:idx[-1] + 1] = b"\x01" * (idx[-1] + 1 - idx[0])
                         p += n - 1
                         break
                 p += 1
@@ -705,9 +719,10 @@ def places(doc) -> None:
         os_, oe = doc.text.to_original(s, e)
         mentions.append(Mention(doc.doc_id, os_, oe, doc.text.original[os_:oe], key, lang, name, role, s, e))
     mentions.sort(key=lambda m: m.norm_start)
+    starts = [m.norm_start for m in mentions]
     out = []
     for m in mentions:
-        role = special_role(doc, m, mentions)
+        role = special_role(doc, m, mentions, starts)
         if role:
             m = Mention(m.doc_id, m.start, m.end, m.exact, m.entity, m.lang, m.name, role, m.norm_start, m.norm_end)
         out.append(m)

@@ -65,10 +65,14 @@ class TermMatcher:
     def find(self, tokens) -> list[tuple[str, int, int]]:
         """(label, index of the first token, index past the last) of every match."""
         out = []
+        keys_of: dict[str, set[str]] = {}  # (a word's forms, once per distinct word of the text)
         for i, tok in enumerate(tokens):
             if not tok.text[:1].isalnum():
                 continue
-            for key in self._keys(tok.text):
+            keys = keys_of.get(tok.text)
+            if keys is None:
+                keys = keys_of[tok.text] = self._keys(tok.text)
+            for key in keys:
                 for label, words in self.index.get(key, ()):
                     n = len(words)
                     if i + n <= len(tokens) and all(

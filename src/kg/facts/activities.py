@@ -159,6 +159,11 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
             hits_of.setdefault(around.start, []).append(h)
     body_start = ctx.facts.get("body_start", 0)
     body_values = {f.value for f in ctx.figures if f.start >= body_start}
+    offices_of: dict[int, list] = {}  # each sentence's office phrases, likewise
+    for ref in ctx.facts.get("office_mentions", []):
+        around = ctx.sentence_containing(ref.span[0])
+        if around is not None:
+            offices_of.setdefault(around.start, []).append(ref)
     for sent in ctx.sentences:
         if sent.is_question:
             continue
@@ -173,7 +178,7 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
         verb_final = ctx.language.verb_final
         # in a handover sentence the activity is the giver's, unless another body is its subject
         subject = [m for m in sent.orgs if m.norm_start - sent.start <= 4] if sent.has("handover") else []
-        runners = _running_offices(ctx, sent)
+        runners = _running_offices(ctx, sent, offices_of.get(sent.start, []))
         for h in in_sent:
             # "20 officials from organizations involved in the exhumation … benefited from
             # training": words between a figure and its benefit verb describe who benefited
@@ -228,12 +233,12 @@ def extract_activities(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit]
 _SUBJECT_LEAD_WORDS = 2
 
 
-def _running_offices(ctx: DocContext, sent: SentenceView) -> list:
-    """The offices the sentence is about when it opens with them: what the sentence says
-    they do, they run."""
+def _running_offices(ctx: DocContext, sent: SentenceView, offices: list) -> list:
+    """The offices the sentence is about when it opens with them (of ``offices``, the
+    office phrases in it): what the sentence says they do, they run."""
     out = []
     lead_words = _SUBJECT_LEAD_WORDS + (1 if ctx.language.verb_final else 0)
-    for ref in ctx.facts.get("office_mentions", []):
+    for ref in offices:
         if sent.start <= ref.span[0] < sent.end:
             lead = [w for w in ctx.text.norm[sent.start:ref.span[0]].split() if any(c.isalnum() for c in w)]
             if len(lead) <= lead_words:
@@ -385,12 +390,12 @@ def _audiences(ctx: DocContext, sent: SentenceView, in_sent: list[ActivityHit]) 
             if g is not None:
                 g.figure = None  # keyed by the activity; the figure links itself when emitted
                 out[(target.start, target.end)] = g
-    ctx.facts.setdefault("audiences", {}).update({(sent.start, k): v for k, v in out.items()})
+    ctx.facts.setdefault("audiences", {}).setdefault(sent.start, {}).update(out)  # by sentence, then span
     return out
 
 
 def audiences_of(ctx: DocContext, sent: SentenceView) -> list[GroupRef]:
-    return [g for (s, _), g in ctx.facts.get("audiences", {}).items() if s == sent.start]
+    return list(ctx.facts.get("audiences", {}).get(sent.start, {}).values())
 
 
 def _same_group(groups: list[GroupRef], group: GroupRef) -> GroupRef | None:

@@ -7,6 +7,7 @@ its contact point, never a referral to itself."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from ..annotate.doc import Doc as DocContext
@@ -46,13 +47,19 @@ class _ContactFinder:
         self.points: dict[str, _Point] = {}
         self.announcing: set[int] = set()  # contact lines that introduce a channel (their starts)
         self.orgs = [m for m in doc.mentions or [] if m.kind == "organisation"]
+        # positions, for look-ups by bisection (mentions and sentences are in text order)
+        self.mentions = doc.mentions or []
+        self._mention_starts = [m.norm_start for m in self.mentions]
+        self._org_starts = [m.norm_start for m in self.orgs]
+        self.sentences = doc.sentences or []
+        self._sentence_starts = [s.start for s in self.sentences]
         # each organisation's acronyms, to tell whose domain an address is on ("icrc.org")
         keys = {m.entity for m in self.orgs} | ({doc.focal_org} if doc.focal_org else set())
         # a page's path is often in English whatever the text's language ("/en/contact")
         self.contact_words = {w.lower() for code in {doc.lang, *SUPPORTED_LANGUAGES}
                               for w in doc.resources.language(code).contact_words}
-        self.acronyms = {key: {n.text.lower() for n in doc.lexicon.names
-                               if n.entity == key and n.role == "acronym" and n.text.isascii()}
+        names = doc.resources.names_by_entity
+        self.acronyms = {key: {n.text.lower() for n in names.get(key, ()) if n.role == "acronym" and n.text.isascii()}
                          for key in keys}
 
     # -- whose channel ----------------------------------------------------------
@@ -65,7 +72,8 @@ class _ContactFinder:
         """An organisation named on the channel's own line ("МККК Женева: press@…"), else
         the one whose acronym the address's domain carries, else the document's own."""
         a, b = self._line(start)
-        on_line = [m for m in self.orgs if a <= m.norm_start < b and not (start <= m.norm_start < end)]
+        line = self.orgs[bisect_left(self._org_starts, a):bisect_left(self._org_starts, b)]
+        on_line = [m for m in line if not (start <= m.norm_start < end)]
         if on_line:
             return min(on_line, key=lambda m: abs(m.norm_start - start)).entity
         if domain:
@@ -86,14 +94,15 @@ class _ContactFinder:
 
     def _on_line(self, pos: int, kind: str) -> list[Mention]:
         a, b = self._line(pos)
-        return [m for m in self.doc.mentions or [] if m.kind == kind and a <= m.norm_start < b]
+        line = self.mentions[bisect_left(self._mention_starts, a):bisect_left(self._mention_starts, b)]
+        return [m for m in line if m.kind == kind]
 
     def _announcing_matter(self, pos: int) -> tuple[str | None, Evidence | None]:
         """The matter of the contact line that introduces a channel: its own sentence, or
         one before it when only other contact lines come between ("For further information,
         please contact:" over a list of names and numbers)."""
-        sents = [s for s in self.doc.sentences or [] if s.start <= pos]
-        for sent in reversed(sents[-6:]):
+        i = bisect_right(self._sentence_starts, pos)
+        for sent in reversed(self.sentences[max(0, i - 6):i]):
             if sent.has("referral"):
                 trig = sent.hits("referral")[0]
                 self.announcing.add(sent.start)

@@ -4,8 +4,9 @@ remaining activities) to another, possibly on a condition."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
-from ..annotate.activity_terms import ActivityHit
+from ..annotate.activity_terms import ActivityHit, HitsByStart
 from ..annotate.doc import Doc as DocContext
 from ..annotate.sentences import SentenceView
 from ..claims import ClaimSink
@@ -18,6 +19,7 @@ from .common import clause_after, condition_start, declare_entity, label_templat
 
 def extract_handovers(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit], by_span: dict, ontology_dir) -> None:
     labels = concept_labels(ontology_dir)
+    by_start = HitsByStart(hits)
     previous: SentenceView | None = None
     for sent in ctx.sentences:
         if sent.is_question or not sent.has("handover"):
@@ -31,11 +33,11 @@ def extract_handovers(ctx: DocContext, sink: ClaimSink, hits: list[ActivityHit],
             continue
         receiver = min(receivers, key=lambda m: abs(m.norm_start - trig.start)).entity
         ev = ctx.sentence_evidence(sent)
-        acts = [h for h in hits if sent.start <= h.start < sent.end
-                and not any(m.norm_start <= h.start < m.norm_end for m in sent.orgs)]
+        acts = [h for h in by_start.between((sent.start, sent.end))
+                if not any(m.norm_start <= h.start < m.norm_end for m in sent.orgs)]
         if not acts and previous is not None:
             # "The authorities have taken over this task": the task named just before
-            acts = [h for h in hits if previous.start <= h.start < previous.end]
+            acts = by_start.between((previous.start, previous.end))
             acts = acts[-1:]
         condition = None
         cond_start = None
@@ -136,6 +138,7 @@ def frame_handovers(doc, done: set[int]) -> None:
     labels = concept_labels(doc.ontology_dir)
     by_span = doc.facts["activities_by_span"]
     stated: dict[tuple[str, str], str] = {}  # (giver, receiver) -> the handover of a thing already stated
+    by_start = HitsByStart(doc.activity_hits)
     for frame in doc.facts["frames"]:
         if frame.kind != "handover" or frame.hedged or frame.negated or frame.sentence.start in done:
             continue
@@ -163,8 +166,8 @@ def frame_handovers(doc, done: set[int]) -> None:
             continue  # "məlumat verilib": it was reported, nothing changed hands
         ev = doc.sentence_evidence(frame.sentence)
         # the activity handed over is the one its object names (not one a purpose clause names)
-        acts = [h for h in doc.activity_hits if begin <= h.start < max(end, begin + 1) or
-                (not doc.language.verb_final and frame.clause[0] <= h.start < frame.clause[1])]
+        acts = by_start.between((begin, max(end, begin + 1)),
+                                *([] if doc.language.verb_final else [frame.clause]))
         if unit is not None:
             emit_office(doc, doc.sink, unit, doc.sentence_evidence(frame.sentence))
         if acts:
@@ -251,10 +254,11 @@ def _object_span(doc, frame) -> tuple[int, int]:
 def handovers(doc) -> None:
     extract_handovers(doc, doc.sink, doc.activity_hits, doc.facts["activities_by_span"], doc.ontology_dir)
     # sentences the trigger-word reading above already took: the frames read the others
-    stated = {ev.start for c in doc.sink.claims if c.subject.startswith("handover/") for ev in c.evidence}
+    stated = sorted({ev.start for c in doc.sink.claims if c.subject.startswith("handover/") for ev in c.evidence})
     done = set()
     for sent in doc.sentences:
         a, b = doc.text.to_original(sent.start, sent.end)
-        if any(a <= x < b for x in stated):
+        k = bisect_left(stated, a)
+        if k < len(stated) and stated[k] < b:
             done.add(sent.start)
     frame_handovers(doc, done)

@@ -18,18 +18,26 @@ from ..text import tokenize
 _MAX_GAP_WORDS = 2
 
 
-def _hits(doc: DocContext, start: int, end: int, terms, match) -> list[tuple[str, int, int]]:
+def _hits(doc: DocContext, start: int, end: int, terms, match, firsts) -> list[tuple[str, int, int]]:
     """(concept, word index of its first word, of its last) for each term in the span
-    (``match``: the document's remembering :meth:`~kg.morphology.Morphology.matches`)."""
+    (``match``: the document's remembering :meth:`~kg.morphology.Morphology.matches`;
+    ``firsts(word)``: the terms' first words the word matches)."""
     words = [w for w in tokenize(doc.text.norm[start:end]) if w[0].isalnum()]
+    # where each term's first word stands: a term is tried there only, not at every word
+    at: dict[str, list[int]] = {}
+    for i, w in enumerate(words):
+        for first in firsts(w):
+            at.setdefault(first, []).append(i)
     out = []
     taken: set[int] = set()
     for concept, term in terms:  # longest first
         n = len(term)
-        for i in range(len(words) - n + 1):
+        for i in at.get(term[0], ()) if n else range(len(words) + 1):
+            if i > len(words) - n:
+                break
             if i in taken:
                 continue
-            if all(match(term[k], words[i + k], True) for k in range(n)):
+            if all(match(term[k], words[i + k], True) for k in range(1, n)):
                 out.append((concept, i, i + n - 1))
                 taken.update(range(i, i + n))
     return sorted(out, key=lambda h: h[1])
@@ -54,10 +62,19 @@ def extract_principles(doc: DocContext) -> None:
     if not terms:
         return
     match = doc.resources.morph.remembering_matches(doc.lang)
+    first_words = list(dict.fromkeys(term[0] for _, term in terms if term))
+    known: dict[str, list[str]] = {}
+
+    def firsts(word: str) -> list[str]:
+        hit = known.get(word)
+        if hit is None:
+            hit = known[word] = [f for f in first_words if match(f, word, True)]
+        return hit
+
     for sent in doc.sentences:
         if sent.is_question:
             continue
-        hits = _hits(doc, sent.start, sent.end, terms, match)
+        hits = _hits(doc, sent.start, sent.end, terms, match, firsts)
         stated = _stated(hits)
         if not stated:
             continue

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import yaml
 
+from ..annotate.activity_terms import HitsByStart
 from ..annotate.doc import Doc as DocContext
 from ..components import component
 from ..namespaces import slugify
+from ..text import Spans
 from .activities import activity_place
 from .common import declare_entity
 from .dates import time_node
@@ -58,11 +60,16 @@ def _named_in_text(doc: DocContext) -> None:
     if not heads:
         return
     morph = doc.resources.morph
-    orgs = [(m.norm_start, m.norm_end) for m in doc.mentions if m.kind == "organisation"]
+    orgs = Spans([(m.norm_start, m.norm_end) for m in doc.mentions if m.kind == "organisation"], len(doc.text.norm))
+    hits_at = HitsByStart(doc.activity_hits or [])
+    is_head: dict[str, bool] = {}  # (once per distinct word)
     for sent in doc.sentences:
         toks = [t for t in doc.text.tokens_in(sent.start, sent.end) if t.is_word]
         for i, tok in enumerate(toks):
-            if not any(morph.matches(doc.lang, h, tok.text, True) for h in heads):
+            head = is_head.get(tok.text)
+            if head is None:
+                head = is_head[tok.text] = any(morph.matches(doc.lang, h, tok.text, True) for h in heads)
+            if not head:
                 continue
             # the name's words: capitalised ones (and small words between them) on the side
             # away from the head
@@ -81,11 +88,11 @@ def _named_in_text(doc: DocContext) -> None:
             if j == i:
                 continue  # "the programme": no name
             start, end = (toks[i].start, toks[j].end) if head_first else (toks[j].start, toks[i].end)
-            if any(a < end and start < b for a, b in orgs):
+            if orgs.overlaps(start, end):
                 continue  # "World Food Programme": an organisation's name
             # its sector: what its name names ("School Feeding"); a name that names no kind of
             # work gives no programme node (every activity has a type)
-            hits = [h for h in doc.activity_hits or [] if start <= h.start < end]
+            hits = hits_at.between((start, end))
             if not hits:
                 continue
             name = " ".join(re.sub(r"[\"'«»“”„]", "", doc.text.norm[start:end]).split())

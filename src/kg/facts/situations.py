@@ -12,6 +12,7 @@ is then related to it (kg:relatesTo).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,8 +54,15 @@ def situations(doc) -> None:
     norm = doc.text.norm
     by_span = doc.facts["activities_by_span"]
     # what may be related to a situation: groups, and events, by the passages that state them
-    related = [(c.subject, ev.start) for c in doc.sink.claims if c.predicate == "rdf:type"
-               and c.subject.startswith(RELATED) for ev in c.evidence]
+    related = sorted((ev.start, c.subject) for c in doc.sink.claims if c.predicate == "rdf:type"
+                     and c.subject.startswith(RELATED) for ev in c.evidence)
+    related_starts = [at for at, _ in related]
+    # each sentence's activities, in their order (a look-up per situation, not a scan)
+    activities_of: dict[int, list[str]] = {}
+    for (hs, _), activity in by_span.items():
+        around = doc.sentence_containing(hs)
+        if around is not None:
+            activities_of.setdefault(around.start, []).append(activity)
     nouns = {kind: [str(n) for n in data.get(kind, {}).get(doc.lang, [])] for kind in CLASSES}
     match = doc.resources.morph.remembering_matches(doc.lang)
     # (kind, word) -> the nouns, in their order, whose first word the word may be: the
@@ -70,6 +78,8 @@ def situations(doc) -> None:
                     candidates = opening[(kind, words[i])] = [
                         n for n in nouns[kind] if not _term_words(n)
                         or match(_term_words(n)[0], words[i], len(_term_words(n)) == 1)]
+                if not candidates:
+                    continue
                 end = next((e for n in candidates if (e := _matches(match, n, words, i))), None)
                 if end is None:
                     continue
@@ -81,11 +91,11 @@ def situations(doc) -> None:
                     continue
                 key = _emit(doc, kind, sent, start_tok.start, end_tok.end)
                 a, b = clause_of(doc, sent, start_tok.start)
-                for (hs, he), activity in by_span.items():
-                    if sent.start <= hs < sent.end:
-                        doc.sink.ref(activity, "kg:relatesTo", key)
+                for activity in activities_of.get(sent.start, []):
+                    doc.sink.ref(activity, "kg:relatesTo", key)
                 sa, sb = doc.text.to_original(sent.start, sent.end)
-                for node in sorted({n for n, at in related if sa <= at < sb}):
+                lo, hi = bisect_left(related_starts, sa), bisect_left(related_starts, sb)
+                for node in sorted({n for _, n in related[lo:hi]}):
                     doc.sink.ref(node, "kg:relatesTo", key)
                 break
 
