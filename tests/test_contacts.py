@@ -117,3 +117,19 @@ def test_an_address_of_an_organisation_the_text_names_on_its_line(tmp_path: Path
     merged = {p: v for key in points for p, v in _facts(x, key)[key].items()}
     assert "media@unhcr.org" in merged["schema:email"]
     assert "+41 22 739 8502" in merged["schema:telephone"]
+
+
+@pytest.mark.parametrize("line", [
+    "UNHCR (United Kingdom) Geneva: media@unhcr.org",  # a place qualifying a name, then the address's
+    "UNHCR, Geneva, Switzerland: media@unhcr.org",  # a city and the country it lies in
+])
+def test_a_contact_point_is_in_the_one_place_that_heads_its_channel(tmp_path: Path, line: str):
+    """A contact point is in at most one place (kgsh:ContactPoint-inPlace): of the places on
+    its line, the one nearest before the channel, never a country its city lies in (two
+    places made a derived document fail validation on its own)."""
+    doc = tmp_path / "00_en_contact-line.txt"
+    doc.write_text("UNHCR opened an office in Tbilisi.\n\nFor media enquiries, please contact:\n" + line + "\n",
+                   encoding="utf-8")
+    x = extract(doc)
+    (key,) = _contact_points(x)
+    assert _facts(x, key)[key]["kg:inPlace"] == {"place/geneva"}

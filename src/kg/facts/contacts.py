@@ -97,6 +97,20 @@ class _ContactFinder:
         line = self.mentions[bisect_left(self._mention_starts, a):bisect_left(self._mention_starts, b)]
         return [m for m in line if m.kind == kind]
 
+    def _place_of_line(self, pos: int) -> set[str]:
+        """Where a channel's line says its contact point is: one place, the nearest before the
+        channel (an address's place heads its channel: "… (UK) Geneva: press@…"), else the
+        first after it; not one inside an organisation's name, nor one another of them lies
+        in ("Geneva, Switzerland": the city)."""
+        bodies = [(m.norm_start, m.norm_end) for m in self._on_line(pos, "organisation")]
+        places = [m for m in self._on_line(pos, "place")
+                  if not any(a <= m.norm_start and m.norm_end <= b for a, b in bodies)]
+        within = {self.doc.entities[m.entity].part_of for m in places if m.entity in self.doc.entities}
+        places = [m for m in places if m.entity not in within]
+        before = [m for m in places if m.norm_end <= pos]
+        nearest = before[-1:] or places[:1]
+        return {m.entity for m in nearest}
+
     def _announcing_matter(self, pos: int) -> tuple[str | None, Evidence | None]:
         """The matter of the contact line that introduces a channel: its own sentence, or
         one before it when only other contact lines come between ("For further information,
@@ -163,7 +177,7 @@ class _ContactFinder:
 
     def _add_context(self, point: _Point, start: int, end: int) -> None:
         point.evidence.append(self.doc.evidence(start, end))
-        point.places |= {m.entity for m in self._on_line(start, "place")}
+        point.places |= self._place_of_line(start)
         point.names |= {m.name for m in self._on_line(start, "person")}
         matter, ev = self._announcing_matter(start)
         if matter:
