@@ -32,14 +32,16 @@ def _government_of(doc, country: str) -> str:
     return key
 
 
-def _parties(doc, frame) -> list[str]:
-    out = []
+def _parties(doc, frame) -> dict[str, object]:
+    """The frame's parties, each with the country mention standing for it (a country that
+    signs stands for its government, metonymy) or None."""
+    out: dict[str, object] = {}
     for m in frame.parties:
-        key = getattr(m, "entity", None)
+        key, country = getattr(m, "entity", None), None
         if key and m.kind == "place":
-            key = _government_of(doc, key)
+            key, country = _government_of(doc, key), m
         if key and key not in out and doc.entities.get(key) is not None:
-            out.append(key)
+            out[key] = country
     return out
 
 
@@ -62,7 +64,8 @@ def agreements(doc) -> None:
         ev = doc.sentence_evidence(frame.sentence)
         if ev.start in stated_in:
             continue  # an agreement the instruments lexicon already read from this sentence
-        parties = set(_parties(doc, frame))
+        named = _parties(doc, frame)
+        parties = set(named)
         if frame.pending and doc.focal_org and not parties:
             parties = {doc.focal_org}
         if frame.pending and (self_ := doc.focal_org):
@@ -90,10 +93,9 @@ def agreements(doc) -> None:
         sink.types(key, "kg:LegalInstrument", "kg:Agreement", evidence=[ev])
         for p in sorted(parties):
             sink.ref(key, "kg:party", p)
-        for m in frame.parties:
-            # a country that signs stands for its government, which the document may never name
-            if m.kind == "place" and getattr(m, "entity", None) and _government_of(doc, m.entity) in parties:
-                declare_entity(doc, _government_of(doc, m.entity), [doc.evidence(m.norm_start, m.norm_end)])
+        for p, country in named.items():
+            if country is not None:  # (a government the document may never name: typed by its country's name)
+                declare_entity(doc, p, [doc.evidence(country.norm_start, country.norm_end)])
         if frame.pending:
             sink.lit(key, "kg:status", PENDING)
         elif not frame.noun:
