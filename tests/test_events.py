@@ -97,3 +97,11 @@ def test_agreements_with_their_parties_and_status(name, parties, status):
     found = _objects(claims, "agreement/", "kg:party")
     statuses = _objects(claims, "agreement/", "kg:status")
     assert any(parties <= ps and status in statuses.get(k, set()) for k, ps in found.items()), (found, statuses)
+
+
+def test_an_agreements_verb_or_noun_in_another_sense_makes_no_agreement():
+    """'As the organization concludes its work in Azerbaijan' (one concludes an agreement, or
+    one's work) and 'subject to the agreement of the authorities' (consent) state no
+    agreement: the first corpus's press release has none."""
+    claims = _claims("001_2bdc8158457999b5.txt")
+    assert not [c for c in claims if c.subject.startswith("agreement/")]

@@ -438,3 +438,16 @@ def test_list_items_are_joined_by_each_languages_conjunctions_and_articles():
     assert en.joins_list(", the ") and en.joins_list(" and the ") and en.joins_list(", ")
     assert not en.joins_list(" with the ") and not en.joins_list(" and the capital of ")
     assert ru.joins_list(" и ") and az.joins_list(" və ") and not az.joins_list(" üçün ")
+
+
+def test_a_place_name_written_with_an_abbreviations_period_is_one_name(tmp_path):
+    """'St. Kitts and Nevis', 'Washington D.C.': the period of an abbreviation is inside the
+    name (the gazetteer keys names without it); a period that ends a sentence still parts
+    two names."""
+    x = _own(tmp_path, "en", "The Red Cross has worked in St. Kitts and Nevis since 1990. Its liaison office "
+                             "in Washington D.C. closed in 2020. It also worked in Georgia. Armenia followed.")
+    places = {(m.entity, m.exact) for m in x.mentions if m.kind == "place"}
+    assert ("place/st-kitts-and-nevis", "St. Kitts and Nevis") in places
+    assert any(exact == "Washington D.C" or exact == "Washington D.C." for _, exact in places), places
+    assert {"place/georgia", "place/armenia"} <= {key for key, _ in places}
+    assert not any(exact in ("St", "Nevis") for _, exact in places), places

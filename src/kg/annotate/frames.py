@@ -233,6 +233,10 @@ class FrameBuilder:
         covered = bytearray(len(self.norm) + 1)  # the words of events read already
         # a word read as a verb and as a noun ("handing over") is taken as the verb
         matches = sorted(set(matcher.find(toks)), key=lambda m: (m[1], -(m[2] - m[1]), m[0].endswith("/nouns")))
+        self._noun_starts = {}  # kind -> where its nouns stand, in order
+        for label, i, _ in matches:
+            if label.endswith("/nouns"):
+                self._noun_starts.setdefault(label.split("/")[0], []).append(toks[i].start)
         for label, i, j in matches:
             kind, part = label.split("/")
             start, end = toks[i].start, toks[j - 1].end
@@ -281,6 +285,11 @@ class FrameBuilder:
         spec = self.events[kind]
         lang = self.doc.lang
         clause = clause_of(self.doc, sent, start)
+        if not noun and spec.get("needs_noun") and not self._noun_in(kind, clause) and \
+                self._states(start, end, _term_set(spec, "needs_noun", lang)):
+            return None  # "as the organisation concludes its work": no agreement
+        if noun and spec.get("consent") and self._within_phrase(start, end, _term_set(spec, "consent", lang)):
+            return None
         f = Frame(kind, spec.get("kind", kind.title()), start, end, noun, sent, clause)
         before = self.norm[clause[0]:start]
         f.hedged = has_word(self.language, before, self.language.hedges)
@@ -343,6 +352,26 @@ class FrameBuilder:
                 f.parties.append(subject)
         f.places = self.places_in(clause, f)
         return f
+
+    def _within_phrase(self, start: int, end: int, phrases: set[tuple[str, ...]]) -> bool:
+        """The words at [start, end) stand inside one of ``phrases`` (as written)."""
+        lower = self.language.lower
+        before = [lower(w) for w in tokenize(self.norm[max(0, start - 60):start]) if w[0].isalnum()]
+        own = [lower(w) for w in tokenize(self.norm[start:end]) if w[0].isalnum()]
+        after = [lower(w) for w in tokenize(self.norm[end:end + 60]) if w[0].isalnum()]
+        for phrase in phrases:
+            phrase = tuple(lower(w) for w in phrase)
+            for k in range(len(phrase) - len(own) + 1):
+                if phrase[k:k + len(own)] == tuple(own) and tuple(before[len(before) - k:] if k else ()) == phrase[:k] \
+                        and tuple(after[:len(phrase) - k - len(own)]) == phrase[k + len(own):]:
+                    return True
+        return False
+
+    def _noun_in(self, kind: str, clause: tuple[int, int]) -> bool:
+        """One of the event's nouns stands in the clause."""
+        starts = self._noun_starts.get(kind, [])
+        i = bisect.bisect_left(starts, clause[0])
+        return i < len(starts) and starts[i] < clause[1]
 
     def _states_stem(self, start: int, end: int, by_lang: dict) -> bool:
         """The event's first word is a form of one of the listed words of the language."""

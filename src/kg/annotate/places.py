@@ -124,22 +124,28 @@ class PlaceFinder:
 
     def _runs(self) -> list[list[int]]:
         """Word tokens in runs that a name may span: words separated by spaces, or joined
-        without spaces by a hyphen, apostrophe or slash; never across a line break."""
+        without spaces by a hyphen, apostrophe or slash; never across a line break. The
+        period of an abbreviation is inside the run ("St. Kitts and Nevis", "Washington
+        D.C."): written onto its word, a capital after it, and no sentence ending there
+        (the gazetteer's names are keyed without it)."""
         runs, cur = [], []
         toks = self.tokens
         prev = None
+        sentence_ends = {s.end for s in self.text.sentences}
         for i, t in enumerate(toks):
             if t.is_word:
                 if cur and prev is not None:
-                    gap = self.norm[toks[cur[-1]].end:t.start]
-                    ok = gap == " " or (gap in _JOINERS and toks[cur[-1]].end == toks[i - 1].start
-                                        and toks[i - 1].end == t.start)
+                    last = toks[cur[-1]]
+                    gap = self.norm[last.end:t.start]
+                    ok = gap == " " or (gap in _JOINERS and last.end == toks[i - 1].start
+                                        and toks[i - 1].end == t.start) or \
+                        (gap in (". ", ".") and last.end + 1 not in sentence_ends and t.text[:1].isupper())
                     if not ok:
                         runs.append(cur)
                         cur = []
                 cur.append(i)
                 prev = i
-            elif t.text not in _JOINERS:
+            elif t.text not in _JOINERS and not (t.text == "." and cur and toks[cur[-1]].end == t.start):
                 if cur:
                     runs.append(cur)
                 cur = []
