@@ -105,3 +105,14 @@ def test_an_agreements_verb_or_noun_in_another_sense_makes_no_agreement():
     agreement: the first corpus's press release has none."""
     claims = _claims("001_2bdc8158457999b5.txt")
     assert not [c for c in claims if c.subject.startswith("agreement/")]
+
+
+def test_an_agreement_is_signed_in_one_place(tmp_path):
+    """A signing names one place (kg:signedIn is single-valued): of the places in its clause,
+    the one nearest the verb; two would make the document fail validation and be left out."""
+    path = tmp_path / "en_own.txt"
+    path.write_text("News from Georgia\n\nThe Government of Georgia and the Norwegian Refugee Council signed an "
+                    "agreement in Tbilisi and Batumi.\n", encoding="utf-8")
+    claims = extract(path, lang="en", publisher="").claims
+    signed = _objects(claims, "agreement/", "kg:signedIn")
+    assert signed and all(places == {"place/tbilisi"} for places in signed.values()), signed

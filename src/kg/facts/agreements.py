@@ -107,8 +107,9 @@ def agreements(doc) -> None:
                 # news of a signing in its lead, with no date of its own: it happened on the day
                 # the news is dated ("АСТАНА, 14 ноя - РИА Новости … подписали соглашение")
                 sink.ref(key, "kg:signedOn", sink.instant(doc.facts["reference_date"]))
-            for m in frame.places:
-                sink.ref(key, "kg:signedIn", m.entity)
+            if frame.places:  # signed in one place: the one named nearest the verb
+                where = min(frame.places, key=lambda m: min(abs(m.norm_start - frame.end), abs(frame.start - m.norm_end)))
+                sink.ref(key, "kg:signedIn", where.entity)
         names = [doc.entities[p].labels.get("en") or p.split("/", 1)[1] for p in sorted(found[key])]
         if names:
             sink.labels(key, {"en": "Agreement between " + " and ".join(names)})
