@@ -105,6 +105,21 @@ def test_an_agreements_verb_or_noun_in_another_sense_makes_no_agreement():
     agreement: the first corpus's press release has none."""
     claims = _claims("001_2bdc8158457999b5.txt")
     assert not [c for c in claims if c.subject.startswith("agreement/")]
+    # "On the agreement of the parties involved … in June 1997 the names … were submitted":
+    # the overview's one agreement is the one signed on 1 June 2000
+    assert {c.subject for c in _claims("004_06b47d949a0c8362.txt")
+            if c.subject.startswith("agreement/")} == {"agreement/2000-06-01-icrc"}
+
+
+def test_a_headline_and_the_dated_signing_it_announces_are_one_agreement(tmp_path):
+    path = tmp_path / "en_own.txt"
+    path.write_text("Georgia and the Norwegian Refugee Council sign an agreement\n\nOn 2 May 2019 the Government of "
+                    "Georgia and the Norwegian Refugee Council signed an agreement in Tbilisi.\n", encoding="utf-8")
+    claims = extract(path, lang="en", publisher="").claims
+    parties = _objects(claims, "agreement/", "kg:party")
+    assert list(parties) == ["agreement/2019-05-02-norwegian-refugee-council"], parties
+    assert parties["agreement/2019-05-02-norwegian-refugee-council"] == {
+        "organisation/government-of-georgia", "organisation/norwegian-refugee-council"}
 
 
 def test_an_agreement_is_signed_in_one_place(tmp_path):

@@ -57,7 +57,12 @@ def agreements(doc) -> None:
     sink = doc.sink
     stated_in = {ev.start for c in sink.claims if c.subject.startswith("agreement/") for ev in c.evidence}
     current: str | None = None
-    found: dict[str, set[str]] = {}
+    found: dict[str, set[str]] = {}  # agreement key -> its parties
+    # the document's dated agreements the instruments lexicon read: a headline or a later
+    # sentence naming their parties speaks of the same one
+    for c in sink.claims:
+        if c.subject.startswith("agreement/") and c.predicate == "kg:signatory":
+            found.setdefault(c.subject, set()).add(c.object.key)
     for frame in doc.facts["frames"]:
         if frame.kind != "agreement" or frame.negated:
             continue
