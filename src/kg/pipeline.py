@@ -35,8 +35,8 @@ from .resources import load_resources
 from .resolve import LabelChoice, LabelUses, choose_labels, choose_labels_again, resolve, used_keys
 from .sources import Document, check_language, load_corpus
 from .transaction import build_lock
-from .validate import (Finding, InconsistentGraph, ReasonerFailed, ValidationReport, combine, neighbourhood,
-                       owl_check, store_of, validate_store)
+from .validate import (Finding, InconsistentGraph, ReasonerFailed, ValidationReport, combine, owl_check,
+                       validate_around)
 
 
 INFERRED_GRAPH = "inferred"  # what the ontology entails, apart from what documents state
@@ -451,9 +451,7 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
         # the report: the published one, but around the nodes touched, redone
         shapes, hierarchy = validation_inputs(settings)
         shared = {n for n in touched if corpus.nodes[n] > 1}
-        data = neighbourhood(store, shared, iris.minted_base, pruned=(iris.evidence_base, str(iris.document(""))),
-                             leave_out=(str(CNT.chars),))
-        union = validate_store(store_of(data, hierarchy), shapes, focus=shared)
+        union = _validate_around(iris, store, shared, shapes, hierarchy)
         own_by_doc = {d: v for d, v in previous.own.items() if d in corpus.docs and d not in graphs}
         own_by_doc.update({d: {(f.shape, f.focus) for f in g.findings if f.severity == "Violation"}
                            for d, g in graphs.items()})
@@ -463,10 +461,7 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
         # validated where it stands, as the union check would
         rest = {n for n in touched if corpus.nodes[n] == 1 and n not in covered}
         if rest:
-            more = validate_store(store_of(neighbourhood(store, rest, iris.minted_base,
-                                                         pruned=(iris.evidence_base, str(iris.document(""))),
-                                                         leave_out=(str(CNT.chars),)), hierarchy), shapes, focus=rest)
-            union.findings.extend(more.findings)
+            union.findings.extend(_validate_around(iris, store, rest, shapes, hierarchy).findings)
         alone = [f for g in graphs.values() for f in g.findings if f.focus not in shared and f.focus in touched]
         report = combine(union, own, alone + [f for f in previous.findings if f.focus not in touched])
         times["validate"] = time.perf_counter() - t3
@@ -724,12 +719,17 @@ def _validate_union(settings: Settings, corpus: _Corpus, graphs: dict[str, _Grap
     own = {(f.shape, f.focus) for g in graphs.values() for f in g.findings if f.severity == "Violation"}
     shared = {node for node, n in corpus.nodes.items() if n > 1}
     progress("validating the union", 0, 1)
-    data = neighbourhood(store, shared, iris.minted_base, pruned=(iris.evidence_base, str(iris.document(""))),
-                         leave_out=(str(CNT.chars),))
-    union = validate_store(store_of(data, hierarchy), shapes, focus=shared)
+    union = _validate_around(iris, store, shared, shapes, hierarchy)
     progress("validating the union", 1, 1)
     alone = [f for g in graphs.values() for f in g.findings if f.focus not in shared]
     return combine(union, own, alone)
+
+
+def _validate_around(iris: IRIs, store, nodes: set[str], shapes: Graph, hierarchy: bytes) -> ValidationReport:
+    """``nodes`` validated on what the union says around them (kg.validate.validate_around):
+    passages and documents, which each document's own validation read, pruned."""
+    return validate_around(store, nodes, shapes, hierarchy, iris.minted_base,
+                           pruned=(iris.evidence_base, str(iris.document(""))), leave_out=(str(CNT.chars),))
 
 
 def _add_ontology(iris: IRIs, ontology: Graph, store) -> None:

@@ -166,7 +166,7 @@ def store_of(ntriples: bytes, hierarchy: bytes = b""):
 
 
 def neighbourhood(store, nodes: set[str], within: str, pruned: tuple[str, ...] = (),
-                  leave_out: tuple[str, ...] = ()) -> bytes:
+                  leave_out: tuple[str, ...] = (), next_to: bool = True) -> bytes:
     """What shapes read about ``nodes`` in a large store (its default graph), as N-Triples:
     their statements; the statements of the nodes next to them (linked either way, minted
     under ``within``, not under a ``pruned`` prefix — passages, documents: each document's own
@@ -175,50 +175,200 @@ def neighbourhood(store, nodes: set[str], within: str, pruned: tuple[str, ...] =
     passages: that it has one is what the union can tell). Predicates in ``leave_out`` (a
     document's full text) are left out. Validating
     ``nodes`` on this is validating them on the store, for shapes whose paths and queries go
-    no further (this project's: its tests hold the union's findings to the whole union's)."""
+    no further (this project's: its tests hold the union's findings to the whole union's).
+    Without ``next_to``, the nodes next to them are left out: what the shapes that read no
+    further than their focus node's own statements need (``far_reading_shapes``: the others).
+
+    Read by SPARQL over batches of nodes, the statements serialised by the store itself: read
+    statement by statement into Python, a large build's union took most of its time here."""
     import pyoxigraph as ox
 
-    default = ox.DefaultGraph()
-    rdf_type = ox.NamedNode(_RDF_TYPE)
-    skip = {ox.NamedNode(p) for p in leave_out}
-    near = lambda n: n.startswith(within) and not n.startswith(pruned)  # noqa: E731
-    triples: set = set()
-    subjects: set[str] = set()
-    level1: set[str] = set()
-    sampled: set = set()
-    def take(term):
-        """The statements about ``term`` the union keeps (added to ``triples``), yielded."""
-        for q in store.quads_for_pattern(term, None, None, default):
-            if q.predicate in skip:
-                continue
-            if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(pruned):
-                # links to a document's own nodes (its passages): each document's validation
-                # checked them; one tells the union that there is one
-                if (q.subject, q.predicate) in sampled:
-                    continue
-                sampled.add((q.subject, q.predicate))
-            triples.add((q.subject, q.predicate, q.object))
-            yield q
+    def iri_test(var: str, prefixes: tuple[str, ...]) -> str:
+        return " || ".join(f'STRSTARTS(STR({var}), "{_sparql_string(p)}")' for p in prefixes) or "false"
 
-    for node in nodes:
-        term = ox.NamedNode(node)
-        subjects.add(node)
-        for q in take(term):
-            if isinstance(q.object, ox.NamedNode) and near(q.object.value) and q.predicate != rdf_type:
-                level1.add(q.object.value)
-        for q in store.quads_for_pattern(None, None, term, default):
-            if isinstance(q.subject, ox.NamedNode) and near(q.subject.value):
-                level1.add(q.subject.value)
-    for node in level1 - subjects:
-        subjects.add(node)
-        for _ in take(ox.NamedNode(node)):
-            pass
-    linked = {t[2].value for t in triples if isinstance(t[2], ox.NamedNode)} - subjects
-    for node in linked:
-        for q in store.quads_for_pattern(ox.NamedNode(node), None, None, default):
-            if (q.predicate == rdf_type or isinstance(q.object, ox.Literal)) and q.predicate not in skip:
-                triples.add((q.subject, q.predicate, q.object))
-    return ox.serialize((ox.Triple(*t) for t in triples), format=ox.RdfFormat.N_TRIPLES)
+    kept = " && ".join(f"?p != <{p}>" for p in leave_out) or "true"
+    is_near = f'(isIRI(?x) && STRSTARTS(STR(?x), "{_sparql_string(within)}") && !({iri_test("?x", pruned)}))'
+    is_pruned = f'(isIRI(?o) && ({iri_test("?o", pruned)}))'
+    # the nodes next to ``nodes``
+    level1: set[str] = set()
+    for values in _values_blocks(nodes if next_to else ()):
+        query = (f"SELECT DISTINCT ?x WHERE {{ VALUES ?n {{ {values} }} "
+                 f"{{ ?n ?p ?x FILTER(?p != <{_RDF_TYPE}> && {kept}) }} UNION {{ ?x ?q ?n }} FILTER{is_near} }}")
+        level1.update(row["x"].value for row in store.query(query))
+    subjects = set(nodes) | level1
+    out = ox.Store()
+    for values in _values_blocks(subjects):
+        out.bulk_load(store.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o FILTER({kept} && !{is_pruned}) }}"
+        ).serialize(format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
+        out.bulk_load(store.query(
+            f"CONSTRUCT {{ ?s ?p ?one }} WHERE {{ {{ SELECT ?s ?p (SAMPLE(?o) AS ?one) WHERE {{ "
+            f"VALUES ?s {{ {values} }} ?s ?p ?o FILTER({kept} && {is_pruned}) }} GROUP BY ?s ?p }} }}"
+        ).serialize(format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
+    linked = {row["o"].value for row in out.query("SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isIRI(?o)) }")}
+    for values in _values_blocks(linked - subjects):
+        out.bulk_load(store.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o "
+            f"FILTER((?p = <{_RDF_TYPE}> || isLiteral(?o)) && {kept}) }}"
+        ).serialize(format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
+    return out.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+
+
+# -- which shapes read no further than a node's own statements ------------------------
+#
+# Validating the nodes several documents describe needs the union around them; how far
+# around depends on the shape. A shape that reads only the focus node's own statements and
+# the kind (types, term) of their values is decided on those (``neighbourhood(..., near=
+# False)``); one that reads further — a SHACL-SPARQL query, a path other than one predicate
+# (an inverse path reads the statements that link to the node), a shape applied to a value
+# that reads the value's statements, a target by the objects of a predicate — needs the
+# nodes next to it too (``near=True``), which around a node hundreds of documents name (a
+# country, a large organisation) is most of the union.
+
+#: What a shape may state and still read no more than the focus node's own statements
+#: (with the shapes it applies to the focus node, the property shapes it has, and the value
+#: shapes those apply to each value).
+_NODE_LOCAL = {SH + p for p in (
+    "targetClass", "targetNode", "targetSubjectsOf", "property", "and", "or", "xone", "not", "node",
+    "closed", "ignoredProperties", "severity", "message", "deactivated", "name", "description", "order",
+    "group", "class", "datatype", "nodeKind", "in", "pattern", "flags", "minLength", "maxLength",
+    "languageIn", "uniqueLang", "minInclusive", "maxInclusive", "minExclusive", "maxExclusive", "hasValue",
+    "minCount", "maxCount", "equals", "disjoint", "lessThan", "lessThanOrEquals", "path",
+    "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint")} | {
+    str(RDF.type), str(RDFS.label), str(RDFS.comment), str(RDF.first), str(RDF.rest)}
+#: What a shape applied to a value may state: tests of the value's kind and term only.
+_VALUE_LOCAL = {SH + p for p in (
+    "and", "or", "xone", "not", "node", "severity", "message", "deactivated", "name", "description",
+    "class", "datatype", "nodeKind", "in", "pattern", "flags", "minLength", "maxLength", "languageIn",
+    "minInclusive", "maxInclusive", "minExclusive", "maxExclusive", "hasValue")} | {
+    str(RDF.type), str(RDFS.label), str(RDFS.comment)}
+_NESTING = {SH + p for p in ("and", "or", "xone")}
+
+
+_split: dict[int, tuple[Graph, Graph, Graph]] = {}  # id(shapes) -> (it, its near shapes, its far shapes)
+
+
+def split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
+    """The shapes as two shapes graphs: the shapes that read no further than their focus
+    node's own statements, and the others (``far_reading_shapes``) — each the whole graph
+    with the other's targets taken out (a shape without a target validates nothing unless
+    another applies it). Made once per shapes graph."""
+    entry = _split.get(id(shapes))
+    if entry is None or entry[0] is not shapes:
+        far = far_reading_shapes(shapes)
+        near = targeted_shapes(shapes) - far
+        entry = (shapes, _without_targets(shapes, far), _without_targets(shapes, near))
+        _split[id(shapes)] = entry
+    return entry[1], entry[2]
+
+
+_TARGETS = {SH + t for t in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")}
+
+
+def _without_targets(shapes: Graph, drop: set) -> Graph:
+    g = Graph()
+    g.namespace_manager = shapes.namespace_manager
+    for t in shapes:
+        if t[0] in drop and (str(t[1]) in _TARGETS or t[1] == RDF.type and t[2] in (RDFS.Class, OWL.Class)):
+            continue
+        g.add(t)
+    return g
+
+
+def far_reading_shapes(shapes: Graph) -> set:
+    """The shapes (with a target) that read beyond their focus node's own statements and
+    the kinds of its values (see above): validating them needs the nodes next to it."""
+    return {shape for shape in targeted_shapes(shapes)
+            if not _reads_node_only(shapes, shape, at_value=False, seen=set())}
+
+
+def targeted_shapes(shapes: Graph) -> set:
+    """The shapes validation starts from: those with a target (or that are classes too)."""
+    targets = [URIRef(SH + t) for t in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")]
+    out = {s for t in targets for s in shapes.subjects(t, None)}
+    for cls in (RDFS.Class, OWL.Class):
+        out.update(s for s in shapes.subjects(RDF.type, cls) if (s, RDF.type, URIRef(SH + "NodeShape")) in shapes)
+    return out
+
+
+def _members(shapes: Graph, node) -> list:
+    return list(shapes.items(node))
+
+
+def _reads_node_only(shapes: Graph, shape, at_value: bool, seen: set) -> bool:
+    """Whether ``shape``, applied to a node (``at_value``: to a value of the focus node's),
+    reads no more than that node's own statements (a value: no more than its kind)."""
+    if shape in seen:
+        return False  # (a recursive shape reads as deep as the data: far)
+    seen = seen | {shape}
+    allowed = _VALUE_LOCAL if at_value else _NODE_LOCAL
+    path = shapes.value(shape, URIRef(SH + "path"))
+    if path is not None and not isinstance(path, URIRef):
+        return False  # an inverse, sequence, alternative or repeated path
+    for p, o in shapes.predicate_objects(shape):
+        p = str(p)
+        if p not in allowed:
+            return False
+        if p in _NESTING:
+            inner = all(_reads_node_only(shapes, m, at_value, seen) for m in _members(shapes, o))
+        elif p in (SH + "not", SH + "node"):
+            inner = _reads_node_only(shapes, o, at_value, seen)
+        elif p == SH + "property":
+            inner = not at_value and _reads_node_only(shapes, o, False, seen) and (
+                shapes.value(o, URIRef(SH + "path")) is not None)
+        elif p == SH + "qualifiedValueShape":
+            inner = _reads_node_only(shapes, o, True, seen)
+        else:
+            continue
+        if not inner:
+            return False
+    if path is not None and not at_value:
+        # a property shape's own value tests (sh:class …) apply to each value: their kind only
+        for p in (SH + "node", SH + "not", SH + "and", SH + "or", SH + "xone"):
+            for o in shapes.objects(shape, URIRef(p)):
+                nested = _members(shapes, o) if p in _NESTING else [o]
+                if not all(_reads_node_only(shapes, m, True, seen) for m in nested):
+                    return False
+    return True
+
+
+def validate_around(store, nodes: set[str], shapes: Graph, hierarchy: bytes, within: str,
+                    pruned: tuple[str, ...] = (), leave_out: tuple[str, ...] = ()) -> ValidationReport:
+    """``nodes`` validated on what a large store (its default graph, the union of documents'
+    graphs) says around them (``neighbourhood``; ``within``, ``pruned``, ``leave_out`` as
+    there): by the shapes that read no further than a node's own statements, on those
+    statements; by the others (``far_reading_shapes``), on the nodes next to it too — read
+    only around the nodes those shapes target. Around a node hundreds of documents name (a
+    country, a large organisation) the nodes next to it are most of the union: the shapes
+    that need them rarely target such a node. The findings are those of every shape on
+    the whole neighbourhood (tests/test_validate_union.py)."""
+    near, far = split_shapes(shapes)
+    own = store_of(neighbourhood(store, nodes, within, pruned, leave_out, next_to=False), hierarchy)
+    report = validate_store(own, near, focus=nodes)
+    far_targets = targeted_shapes(far)
+    if any(far.value(shape, URIRef(SH + "targetObjectsOf")) is not None for shape in far_targets):
+        far_focus = set(nodes)  # (what links to a node is not among its own statements)
+    else:
+        # (a node's targets are its types and its own statements: all in ``own``)
+        far_focus = {n for shape in far_targets for n in focus_nodes_of(own, far, shape, nodes)}
+    if far_focus:
+        more = validate_store(store_of(neighbourhood(store, far_focus, within, pruned, leave_out), hierarchy), far,
+                              focus=far_focus)
+        report.findings = sorted(report.findings + more.findings, key=lambda f: (f.severity, f.shape, f.focus, f.message))
+        report.conforms = report.conforms and more.conforms
+        report.seconds += more.seconds
+    return report
+
+
+def _sparql_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _values_blocks(nodes, size: int = 2000):
+    """``nodes`` (IRIs) as the bodies of SPARQL VALUES blocks of ``size`` nodes."""
+    ordered = sorted(nodes)
+    for i in range(0, len(ordered), size):
+        yield " ".join(f"<{n}>" for n in ordered[i:i + size])
 
 
 def _without_sparql(shapes: Graph) -> Graph:
@@ -364,13 +514,12 @@ def _prefix_block(shapes: Graph, constraint) -> str:
     return "\n".join(sorted(set(lines)))
 
 
-def _focus_nodes(store, shapes: Graph, shape, only: set[str] | None = None) -> set[str]:
+def focus_nodes_of(store, shapes: Graph, shape, only: set[str] | None = None) -> set[str]:
     """The shape's focus nodes in the store (instances of a target class or of its
     subclasses, target nodes, subjects and objects of target properties); with ``only``,
-    those of them in ``only``, found by looking at each of those nodes (in the union, a few
-    shared nodes among every instance of a class)."""
-    if only is not None:
-        return {node for node in only if _is_focus(store, shapes, shape, node)}
+    those of them in ``only``. (A store validated with ``only`` is the neighbourhood of those
+    nodes, kg.validate.neighbourhood: a query per target over it costs less than looking at
+    each node for each shape — thousands of shared nodes times the shapes, in a large build.)"""
     nodes: set[str] = set()
     for cls in shapes.objects(shape, URIRef(SH + "targetClass")):
         query = f"SELECT DISTINCT ?n WHERE {{ ?n <{_RDF_TYPE}>/<{_SUBCLASS}>* <{cls}> }}"
@@ -380,34 +529,7 @@ def _focus_nodes(store, shapes: Graph, shape, only: set[str] | None = None) -> s
         nodes.update(_term_text(row["n"]) for row in store.query(f"SELECT DISTINCT ?n WHERE {{ ?n <{p}> ?o }}"))
     for p in shapes.objects(shape, URIRef(SH + "targetObjectsOf")):
         nodes.update(_term_text(row["n"]) for row in store.query(f"SELECT DISTINCT ?n WHERE {{ ?s <{p}> ?n }}"))
-    return nodes
-
-
-def _is_focus(store, shapes: Graph, shape, node: str) -> bool:
-    import pyoxigraph as ox
-
-    term, default = ox.NamedNode(node), ox.DefaultGraph()
-    if URIRef(node) in set(shapes.objects(shape, URIRef(SH + "targetNode"))):
-        return True
-    classes = {str(c) for c in shapes.objects(shape, URIRef(SH + "targetClass"))}
-    if classes:
-        seen = {q.object for q in store.quads_for_pattern(term, ox.NamedNode(_RDF_TYPE), None, default)}
-        todo = list(seen)
-        while todo:
-            cls = todo.pop()
-            if isinstance(cls, ox.NamedNode) and cls.value in classes:
-                return True
-            for q in store.quads_for_pattern(cls, ox.NamedNode(_SUBCLASS), None, default):
-                if q.object not in seen:
-                    seen.add(q.object)
-                    todo.append(q.object)
-    for p in shapes.objects(shape, URIRef(SH + "targetSubjectsOf")):
-        if next(iter(store.quads_for_pattern(term, ox.NamedNode(str(p)), None, default)), None) is not None:
-            return True
-    for p in shapes.objects(shape, URIRef(SH + "targetObjectsOf")):
-        if next(iter(store.quads_for_pattern(None, ox.NamedNode(str(p)), term, default)), None) is not None:
-            return True
-    return False
+    return nodes if only is None else nodes & only
 
 
 def _term_text(term) -> str:
@@ -434,7 +556,7 @@ def sparql_constraint_results(store, shapes: Graph, only: set[str] | None = None
     for shape, constraint in shapes.subject_objects(sh("sparql")):
         if shapes.value(shape, sh("deactivated")) == Literal(True):
             continue
-        focus = _focus_nodes(store, shapes, shape, only)
+        focus = focus_nodes_of(store, shapes, shape, only)
         if not focus:
             continue
         select = str(shapes.value(constraint, sh("select")))
