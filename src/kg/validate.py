@@ -217,13 +217,27 @@ def neighbourhood(store, nodes: set[str], within: str, pruned: tuple[str, ...] =
 # -- which shapes read no further than a node's own statements ------------------------
 #
 # Validating the nodes several documents describe needs the union around them; how far
-# around depends on the shape. A shape that reads only the focus node's own statements and
-# the kind (types, term) of their values is decided on those (``neighbourhood(..., near=
-# False)``); one that reads further — a SHACL-SPARQL query, a path other than one predicate
-# (an inverse path reads the statements that link to the node), a shape applied to a value
-# that reads the value's statements, a target by the objects of a predicate — needs the
-# nodes next to it too (``near=True``), which around a node hundreds of documents name (a
-# country, a large organisation) is most of the union.
+# around depends on the shape. Every shape is still validated on every such node: which
+# constraints two documents can break together is any that reads what both say of it —
+# counts (sh:maxCount: two beginnings), sh:uniqueLang, sh:disjoint, sh:lessThan, a value's
+# sh:class when another document types it, sh:minCount that one lacks and the other
+# supplies (the union clears it), SHACL-SPARQL queries reading the node's neighbours (a
+# closure stated by one document of an office opened in another) — and the report's
+# findings on these nodes are the union's alone (kg.validate.combine), so none is left to
+# the documents. What changes is what each is validated on:
+# - A shape that reads only the focus node's own statements along single predicates, and of
+#   each value only its term and its types (``_NODE_LOCAL``, ``_VALUE_LOCAL``: targets by
+#   class, node or subject; counts, value tests, sh:class, logical combinations of such
+#   shapes), gives the same results on ``neighbourhood(..., next_to=False)`` — the node's
+#   statements in the union (its links to passages and documents sampled as in the whole
+#   neighbourhood) and the types and literal values of every node they link to — as on the
+#   whole neighbourhood: nothing else of it is read. These are most shapes, and cheap.
+# - The others (a SHACL-SPARQL query, an inverse, sequence or repeated path, a shape applied
+#   to a value that reads the value's statements, a target by the objects of a predicate)
+#   read the nodes next to it: they get the whole neighbourhood, read only around the nodes
+#   they target (a node's targets are its types and own statements: known from the first).
+# Around a node hundreds of documents name (a country, a large organisation) the nodes next
+# to it are most of the union; the shapes that need them target few such nodes.
 
 #: What a shape may state and still read no more than the focus node's own statements
 #: (with the shapes it applies to the focus node, the property shapes it has, and the value
