@@ -280,20 +280,21 @@ _NESTING = {SH + p for p in ("and", "or", "xone")}
 _split: dict[int, tuple] = {}  # id(shapes) -> (it, its near, forward and far shapes graphs)
 
 
-def split_shapes(shapes: Graph) -> tuple[Graph, Graph, Graph]:
+def split_shapes(shapes: Graph, forward: frozenset[str] | None = None) -> tuple[Graph, Graph, Graph]:
     """The shapes as three shapes graphs: those that read no further than their focus node's
-    own statements; those that read further only forward from it (``forward_reading_shapes``);
-    the others — each the whole graph with the others' targets taken out (a shape without a
-    target validates nothing unless another applies it). Made once per shapes graph."""
+    own statements; those that read further only forward from it (``forward_reading_shapes``,
+    or ``forward``: their IRIs, as it gave them before); the others — each the whole graph
+    with the others' targets taken out (a shape without a target validates nothing unless
+    another applies it). Made once per shapes graph."""
     entry = _split.get(id(shapes))
-    if entry is None or entry[0] is not shapes:
+    if entry is None or entry[0] is not shapes or forward is not None and entry[1] != forward:
         targeted = targeted_shapes(shapes)
         far = far_reading_shapes(shapes)
-        forward = forward_reading_shapes(shapes)
-        entry = (shapes, _without_targets(shapes, far), _without_targets(shapes, targeted - forward),
-                 _without_targets(shapes, targeted - (far - forward)))
+        reads_forward = {s for s in far if str(s) in forward} if forward is not None else forward_reading_shapes(shapes)
+        entry = (shapes, frozenset(map(str, reads_forward)), _without_targets(shapes, far),
+                 _without_targets(shapes, targeted - reads_forward), _without_targets(shapes, targeted - (far - reads_forward)))
         _split[id(shapes)] = entry
-    return entry[1], entry[2], entry[3]
+    return entry[2], entry[3], entry[4]
 
 
 _TARGETS = {SH + t for t in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")}
@@ -443,7 +444,8 @@ def _reads_node_only(shapes: Graph, shape, at_value: bool, seen: set) -> bool:
 
 
 def validate_around(store, nodes: set[str], shapes: Graph, hierarchy: bytes, within: str,
-                    pruned: tuple[str, ...] = (), leave_out: tuple[str, ...] = ()) -> ValidationReport:
+                    pruned: tuple[str, ...] = (), leave_out: tuple[str, ...] = (),
+                    forward: frozenset[str] | None = None) -> ValidationReport:
     """``nodes`` validated on what a large store (its default graph, the union of documents'
     graphs) says around them (``neighbourhood``; ``within``, ``pruned``, ``leave_out`` as
     there): by the shapes that read no further than a node's own statements, on those
@@ -451,11 +453,11 @@ def validate_around(store, nodes: set[str], shapes: Graph, hierarchy: bytes, wit
     only around the nodes those shapes target. Around a node hundreds of documents name (a
     country, a large organisation) the nodes next to it are most of the union: the shapes
     that need them rarely target such a node. The findings are those of every shape on
-    the whole neighbourhood (tests/test_validate_union.py)."""
-    near, forward, far = split_shapes(shapes)
+    the whole neighbourhood (tests/test_validate_union.py). ``forward``: as ``split_shapes``."""
+    near, forward_shapes, far = split_shapes(shapes, forward)
     own = store_of(neighbourhood(store, nodes, within, pruned, leave_out, next_to=False), hierarchy)
     report = validate_store(own, near, focus=nodes)
-    for shapes_, next_to in ((forward, "forward"), (far, True)):
+    for shapes_, next_to in ((forward_shapes, "forward"), (far, True)):
         targets = targeted_shapes(shapes_)
         if any(shapes_.value(shape, URIRef(SH + "targetObjectsOf")) is not None for shape in targets):
             focus = set(nodes)  # (what links to a node is not among its own statements)
