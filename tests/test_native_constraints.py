@@ -12,7 +12,7 @@ from rdflib import URIRef
 
 from kg import native_constraints
 from kg.ontology import load_ontology
-from kg.validate import SH, class_hierarchy, _focus_nodes, _prefix_block, load_shapes
+from kg.validate import SH, class_hierarchy, focus_nodes_of, _prefix_block, load_shapes
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES = load_shapes(ROOT / "shapes")
@@ -84,7 +84,7 @@ def _by_query(store, constraint: str, variables: list[str]) -> list[tuple]:
 
 def _focus(store, constraint: str) -> set[str]:
     shape = next(SHAPES.subjects(URIRef(SH + "sparql"), URIRef(constraint)))
-    return _focus_nodes(store, SHAPES, shape)
+    return focus_nodes_of(store, SHAPES, shape)
 
 
 def _by_python(store, constraint: str, variables: list[str]) -> list[tuple]:

@@ -35,8 +35,8 @@ from .resources import load_resources
 from .resolve import LabelChoice, LabelUses, choose_labels, choose_labels_again, resolve, used_keys
 from .sources import Document, check_language, load_corpus
 from .transaction import build_lock
-from .validate import (Finding, InconsistentGraph, ReasonerFailed, ValidationReport, combine, neighbourhood,
-                       owl_check, store_of, validate_store)
+from .validate import (Finding, InconsistentGraph, ReasonerFailed, ValidationReport, combine,
+                       forward_reading_shapes, owl_check, validate_around)
 
 
 INFERRED_GRAPH = "inferred"  # what the ontology entails, apart from what documents state
@@ -268,7 +268,7 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
             _validate_documents(settings, corpus, graphs, list(graphs), store, checked, work, progress)
             choice, _ = _leave_out_failing(settings, iris, corpus, graphs, store, choice, checked, work, progress,
                                            skippable)
-            report = _validate_union(settings, corpus, graphs, store, progress)
+            report = _validate_union(settings, corpus, graphs, store, checked, progress)
             times["validate"] = time.perf_counter() - t4
             result = BuildResult(documents=[d.document for d in corpus.docs.values()], report=report,
                                  stats=[DocumentStats(d.document.file_name, d.document.language, d.mentions,
@@ -449,11 +449,8 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
             touched.update(corpus.parts.get(corpus.docs[d].key).nodes)
         redo = sorted(d for d in set(redo) | redone if d in graphs)
         # the report: the published one, but around the nodes touched, redone
-        shapes, hierarchy = validation_inputs(settings)
         shared = {n for n in touched if corpus.nodes[n] > 1}
-        data = neighbourhood(store, shared, iris.minted_base, pruned=(iris.evidence_base, str(iris.document(""))),
-                             leave_out=(str(CNT.chars),))
-        union = validate_store(store_of(data, hierarchy), shapes, focus=shared)
+        union = _validate_around(settings, store, shared, checked)
         own_by_doc = {d: v for d, v in previous.own.items() if d in corpus.docs and d not in graphs}
         own_by_doc.update({d: {(f.shape, f.focus) for f in g.findings if f.severity == "Violation"}
                            for d, g in graphs.items()})
@@ -463,10 +460,7 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
         # validated where it stands, as the union check would
         rest = {n for n in touched if corpus.nodes[n] == 1 and n not in covered}
         if rest:
-            more = validate_store(store_of(neighbourhood(store, rest, iris.minted_base,
-                                                         pruned=(iris.evidence_base, str(iris.document(""))),
-                                                         leave_out=(str(CNT.chars),)), hierarchy), shapes, focus=rest)
-            union.findings.extend(more.findings)
+            union.findings.extend(_validate_around(settings, store, rest, checked).findings)
         alone = [f for g in graphs.values() for f in g.findings if f.focus not in shared and f.focus in touched]
         report = combine(union, own, alone + [f for f in previous.findings if f.focus not in touched])
         times["validate"] = time.perf_counter() - t3
@@ -712,24 +706,37 @@ def _write(iris: IRIs, corpus: _Corpus, graphs: dict[str, _Graph], store, progre
     progress(step, len(graphs), len(graphs))
 
 
-def _validate_union(settings: Settings, corpus: _Corpus, graphs: dict[str, _Graph], store,
+def _validate_union(settings: Settings, corpus: _Corpus, graphs: dict[str, _Graph], store, checked: ArtefactCache,
                     progress: Progress) -> ValidationReport:
     """What documents can disagree on, validated over the union: the nodes several documents
     describe, on what shapes read about them in the union (kg.validate.neighbourhood). The
     union decides whether a finding there is a document's error, documents disagreeing, or
     something one document lacks and another supplies (kg.validate.combine); a node only one
     document describes keeps that document's own findings."""
-    iris = IRIs(settings.base_iri)
-    shapes, hierarchy = validation_inputs(settings)
     own = {(f.shape, f.focus) for g in graphs.values() for f in g.findings if f.severity == "Violation"}
     shared = {node for node, n in corpus.nodes.items() if n > 1}
     progress("validating the union", 0, 1)
-    data = neighbourhood(store, shared, iris.minted_base, pruned=(iris.evidence_base, str(iris.document(""))),
-                         leave_out=(str(CNT.chars),))
-    union = validate_store(store_of(data, hierarchy), shapes, focus=shared)
+    union = _validate_around(settings, store, shared, checked)
     progress("validating the union", 1, 1)
     alone = [f for g in graphs.values() for f in g.findings if f.focus not in shared]
     return combine(union, own, alone)
+
+
+def _validate_around(settings: Settings, store, nodes: set[str], checked: ArtefactCache) -> ValidationReport:
+    """``nodes`` validated on what the union says around them (kg.validate.validate_around):
+    passages and documents, which each document's own validation read, pruned. Which shapes
+    read only forward from their node is kept in the cache with the validations (reading
+    the queries takes rdflib's SPARQL parser, a second to load: not for every update)."""
+    iris = IRIs(settings.base_iri)
+    shapes, hierarchy = validation_inputs(settings)
+    key = content_key(b"shapes reading forward", shapes_version(settings))
+    forward = checked.get(key)
+    if forward is None:
+        forward = frozenset(str(shape) for shape in forward_reading_shapes(shapes))
+        checked.put(key, forward)
+    return validate_around(store, nodes, shapes, hierarchy, iris.minted_base,
+                           pruned=(iris.evidence_base, str(iris.document(""))), leave_out=(str(CNT.chars),),
+                           forward=forward)
 
 
 def _add_ontology(iris: IRIs, ontology: Graph, store) -> None:
