@@ -291,15 +291,17 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
                 result.individuals = _reason(settings, iris, ontology, store, result.report)
                 progress("reasoning", 1, 1)
                 times["reason"] = time.perf_counter() - t5
-                if indexing is not None:
+                if publish:
+                    t6 = time.perf_counter()
+                    store.flush()
+                    store.optimize()  # (while the index may still be written: reads go on)
+                    times["store"] += time.perf_counter() - t6
                     indexing.wait(times)
             finally:
                 if indexing is not None:
                     indexing.stop()
             if publish:
                 t6 = time.perf_counter()
-                store.flush()
-                store.optimize()
                 result.quads = len(store)
                 del store
                 search_index.record_quads(path / search_index.INDEX_NAME, result.quads)
