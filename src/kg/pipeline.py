@@ -542,7 +542,6 @@ class _SearchIndexing:
         self._stop = threading.Event()
         self._seconds = 0.0
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="search-index")
-        progress("indexing for search", 0, 1)
         self._future = self._pool.submit(self._write, store, path / search_index.INDEX_NAME, settings)
 
     def _write(self, store, target: Path, settings: Settings) -> None:
@@ -553,6 +552,7 @@ class _SearchIndexing:
 
     def wait(self, times: dict[str, float]) -> None:
         t = time.perf_counter()
+        self._progress("indexing for search", 0, 1)  # (told here: one step at a time is shown)
         self._future.result()
         self._progress("indexing for search", 1, 1)
         # (its own time; the part of it that outlasted reasoning is the build's wait for it)
