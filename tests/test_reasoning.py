@@ -60,3 +60,44 @@ def test_ontology_page_is_served(server):
     r = requests.get(server.url + "/ontology", timeout=30)
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
     assert "kg:Handover" in r.text and "at:detention-visits" in r.text
+
+
+def test_hermit_checks_an_unchanged_ontology_once_and_a_changed_one_again(tmp_path):
+    """A build too large for HermiT to take its data has HermiT check the ontology alone:
+    its verdict is kept, so the next build with the same ontology does not run HermiT
+    again; an edited ontology is checked again, and an inconsistent one stops the build,
+    leaving nothing behind (no build directory, no thread of its own)."""
+    import json
+    import shutil
+    import threading
+    from dataclasses import replace
+
+    import pytest
+
+    from kg.config import load_settings
+    from kg.pipeline import BuildFailed, build
+
+    root, sources = tmp_path / "root", tmp_path / "sources"
+    (root / "data").mkdir(parents=True)
+    sources.mkdir()
+    shutil.copyfile(ROOT / "tests" / "documents" / "en_krcs_kenya.txt", sources / "en_krcs_kenya.txt")
+    (sources / "metadata.json").write_text(json.dumps({"en_krcs_kenya.txt": {"language": "en"}}), encoding="utf-8")
+    shutil.copytree(ROOT / "ontology", root / "ontology")  # (the copy is edited below)
+    (root / "shapes").symlink_to(ROOT / "shapes")
+    for part in (ROOT / "data").iterdir():  # (what extraction reads)
+        (root / "data" / part.name).symlink_to(part)
+    settings = replace(load_settings(var_dir=tmp_path / "var", sources_dir=sources), root=root,
+                       hermit_max_individuals=0)  # (every build "too large": the ontology alone)
+    ontology = settings.ontology_dir
+    first = build(settings, publish=False)
+    assert "the ontology by HermiT, the data by OWL 2 RL rules" in first.report.reasoner
+    again = build(settings, publish=False)
+    assert "the ontology by HermiT, checked before," in again.report.reasoner
+    # an individual of two disjoint classes: the ontology is inconsistent on its own
+    with (ontology / "kg.ttl").open("a", encoding="utf-8") as f:
+        f.write("\n<http://example.org/both> a kg:Organisation , kg:Presence .\n")
+    # (a build to publish: the search index, written alongside reasoning, goes with the rest)
+    with pytest.raises(BuildFailed, match="the ontology: .*inconsistent"):
+        build(settings)
+    assert not list((settings.var / "stores").glob("build-*")) and not (settings.var / "store").exists()
+    assert not [t.name for t in threading.enumerate() if t.name.startswith(("search-index", "hermit"))]

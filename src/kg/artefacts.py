@@ -131,3 +131,14 @@ class ArtefactCache:
                     entry.unlink(missing_ok=True)
                     removed += 1
         return removed
+
+
+def ontology_check_key(settings: Settings) -> str:
+    """The key of HermiT's verdict on the ontology alone: the ontology's files, the code that
+    loads and checks it, and the versions of the libraries that do (the reasoner is
+    owlready2's). Not memoised: an ontology edited while a process runs gives a new key."""
+    h = hashlib.sha256(b"kg-ontology-check-1\0")
+    _hash_files(h, [p for p in settings.ontology_dir.rglob("*") if p.is_file()])
+    _hash_files(h, [_PACKAGE / "validate.py", _PACKAGE / "ontology.py"])
+    _library_versions(h, ("owlready2", "rdflib"))
+    return h.hexdigest()

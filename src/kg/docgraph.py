@@ -15,14 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-import pyoxigraph as ox
-from rdflib import Literal, URIRef
-
 from .config import Settings
 from .extraction import extract_document
 from .namespaces import IRIs
 from .ontology import load_ontology
-from .rdf import GraphWriter, curie
+from .rdf import NTriplesWriter, curie, nt_term
 from .resolve import LabelChoice, LabelUses, is_label_claim
 from .resources import load_resources
 from .sources import Document
@@ -57,48 +54,27 @@ class DocumentPart:
     nodes: list[str]
 
 
-def nt_term(term) -> str:
-    """An rdflib term in N-Triples (escaped as Oxigraph escapes it)."""
-    if isinstance(term, URIRef):
-        return str(ox.NamedNode(str(term)))
-    if isinstance(term, Literal):
-        if term.language:
-            return str(ox.Literal(str(term), language=term.language))
-        if term.datatype is not None:
-            return str(ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))))
-        return str(ox.Literal(str(term)))
-    raise TypeError(f"not a term a document graph holds: {term!r}")
-
-
 def document_part(document: Document, settings: Settings) -> DocumentPart:
     resources = load_resources(settings.lexicon_dir, settings.ontology_dir)
     x = extract_document(document, resources)
     iris = IRIs(settings.base_iri)
-    writer = GraphWriter(iris, resources.lexicon)
-    triples: set[tuple] = set()
+    writer = NTriplesWriter(iris, resources.lexicon)
+    triples: set[tuple[str, str, str]] = set()  # N-Triples terms
     writer.add_document(triples, document)
     labels, others = [], set()
     for claim in x.claims:
         writer.add_claim(triples, claim)
         if is_label_claim(claim):
             s, o = writer.node(claim.subject), writer.term(claim.object)
-            triples.discard((s, curie(claim.predicate), o))
-            labels.append(LabelClaim(claim.subject, claim.predicate, claim.object.lang, claim.object.value,
-                                     nt_term(s), nt_term(o)))
+            triples.discard((s, writer.predicate(claim.predicate), o))
+            labels.append(LabelClaim(claim.subject, claim.predicate, claim.object.lang, claim.object.value, s, o))
         else:
             others.add(claim.triple)
     passages, minted = iris.evidence_base, iris.minted_base
-    nodes = {str(s) for s, _, _ in triples} | {lc.subject_term[1:-1] for lc in labels}
-    nodes |= {str(o) for _, _, o in triples if isinstance(o, URIRef) and str(o).startswith(minted)}
-    written: dict = {}  # term -> N-Triples (a node is in many triples)
-
-    def nt(term) -> str:
-        hit = written.get(term)
-        if hit is None:
-            hit = written[term] = nt_term(term)
-        return hit
-
-    body = "".join(sorted(f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in triples))
+    # (every subject is an IRI: <…>)
+    nodes = {s[1:-1] for s, _, _ in triples} | {lc.subject_term[1:-1] for lc in labels}
+    nodes |= {o[1:-1] for _, _, o in triples if o[0] == "<" and o.startswith(minted, 1)}
+    body = "".join(sorted(f"{s} {p} {o} .\n" for s, p, o in triples))
     return DocumentPart(
         doc_id=document.doc_id, file_name=document.file_name, language=document.language,
         mentions=len(x.mentions), other_claims=len(others), body=body, labels=labels,

@@ -300,8 +300,17 @@ class Citation:
 
     def __init__(self, morph: "Morphology"):
         self.morph = morph
+        self._genitives: dict[tuple[str, str], str] = {}
 
     def genitive(self, lang: str, phrase: str) -> str:
+        # (generated labels ask for a country's genitive once per template: 720 phrases,
+        # asked 7,920 times when the resources load)
+        hit = self._genitives.get((lang, phrase))
+        if hit is None:
+            hit = self._genitives[(lang, phrase)] = self._genitive(lang, phrase)
+        return hit
+
+    def _genitive(self, lang: str, phrase: str) -> str:
         how = self.morph.inflection(lang)
         words = phrase.split()
         if not words:

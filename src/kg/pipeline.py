@@ -8,9 +8,11 @@ from __future__ import annotations
 import pickle
 import re
 import sys
+import threading
 import time
 import zlib
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,7 +24,8 @@ from rdflib.namespace import RDF
 
 from . import parallel, search_index
 from . import store as store_mod
-from .artefacts import ArtefactCache, content_key, document_key, pipeline_version, shapes_version
+from .artefacts import (ArtefactCache, content_key, document_key, ontology_check_key, pipeline_version,
+                        shapes_version)
 from .config import Settings
 from .docgraph import (DocumentPart, finish, label_keys, part_or_failure, validate_document,
                        validation_inputs)
@@ -279,19 +282,30 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
             if not report.conforms:
                 raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
             _add_ontology(iris, ontology, store)
-            t5 = time.perf_counter()
-            progress("reasoning", 0, 1)
-            result.individuals = _reason(settings, iris, ontology, store, result.report)
-            progress("reasoning", 1, 1)
-            times["reason"] = time.perf_counter() - t5
+            # the search index reads the union, which reasoning leaves as it is: it is
+            # written alongside (the other core), and stopped if reasoning fails
+            indexing = _SearchIndexing(settings, path, store, progress) if publish else None
+            try:
+                t5 = time.perf_counter()
+                progress("reasoning", 0, 1)
+                result.individuals = _reason(settings, iris, ontology, store, result.report)
+                progress("reasoning", 1, 1)
+                times["reason"] = time.perf_counter() - t5
+                if publish:
+                    t6 = time.perf_counter()
+                    store.flush()
+                    store.optimize()  # (while the index may still be written: reads go on)
+                    times["store"] += time.perf_counter() - t6
+                    indexing.wait(times)
+            finally:
+                if indexing is not None:
+                    indexing.stop()
             if publish:
                 t6 = time.perf_counter()
-                store.flush()
-                store.optimize()
                 result.quads = len(store)
                 del store
+                search_index.record_quads(path / search_index.INDEX_NAME, result.quads)
                 times["store"] += time.perf_counter() - t6
-                _index_for_search(settings, path, result.quads, progress, times)
                 t6 = time.perf_counter()
                 if before_publish is not None:
                     before_publish(result)
@@ -511,14 +525,37 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
         raise
 
 
-def _index_for_search(settings: Settings, path: Path, quads: int, progress: Progress,
-                      times: dict[str, float]) -> None:
-    """The search page's full-text index of the build (kg.search_index), beside its store."""
-    t = time.perf_counter()
-    progress("indexing for search", 0, 1)
-    search_index.write_index(path, settings.lexicon_dir, settings.ontology_dir, quads=quads)
-    progress("indexing for search", 1, 1)
-    times["index"] = time.perf_counter() - t
+class _SearchIndexing:
+    """The search page's full-text index of the build (kg.search_index), written beside its
+    store in a thread from the store being built (the index reads only the union).
+    ``wait`` takes it (re-raising what it raised); ``stop`` ends it whatever happened, and
+    returns once the thread is gone (its file removed unless it was finished)."""
+
+    def __init__(self, settings: Settings, path: Path, store, progress: Progress):
+        self._progress = progress
+        self._stop = threading.Event()
+        self._seconds = 0.0
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="search-index")
+        self._future = self._pool.submit(self._write, store, path / search_index.INDEX_NAME, settings)
+
+    def _write(self, store, target: Path, settings: Settings) -> None:
+        t = time.perf_counter()
+        search_index.build_index(store, target, settings.lexicon_dir, settings.ontology_dir, quads=0,
+                                 stop=self._stop)
+        self._seconds = time.perf_counter() - t
+
+    def wait(self, times: dict[str, float]) -> None:
+        t = time.perf_counter()
+        self._progress("indexing for search", 0, 1)  # (told here: one step at a time is shown)
+        self._future.result()
+        self._progress("indexing for search", 1, 1)
+        # (its own time; the part of it that outlasted reasoning is the build's wait for it)
+        times["index"] = self._seconds
+        times["index wait"] = time.perf_counter() - t
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._pool.shutdown(wait=True)
 
 
 def _update_search_index(settings: Settings, path: Path, change: _Change, quads: int, progress: Progress,
@@ -757,28 +794,73 @@ def _reason(settings: Settings, iris: IRIs, ontology: Graph, store, report: Vali
     outside = [inferred, onto_graph]
     individuals = (_individuals(store, outside) if change is None
                    else previous.individuals + change.statements.individuals)
-    try:
-        if individuals <= settings.hermit_max_individuals:
-            secs, n = owl_check(_data_graph(store, outside), ontology)
-            report.reasoner = f"consistent ({n} individuals, HermiT, {secs:.1f} s)"
+    large = individuals > settings.hermit_max_individuals
+    t = time.perf_counter()
+    # (an update keeps the ontology the published build checked)
+    with _OntologyCheck(settings, ontology, wanted=large and previous is None) as ontology_check:
+        try:
+            if not large:
+                secs, n = owl_check(_data_graph(store, outside), ontology)
+                report.reasoner = f"consistent ({n} individuals, HermiT, {secs:.1f} s)"
+            else:
+                problems = inconsistencies(store, ontology, only=change.nodes() if change is not None else None)
+                if problems:
+                    raise InconsistentGraph([], "\n".join(problems))
+        except (InconsistentGraph, ReasonerFailed) as exc:
+            ontology_check.settle()  # (the ontology's own fault, if it has one, is the one told)
+            raise BuildFailed(str(exc)) from None
+        if change is None:
+            materialise(store, ontology, inferred, [onto_graph])
         else:
-            t = time.perf_counter()
-            if previous is None:  # (an update keeps the ontology the published build checked)
-                owl_check(Graph(), ontology)
-            problems = inconsistencies(store, ontology, only=change.nodes() if change is not None else None)
-            if problems:
-                raise InconsistentGraph([], "\n".join(problems))
-            report.reasoner = (f"consistent (over {settings.hermit_max_individuals} individuals: the ontology by "
-                               f"HermiT, the data by OWL 2 RL rules, {time.perf_counter() - t:.1f} s)")
-    except (InconsistentGraph, ReasonerFailed) as exc:
-        raise BuildFailed(str(exc)) from None
-    if change is None:
-        materialise(store, ontology, inferred, [onto_graph])
-    else:
-        inserted, deleted = update_entailments(store, ontology, inferred, [onto_graph], change.statements.added,
-                                                change.statements.removed)
-        change.inferred_quads = inserted - deleted
+            inserted, deleted = update_entailments(store, ontology, inferred, [onto_graph], change.statements.added,
+                                                    change.statements.removed)
+            change.inferred_quads = inserted - deleted
+        ontology_check.settle()
+    if large:
+        report.reasoner = (f"consistent (over {settings.hermit_max_individuals} individuals: the ontology by "
+                           f"HermiT{ontology_check.how}, the data by OWL 2 RL rules, {time.perf_counter() - t:.1f} s)")
     return individuals
+
+
+class _OntologyCheck:
+    """HermiT's check of the ontology alone (a build too large for HermiT to take its data),
+    run in a thread while the data is checked and its entailments written — HermiT is a
+    Java process, on the other core — or read back: a verdict of consistency is kept under
+    the ontology's key (kg.artefacts.ontology_check_key), so an unchanged ontology is not
+    checked again, and a changed one is. ``settle`` waits for it and raises BuildFailed
+    when the ontology is inconsistent or HermiT cannot read it; leaving the block waits for
+    the thread whatever happened."""
+
+    def __init__(self, settings: Settings, ontology: Graph, wanted: bool):
+        self.how = ""
+        self._future = self._pool = None
+        if not wanted:
+            return
+        self._verdicts = ArtefactCache(settings, "reasoner")
+        self._key = ontology_check_key(settings)
+        if self._verdicts.get(self._key) == "consistent":
+            self.how = ", checked before"
+        else:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="hermit")
+            self._future = self._pool.submit(owl_check, Graph(), ontology)
+        self._verdicts.prune()  # (verdicts on other versions of the ontology)
+
+    def settle(self) -> None:
+        if self._future is None:
+            return
+        future, self._future = self._future, None
+        try:
+            future.result()
+        except (InconsistentGraph, ReasonerFailed) as exc:
+            raise BuildFailed(f"the ontology: {exc}") from None
+        self._verdicts.put(self._key, "consistent")
+
+    def __enter__(self) -> "_OntologyCheck":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
 
 
 @dataclass

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
@@ -32,6 +34,21 @@ _HAS_SOURCE, _HAS_SELECTOR, _HAS_EVIDENCE = OA.hasSource, OA.hasSelector, KG.has
 _POSITION, _QUOTE = OA.TextPositionSelector, OA.TextQuoteSelector
 _START, _END, _EXACT, _PREFIX, _SUFFIX = OA.start, OA.end, OA.exact, OA.prefix, OA.suffix
 _NON_NEGATIVE = XSD.nonNegativeInteger
+
+
+class _Passage(NamedTuple):
+    type: object
+    evidence: object
+    specific: object
+    has_source: object
+    has_selector: object
+    position: object
+    quote: object
+    start: object
+    end: object
+    exact: object
+    prefix: object
+    suffix: object
 
 
 class GraphWriter:
@@ -107,29 +124,126 @@ class GraphWriter:
                 g.add(t)
         return node
 
-    def _evidence_triples(self, ev: Evidence) -> tuple[URIRef, tuple[tuple, ...]]:
+    # a passage's terms (NTriplesWriter writes them as text)
+    _vocabulary = _Passage(_TYPE, _EVIDENCE, _SPECIFIC, _HAS_SOURCE, _HAS_SELECTOR, _POSITION, _QUOTE, _START, _END,
+                           _EXACT, _PREFIX, _SUFFIX)
+
+    def _passage_node(self, ev: Evidence):
         node = self.iris.evidence(ev.doc_id, ev.start, ev.end)
-        pos, quote = URIRef(f"{node}#position"), URIRef(f"{node}#quote")
+        return node, URIRef(f"{node}#position"), URIRef(f"{node}#quote")
+
+    def _offset(self, value: int):
+        return Literal(value, datatype=_NON_NEGATIVE)
+
+    def _text(self, value: str):
+        return Literal(value)
+
+    def _evidence_triples(self, ev: Evidence) -> tuple[URIRef, tuple[tuple, ...]]:
+        v = self._vocabulary
+        node, pos, quote = self._passage_node(ev)
         return node, (
-            (node, _TYPE, _EVIDENCE),
-            (node, _TYPE, _SPECIFIC),
-            (node, _HAS_SOURCE, self.iris.document(ev.doc_id)),
-            (node, _HAS_SELECTOR, pos),
-            (node, _HAS_SELECTOR, quote),
-            (pos, _TYPE, _POSITION),
-            (pos, _START, Literal(ev.start, datatype=_NON_NEGATIVE)),
-            (pos, _END, Literal(ev.end, datatype=_NON_NEGATIVE)),
-            (quote, _TYPE, _QUOTE),
-            (quote, _EXACT, Literal(ev.exact)),
-            (quote, _PREFIX, Literal(ev.prefix)),
-            (quote, _SUFFIX, Literal(ev.suffix)),
+            (node, v.type, v.evidence),
+            (node, v.type, v.specific),
+            (node, v.has_source, self.node_of_document(ev.doc_id)),
+            (node, v.has_selector, pos),
+            (node, v.has_selector, quote),
+            (pos, v.type, v.position),
+            (pos, v.start, self._offset(ev.start)),
+            (pos, v.end, self._offset(ev.end)),
+            (quote, v.type, v.quote),
+            (quote, v.exact, self._text(ev.exact)),
+            (quote, v.prefix, self._text(ev.prefix)),
+            (quote, v.suffix, self._text(ev.suffix)),
         )
+
+    def node_of_document(self, doc_id: str):
+        return self.iris.document(doc_id)
+
+    def predicate(self, name: str) -> URIRef:
+        return curie(name)
 
     def add_claim(self, g: Graph, claim: Claim) -> None:
         s = self.node(claim.subject)
-        g.add((s, curie(claim.predicate), self.term(claim.object)))
+        g.add((s, self.predicate(claim.predicate), self.term(claim.object)))
+        has_evidence = self._has_evidence
         for ev in claim.evidence:
-            g.add((s, _HAS_EVIDENCE, self.add_evidence(g, ev)))
+            g.add((s, has_evidence, self.add_evidence(g, ev)))
+
+    _has_evidence = _HAS_EVIDENCE
+
+
+def nt_term(term) -> str:
+    """An rdflib term in N-Triples (escaped as Oxigraph escapes it)."""
+    if isinstance(term, URIRef):
+        return str(ox.NamedNode(str(term)))
+    if isinstance(term, Literal):
+        if term.language:
+            return str(ox.Literal(str(term), language=term.language))
+        if term.datatype is not None:
+            return str(ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))))
+        return str(ox.Literal(str(term)))
+    raise TypeError(f"not a term a document graph holds: {term!r}")
+
+
+class NTriplesWriter(GraphWriter):
+    """The same statements as :class:`GraphWriter`, each term given in N-Triples (as
+    :func:`nt_term` writes it) and added to a set of (subject, predicate, object) strings:
+    a document's graph written as text without an rdflib term per statement (each term is
+    made once, and strings hash and sort without Python code)."""
+
+    _has_evidence = nt_term(_HAS_EVIDENCE)
+
+    def __init__(self, iris: IRIs, lexicon: Lexicon):
+        super().__init__(iris, lexicon)
+        self._nt_nodes: dict[str, str] = {}
+        self._nt_literals: dict[tuple, str] = {}
+        self._nt_predicates: dict[str, str] = {}
+        self._nt_documents: dict[str, str] = {}
+
+    def node(self, key: str) -> str:
+        hit = self._nt_nodes.get(key)
+        if hit is None:
+            hit = self._nt_nodes[key] = nt_term(super().node(key))
+        return hit
+
+    def term(self, obj: Ref | Lit) -> str:
+        if isinstance(obj, Ref):
+            return self.node(obj.key)
+        key = (obj.value, obj.lang, obj.datatype)
+        hit = self._nt_literals.get(key)
+        if hit is None:
+            hit = self._nt_literals[key] = nt_term(super().term(obj))
+        return hit
+
+    def predicate(self, name: str) -> str:
+        hit = self._nt_predicates.get(name)
+        if hit is None:
+            hit = self._nt_predicates[name] = nt_term(curie(name))
+        return hit
+
+    def add_document(self, g: set, doc: Document) -> None:
+        terms: set = set()
+        super().add_document(terms, doc)
+        g.update(tuple(nt_term(t) for t in triple) for triple in terms)
+
+    _vocabulary = GraphWriter._vocabulary._make(nt_term(t) for t in GraphWriter._vocabulary)
+    _offset_type = nt_term(_NON_NEGATIVE)
+
+    def _passage_node(self, ev: Evidence):
+        node = nt_term(self.iris.evidence(ev.doc_id, ev.start, ev.end))  # <…>
+        return node, f"{node[:-1]}#position>", f"{node[:-1]}#quote>"
+
+    def _offset(self, value: int) -> str:
+        return f'"{value}"^^{self._offset_type}'
+
+    def _text(self, value: str) -> str:
+        return str(ox.Literal(value))
+
+    def node_of_document(self, doc_id: str) -> str:
+        hit = self._nt_documents.get(doc_id)
+        if hit is None:
+            hit = self._nt_documents[doc_id] = nt_term(self.iris.document(doc_id))
+        return hit
 
 
 def build_dataset(

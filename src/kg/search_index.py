@@ -21,6 +21,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -195,23 +196,45 @@ def write_index(store_path: Path, lexicon_dir: Path, ontology_dir: Path | None =
     return target
 
 
+class IndexingStopped(Exception):
+    """The index was being written for a build that failed meanwhile (``build_index``'s ``stop``)."""
+
+
 def build_index(store: ox.Store, target: Path, lexicon_dir: Path, ontology_dir: Path | None = None,
-                quads: int | None = None) -> None:
+                quads: int | None = None, stop: threading.Event | None = None) -> None:
+    """Write the index of ``store`` into ``target`` (through a copy renamed onto it). With
+    ``stop`` (the build writing it alongside other work may fail meanwhile), it stops when
+    ``stop`` is set, raising IndexingStopped, and leaves no file behind."""
     tmp = target.with_name(target.name + ".tmp")
     tmp.unlink(missing_ok=True)
     db = sqlite3.connect(tmp)
     try:
         db.executescript(_DDL)
         writer = _Writer(store, db, lexicon_dir, ontology_dir)
-        writer.write_owners(writer.every_owner())
+        writer.write_owners(writer.every_owner(), stop)
         db.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", SCHEMA_VERSION),
                                                          ("quads", str(len(store) if quads is None else quads))])
         db.commit()
         db.execute("INSERT INTO search(search) VALUES ('optimize')")
         db.commit()
+    except BaseException:
+        db.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    db.close()
+    tmp.replace(target)
+
+
+def record_quads(target: Path, quads: int) -> None:
+    """Note in the index at ``target`` the size of the store it was made from (an index
+    written while the store still grew — by the reasoner's entailments, which it does not
+    read — is given the final size after)."""
+    db = sqlite3.connect(target)
+    try:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'quads'", (str(quads),))
+        db.commit()
     finally:
         db.close()
-    tmp.replace(target)
 
 
 def update_index(store_path: Path, published: Path, added: set, removed: set, lexicon_dir: Path,
@@ -480,10 +503,12 @@ class _Writer:
             self.db.execute("DELETE FROM reads WHERE owner = ?", (owner,))
             self.db.execute("DELETE FROM owners WHERE id = ?", (owner,))
 
-    def write_owners(self, owners: list[tuple]) -> None:
+    def write_owners(self, owners: list[tuple], stop: threading.Event | None = None) -> None:
         passages = self._passages([n for kind, n in owners if kind == PASSAGE])
         names = self._names([n for kind, n in owners if kind == NAMES])
-        for kind, n in owners:
+        for number, (kind, n) in enumerate(owners):
+            if stop is not None and number % 256 == 0 and stop.is_set():
+                raise IndexingStopped()
             self.noted = set()
             try:
                 made = (self._passage_items(n, passages.get(n)) if kind == PASSAGE
