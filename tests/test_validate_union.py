@@ -97,3 +97,18 @@ def test_shapes_that_read_past_their_node_are_told_from_those_that_do_not(inputs
     assert "kgsh:PlaceContainmentShape" in forward and forward < far
     assert not {"kgsh:OfficeTimelineShape", "kgsh:UnattachedShape", "kgsh:MediaOrganisationShape"} & forward
     assert all(len(g) < len(shapes) for g in split_shapes(shapes))
+
+
+def test_a_findings_path_reads_the_same_in_every_process():
+    """A path that is a blank node (kgsh:PopulationGroup-role: any of five inverse
+    properties) is reported as SPARQL writes it, not by a blank-node label that differs in
+    every process: reports and the build state stay reproducible."""
+    from rdflib import Graph
+
+    settings = load_settings()
+    shapes = load_shapes(settings.shapes_dir)
+    data = Graph().parse(ROOT / "tests" / "fixtures" / "invalid" / "PopulationGroup-role.ttl")
+    report = validate_store(store_of(data.serialize(format="nt", encoding="utf-8"),
+                                     class_hierarchy(load_ontology(settings.ontology_dir))), shapes)
+    paths = {f.path for f in report.findings if f.shape == "kgsh:PopulationGroup-role"}
+    assert paths == {"(^kg:beneficiaryGroup|^kg:audience|^kg:participant|^kg:includes|^kg:offeredTo)"}, paths

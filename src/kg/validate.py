@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from .namespaces import OA
@@ -103,6 +104,26 @@ def _short(g: Graph, term) -> str:
         return g.namespace_manager.normalizeUri(term)
     except Exception:
         return str(term)
+
+
+def _path_text(report: Graph, names: Graph, path) -> str:
+    """A SHACL property path as SPARQL writes it ("^kg:audience", "(a|b)", "a/b*"): a
+    path that is a blank node otherwise shows its label, which differs in every process."""
+    if not isinstance(path, BNode):
+        return _short(names, path)
+    sh = lambda local: URIRef(SH + local)  # noqa: E731
+    for key, (before, after) in (("inversePath", ("^", "")), ("zeroOrMorePath", ("", "*")),
+                                 ("oneOrMorePath", ("", "+")), ("zeroOrOnePath", ("", "?"))):
+        inner = report.value(path, sh(key))
+        if inner is not None:
+            text = _path_text(report, names, inner)
+            return before + (f"({text})" if after and isinstance(inner, BNode) else text) + after
+    alternatives = report.value(path, sh("alternativePath"))
+    if alternatives is not None:
+        return "(" + "|".join(_path_text(report, names, p) for p in Collection(report, alternatives)) + ")"
+    if report.value(path, RDF.first) is not None:
+        return "/".join(_path_text(report, names, p) for p in Collection(report, path))
+    return "(a path)"
 
 
 # -- reading the data being validated: an Oxigraph store (every quad of it) -------------
@@ -554,7 +575,7 @@ def validate_store(store, shapes: Graph, focus: set[str] | None = None, keep_rep
                 shape=_short(shapes, shape) if shape is not None else "",
                 focus=str(focus_node),
                 focus_label=_label(store, str(focus_node)),
-                path=_short(names, path) if path is not None else "",
+                path=_path_text(report, names, path) if path is not None else "",
                 message=" ".join(str(m) for m in msgs) or "(no message)",
                 passage=_passage(store, str(focus_node)),
             )
