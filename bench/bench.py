@@ -19,6 +19,7 @@
     python bench/bench.py --texts both    # new entities, then repeated texts, in one run
     python bench/bench.py --small         # a quick run that proves the pipeline works
     python bench/bench.py --skip-rdflib --kg-serve-args '--http-workers 1'   # try a setting
+    python bench/bench.py --skip-rdflib --throughput-only --work /tmp/b   # point lookups only, data kept
 
 kg serve and Oxigraph's server take turns, text by text for latencies and in five rounds
 for throughput, so that what else runs on the machine weighs on both alike.
@@ -662,9 +663,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-rdflib", action="store_true", help="leave rdflib-endpoint out")
     ap.add_argument("--only", default="", help="run only the queries whose names contain this (and no throughput "
                                                "unless it is 'point lookups')")
+    ap.add_argument("--throughput-only", action="store_true",
+                    help="only the throughput of point lookups (the same as --only 'point lookups')")
     ap.add_argument("--json", type=Path, default=None, help="also write the measurements as JSON")
     ap.add_argument("--kg-serve-args", default="", help="more options for kg serve, e.g. '--http-workers 2'")
     a = ap.parse_args(argv)
+    if a.throughput_only:
+        a.only = "point lookups"
     countries = a.countries or (4 if a.small else 340)
     reps = a.reps if a.reps is not None else (2 if a.small else 7)
     rdflib_reps = a.rdflib_reps if a.rdflib_reps is not None else 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import socket
 import subprocess
 import sys
 import textwrap
@@ -129,6 +130,31 @@ def test_a_remembered_shape_answers_as_the_endpoint_does(one):
     cut = ask(one, template.format(n=50))
     assert cut.status_code == 200 and cut.headers.get("X-KG-Truncated") == "true"
     assert len(cut.json()["results"]["bindings"]) == 5 and cut.json()["truncated"] is True
+
+
+def test_a_remembered_shape_does_not_carry_what_an_escape_hides(one):
+    """The quick way (kg.web.sparql.quick) answers a text of a remembered shape, which differs
+    only in its constants. A codepoint escape breaks that: ``\\u0022`` ends a string once
+    decoded (SPARQL decodes escapes before parsing), so a "string" in the remembered shape
+    can carry a SERVICE call. Such a text is refused as any SERVICE is, and nothing connects."""
+    template = f'SELECT ?p WHERE {{{{ <{ICRC}> ?p ?o FILTER (STR(?o) != "{{word}}") }}}} LIMIT 2'
+    for word in ("a", "b", "c", "d"):  # three in workers, the fourth in the fast lane: remembered
+        assert ask(one, template.format(word=word)).status_code == 200
+    assert ask(one, template.format(word="e")).status_code == 200
+    assert lanes(one, 5) == ["memory"] * 3 + ["fast"] * 2
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        listener.setblocking(False)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+        # decoded: ... != "") SERVICE <url> { ?p ?x ?y } FILTER ("" = "") } LIMIT 2
+        hidden = f"\\u0022) SERVICE <{url}> {{ ?p ?x ?y }} FILTER (\\u0022\\u0022 = \\u0022"
+        r = ask(one, template.format(word=hidden))
+        assert r.status_code == 400 and "SERVICE" in r.text
+        time.sleep(0.5)
+        with pytest.raises(BlockingIOError):
+            listener.accept()
+
 
 def test_volatile_and_cut_results_never_take_the_fast_lane(one):
     for q in ("SELECT (RAND() AS ?r) WHERE {}",
