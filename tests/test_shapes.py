@@ -431,3 +431,18 @@ def test_real_build_unattached_values_are_the_ones_nothing_points_at(built, real
         doc_text = str(data.value(URIRef(m.group(1)), URIRef("http://www.w3.org/2011/content#chars")))
         assert doc_text[int(m.group(2)):int(m.group(3))] == m.group(4)
     print(f"\nfirst corpus: {real_report.unattached_summary()}")
+
+
+def test_an_offices_impossible_period_is_told_once_on_the_office(ontology, tmp_path):
+    """The period of an office (of a subclass: a kg:Delegation) that ends before it begins is
+    kgsh:OfficeClosesBeforeItOpens on the office, not kgsh:PeriodEndsBeforeItBegins too; the
+    same period of something else is."""
+    text = (INVALID / "OfficeClosesBeforeItOpens.ttl").read_text(encoding="utf-8")
+    reversed_period = text.replace("time:hasEnd ex:t2025-09", "time:hasEnd ex:t1990")
+    for graph, office in ((reversed_period, True), (reversed_period.replace("kg:activeDuring ex:office-period",
+                                                                              "kg:inPlace ex:baku"), False)):
+        path = tmp_path / f"office-{office}.ttl"
+        path.write_text(graph, encoding="utf-8")
+        rs = results(validate_file(path, ontology).report_graph)
+        hit = [r for r in rs if r["constraint"] == KGSH.PeriodEndsBeforeItBegins]
+        assert bool(hit) != office, describe(rs)
