@@ -70,3 +70,16 @@ def test_edited_copy_is_refused(tmp_path, corpus_copy):
     with pytest.raises(SourceError) as err:
         load_corpus(Settings(root=ROOT, sources_dir=corpus_copy))
     assert "003_362a282f5771ddaf.txt" in str(err.value) and "SHA-256" in str(err.value)
+
+
+def test_the_utf8_look_for_controls_finds_exactly_what_the_text_look_finds():
+    """A clean source is passed by one search of its bytes (kg.sources.holds_only_text); it
+    must pass exactly the characters first_control passes: every code point is tried."""
+    from kg.sources import first_control, holds_only_text
+
+    differ = [hex(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF
+              and holds_only_text(chr(c).encode("utf-8")) != (first_control(chr(c)) is None)]
+    assert not differ, differ[:20]
+    # and inside text, wherever it stands
+    assert not holds_only_text("Бакы\u0085 office".encode("utf-8"))
+    assert holds_only_text("Bakı ofisi \U0001F600 \uFFFD".encode("utf-8"))
