@@ -87,6 +87,16 @@ def kg(*args: str, env: dict | None = None, timeout: float = 300, check: bool = 
     return proc
 
 
+def default_ctrl_c() -> None:
+    """``preexec_fn`` for a child that a test interrupts with Ctrl-C: it starts with SIGINT's
+    default disposition, as a command typed in a terminal does, whatever the test run was
+    started with (a shell starts a background job with SIGINT ignored, and children inherit
+    that: Python then never raises KeyboardInterrupt)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def children_of(pid: int) -> list[int]:
     """The live (not zombie) child processes of ``pid``, from /proc."""
     out = []

@@ -120,7 +120,7 @@ def test_ctrl_c_during_a_parallel_rebuild_ends_it_and_its_workers_and_changes_no
     import sys
     import time
 
-    from conftest import DEV_CORPUS, ROOT, children_of
+    from conftest import DEV_CORPUS, ROOT, children_of, default_ctrl_c
 
     folder = tmp_path / "incoming"
     folder.mkdir()
@@ -129,7 +129,7 @@ def test_ctrl_c_during_a_parallel_rebuild_ends_it_and_its_workers_and_changes_no
     before = _snapshot(corpus_copy)
     proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "ingest", str(folder), "--jobs", "2"], cwd=ROOT,
                             env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=default_ctrl_c)
     deadline = time.monotonic() + 120
     while not any(n.endswith(".txt") and n not in before for n in os.listdir(corpus_copy)):
         assert proc.poll() is None and time.monotonic() < deadline

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_of_built, kg
+from conftest import ROOT, copy_of_built, default_ctrl_c, kg
 
 SENTENCES = [
     "The International Committee of the Red Cross (ICRC) opened an office in Ganja in March 2022.",
@@ -158,7 +158,8 @@ GOOD = " ".join(SENTENCES)
 
 def start_ingest(doc: Path, env: dict) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "kg.cli", "ingest", str(doc), "--lang", "en"], cwd=ROOT,
-                            env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=default_ctrl_c)
 
 
 def wait_until_rebuilding(proc: subprocess.Popen, sources: Path, name: str, timeout: float = 60) -> None:
