@@ -86,6 +86,11 @@ def _term_set(spec: dict, key: str, lang: str) -> set[tuple[str, ...]]:
     return {tuple(w for w in tokenize(str(t)) if w[0].isalnum()) for t in (spec.get(key) or {}).get(lang, [])}
 
 
+#: trigger kinds (triggers.yaml) whose phrase makes an event's noun in it a consent, not an
+#: event ("subject to the agreement of", "on the agreement of the parties")
+_CONSENT = ("condition", "presence_condition")
+
+
 class FrameBuilder:
     def __init__(self, doc):
         self.doc = doc
@@ -288,8 +293,8 @@ class FrameBuilder:
         if not noun and spec.get("needs_noun") and not self._noun_in(kind, clause) and \
                 self._states(start, end, _term_set(spec, "needs_noun", lang)):
             return None  # "as the organisation concludes its work": no agreement
-        if noun and spec.get("consent") and self._within_phrase(start, end, _term_set(spec, "consent", lang)):
-            return None
+        if noun and any(h.kind in _CONSENT and h.start <= start and end <= h.end for h in sent.triggers):
+            return None  # "subject to the agreement of the authorities": consent, no instrument
         f = Frame(kind, spec.get("kind", kind.title()), start, end, noun, sent, clause)
         before = self.norm[clause[0]:start]
         f.hedged = has_word(self.language, before, self.language.hedges)
@@ -352,20 +357,6 @@ class FrameBuilder:
                 f.parties.append(subject)
         f.places = self.places_in(clause, f)
         return f
-
-    def _within_phrase(self, start: int, end: int, phrases: set[tuple[str, ...]]) -> bool:
-        """The words at [start, end) stand inside one of ``phrases`` (as written)."""
-        lower = self.language.lower
-        before = [lower(w) for w in tokenize(self.norm[max(0, start - 60):start]) if w[0].isalnum()]
-        own = [lower(w) for w in tokenize(self.norm[start:end]) if w[0].isalnum()]
-        after = [lower(w) for w in tokenize(self.norm[end:end + 60]) if w[0].isalnum()]
-        for phrase in phrases:
-            phrase = tuple(lower(w) for w in phrase)
-            for k in range(len(phrase) - len(own) + 1):
-                if phrase[k:k + len(own)] == tuple(own) and tuple(before[len(before) - k:] if k else ()) == phrase[:k] \
-                        and tuple(after[:len(phrase) - k - len(own)]) == phrase[k + len(own):]:
-                    return True
-        return False
 
     def _noun_in(self, kind: str, clause: tuple[int, int]) -> bool:
         """One of the event's nouns stands in the clause."""
