@@ -55,14 +55,16 @@ def _in_lead(doc, sentence) -> bool:
 @component("agreements", needs=("frames", "sentences"), after=("instruments",))
 def agreements(doc) -> None:
     sink = doc.sink
-    stated_in = {ev.start for c in sink.claims if c.subject.startswith("agreement/") for ev in c.evidence}
     current: str | None = None
     found: dict[str, set[str]] = {}  # agreement key -> its parties
-    # the document's dated agreements the instruments lexicon read: a headline or a later
-    # sentence naming their parties speaks of the same one
+    # what the instruments lexicon read already: its sentences are not read again, and a
+    # headline or a later sentence naming a dated agreement's parties speaks of that one
+    stated_in: set[int] = set()
     for c in sink.claims:
-        if c.subject.startswith("agreement/") and c.predicate == "kg:signatory":
-            found.setdefault(c.subject, set()).add(c.object.key)
+        if c.subject.startswith("agreement/"):
+            stated_in.update(ev.start for ev in c.evidence)
+            if c.predicate == "kg:signatory":
+                found.setdefault(c.subject, set()).add(c.object.key)
     for frame in doc.facts["frames"]:
         if frame.kind != "agreement" or frame.negated:
             continue
