@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Protocol
+from .datafile import load_yaml
 
-import yaml
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,12 @@ def _record(c: dict) -> CountryRecord:
 
 def countries_from_places(lexicon_dir: Path) -> list[CountryRecord]:
     path = Path(lexicon_dir) / "places.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path) or {}
     return [_record(c) for c in data.get("countries", [])]
 
 
 def countries_from_yaml(path: Path) -> list[CountryRecord]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = load_yaml(Path(path)) or {}
     return [_record(c) for c in data.get("countries", [])]
 
 

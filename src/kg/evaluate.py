@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-import yaml
 
+from .datafile import load_yaml
 from .namespaces import PREFIXES
 
 #: The kinds the targets apply to; the others are reported too.
@@ -273,7 +273,7 @@ def evaluate(store: ox.Store, gold_dir: Path, base_iri: str) -> tuple[dict[str, 
     if not files:
         raise FileNotFoundError(f"no gold files (*.yaml) in {gold_dir}")
     for path in files:
-        gold = yaml.safe_load(path.read_text(encoding="utf-8"))
+        gold = load_yaml(path)
         doc_id = Path(gold["document"]).stem
         facts = GraphFacts(store, f"{base_iri}graph/document/{doc_id}")
         scores = score_document(facts, gold, scheme_broader(store))

@@ -21,8 +21,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
-import yaml
 
+from .datafile import load_yaml
 from .evaluate import Score, match_one_to_one, same_activity_type, scheme_broader
 from .namespaces import PREFIXES
 
@@ -302,7 +302,7 @@ def evaluate(store: ox.Store, gold_dir: Path, base_iri: str) -> tuple[dict[str, 
         raise FileNotFoundError(f"no gold files (*.yaml) in {gold_dir}")
     broader = scheme_broader(store)
     for path in files:
-        gold = yaml.safe_load(path.read_text(encoding="utf-8"))
+        gold = load_yaml(path)
         doc_id = Path(gold["document"]).stem
         scores = score_document(DocumentGraph(store, f"{base_iri}graph/document/{doc_id}"), gold, broader)
         per_doc[doc_id] = scores

@@ -43,13 +43,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from .datafile import load_yaml
 from .lexicon import EntityInfo
 from .namespaces import slugify
 
 LANGS = ("en", "ru", "az")
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TABLE = "gazetteer.tsv"
 SOURCES = "gazetteer-sources.yaml"
 COLUMNS = ("key", "cls", "ref", "country", "population", "capital", "en", "ru", "az", "adj_en", "adj_ru")
@@ -168,7 +166,7 @@ class Gazetteer:
         lines = [l for l in places.split("\n") if l and l[0] != "#"]
         keys, _, values = index_part.partition("\n#places of the keys above\n")
         index = dict(zip(keys.split("\n"), values.split("\n")))
-        overlay = yaml.load((lexicon_dir / "places.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
+        overlay = load_yaml(lexicon_dir / "places.yaml") or {}
         return cls(lines, index, overlay, morph)
 
     def _apply_overlay(self, overlay: dict) -> None:
@@ -444,8 +442,8 @@ def _uninvert(name: str) -> list[str]:
 class _Generator:
     def __init__(self, lexicon_dir: Path):
         self.dir = Path(lexicon_dir)
-        self.cfg = yaml.safe_load((self.dir / SOURCES).read_text(encoding="utf-8"))
-        self.overlay = yaml.safe_load((self.dir / "places.yaml").read_text(encoding="utf-8")) or {}
+        self.cfg = load_yaml(self.dir / SOURCES)
+        self.overlay = load_yaml(self.dir / "places.yaml") or {}
         from .morphology import Morphology
 
         self.morph = Morphology(self.dir / "az-suffixes.yaml")

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from .datafile import load_yaml
 
 INFLECTIONS = ("exact", "lemma", "suffixes")
 _TURKIC_LOWER = str.maketrans({"I": "ı", "İ": "i"})
@@ -103,7 +104,7 @@ def _tuple(v) -> tuple[str, ...]:
 def load_language(languages_dir: Path, code: str) -> Language:
     path = Path(languages_dir) / f"{code}.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise LanguageError(f"{path}: cannot read the language file: {exc}") from None
     inflection = data.get("inflection", "exact")

@@ -15,6 +15,7 @@ import yaml
 
 from .config import SUPPORTED_LANGUAGES
 from .countries import CountryRecord, countries_from_places, merge
+from .datafile import load_yaml
 
 FOCAL = "{focal}"  # jurisdiction placeholder, resolved per document to its focal country
 
@@ -118,7 +119,7 @@ class Entities(Mapping[str, EntityInfo]):
 
 def _load_yaml(path: Path) -> dict:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return load_yaml(path) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise LexiconError(f"{path}: cannot read the lexicon file: {exc}") from None
 

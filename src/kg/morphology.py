@@ -15,9 +15,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from .config import SUPPORTED_LANGUAGES
+from .datafile import load_yaml
 from .language import Language, load_language
 
 _AZ_LOWER = str.maketrans({"I": "ı", "İ": "i"})
@@ -56,7 +55,7 @@ class Morphology:
     def __init__(self, az_suffix_file: Path, languages: Mapping[str, Language] | None = None):
         # languages not given (tests of one finder): the three the project reads, from data/languages
         self.languages = dict(languages) if languages else _default_languages(az_suffix_file)
-        data = yaml.safe_load(az_suffix_file.read_text(encoding="utf-8"))
+        data = load_yaml(az_suffix_file)
         self._vowels = set(data["vowels"])
         self._buffers = tuple(data["buffer_consonants"])
         self._slots = [

@@ -12,10 +12,9 @@ import re
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-import yaml
-
 from .config import SUPPORTED_LANGUAGES
 from .countries import CountryRecord, countries_from_gazetteer, countries_from_places, merge
+from .datafile import load_yaml
 from .language import Language, load_language
 from .lexicon import Entities, Lexicon, load_lexicon
 from .morphology import Morphology
@@ -44,7 +43,7 @@ class Resources:
     @cached_property
     def org_heads(self) -> dict:
         """How unknown organisations' names are recognised (``org-heads.yaml``)."""
-        return yaml.safe_load((self.lexicon_dir / "org-heads.yaml").read_text(encoding="utf-8"))
+        return load_yaml(self.lexicon_dir / "org-heads.yaml")
 
     def is_place_name(self, lang: str, name: str) -> bool:
         """The whole of ``name`` (in its citation form) is a name the gazetteer has."""
@@ -80,7 +79,7 @@ class Resources:
     @cached_property
     def people_data(self) -> dict:
         """Roles, titles and verbs of saying that mark people's names (``people.yaml``)."""
-        return yaml.safe_load((self.lexicon_dir / "people.yaml").read_text(encoding="utf-8"))
+        return load_yaml(self.lexicon_dir / "people.yaml")
 
     @cached_property
     def _natasha(self):
@@ -103,7 +102,7 @@ class Resources:
     @cached_property
     def references(self) -> dict:
         """Generic phrases that refer to an organisation in context (``references.yaml``)."""
-        return yaml.safe_load((self.lexicon_dir / "references.yaml").read_text(encoding="utf-8"))
+        return load_yaml(self.lexicon_dir / "references.yaml")
 
     @lru_cache(maxsize=8)
     def country_adjectives(self, lang: str) -> dict[str, str]:
@@ -195,7 +194,7 @@ class Resources:
     @cached_property
     def labels(self) -> dict:
         """Label templates for the nodes the pipeline names itself (``labels.yaml``)."""
-        return yaml.safe_load((self.lexicon_dir / "labels.yaml").read_text(encoding="utf-8"))
+        return load_yaml(self.lexicon_dir / "labels.yaml")
 
 
 @lru_cache(maxsize=4)

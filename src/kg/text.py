@@ -15,8 +15,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from .datafile import load_yaml
 
-import yaml
 
 # Characters replaced one-for-one, so the offset map stays simple.
 _ONE_FOR_ONE = str.maketrans(
@@ -207,7 +207,7 @@ def _sentences(norm: str):
 
 @lru_cache(maxsize=4)
 def _language_profiles(path: Path) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path)
     sup = {k: frozenset(v) for k, v in data["supported"].items()}
     other = {k: frozenset(v) for k, v in data.get("recognised_only", {}).items()}
     return sup, other

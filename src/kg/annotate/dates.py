@@ -23,9 +23,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..components import component
+from ..datafile import load_yaml
 from ..text import Text
 
 
@@ -207,7 +206,7 @@ def _after(phrases) -> re.Pattern | None:
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_yaml(path)
 
 
 @lru_cache(maxsize=16)

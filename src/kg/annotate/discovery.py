@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..components import component
+from ..datafile import load_yaml
 from ..language import Language
 from ..lexicon import Entities, EntityInfo, Lexicon
 from ..morphology import Citation, Morphology
@@ -58,9 +59,8 @@ class OrganisationDiscovery:
         self.morph = morph
         self.citation = Citation(morph)
         if data is None:
-            import yaml
-
-            data = yaml.safe_load((lexicon.directory / "org-heads.yaml").read_text(encoding="utf-8"))
+            
+            data = load_yaml(lexicon.directory / "org-heads.yaml")
         self.data = data
         self.heads = load_heads(data)
         self.state_classes = frozenset(data.get("state_classes", []))

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from ..datafile import load_yaml
 from ..morphology import Morphology
 from ..text import Text
 from ..components import component
@@ -110,7 +109,7 @@ class _Lang:
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_yaml(path)
 
 
 @lru_cache(maxsize=2)

@@ -27,9 +27,8 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
-import yaml
-
 from ..components import component
+from ..datafile import load_yaml
 from ..text import tokenize
 from .grammar import clause_of, has_word, name_stem_end, phrase_case
 from .names import Mention
@@ -67,7 +66,7 @@ class Frame:
 
 @lru_cache(maxsize=2)
 def load_events(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_yaml(path)
 
 
 @lru_cache(maxsize=16)

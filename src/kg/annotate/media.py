@@ -9,9 +9,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..components import component
+from ..datafile import load_yaml
 from ..lexicon import EntityInfo
 from ..namespaces import slugify
 from .names import Mention
@@ -23,7 +22,7 @@ _CREDIT = re.compile(r"[^\n]{0,25}?(?:\((?P<p>[^()\n]{2,40})\)|/(?P<s>[^/\n]{2,4
 
 @lru_cache(maxsize=2)
 def _tlds(path: Path) -> tuple[str, ...]:
-    return tuple(yaml.safe_load(path.read_text(encoding="utf-8"))["tlds"])
+    return tuple(load_yaml(path)["tlds"])
 
 
 def _mention(doc, s: int, e: int, name: str) -> Mention:

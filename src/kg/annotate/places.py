@@ -42,9 +42,8 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..components import component
+from ..datafile import load_yaml
 from ..gazetteer import CLASS_ORDER, Candidate
 from ..lexicon import EntityInfo
 from ..namespaces import slugify
@@ -60,7 +59,7 @@ _PHONE = re.compile(r"\+\d[\d ().-]{6,}\d")  # an international number: "+41 79 
 @lru_cache(maxsize=4)
 def _calendar_words(path: Path) -> dict[str, frozenset[str]]:
     """Month and weekday names per language (dates.yaml): never places."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path)
     out = {}
     for lang, block in data.items():
         if not isinstance(block, dict):
@@ -75,7 +74,7 @@ def _calendar_words(path: Path) -> dict[str, frozenset[str]]:
 
 @lru_cache(maxsize=4)
 def _function_words(path: Path) -> dict[str, frozenset[str]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path)
     return {k: frozenset(v) for k, v in (data.get("supported") or {}).items()}
 
 

@@ -11,9 +11,8 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..components import component
+from ..datafile import load_yaml
 from .grammar import mention_case
 from .names import Mention
 
@@ -22,7 +21,7 @@ SPECIAL_ROLES = ("dateline", "contact")
 
 @lru_cache(maxsize=2)
 def _load(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_yaml(path)
 
 
 def _is_action(doc, word: str, actions: list[str]) -> bool:

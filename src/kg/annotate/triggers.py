@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from ..datafile import load_yaml
 from ..morphology import Morphology
 from ..components import component
 from ..text import Text, tokenize
@@ -23,7 +22,7 @@ class TriggerHit:
 
 @lru_cache(maxsize=4)
 def load_triggers(path: Path) -> dict[str, dict[str, list[list[str]]]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path)
     out: dict[str, dict[str, list[list[str]]]] = {}
     for kind, by_lang in data.items():
         out[kind] = {}

@@ -9,10 +9,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..annotate.doc import Doc as DocContext
 from ..components import component
+from ..datafile import load_yaml
 from ..namespaces import slugify
 
 MAX_GAP_WORDS = 1  # "various government ministries": a word between quantifier and kind
@@ -20,7 +19,7 @@ MAX_GAP_WORDS = 1  # "various government ministries": a word between quantifier 
 
 @lru_cache(maxsize=2)
 def _data(lexicon_dir: Path) -> dict:
-    return yaml.safe_load((Path(lexicon_dir) / "collectives.yaml").read_text(encoding="utf-8"))
+    return load_yaml((Path(lexicon_dir) / "collectives.yaml"))
 
 
 def extract_collectives(doc: DocContext) -> None:

@@ -6,16 +6,15 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..annotate.doc import Doc as DocContext
 from ..annotate.sentences import SentenceView
+from ..datafile import load_yaml
 from ..namespaces import slugify
 from .entities import entity_classes
 
 @lru_cache(maxsize=4)
 def label_templates(lexicon_dir: Path) -> dict:
-    return yaml.safe_load((lexicon_dir / "labels.yaml").read_text(encoding="utf-8"))
+    return load_yaml(lexicon_dir / "labels.yaml")
 
 
 def short_name(doc: DocContext, key: str, lang: str) -> str:

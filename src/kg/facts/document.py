@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..annotate.dates import TimeExpression, anchor
 from ..components import component
+from ..datafile import load_yaml
 from ..text import tokenize
 
 #: a line of at least this many words, or of two sentences, is running text (the body)
@@ -45,7 +44,7 @@ class Line:
 
 @lru_cache(maxsize=2)
 def _furniture(lexicon_dir: Path) -> frozenset[str]:
-    data = yaml.safe_load((lexicon_dir / "site-furniture.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(lexicon_dir / "site-furniture.yaml")
     return frozenset(w.lower() for words in data["words"].values() for w in words)
 
 

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from ..datafile import load_yaml
 from ..namespaces import GK, KG
 from ..text import tokenize
 
@@ -39,7 +38,7 @@ class GroupRef:
 
 @lru_cache(maxsize=2)
 def _words(lexicon_dir: Path) -> dict:
-    return yaml.safe_load((Path(lexicon_dir) / "groups.yaml").read_text(encoding="utf-8"))
+    return load_yaml((Path(lexicon_dir) / "groups.yaml"))
 
 
 @lru_cache(maxsize=2)

@@ -9,11 +9,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..annotate.activity_terms import HitsByStart
 from ..annotate.doc import Doc as DocContext
 from ..components import component
+from ..datafile import load_yaml
 from ..namespaces import slugify
 from ..text import Spans
 from .activities import activity_place
@@ -28,7 +27,7 @@ MIN_FIELDS = 2  # one labelled line may be anything; two of a sheet's fields mak
 
 @lru_cache(maxsize=2)
 def _labels(lexicon_dir: Path) -> dict[str, dict[str, list[str]]]:
-    return yaml.safe_load((Path(lexicon_dir) / "programmes.yaml").read_text(encoding="utf-8"))
+    return load_yaml((Path(lexicon_dir) / "programmes.yaml"))
 
 
 def _fields(doc: DocContext) -> dict[str, tuple[int, int, int, int]]:

@@ -16,10 +16,9 @@ from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..annotate.grammar import clause_of
 from ..components import component
+from ..datafile import load_yaml
 from ..namespaces import slugify
 from ..text import tokenize
 from .dates import time_node
@@ -30,7 +29,7 @@ RELATED = ("group/", "closure/", "opening/", "handover/", "suspension/", "downsi
 
 @lru_cache(maxsize=2)
 def _load(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_yaml(path)
 
 
 @lru_cache(maxsize=256)

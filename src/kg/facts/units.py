@@ -9,10 +9,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..annotate.doc import Doc as DocContext
 from ..components import component
+from ..datafile import load_yaml
 from ..namespaces import slugify
 
 MAX_NAME_WORDS = 4
@@ -20,7 +19,7 @@ MAX_NAME_WORDS = 4
 
 @lru_cache(maxsize=2)
 def _data(lexicon_dir: Path) -> dict:
-    return yaml.safe_load((Path(lexicon_dir) / "units.yaml").read_text(encoding="utf-8"))
+    return load_yaml((Path(lexicon_dir) / "units.yaml"))
 
 
 def _is_name_word(w: str, first: bool, title_case: bool) -> bool:

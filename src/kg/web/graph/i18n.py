@@ -11,9 +11,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ...config import SUPPORTED_LANGUAGES
+from ...datafile import load_yaml
 
 LANGUAGES: tuple[str, ...] = SUPPORTED_LANGUAGES
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "az": "Azərbaycanca"}
@@ -23,7 +22,7 @@ MESSAGES_FILE = Path(__file__).with_name("messages.yaml")
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, dict[str, object]]:
-    data = yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
+    data = load_yaml(MESSAGES_FILE)
     for key, row in data.items():
         missing = [lang for lang in LANGUAGES if not row.get(lang)]
         if missing:

@@ -17,8 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
-import yaml
 
+from ...datafile import load_yaml
 from ...namespaces import KG, PREFIXES
 from . import dates, i18n
 from .grammar import Grammar
@@ -50,7 +50,7 @@ class Template:
 @lru_cache(maxsize=4)
 def load_templates(lexicon_dir: Path) -> tuple[dict[str, Template], dict[str, str]]:
     """The ``page_names`` templates by class local name, and the Azerbaijani letter names."""
-    data = yaml.safe_load((lexicon_dir / "labels.yaml").read_text(encoding="utf-8")) or {}
+    data = load_yaml(lexicon_dir / "labels.yaml") or {}
     out = {}
     for cls, entry in (data.get("page_names") or {}).items():
         slots = {}
