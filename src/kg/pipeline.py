@@ -30,6 +30,7 @@ from .config import Settings
 from .docgraph import (DocumentPart, finish, label_keys, part_or_failure, validate_document,
                        validation_inputs)
 from .extraction import DocumentExtraction, extract_document
+from .memory import long_lived
 from .namespaces import CNT, IRIs
 from .ontology import load_ontology
 from .rdf import ONTOLOGY_GRAPH, build_dataset
@@ -376,7 +377,8 @@ class _Published:
     @classmethod
     def read(cls, settings: Settings, parts: ArtefactCache) -> "_Published | None":
         try:
-            state = pickle.loads((store_mod.current_store_path(settings) / _STATE).read_bytes())
+            with long_lived():
+                state = pickle.loads((store_mod.current_store_path(settings) / _STATE).read_bytes())
         except (store_mod.StoreMissing, OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError,
                 TypeError, ImportError):
             return None

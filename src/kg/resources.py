@@ -17,6 +17,7 @@ from .countries import CountryRecord, countries_from_gazetteer, countries_from_p
 from .datafile import load_yaml
 from .language import Language, load_language
 from .lexicon import Entities, Lexicon, load_lexicon
+from .memory import long_lived
 from .morphology import Morphology
 
 
@@ -38,7 +39,8 @@ class Resources:
 
     @cached_property
     def lexicon(self) -> Lexicon:
-        return load_lexicon(self.lexicon_dir, self.countries)
+        with long_lived():
+            return load_lexicon(self.lexicon_dir, self.countries)
 
     @cached_property
     def org_heads(self) -> dict:
@@ -137,7 +139,8 @@ class Resources:
         """The finder of lexicon names (organisations, places, posts, instruments)."""
         from .annotate.names import MentionFinder
 
-        return MentionFinder(self.lexicon, self.morph)
+        with long_lived():
+            return MentionFinder(self.lexicon, self.morph)
 
     @cached_property
     def gazetteer(self):
@@ -145,7 +148,8 @@ class Resources:
         generated from CLDR, ISO 3166 and GeoNames, with ``places.yaml`` over it)."""
         from .gazetteer import Gazetteer
 
-        return Gazetteer.load(self.lexicon_dir, self.morph)
+        with long_lived():
+            return Gazetteer.load(self.lexicon_dir, self.morph)
 
     @cached_property
     def place_adjectives(self) -> dict[str, frozenset[str]]:
