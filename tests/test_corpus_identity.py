@@ -95,7 +95,7 @@ def test_a_node_stated_by_two_documents_is_placed_where_each_of_them_says(everyt
     entities = load_resources(ROOT / "data" / "lexicon", ROOT / "ontology").entities()
     iris = IRIs(load_settings().base_iri)
     kg = "https://w3id.org/humanitarian-kg/ontology#"
-    graphs = {d.doc_id: everything.dataset.graph(iris.document_graph(d.doc_id)) for d in everything.documents}
+    graphs = {d: everything.dataset.graph(iris.document_graph(d)) for d in everything.doc_ids}
     has_evidence, in_place = URIRef(kg + "hasEvidence"), URIRef(kg + "inPlace")
     typed = {URIRef(kg + c) for c in ("Activity", "Office", "Closure", "Handover", "Agreement")}
 
@@ -131,7 +131,7 @@ def test_validating_documents_alone_and_where_they_meet_finds_what_validating_th
 
     iris = IRIs(load_settings().base_iri)
     ontology, shapes = load_ontology(ROOT / "ontology"), load_shapes(ROOT / "shapes")
-    documents = [everything.dataset.graph(iris.document_graph(d.doc_id)) for d in everything.documents]
+    documents = [everything.dataset.graph(iris.document_graph(d)) for d in everything.doc_ids]
     union = Graph()
     for g in documents:
         for t in g:

@@ -212,6 +212,49 @@ def test_a_rebuild_redoes_only_what_changed_and_publishes_what_a_fresh_build_doe
         settings_for(tmp_path / "fresh-gone", corpus_copy, cache_path=fresh_cache)).report.findings}
 
 
+def test_an_update_reads_only_the_sources_whose_stamp_changed(tmp_path, corpus_copy, monkeypatch):
+    """A source whose size, times and inode are as the published build saw them (the test
+    git's index makes) is taken as unchanged without being read; an edit that keeps the size
+    and the modification time is still seen (its change time moved); a source changed just
+    before the build wrote what it saw is read again, as git reads a "racily clean" entry."""
+    import os
+    import time
+
+    import kg.sources
+    from kg.pipeline import build
+
+    meta_file = corpus_copy / "metadata.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    for name in ("000_22953d9dd2031f1d.txt", "001_2bdc8158457999b5.txt", "002_3085d1d938f57e6c.txt"):
+        (corpus_copy / name).unlink()
+        del meta[name]
+    edited, racy = corpus_copy / "003_362a282f5771ddaf.txt", corpus_copy / "004_06b47d949a0c8362.txt"
+    meta[edited.name].pop("sha256")  # (edited below)
+    meta_file.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    old = time.time() - 60
+    os.utime(edited, (old, old))
+    os.utime(racy, (time.time() + 30,) * 2)  # (as if written while the build ran)
+    settings = settings_for(tmp_path, corpus_copy, build_jobs=1)
+    build(settings)
+    published = _published(settings)
+
+    reads: list[str] = []
+    load = kg.sources.load_document
+    monkeypatch.setattr(kg.sources, "load_document", lambda path, *rest: reads.append(path.name) or load(path, *rest))
+    assert build(settings).unchanged and reads == [racy.name]
+
+    reads.clear()
+    stamp = edited.stat()
+    text = edited.read_text(encoding="utf-8")
+    assert "office in Baku" in text
+    edited.write_text(text.replace("office in Baku", "office in Baka"), encoding="utf-8")  # (same size)
+    os.utime(edited, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert (edited.stat().st_size, edited.stat().st_mtime_ns) == (stamp.st_size, stamp.st_mtime_ns)
+    result = build(settings)
+    assert result.extracted == 1 and sorted(reads) == sorted([edited.name, racy.name])
+    assert _published(settings) != published
+
+
 def test_entailments_and_search_index_updated_in_place_are_those_made_from_nothing(store, tmp_path):
     """What an update does to the entailments (kg.reasoning.update_entailments) and to the
     search index (kg.search_index.update_index), after a document's graph is taken out and

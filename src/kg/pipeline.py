@@ -13,8 +13,9 @@ import time
 import zlib
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Collection
 
@@ -37,7 +38,7 @@ from .rdf import ONTOLOGY_GRAPH, build_dataset
 from .reasoning import inconsistencies, materialise, update_entailments
 from .resources import load_resources
 from .resolve import LabelChoice, LabelUses, choose_labels, choose_labels_again, resolve, used_keys
-from .sources import Document, check_language, load_corpus
+from .sources import Document, SourceFile, check_language, corpus_files, load_corpus
 from .transaction import build_lock
 from .validate import (Finding, InconsistentGraph, ReasonerFailed, ValidationReport, combine,
                        forward_reading_shapes, owl_check, validate_around)
@@ -63,7 +64,7 @@ class DocumentStats:
 
 @dataclass
 class BuildResult:
-    documents: list[Document]
+    doc_ids: list[str]  # the documents built (left out ones excepted)
     report: ValidationReport | None = None
     stats: list[DocumentStats] = field(default_factory=list)
     store_path: Path | None = None
@@ -149,7 +150,8 @@ def _quiet(step: str, done: int, total: int) -> None:
 class _Doc:
     """What the build keeps of a document between its steps (its graph stays in the cache)."""
 
-    document: Document
+    file_name: str
+    language: str
     key: str
     mentions: int
     label_keys: frozenset
@@ -204,7 +206,8 @@ class _Corpus:
         self.extracted = 0
 
     def take(self, document: Document, key: str, part: DocumentPart) -> None:
-        self.docs[document.doc_id] = _Doc(document, key, part.mentions, frozenset(label_keys(part)))
+        self.docs[document.doc_id] = _Doc(document.file_name, document.language, key, part.mentions,
+                                          frozenset(label_keys(part)))
         self.uses.add(part.uses)
         self.nodes.update(part.nodes)
 
@@ -213,8 +216,12 @@ class _Corpus:
         part = self.parts.get(doc.key)
         self.uses.subtract(part.uses)
         self.nodes.subtract(part.nodes)
-        self.skipped[doc.document.file_name] = reason
-        self.skipped_keys[doc.document.file_name] = doc.key
+        self.skipped[doc.file_name] = reason
+        self.skipped_keys[doc.file_name] = doc.key
+
+    def keys_by_name(self) -> dict[str, str]:
+        """Each document's key (kg.artefacts) by its file name, those left out included."""
+        return {**{doc.file_name: doc.key for doc in self.docs.values()}, **self.skipped_keys}
 
     def choose(self) -> LabelChoice:
         return choose_labels(self.uses, load_resources(self.settings.lexicon_dir, self.settings.ontology_dir).entities())
@@ -226,7 +233,7 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
     t0 = time.perf_counter()
     iris = IRIs(settings.base_iri)
     ontology = load_ontology(settings.ontology_dir)  # parsed once: the store, the rules, OWL
-    documents = load_corpus(settings)
+    files = corpus_files(settings)
     parts = ArtefactCache(settings, "documents")
     checked = ArtefactCache(settings, "validation")
     # a document the published build left out, unchanged since, is left out again (named)
@@ -238,7 +245,7 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
     previous = _Published.read(settings, parts) if publish else None
     if previous is not None:
         try:
-            result = _update(settings, iris, ontology, documents, previous, parts, checked, work, progress,
+            result = _update(settings, iris, ontology, files, previous, parts, checked, work, progress,
                              skippable, before_publish, times)
         except BaseException:
             work.close(sys.exc_info())
@@ -251,7 +258,7 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
         times.clear()  # (what the published build was made of is not in the cache: a whole build)
     corpus = _Corpus(settings, parts)
     try:
-        _extract(settings, documents, corpus, work, progress, skippable)
+        _extract(settings, [f.load(settings) for f in files], corpus, work, progress, skippable)
         times["extract"] = time.perf_counter() - t0
 
         t1 = time.perf_counter()
@@ -274,8 +281,8 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
                                            skippable)
             report = _validate_union(settings, corpus, graphs, store, checked, progress)
             times["validate"] = time.perf_counter() - t4
-            result = BuildResult(documents=[d.document for d in corpus.docs.values()], report=report,
-                                 stats=[DocumentStats(d.document.file_name, d.document.language, d.mentions,
+            result = BuildResult(doc_ids=list(corpus.docs), report=report,
+                                 stats=[DocumentStats(d.file_name, d.language, d.mentions,
                                                       graphs[i].claims, graphs[i].triples)
                                         for i, d in corpus.docs.items()],
                                  base_iri=settings.base_iri, skipped=dict(corpus.skipped),
@@ -310,7 +317,7 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
                 t6 = time.perf_counter()
                 if before_publish is not None:
                     before_publish(result)
-                _Published.of(settings, corpus, choice, graphs, result).write(path)
+                _Published.of(settings, corpus, choice, graphs, result, files).write(path)
                 store_mod.publish(settings, path)
                 result.store_path = path
                 times["store"] += time.perf_counter() - t6
@@ -349,6 +356,9 @@ class _Published:
     individuals: int
     quads: int
     left_out: dict[str, str]  # file name -> key: documents left out, unchanged since
+    #: file name -> (stamp, metadata, key) of the sources the next build may take as
+    #: unchanged without reading them (see _seen)
+    seen: dict[str, tuple]
 
     @staticmethod
     def inputs_of(settings: Settings) -> tuple:
@@ -357,16 +367,26 @@ class _Published:
 
     @classmethod
     def of(cls, settings: Settings, corpus: _Corpus, choice: LabelChoice, graphs: dict[str, _Graph],
-           result: BuildResult) -> "_Published":
+           result: BuildResult, files: list[SourceFile]) -> "_Published":
         return cls(
             inputs=cls.inputs_of(settings),
-            docs={d: (doc.key, doc.document.file_name, doc.document.language, doc.mentions, graphs[d].claims,
+            docs={d: (doc.key, doc.file_name, doc.language, doc.mentions, graphs[d].claims,
                       graphs[d].triples, doc.label_keys, graphs[d].vkey) for d, doc in corpus.docs.items()},
             uses=corpus.uses, nodes=+corpus.nodes, choice=choice, findings=result.report.findings,
             own={d: {(f.shape, f.focus) for f in g.findings if f.severity == "Violation"} for d, g in graphs.items()},
             reasoner=result.report.reasoner, individuals=result.individuals, quads=result.quads,
             left_out={name: corpus.skipped_keys[name] for name in corpus.skipped
-                      if (settings.sources / name).exists()})
+                      if (settings.sources / name).exists()},
+            seen=_seen(files, corpus.keys_by_name()))
+
+    def __getstate__(self) -> dict:
+        # the findings as tuples: unpickling 54,000 dataclass instances took a second at
+        # 10,000 documents, tuples a tenth of that
+        return {**vars(self), "findings": [_finding_values(f) for f in self.findings]}
+
+    def __setstate__(self, state: dict) -> None:
+        state["findings"] = [Finding(*f) for f in state["findings"]]
+        vars(self).update(state)
 
     def write(self, path: Path) -> None:
         store_mod.write_manifest(path, {"left_out": self.left_out})
@@ -388,9 +408,22 @@ class _Published:
 
 
 _STATE = "kg-build.state"
+_finding_values = attrgetter(*(f.name for f in fields(Finding)))  # a Finding as a tuple, in field order
+#: a source changed this recently may change again with the same stamp (see _seen)
+_RACY_NS = 2_000_000_000
 
 
-def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Document], previous: _Published,
+def _seen(files: list[SourceFile], keys: dict[str, str]) -> dict[str, tuple]:
+    """What the next build may take as unchanged without reading it: each source's stamp,
+    metadata and key. Not a source changed in the last seconds: an edit within the file
+    system's clock tick, of the same size, leaves the stamp as it was (git's index calls
+    such an entry "racily clean" and reads it again)."""
+    recent = time.time_ns() - _RACY_NS
+    return {f.name: (f.stamp, f.meta, keys[f.name]) for f in files
+            if f.name in keys and f.stamp is not None and max(f.stamp[1], f.stamp[2]) < recent}
+
+
+def _update(settings: Settings, iris: IRIs, ontology: Graph, files: list[SourceFile], previous: _Published,
             parts: ArtefactCache, checked: ArtefactCache, work: _Work, progress: Progress, skippable,
             before_publish, times: dict[str, float]) -> BuildResult | None:
     """The published build brought up to date with the sources: documents added, changed
@@ -399,18 +432,31 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
     Nothing changed: the published build's result, nothing published. None: this cannot be
     done from what is kept (a whole build is needed)."""
     t0 = time.perf_counter()
-    keys = {doc.doc_id: document_key(doc, settings) for doc in documents}
-    by_id = {doc.doc_id: doc for doc in documents}
+    by_id = {f.doc_id: f for f in files}
+    loaded: dict[str, Document] = {}
+
+    def document(doc_id: str) -> Document:
+        if doc_id not in loaded:
+            loaded[doc_id] = by_id[doc_id].load(settings)
+        return loaded[doc_id]
+
+    keys = {}
+    for f in files:
+        seen = previous.seen.get(f.name)
+        # a source as the published build saw it (the same stamp and metadata): its key is
+        # kept, and it is not read again
+        keys[f.doc_id] = (seen[2] if seen is not None and seen[0] == f.stamp and seen[1] == f.meta
+                          else document_key(document(f.doc_id), settings))
     kept_out = {name: key for name, key in previous.left_out.items()
                 if keys.get(name.removesuffix(".txt")) == key}
-    current = {d for d in keys if by_id[d].file_name not in kept_out}
+    current = {d for d in keys if by_id[d].name not in kept_out}
     added = sorted(d for d in current if d not in previous.docs)
     changed = sorted(d for d in current if d in previous.docs and previous.docs[d][0] != keys[d])
     removed = sorted(d for d in previous.docs if d not in current)
     if not (added or changed or removed):
         report = ValidationReport(True, list(previous.findings), reasoner=previous.reasoner)
         times["unchanged"] = time.perf_counter() - t0
-        return BuildResult(documents=[by_id[d] for d in previous.docs], report=report,
+        return BuildResult(doc_ids=list(previous.docs), report=report,
                            stats=[DocumentStats(v[1], v[2], v[3], v[4], v[5]) for v in previous.docs.values()],
                            store_path=store_mod.current_store_path(settings), quads=previous.quads,
                            base_iri=settings.base_iri, skipped={n: "left out before, unchanged since" for n in kept_out},
@@ -421,9 +467,9 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
     corpus = _Corpus(settings, parts)
     corpus.uses.add(previous.uses)
     corpus.nodes.update(previous.nodes)
-    for d, (key, _, _, mentions, _, _, doc_label_keys, _) in previous.docs.items():
+    for d, (key, file_name, language, mentions, _, _, doc_label_keys, _) in previous.docs.items():
         if d in current and d not in changed:
-            corpus.docs[d] = _Doc(by_id[d], key, mentions, doc_label_keys)
+            corpus.docs[d] = _Doc(file_name, language, key, mentions, doc_label_keys)
     touched: set[str] = set()
     for d, part in old_parts.items():
         corpus.uses.subtract(part.uses)
@@ -432,7 +478,7 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
     corpus.nodes = +corpus.nodes
     corpus.skipped.update({n: "left out before, unchanged since" for n in kept_out})
     corpus.skipped_keys.update(kept_out)
-    _extract(settings, [by_id[d] for d in added + changed], corpus, work, progress, skippable)
+    _extract(settings, [document(d) for d in added + changed], corpus, work, progress, skippable)
     times["extract"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
@@ -483,10 +529,10 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
         report = combine(union, own, alone + [f for f in previous.findings if f.focus not in touched])
         times["validate"] = time.perf_counter() - t3
         stats = {d: DocumentStats(v[1], v[2], v[3], v[4], v[5]) for d, v in previous.docs.items() if d in corpus.docs}
-        stats.update({d: DocumentStats(corpus.docs[d].document.file_name, corpus.docs[d].document.language,
+        stats.update({d: DocumentStats(corpus.docs[d].file_name, corpus.docs[d].language,
                                        corpus.docs[d].mentions, graphs[d].claims, graphs[d].triples) for d in graphs})
-        result = BuildResult(documents=[doc.document for doc in corpus.docs.values()], report=report,
-                             stats=[stats[d] for d in sorted(corpus.docs, key=lambda d: corpus.docs[d].document.file_name)],
+        result = BuildResult(doc_ids=list(corpus.docs), report=report,
+                             stats=[stats[d] for d in sorted(corpus.docs, key=lambda d: corpus.docs[d].file_name)],
                              base_iri=settings.base_iri, skipped=dict(corpus.skipped), extracted=corpus.extracted)
         if not report.conforms:
             raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
@@ -509,14 +555,15 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, documents: list[Doc
             before_publish(result)
         state = _Published(
             inputs=previous.inputs,
-            docs={d: (doc.key, doc.document.file_name, doc.document.language, doc.mentions,
+            docs={d: (doc.key, doc.file_name, doc.language, doc.mentions,
                       graphs[d].claims if d in graphs else previous.docs[d][4],
                       graphs[d].triples if d in graphs else previous.docs[d][5], doc.label_keys,
                       graphs[d].vkey if d in graphs else previous.docs[d][7]) for d, doc in corpus.docs.items()},
             uses=corpus.uses, nodes=+corpus.nodes, choice=choice, findings=report.findings, own=own_by_doc,
             reasoner=report.reasoner, individuals=result.individuals, quads=result.quads,
             left_out={name: corpus.skipped_keys[name] for name in corpus.skipped
-                      if (settings.sources / name).exists() and name in corpus.skipped_keys})
+                      if (settings.sources / name).exists() and name in corpus.skipped_keys},
+            seen=_seen(files, corpus.keys_by_name()))
         state.write(path)
         store_mod.publish(settings, path)
         result.store_path = path
@@ -687,7 +734,7 @@ def _leave_out_failing(settings: Settings, iris: IRIs, corpus: _Corpus, graphs: 
             return choice, rewritten
         if not all(skippable(d, corpus.docs[d].key) for d in failing):
             report = ValidationReport(False, [f for fs in failing.values() for f in fs])
-            names = ", ".join(corpus.docs[d].document.file_name for d in failing)
+            names = ", ".join(corpus.docs[d].file_name for d in failing)
             raise BuildFailed(f"{names}: the document's own graph violates a shape", report)
         for doc_id, findings in failing.items():
             store_mod.remove_graph(store, str(iris.document_graph(doc_id)), apart=(inferred,))

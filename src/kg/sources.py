@@ -316,8 +316,42 @@ def load_document(path: Path, meta: dict, settings: Settings) -> Document:
     )
 
 
-def load_corpus(settings: Settings) -> list[Document]:
-    """Every document under the sources directory, each checked, in file-name order."""
+@dataclass(frozen=True)
+class SourceFile:
+    """A document of the sources before it is read: its file, its metadata entry, and what
+    the file system says of the file (:attr:`stamp`), by which a build knows it unchanged
+    without reading it."""
+
+    path: Path
+    meta: dict
+    #: (size, modification and change times in ns, inode, device), as git's index keeps them;
+    #: None when the file cannot be stat'ed (then it is read, and refused with the reason)
+    stamp: tuple[int, int, int, int, int] | None
+
+    @property
+    def doc_id(self) -> str:
+        return self.path.stem
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def load(self, settings: Settings) -> Document:
+        return load_document(self.path, self.meta, settings)
+
+
+def _stamp(path: Path) -> tuple[int, int, int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def corpus_files(settings: Settings) -> list[SourceFile]:
+    """Every document under the sources directory, in file-name order, each with its
+    metadata entry (a file without one, or an entry without its file, is refused); nothing
+    is read but the metadata and the directory."""
     meta = read_metadata(settings)
     files = sorted(p for p in settings.sources.iterdir() if p.suffix in DOCUMENT_SUFFIXES)
     if not files:
@@ -328,4 +362,9 @@ def load_corpus(settings: Settings) -> list[Document]:
     orphans = sorted(set(meta) - {p.name for p in files})
     if orphans:
         raise SourceError(settings.sources / orphans[0], "is listed in metadata.json but the file is missing")
-    return [load_document(p, meta[p.name], settings) for p in files]
+    return [SourceFile(p, meta[p.name], _stamp(p)) for p in files]
+
+
+def load_corpus(settings: Settings) -> list[Document]:
+    """Every document under the sources directory, each checked, in file-name order."""
+    return [f.load(settings) for f in corpus_files(settings)]
