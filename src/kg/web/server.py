@@ -172,7 +172,11 @@ def answer_on_arrival(front) -> bool:
         schedule = make_schedule(loop, ctx, cb)
 
         def on_arrival(watcher) -> None:
-            answer = front.answer_at_once(watcher.scope)
+            try:
+                answer = front.answer_at_once(watcher.scope)
+            except Exception:  # noqa: BLE001 - the event loop's way answers it
+                log.exception("answering a request as it arrived failed")
+                answer = None
             if answer is None:
                 schedule(watcher)
                 return
