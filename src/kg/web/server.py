@@ -148,7 +148,7 @@ def answer_on_arrival(front) -> bool:
     which hands a coroutine to the event loop (``call_soon_threadsafe``), whose thread then
     runs it. For a point lookup that hop costs more than the query: waking the loop's thread
     and passing the interpreter lock back and forth (about 6 context switches per request
-    instead of 2–3, and 180 instead of 140 µs of the server's CPU per request at four
+    instead of 2–3; 150–220 instead of 140–145 µs of the server's CPU per request at four
     clients, bench/bench.py). An answer given at once neither awaits nor needs the loop, and
     the arriving thread already holds the interpreter lock.
 
