@@ -600,18 +600,39 @@ def _client(args) -> tuple[int, int]:
     return done, failed
 
 
-def throughput(ep: Endpoint, queries: list[str], clients: int, seconds: float) -> tuple[int, float]:
-    """(answered queries, seconds taken), ``clients`` at once, each asking its share of ``queries``."""
+def server_cpu_s(pid: int) -> float:
+    """CPU seconds (user and system) used so far by the live process ``pid`` and its live
+    descendants, from /proc (0 where there is no /proc)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+            todo += [int(c) for t in os.listdir(f"/proc/{p}/task")
+                     for c in Path(f"/proc/{p}/task/{t}/children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def throughput(ep: Endpoint, queries: list[str], clients: int, seconds: float) -> tuple[int, float, float]:
+    """(answered queries, seconds taken, the server's CPU seconds meanwhile), ``clients`` at
+    once, each asking its share of ``queries``. The server's CPU per query tells more than
+    queries per second on a machine that others load too: it hardly depends on how much
+    CPU the server got."""
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(clients) as pool:
+        cpu = server_cpu_s(ep.proc.pid)
         t = time.perf_counter()
         counts = pool.map(_client, [(ep.port, ep.path, queries[c::clients] or queries, "application/sparql-results+json",
                                      seconds) for c in range(clients)])
         elapsed = time.perf_counter() - t
+        cpu = server_cpu_s(ep.proc.pid) - cpu
     failed = sum(f for _, f in counts)
     if failed:
         print(f"  ({ep.name}: {failed} point lookups not answered with 200)", flush=True)
-    return sum(d for d, _ in counts), max(elapsed, seconds)
+    return sum(d for d, _ in counts), max(elapsed, seconds), cpu
 
 
 #: throughput is measured in this many rounds, the servers taking turns (see measure_interleaved)
@@ -718,7 +739,7 @@ def main(argv: list[str] | None = None) -> int:
             if a.only and a.only.lower() not in "point lookups":
                 continue
             for clients in (1, 4):
-                done = {ep.name: [0, 0.0] for ep in endpoints}
+                done = {ep.name: [0, 0.0, 0.0] for ep in endpoints}
                 for r in range(ROUNDS):
                     # each round new texts (the same ones for every server)
                     n_texts = int(seconds / ROUNDS * (6_000 if clients == 1 else 12_000))
@@ -727,13 +748,17 @@ def main(argv: list[str] | None = None) -> int:
                     for ep in (endpoints if r % 2 == 0 else endpoints[::-1]):
                         if ep.name == "rdflib-endpoint" and r > 0:
                             continue  # (one round is plenty at its pace)
-                        n, took = throughput(ep, points, clients, seconds / ROUNDS)
+                        n, took, cpu = throughput(ep, points, clients, seconds / ROUNDS)
                         done[ep.name][0] += n
                         done[ep.name][1] += took
+                        done[ep.name][2] += cpu
                 for ep in endpoints:
                     qps = done[ep.name][0] / done[ep.name][1]
+                    cpu_us = done[ep.name][2] / max(done[ep.name][0], 1) * 1e6
                     res["throughput"].setdefault(str(clients), {})[ep.name] = qps
-                    print(f"  point lookups, {clients} client(s), {ep.name}: {qps:,.0f} queries/s", flush=True)
+                    res.setdefault("cpu_us_per_query", {}).setdefault(str(clients), {})[ep.name] = cpu_us
+                    print(f"  point lookups, {clients} client(s), {ep.name}: {qps:,.0f} queries/s, "
+                          f"{cpu_us:.0f} µs of the server's CPU per query", flush=True)
         print()
         for mode in modes:
             print(report(results, mode, [ep.name for ep in endpoints]))
@@ -788,6 +813,11 @@ def report(results: dict, mode: str, names: list[str]) -> str:
                 cells.append(f"{t[rl]:,.0f}")
             cells.append(f"{t[kg] / t[ox]:.2f}×")
             lines.append("| " + " | ".join(cells) + " |")
+        cpu = res.get("cpu_us_per_query", {})
+        if cpu:
+            lines += ["", "The servers' CPU per point lookup (all their processes; µs): " + "; ".join(
+                f"{c} client{'s' if c != '1' else ''}: " + ", ".join(f"{name} {us:.0f}" for name, us in cpu[c].items())
+                for c in ("1", "4") if c in cpu)]
     checks = []
     if tp:
         tput = min(tp[c][kg] / tp[c][ox] for c in ("1", "4"))

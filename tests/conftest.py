@@ -167,6 +167,10 @@ class Server:
                 todo.append(child)
         return sorted(out)
 
+    def http_processes(self) -> list[int]:
+        """The HTTP processes: the server's children that are not its zygote."""
+        return [pid for pid in children_of(self.proc.pid) if not _is_zygote(pid)]
+
     def query_workers(self) -> list[int]:
         """The query workers: the children of the server's zygote (kg.sparql.zygote)."""
         zygotes = [pid for pid in self.descendants() if _is_zygote(pid)]

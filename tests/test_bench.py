@@ -24,6 +24,10 @@ def test_bench_small_run(tmp_path):
     results = json.loads((tmp_path / "bench.json").read_text())
     assert results["triples"] > 5000
     assert set(results["modes"]) == {"new"}
+    # the CPU of every process of a server: kg serve's own process answers no query
+    cpu = results["modes"]["new"]["cpu_us_per_query"]
+    assert cpu["4"]["kg serve"] > 20 and cpu["4"]["oxigraph"] > 0, cpu
+    assert "The servers' CPU per point lookup" in out
     for name, row in results["modes"]["new"]["queries"].items():
         assert isinstance(row["kg serve"]["size"], int), (name, row)
         assert row["kg serve"]["size"] == row["oxigraph"]["size"], name

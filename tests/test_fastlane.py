@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import socket
 import subprocess
 import sys
 import textwrap
 import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -63,6 +65,62 @@ def test_a_query_of_a_shape_seen_cheap_runs_in_the_http_process(one, store):
     assert json.loads(answers[3].content) == json.loads(worker.content)
     assert len(json.loads(answers[3].content)["results"]["bindings"]) == 4
     assert ask(one, texts[4]).status_code == 200 and lanes(one, 1) == ["fast"]
+
+
+class _StoppedThread:
+    """One thread of another process held stopped (ptrace: the rest of its process runs on)."""
+
+    SEIZE, INTERRUPT, DETACH, WALL = 0x4206, 0x4207, 17, 0x40000000
+
+    def __init__(self, tid: int):
+        import ctypes
+
+        self.tid = tid
+        self._ptrace = ctypes.CDLL(None, use_errno=True).ptrace
+        self._ptrace.argtypes = [ctypes.c_long, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p]
+        self._ptrace.restype = ctypes.c_long
+        if self._ptrace(self.SEIZE, tid, None, None) != 0:
+            pytest.skip(f"cannot trace thread {tid} here (errno {ctypes.get_errno()})")
+        self._ptrace(self.INTERRUPT, tid, None, None)
+        os.waitpid(tid, self.WALL)  # until it has stopped
+
+    def resume(self) -> None:
+        self._ptrace(self.DETACH, self.tid, None, None)
+
+
+def test_a_fast_lane_answer_does_not_wait_for_the_event_loop(one, store):
+    """A GET the fast lane takes is answered as it arrives, by the thread that brings it
+    from granian, not through the HTTP process's event loop (kg.web.server.answer_on_arrival:
+    a hop to the loop costs more than a point lookup). With the loop's thread stopped, point
+    lookups are still answered, and answer what the store holds; a POST, whose body only
+    the loop reads, is not answered until the loop runs again."""
+    subjects = sorted({q.subject.value for q in store.quads_for_pattern(None, None, None, None)
+                       if isinstance(q.subject, ox.NamedNode) and "/id/" in q.subject.value})
+    assert len(subjects) >= 12
+    text = "SELECT ?o ?p WHERE {{ <{}> ?p ?o }} LIMIT 4"  # (the server's --max-results is 5)
+    for _ in range(8):  # cheap runs in workers, until the fast lane trusts the shape
+        if ask(one, text.format(subjects.pop())).status_code == 200 and lanes(one, 1) == ["fast"]:
+            break
+    assert lanes(one, 1) == ["fast"]
+    http, = one.http_processes()
+    loop = _StoppedThread(http)  # (the event loop runs in the HTTP process's main thread)
+    try:
+        assert Path(f"/proc/{http}/task/{http}/stat").read_text().rsplit(")", 1)[1].split()[0] == "t"
+        for s in subjects[:3]:
+            r = requests.get(one.url + "/sparql", params={"query": text.format(s)},
+                             headers={"Accept": RESULTS["json"]}, timeout=10)
+            assert r.status_code == 200
+            got = {(b["p"]["value"], b["o"]["value"]) for b in r.json()["results"]["bindings"]}
+            held = {(q.predicate.value, q.object.value) for q in
+                    store.quads_for_pattern(ox.NamedNode(s), None, None, ox.DefaultGraph())}
+            assert got <= held and len(got) == min(4, len(held)) > 0
+        with pytest.raises(requests.Timeout):
+            requests.post(one.url + "/sparql", data={"query": text.format(subjects[0])},
+                          headers={"Accept": RESULTS["json"]}, timeout=3)
+    finally:
+        loop.resume()
+    assert requests.post(one.url + "/sparql", data={"query": text.format(subjects[0])},
+                         headers={"Accept": RESULTS["json"]}, timeout=30).status_code == 200
 
 
 def _train(server: Server, template: str, accept: str) -> None:

@@ -11,10 +11,11 @@ complete request reaches the WSGI app, run in one of ``threads`` request threads
 
 A hop to a request thread and back costs about a tenth of a millisecond, as much as a cheap
 query; so the SPARQL endpoint (``endpoint``: its path, and how it answers a request as RSGI
-gives it, see kg.web.sparql) is answered without WSGI, and first in the event loop itself,
-where the engine refuses to wait (``WouldWait``: the query would go to a worker) and the
-request then goes to a thread. Before that, a plain GET of a query shape the fast lane
-answered before is tried the quick way (``quick``: see kg.web.sparql.quick).
+gives it, see kg.web.sparql) is answered without WSGI, and a request without a body first at
+once (``answer_at_once``: as it arrives, see kg.web.server.answer_on_arrival, or else in the
+event loop), where the engine refuses to wait (``WouldWait``: the query would go to a
+worker) and the request then goes to a thread. Before that, a plain GET of a query shape
+the fast lane answered before is tried the quick way (``quick``: see kg.web.sparql.quick).
 """
 
 from __future__ import annotations
@@ -74,11 +75,10 @@ class Front:
         length = headers.get("content-length")
         if scope.method in _BODYLESS and length is None and "transfer-encoding" not in headers:
             body = b""
-            if scope.path == self.endpoint_path:
-                answer = self._try_quick(scope) or self._try_at_once(scope)
-                if answer is not None:
-                    proto.response_bytes(*answer)
-                    return
+            answer = self.answer_at_once(scope)
+            if answer is not None:
+                proto.response_bytes(*answer)
+                return
         else:
             too_large = f"the request body is larger than this endpoint's limit of {self.max_request_bytes} bytes"
             if length is not None and (not length.isdigit() or int(length) > self.max_request_bytes):
@@ -147,6 +147,18 @@ class Front:
                     value = environ[name] + ("; " if key == "cookie" else ", ") + value
                 environ[name] = value
         return environ
+
+    def answer_at_once(self, scope) -> tuple | None:
+        """The endpoint's answer to a request without a body when it comes at once, without
+        waiting for a query worker (the quick way, or the fast lane); None for every other
+        request, and for one that would wait. Safe in any thread: it neither awaits nor
+        touches the event loop (kg.web.server calls it as a request arrives)."""
+        if scope.path != self.endpoint_path or scope.proto != "http" or scope.method not in _BODYLESS:
+            return None
+        headers = scope.headers
+        if "content-length" in headers or "transfer-encoding" in headers:
+            return None
+        return self._try_quick(scope) or self._try_at_once(scope)
 
     def _try_quick(self, scope) -> tuple | None:
         try:
