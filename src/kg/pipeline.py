@@ -12,7 +12,7 @@ import threading
 import time
 import zlib
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -174,9 +174,11 @@ class _Work:
         self._context = None
         self.pool = None
 
-    def start(self, items: int):
-        """The pool for ``items`` calls (None: run them here — one call, and no cluster)."""
-        if items <= 1 and not self.scheduler:
+    def start(self, items: int, alongside: bool = False):
+        """The pool for ``items`` calls (None: run them here — one call, and no cluster).
+        ``alongside``: the calls are to go on while this process does other work, so even
+        one call goes to the pool (None still with one job: the build keeps to one core)."""
+        if not self.scheduler and (items <= 0 or items == 1 and not alongside):
             return None
         if self._context is None:
             self._context = parallel.executor(self.settings.build_jobs, self.scheduler,
@@ -261,67 +263,17 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
         graphs = _finish(corpus, choice, list(corpus.docs))
         times["resolve"] += time.perf_counter() - t2
 
-        path = store_mod.new_store_dir(settings) if publish else None
-        store = ox.Store(str(path)) if path else ox.Store()
         try:
-            t3 = time.perf_counter()
-            _write(iris, corpus, graphs, store, progress)
-            times["store"] = time.perf_counter() - t3
-            t4 = time.perf_counter()
-            _validate_documents(settings, corpus, graphs, list(graphs), store, checked, work, progress)
-            choice, _ = _leave_out_failing(settings, iris, corpus, graphs, store, choice, checked, work, progress,
-                                           skippable)
-            report = _validate_union(settings, corpus, graphs, store, checked, progress)
-            times["validate"] = time.perf_counter() - t4
-            result = BuildResult(documents=[d.document for d in corpus.docs.values()], report=report,
-                                 stats=[DocumentStats(d.document.file_name, d.document.language, d.mentions,
-                                                      graphs[i].claims, graphs[i].triples)
-                                        for i, d in corpus.docs.items()],
-                                 base_iri=settings.base_iri, skipped=dict(corpus.skipped),
-                                 extracted=corpus.extracted)
-            if not report.conforms:
-                raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
-            _add_ontology(iris, ontology, store)
-            # the search index reads the union, which reasoning leaves as it is: it is
-            # written alongside (the other core), and stopped if reasoning fails
-            indexing = _SearchIndexing(settings, path, store, progress) if publish else None
-            try:
-                t5 = time.perf_counter()
-                progress("reasoning", 0, 1)
-                result.individuals = _reason(settings, iris, ontology, store, result.report)
-                progress("reasoning", 1, 1)
-                times["reason"] = time.perf_counter() - t5
-                if publish:
-                    t6 = time.perf_counter()
-                    store.flush()
-                    store.optimize()  # (while the index may still be written: reads go on)
-                    times["store"] += time.perf_counter() - t6
-                    indexing.wait(times)
-            finally:
-                if indexing is not None:
-                    indexing.stop()
-            if publish:
-                t6 = time.perf_counter()
-                result.quads = len(store)
-                del store
-                search_index.record_quads(path / search_index.INDEX_NAME, result.quads)
-                times["store"] += time.perf_counter() - t6
-                t6 = time.perf_counter()
-                if before_publish is not None:
-                    before_publish(result)
-                _Published.of(settings, corpus, choice, graphs, result).write(path)
-                store_mod.publish(settings, path)
-                result.store_path = path
-                times["store"] += time.perf_counter() - t6
-                parts.prune()
-                checked.prune()
-            else:
-                result.quads = len(store)
-                result.store = store
-        except BaseException:
-            if path is not None:
-                store_mod.discard(path)
-            raise
+            result = _store_and_check(settings, iris, ontology, corpus, graphs, choice, checked, work, progress,
+                                      skippable, publish, before_publish, times, alongside=True)
+        except _Redo:
+            # (a document refused while the build went on beside its validation: done
+            # again from a new store, in order — the validations are read back)
+            result = _store_and_check(settings, iris, ontology, corpus, graphs, choice, checked, work, progress,
+                                      skippable, publish, before_publish, times, alongside=False)
+        if publish:
+            parts.prune()
+            checked.prune()
     except BaseException:
         work.close(sys.exc_info())
         raise
@@ -329,6 +281,121 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
     times["total"] = time.perf_counter() - t0
     result.seconds = times
     return result
+
+
+class _Redo(Exception):
+    """A document failed on its own while the build went on beside its validation, and may
+    be left out: what was built meanwhile is discarded and built again without it."""
+
+
+def _store_and_check(settings: Settings, iris: IRIs, ontology: Graph, corpus: _Corpus, graphs: dict[str, _Graph],
+                     choice: LabelChoice, checked: ArtefactCache, work: _Work, progress: Progress, skippable,
+                     publish: bool, before_publish, times: dict[str, float], alongside: bool) -> BuildResult:
+    """The documents' graphs written into a new store, validated, reasoned over, indexed and
+    (``publish``) published. ``alongside`` (and a pool of more than one job): the documents'
+    own validations go on in the pool while the union is validated and the entailments and
+    the search index are written — all of which assume that no document is refused. It is
+    then decided as in order: a document that fails on its own stops the build or (may it
+    be skipped) raises _Redo; the union's findings next; a reasoner's refusal last."""
+    path = store_mod.new_store_dir(settings) if publish else None
+    store = ox.Store(str(path)) if path else ox.Store()
+    validations = None
+    try:
+        t3 = time.perf_counter()
+        _write(iris, corpus, graphs, store, progress)
+        times["store"] = time.perf_counter() - t3
+        t4 = time.perf_counter()
+        validations = _validate_documents(settings, corpus, graphs, list(graphs), store, checked, work, progress,
+                                          alongside=alongside)
+        if not validations.pending:
+            choice, _ = _leave_out_failing(settings, iris, corpus, graphs, store, choice, checked, work, progress,
+                                           skippable)
+        union = _validate_union(settings, corpus, store, checked, progress)
+        times["validate"] = time.perf_counter() - t4
+        if not validations.pending:
+            _refuse_nonconforming(_union_report(union, corpus, graphs))
+        _add_ontology(iris, ontology, store)
+        # the search index reads the union, which reasoning leaves as it is: it is
+        # written alongside (the other core), and stopped if reasoning fails
+        indexing = _SearchIndexing(settings, path, store, progress) if publish else None
+        refused: BuildFailed | None = None
+        reasoned = ValidationReport(True)  # (what the reasoner says, told in the report)
+        try:
+            t5 = time.perf_counter()
+            progress("reasoning", 0, 1)
+            try:
+                individuals = _reason(settings, iris, ontology, store, reasoned)
+            except BuildFailed as exc:
+                if not validations.pending:
+                    raise
+                refused = exc  # (told only if the validations refuse nothing)
+            progress("reasoning", 1, 1)
+            times["reason"] = time.perf_counter() - t5
+            if publish and refused is None:
+                t6 = time.perf_counter()
+                store.flush()
+                store.optimize()  # (while the index may still be written: reads go on)
+                times["store"] += time.perf_counter() - t6
+            if validations.pending:
+                t7 = time.perf_counter()
+                validations.wait()
+                times["validate wait"] = time.perf_counter() - t7
+                failing = _failing_alone(corpus, graphs)
+                if failing:
+                    _refuse_failing(corpus, failing, skippable)
+                    raise _Redo()
+                _refuse_nonconforming(_union_report(union, corpus, graphs))
+                if refused is not None:
+                    raise refused
+            if publish:
+                indexing.wait(times)
+        finally:
+            if indexing is not None:
+                indexing.stop()
+        report = _union_report(union, corpus, graphs)
+        report.reasoner = reasoned.reasoner
+        result = BuildResult(documents=[d.document for d in corpus.docs.values()], report=report,
+                             stats=[DocumentStats(d.document.file_name, d.document.language, d.mentions,
+                                                  graphs[i].claims, graphs[i].triples)
+                                    for i, d in corpus.docs.items()],
+                             base_iri=settings.base_iri, skipped=dict(corpus.skipped),
+                             extracted=corpus.extracted, individuals=individuals)
+        if publish:
+            t6 = time.perf_counter()
+            result.quads = len(store)
+            del store
+            search_index.record_quads(path / search_index.INDEX_NAME, result.quads)
+            times["store"] += time.perf_counter() - t6
+            t6 = time.perf_counter()
+            if before_publish is not None:
+                before_publish(result)
+            _Published.of(settings, corpus, choice, graphs, result).write(path)
+            store_mod.publish(settings, path)
+            result.store_path = path
+            times["store"] += time.perf_counter() - t6
+        else:
+            result.quads = len(store)
+            result.store = store
+        return result
+    except BaseException:
+        if validations is not None:
+            validations.cancel()  # (and the build ends the pool's processes)
+        if path is not None:
+            store_mod.discard(path)
+        raise
+
+
+def _refuse_nonconforming(report: ValidationReport) -> None:
+    if not report.conforms:
+        raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
+
+
+def _refuse_failing(corpus: _Corpus, failing: dict[str, list[Finding]], skippable) -> None:
+    """BuildFailed naming the documents that fail on their own, unless all may be left out."""
+    if not all(skippable(d, corpus.docs[d].key) for d in failing):
+        report = ValidationReport(False, [f for fs in failing.values() for f in fs])
+        names = ", ".join(corpus.docs[d].document.file_name for d in failing)
+        raise BuildFailed(f"{names}: the document's own graph violates a shape", report)
 
 
 @dataclass
@@ -632,10 +699,14 @@ def _finish(corpus: _Corpus, choice: LabelChoice, doc_ids: list[str]) -> dict[st
 
 
 def _validate_documents(settings: Settings, corpus: _Corpus, graphs: dict[str, _Graph], doc_ids: list[str],
-                        store, checked: ArtefactCache, work: _Work, progress: Progress) -> None:
+                        store, checked: ArtefactCache, work: _Work, progress: Progress,
+                        alongside: bool = False) -> "_Validations":
     """Each document's graph validated on its own — with what the union says of the nodes
     it shares with other documents (their types and values: a place another document types)
-    — in the pool, unless the same input was validated before."""
+    — in the pool, unless the same input was validated before. ``alongside``: the last
+    calls (at most one backlog of graphs) go on in the pool while the build goes on — the
+    store is read for them before this returns — and the result's ``wait`` takes them;
+    otherwise they are done when this returns."""
     version = shapes_version(settings)
     step = "validating documents"
     progress(step, 0, len(doc_ids))
@@ -650,6 +721,7 @@ def _validate_documents(settings: Settings, corpus: _Corpus, graphs: dict[str, _
         done_count += 1
         progress(step, done_count, len(doc_ids))
 
+    call = lambda data_, settings_, vkey_, doc_id_: (data_, settings_)  # noqa: E731
     for doc_id in doc_ids:
         ntriples = zlib.decompress(graphs[doc_id].ntriples)
         linked = {n.decode("utf-8") for n in set(re.findall(rb"<([^>]*)>", ntriples))}
@@ -659,15 +731,40 @@ def _validate_documents(settings: Settings, corpus: _Corpus, graphs: dict[str, _
         if findings is None:
             todo.append((data, settings, vkey, doc_id))
             if len(todo) >= 256:  # (a bounded backlog: the graphs wait in memory)
-                parallel.run_map(validate_document, todo, work.start(len(todo)), done,
-                                 call=lambda data_, settings_, vkey_, doc_id_: (data_, settings_))
+                parallel.run_map(validate_document, todo, work.start(len(todo)), done, call=call)
                 todo = []
         else:
             graphs[doc_id].findings = findings
             done_count += 1
             progress(step, done_count, len(doc_ids))
-    parallel.run_map(validate_document, todo, work.start(len(todo)), done,
-                     call=lambda data_, settings_, vkey_, doc_id_: (data_, settings_))
+    pool = work.start(len(todo), alongside=alongside)
+    if alongside and pool is not None:
+        return _Validations({pool.submit(validate_document, *call(*item)): item for item in todo}, done)
+    parallel.run_map(validate_document, todo, pool, done, call=call)
+    return _Validations({}, done)
+
+
+class _Validations:
+    """Documents' validations submitted to the pool, going on there while the build goes
+    on (none: done already). ``wait`` takes their findings, as they come (re-raising what
+    a call raised); ``cancel`` gives up those not started (the build failed meanwhile:
+    the pool's processes are ended with it)."""
+
+    def __init__(self, futures: dict, done: Callable[[tuple, list[Finding]], None]):
+        self._futures, self._done = futures, done
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._futures)
+
+    def wait(self) -> None:
+        for future in as_completed(self._futures):
+            self._done(self._futures[future], future.result())
+        self._futures = {}
+
+    def cancel(self) -> None:
+        for future in self._futures:
+            future.cancel()
 
 
 def _leave_out_failing(settings: Settings, iris: IRIs, corpus: _Corpus, graphs: dict[str, _Graph], store,
@@ -683,10 +780,7 @@ def _leave_out_failing(settings: Settings, iris: IRIs, corpus: _Corpus, graphs: 
         failing = _failing_alone(corpus, graphs)
         if not failing:
             return choice, rewritten
-        if not all(skippable(d, corpus.docs[d].key) for d in failing):
-            report = ValidationReport(False, [f for fs in failing.values() for f in fs])
-            names = ", ".join(corpus.docs[d].document.file_name for d in failing)
-            raise BuildFailed(f"{names}: the document's own graph violates a shape", report)
+        _refuse_failing(corpus, failing, skippable)
         for doc_id, findings in failing.items():
             store_mod.remove_graph(store, str(iris.document_graph(doc_id)), apart=(inferred,))
             del graphs[doc_id]
@@ -745,18 +839,25 @@ def _write(iris: IRIs, corpus: _Corpus, graphs: dict[str, _Graph], store, progre
     progress(step, len(graphs), len(graphs))
 
 
-def _validate_union(settings: Settings, corpus: _Corpus, graphs: dict[str, _Graph], store, checked: ArtefactCache,
+def _validate_union(settings: Settings, corpus: _Corpus, store, checked: ArtefactCache,
                     progress: Progress) -> ValidationReport:
     """What documents can disagree on, validated over the union: the nodes several documents
     describe, on what shapes read about them in the union (kg.validate.neighbourhood). The
-    union decides whether a finding there is a document's error, documents disagreeing, or
-    something one document lacks and another supplies (kg.validate.combine); a node only one
-    document describes keeps that document's own findings."""
-    own = {(f.shape, f.focus) for g in graphs.values() for f in g.findings if f.severity == "Violation"}
+    documents' own findings are not needed for it (``_union_report`` joins them)."""
     shared = {node for node, n in corpus.nodes.items() if n > 1}
     progress("validating the union", 0, 1)
     union = _validate_around(settings, store, shared, checked)
     progress("validating the union", 1, 1)
+    return union
+
+
+def _union_report(union: ValidationReport, corpus: _Corpus, graphs: dict[str, _Graph]) -> ValidationReport:
+    """The build's report: the union decides whether a finding there is a document's error,
+    documents disagreeing, or something one document lacks and another supplies
+    (kg.validate.combine); a node only one document describes keeps that document's own
+    findings."""
+    own = {(f.shape, f.focus) for g in graphs.values() for f in g.findings if f.severity == "Violation"}
+    shared = {node for node, n in corpus.nodes.items() if n > 1}
     alone = [f for g in graphs.values() for f in g.findings if f.focus not in shared]
     return combine(union, own, alone)
 
@@ -766,6 +867,10 @@ def _validate_around(settings: Settings, store, nodes: set[str], checked: Artefa
     passages and documents, which each document's own validation read, pruned. Which shapes
     read only forward from their node is kept in the cache with the validations (reading
     the queries takes rdflib's SPARQL parser, a second to load: not for every update)."""
+    if not nodes:
+        # (nothing to validate: which shapes read only forward, worked out by reading their
+        # queries with rdflib's SPARQL parser, is not needed — a second or more)
+        return ValidationReport(True, [])
     iris = IRIs(settings.base_iri)
     shapes, hierarchy = validation_inputs(settings)
     key = content_key(b"shapes reading forward", shapes_version(settings))
