@@ -186,6 +186,11 @@ class _Work:
             self.pool = self._context.__enter__()
         return self.pool
 
+    @property
+    def parallel(self) -> bool:
+        """Whether calls may go to other processes (a cluster, or more than one job)."""
+        return bool(self.scheduler) or (self.settings.build_jobs or parallel.default_jobs()) > 1
+
     def close(self, exc_info=(None, None, None)) -> None:
         if self._context is not None:
             self._context.__exit__(*exc_info)
@@ -301,17 +306,22 @@ def _store_and_check(settings: Settings, iris: IRIs, ontology: Graph, corpus: _C
     store = ox.Store(str(path)) if path else ox.Store()
     validations = None
     try:
+        validations = _DocumentChecks(settings, corpus, graphs, len(graphs), checked, work, progress,
+                                      alongside=alongside and work.parallel)
+        t4 = time.perf_counter()
+        if validations.alongside:
+            validations.take(list(graphs), None)  # (those that need no store: begun now)
+        times["validate"] = time.perf_counter() - t4
         t3 = time.perf_counter()
         _write(iris, corpus, graphs, store, progress)
         times["store"] = time.perf_counter() - t3
         t4 = time.perf_counter()
-        validations = _validate_documents(settings, corpus, graphs, list(graphs), store, checked, work, progress,
-                                          alongside=alongside)
+        validations.take(validations.needing_store if validations.alongside else list(graphs), store)
         if not validations.pending:
             choice, _ = _leave_out_failing(settings, iris, corpus, graphs, store, choice, checked, work, progress,
                                            skippable)
         union = _validate_union(settings, corpus, store, checked, progress)
-        times["validate"] = time.perf_counter() - t4
+        times["validate"] = times.get("validate", 0.0) + time.perf_counter() - t4
         if not validations.pending:
             _refuse_nonconforming(_union_report(union, corpus, graphs))
         _add_ontology(iris, ontology, store)
@@ -699,59 +709,81 @@ def _finish(corpus: _Corpus, choice: LabelChoice, doc_ids: list[str]) -> dict[st
 
 
 def _validate_documents(settings: Settings, corpus: _Corpus, graphs: dict[str, _Graph], doc_ids: list[str],
-                        store, checked: ArtefactCache, work: _Work, progress: Progress,
-                        alongside: bool = False) -> "_Validations":
+                        store, checked: ArtefactCache, work: _Work, progress: Progress) -> None:
+    """Each document's graph validated on its own (``_DocumentChecks``), done when this returns."""
+    checks = _DocumentChecks(settings, corpus, graphs, len(doc_ids), checked, work, progress)
+    checks.take(doc_ids, store)
+    checks.wait()
+
+
+class _DocumentChecks:
     """Each document's graph validated on its own — with what the union says of the nodes
     it shares with other documents (their types and values: a place another document types)
-    — in the pool, unless the same input was validated before. ``alongside``: the last
-    calls (at most one backlog of graphs) go on in the pool while the build goes on — the
-    store is read for them before this returns — and the result's ``wait`` takes them;
-    otherwise they are done when this returns."""
-    version = shapes_version(settings)
-    step = "validating documents"
-    progress(step, 0, len(doc_ids))
-    todo: list = []
-    known: dict[str, bytes] = {}
-    done_count = 0
+    — in the pool, unless the same input was validated before (kept under ``vkey``).
 
-    def done(item, findings: list[Finding]) -> None:
-        nonlocal done_count
-        checked.put(item[2], findings)
-        graphs[item[3]].findings = findings
-        done_count += 1
-        progress(step, done_count, len(doc_ids))
+    ``alongside``: the calls go on in the pool while the build goes on, and ``wait`` takes
+    their findings (re-raising what a call raised); the input of a document that shares no
+    node is its graph alone, so it may be taken before the store is written. Otherwise
+    ``take`` returns with them done. ``cancel`` gives up the calls not started (the build
+    failed meanwhile: the pool's processes are ended with it)."""
 
-    call = lambda data_, settings_, vkey_, doc_id_: (data_, settings_)  # noqa: E731
-    for doc_id in doc_ids:
-        ntriples = zlib.decompress(graphs[doc_id].ntriples)
-        linked = {n.decode("utf-8") for n in set(re.findall(rb"<([^>]*)>", ntriples))}
-        data = ntriples + _types_and_values(store, {n for n in linked if corpus.nodes[n] > 1}, known)
-        vkey = graphs[doc_id].vkey = content_key(data, version)
-        findings = checked.get(vkey)
-        if findings is None:
-            todo.append((data, settings, vkey, doc_id))
-            if len(todo) >= 256:  # (a bounded backlog: the graphs wait in memory)
-                parallel.run_map(validate_document, todo, work.start(len(todo)), done, call=call)
-                todo = []
+    _STEP = "validating documents"
+
+    def __init__(self, settings: Settings, corpus: _Corpus, graphs: dict[str, _Graph], total: int,
+                 checked: ArtefactCache, work: _Work, progress: Progress, alongside: bool = False):
+        self.settings, self.corpus, self.graphs, self.total = settings, corpus, graphs, total
+        self.checked, self.work, self.progress, self.alongside = checked, work, progress, alongside
+        self.version = shapes_version(settings)
+        self.known: dict[str, bytes] = {}
+        self.needing_store: list[str] = []  # (documents ``take`` left for want of the store)
+        self.done_count = 0
+        self._futures: dict = {}
+        self._begun = False
+
+    def take(self, doc_ids: list[str], store) -> None:
+        """Validate ``doc_ids`` (``store`` None: those whose input needs no store; the others
+        are kept in ``needing_store``)."""
+        if not self._begun:
+            self._begun = True
+            self.progress(self._STEP, 0, self.total)
+        todo: list = []
+        for doc_id in doc_ids:
+            ntriples = zlib.decompress(self.graphs[doc_id].ntriples)
+            linked = {n.decode("utf-8") for n in set(re.findall(rb"<([^>]*)>", ntriples))}
+            shared = {n for n in linked if self.corpus.nodes[n] > 1}
+            if shared and store is None:
+                self.needing_store.append(doc_id)
+                continue
+            data = ntriples + _types_and_values(store, shared, self.known)
+            vkey = self.graphs[doc_id].vkey = content_key(data, self.version)
+            findings = self.checked.get(vkey)
+            if findings is None:
+                todo.append((data, self.settings, vkey, doc_id))
+                if len(todo) >= 256:  # (a bounded backlog: the graphs wait in memory)
+                    parallel.run_map(validate_document, todo, self.work.start(len(todo)), self._done,
+                                     call=self._call)
+                    todo = []
+            else:
+                self.graphs[doc_id].findings = findings
+                self._count()
+        pool = self.work.start(len(todo), alongside=self.alongside)
+        if self.alongside and pool is not None:
+            self._futures.update({pool.submit(validate_document, *self._call(*item)): item for item in todo})
         else:
-            graphs[doc_id].findings = findings
-            done_count += 1
-            progress(step, done_count, len(doc_ids))
-    pool = work.start(len(todo), alongside=alongside)
-    if alongside and pool is not None:
-        return _Validations({pool.submit(validate_document, *call(*item)): item for item in todo}, done)
-    parallel.run_map(validate_document, todo, pool, done, call=call)
-    return _Validations({}, done)
+            parallel.run_map(validate_document, todo, pool, self._done, call=self._call)
 
+    @staticmethod
+    def _call(data, settings, vkey, doc_id) -> tuple:
+        return data, settings
 
-class _Validations:
-    """Documents' validations submitted to the pool, going on there while the build goes
-    on (none: done already). ``wait`` takes their findings, as they come (re-raising what
-    a call raised); ``cancel`` gives up those not started (the build failed meanwhile:
-    the pool's processes are ended with it)."""
+    def _done(self, item: tuple, findings: list[Finding]) -> None:
+        self.checked.put(item[2], findings)
+        self.graphs[item[3]].findings = findings
+        self._count()
 
-    def __init__(self, futures: dict, done: Callable[[tuple, list[Finding]], None]):
-        self._futures, self._done = futures, done
+    def _count(self) -> None:
+        self.done_count += 1
+        self.progress(self._STEP, self.done_count, self.total)
 
     @property
     def pending(self) -> bool:
