@@ -403,6 +403,60 @@ def test_a_document_failing_on_its_own_stops_the_build_or_is_left_out(tmp_path, 
                                             publish=False).store)
 
 
+def test_a_document_refused_beside_the_work_that_assumed_it_leaves_nothing_behind(tmp_path):
+    """With a pool, a build goes on with the union's validation, the entailments and the
+    search index while the documents' own validations run, as if none were refused. One
+    that is (a passage quoted wrongly, as a faulty extractor would, and a node of two
+    disjoint classes, which the reasoner refuses too) is what the build tells — the
+    validation's refusal, as when it came first — and nothing is left behind: no build
+    directory, no thread. With --keep-going it is left out and the rest alone published."""
+    import threading
+
+    from kg.artefacts import ArtefactCache, document_key
+    from kg.namespaces import KG, IRIs
+    from kg.pipeline import BuildFailed, build
+    from kg.sources import load_corpus
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    names = ["en_krcs_kenya.txt", "en_nrc_georgia.txt"]
+    meta = json.loads((ROOT / "tests" / "documents" / "metadata.json").read_text(encoding="utf-8"))
+    for name in names:
+        shutil.copyfile(ROOT / "tests" / "documents" / name, sources / name)
+    (sources / "metadata.json").write_text(json.dumps({n: meta[n] for n in names}), encoding="utf-8")
+    # (two jobs: a pool on any machine; the data checked by the rules, the ontology once)
+    settings = settings_for(tmp_path, sources, build_jobs=2, hermit_max_individuals=0)
+    build(settings, publish=False)
+    parts = ArtefactCache(settings, "documents")
+    doc = next(d for d in load_corpus(settings) if d.file_name == names[0])
+    part = parts.get(document_key(doc, settings))
+    exact = next(line for line in part.body.splitlines() if "#exact>" in line)
+    organisation = next(line for line in part.body.splitlines() if line.endswith(f"<{KG.Organisation}> ."))
+    part.body = part.body.replace(exact, exact.replace('"', '"not in the text: ', 1)) + (
+        organisation.replace(f"<{KG.Organisation}>", f"<{KG.Presence}>") + "\n")
+    parts.put(document_key(doc, settings), part)
+
+    steps: list[tuple] = []
+    with pytest.raises(BuildFailed) as failed:
+        build(settings, progress=lambda step, done, total: steps.append((step, done, total)))
+    assert f"{names[0]}: the document's own graph violates a shape" in str(failed.value)
+    assert "kgsh:EvidenceTextShape" in {f.shape for f in failed.value.report.violations}
+    assert ("reasoning", 1, 1) in steps  # (the reasoner had its say beside the validation)
+    assert not list((settings.var / "stores").glob("build-*")) and not (settings.var / "store").exists()
+    assert not [t.name for t in threading.enumerate()
+                if t.name.startswith(("search-index", "hermit"))]
+
+    kept = build(settings, may_skip=True)
+    assert list(kept.skipped) == [names[0]] and kept.report.conforms
+    assert [p.name for p in (settings.var / "stores").glob("build-*")] == [kept.store_path.name]
+    store = ox.Store.read_only(str(kept.store_path))
+    iris = IRIs(settings.base_iri)
+    graphs = {g.value for g in store.named_graphs()}
+    assert str(iris.document_graph(doc.doc_id)) not in graphs
+    assert str(iris.document_graph(names[1].removesuffix(".txt"))) in graphs
+    assert not list(store.quads_for_pattern(None, None, ox.Literal(doc.file_name)))
+
+
 def test_the_rules_that_check_large_builds_find_what_makes_the_data_inconsistent(store):
     """Above the size HermiT checks, the data is checked by OWL 2 RL rules: an individual in
     two disjoint classes (through subclasses too), two values of a functional property."""

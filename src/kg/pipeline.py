@@ -12,7 +12,7 @@ import threading
 import time
 import zlib
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from operator import attrgetter
@@ -177,15 +177,22 @@ class _Work:
         self._context = None
         self.pool = None
 
-    def start(self, items: int):
-        """The pool for ``items`` calls (None: run them here — one call, and no cluster)."""
-        if items <= 1 and not self.scheduler:
+    def start(self, items: int, alongside: bool = False):
+        """The pool for ``items`` calls (None: run them here — one call, and no cluster).
+        ``alongside``: the calls are to go on while this process does other work, so even
+        one call goes to the pool (None still with one job: the build keeps to one core)."""
+        if not self.scheduler and (items <= 0 or items == 1 and not alongside):
             return None
         if self._context is None:
             self._context = parallel.executor(self.settings.build_jobs, self.scheduler,
                                               self.settings.scheduler_timeout_s)
             self.pool = self._context.__enter__()
         return self.pool
+
+    @property
+    def parallel(self) -> bool:
+        """Whether calls may go to other processes (a cluster, or more than one job)."""
+        return bool(self.scheduler) or (self.settings.build_jobs or parallel.default_jobs()) > 1
 
     def close(self, exc_info=(None, None, None)) -> None:
         if self._context is not None:
@@ -269,67 +276,17 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
         graphs = _finish(corpus, choice, list(corpus.docs))
         times["resolve"] += time.perf_counter() - t2
 
-        path = store_mod.new_store_dir(settings) if publish else None
-        store = ox.Store(str(path)) if path else ox.Store()
         try:
-            t3 = time.perf_counter()
-            _write(iris, corpus, graphs, store, progress)
-            times["store"] = time.perf_counter() - t3
-            t4 = time.perf_counter()
-            _validate_documents(settings, corpus, graphs, list(graphs), store, checked, work, progress)
-            choice, _ = _leave_out_failing(settings, iris, corpus, graphs, store, choice, checked, work, progress,
-                                           skippable)
-            report = _validate_union(settings, corpus, graphs, store, checked, progress)
-            times["validate"] = time.perf_counter() - t4
-            result = BuildResult(doc_ids=list(corpus.docs), report=report,
-                                 stats=[DocumentStats(d.file_name, d.language, d.mentions,
-                                                      graphs[i].claims, graphs[i].triples)
-                                        for i, d in corpus.docs.items()],
-                                 base_iri=settings.base_iri, skipped=dict(corpus.skipped),
-                                 extracted=corpus.extracted)
-            if not report.conforms:
-                raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
-            _add_ontology(iris, ontology, store)
-            # the search index reads the union, which reasoning leaves as it is: it is
-            # written alongside (the other core), and stopped if reasoning fails
-            indexing = _SearchIndexing(settings, path, store, progress) if publish else None
-            try:
-                t5 = time.perf_counter()
-                progress("reasoning", 0, 1)
-                result.individuals = _reason(settings, iris, ontology, store, result.report)
-                progress("reasoning", 1, 1)
-                times["reason"] = time.perf_counter() - t5
-                if publish:
-                    t6 = time.perf_counter()
-                    store.flush()
-                    store.optimize()  # (while the index may still be written: reads go on)
-                    times["store"] += time.perf_counter() - t6
-                    indexing.wait(times)
-            finally:
-                if indexing is not None:
-                    indexing.stop()
-            if publish:
-                t6 = time.perf_counter()
-                result.quads = len(store)
-                del store
-                search_index.record_quads(path / search_index.INDEX_NAME, result.quads)
-                times["store"] += time.perf_counter() - t6
-                t6 = time.perf_counter()
-                if before_publish is not None:
-                    before_publish(result)
-                _Published.of(settings, corpus, choice, graphs, result, files).write(path)
-                store_mod.publish(settings, path)
-                result.store_path = path
-                times["store"] += time.perf_counter() - t6
-                parts.prune()
-                checked.prune()
-            else:
-                result.quads = len(store)
-                result.store = store
-        except BaseException:
-            if path is not None:
-                store_mod.discard(path)
-            raise
+            result = _store_and_check(settings, iris, ontology, corpus, graphs, choice, checked, work, progress,
+                                      skippable, publish, before_publish, times, files, alongside=True)
+        except _Redo:
+            # (a document refused while the build went on beside its validation: done
+            # again from a new store, in order — the validations are read back)
+            result = _store_and_check(settings, iris, ontology, corpus, graphs, choice, checked, work, progress,
+                                      skippable, publish, before_publish, times, files, alongside=False)
+        if publish:
+            parts.prune()
+            checked.prune()
     except BaseException:
         work.close(sys.exc_info())
         raise
@@ -337,6 +294,127 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
     times["total"] = time.perf_counter() - t0
     result.seconds = times
     return result
+
+
+class _Redo(Exception):
+    """A document failed on its own while the build went on beside its validation, and may
+    be left out: what was built meanwhile is discarded and built again without it."""
+
+
+def _store_and_check(settings: Settings, iris: IRIs, ontology: Graph, corpus: _Corpus, graphs: dict[str, _Graph],
+                     choice: LabelChoice, checked: ArtefactCache, work: _Work, progress: Progress, skippable,
+                     publish: bool, before_publish, times: dict[str, float], files: list[SourceFile],
+                     alongside: bool) -> BuildResult:
+    """The documents' graphs written into a new store, validated, reasoned over, indexed and
+    (``publish``) published. ``alongside`` (and a pool of more than one job): the documents'
+    own validations go on in the pool while the union is validated and the entailments and
+    the search index are written — all of which assume that no document is refused. It is
+    then decided as in order: a document that fails on its own stops the build or (may it
+    be skipped) raises _Redo; the union's findings next; a reasoner's refusal last."""
+    path = store_mod.new_store_dir(settings) if publish else None
+    store = ox.Store(str(path)) if path else ox.Store()
+    validations = None
+    try:
+        validations = _DocumentChecks(settings, corpus, graphs, len(graphs), checked, work, progress,
+                                      alongside=alongside and work.parallel)
+        t4 = time.perf_counter()
+        if validations.alongside:
+            validations.take(list(graphs), None)  # (those that need no store: begun now)
+        times["validate"] = time.perf_counter() - t4
+        t3 = time.perf_counter()
+        _write(iris, corpus, graphs, store, progress)
+        times["store"] = time.perf_counter() - t3
+        t4 = time.perf_counter()
+        validations.take(validations.needing_store if validations.alongside else list(graphs), store)
+        if not validations.pending:
+            choice, _ = _leave_out_failing(settings, iris, corpus, graphs, store, choice, checked, work, progress,
+                                           skippable)
+        union = _validate_union(settings, corpus, store, checked, progress)
+        times["validate"] = times.get("validate", 0.0) + time.perf_counter() - t4
+        if not validations.pending:
+            _refuse_nonconforming(_union_report(union, corpus, graphs))
+        _add_ontology(iris, ontology, store)
+        # the search index reads the union, which reasoning leaves as it is: it is
+        # written alongside (the other core), and stopped if reasoning fails
+        indexing = _SearchIndexing(settings, path, store, progress) if publish else None
+        refused: BuildFailed | None = None
+        reasoned = ValidationReport(True)  # (what the reasoner says, told in the report)
+        try:
+            t5 = time.perf_counter()
+            progress("reasoning", 0, 1)
+            try:
+                individuals = _reason(settings, iris, ontology, store, reasoned)
+            except BuildFailed as exc:
+                if not validations.pending:
+                    raise
+                refused = exc  # (told only if the validations refuse nothing)
+            progress("reasoning", 1, 1)
+            times["reason"] = time.perf_counter() - t5
+            if publish and refused is None:
+                t6 = time.perf_counter()
+                store.flush()
+                store.optimize()  # (while the index may still be written: reads go on)
+                times["store"] += time.perf_counter() - t6
+            if validations.pending:
+                t7 = time.perf_counter()
+                validations.wait()
+                times["validate wait"] = time.perf_counter() - t7
+                failing = _failing_alone(corpus, graphs)
+                if failing:
+                    _refuse_failing(corpus, failing, skippable)
+                    raise _Redo()
+                _refuse_nonconforming(_union_report(union, corpus, graphs))
+                if refused is not None:
+                    raise refused
+            if publish:
+                indexing.wait(times)
+        finally:
+            if indexing is not None:
+                indexing.stop()
+        report = _union_report(union, corpus, graphs)
+        report.reasoner = reasoned.reasoner
+        result = BuildResult(doc_ids=list(corpus.docs), report=report,
+                             stats=[DocumentStats(d.file_name, d.language, d.mentions,
+                                                  graphs[i].claims, graphs[i].triples)
+                                    for i, d in corpus.docs.items()],
+                             base_iri=settings.base_iri, skipped=dict(corpus.skipped),
+                             extracted=corpus.extracted, individuals=individuals)
+        if publish:
+            t6 = time.perf_counter()
+            result.quads = len(store)
+            del store
+            search_index.record_quads(path / search_index.INDEX_NAME, result.quads)
+            times["store"] += time.perf_counter() - t6
+            t6 = time.perf_counter()
+            if before_publish is not None:
+                before_publish(result)
+            _Published.of(settings, corpus, choice, graphs, result, files).write(path)
+            store_mod.publish(settings, path)
+            result.store_path = path
+            times["store"] += time.perf_counter() - t6
+        else:
+            result.quads = len(store)
+            result.store = store
+        return result
+    except BaseException:
+        if validations is not None:
+            validations.cancel()  # (and the build ends the pool's processes)
+        if path is not None:
+            store_mod.discard(path)
+        raise
+
+
+def _refuse_nonconforming(report: ValidationReport) -> None:
+    if not report.conforms:
+        raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
+
+
+def _refuse_failing(corpus: _Corpus, failing: dict[str, list[Finding]], skippable) -> None:
+    """BuildFailed naming the documents that fail on their own, unless all may be left out."""
+    if not all(skippable(d, corpus.docs[d].key) for d in failing):
+        report = ValidationReport(False, [f for fs in failing.values() for f in fs])
+        names = ", ".join(corpus.docs[d].file_name for d in failing)
+        raise BuildFailed(f"{names}: the document's own graph violates a shape", report)
 
 
 @dataclass
@@ -682,41 +760,93 @@ def _finish(corpus: _Corpus, choice: LabelChoice, doc_ids: list[str]) -> dict[st
 
 def _validate_documents(settings: Settings, corpus: _Corpus, graphs: dict[str, _Graph], doc_ids: list[str],
                         store, checked: ArtefactCache, work: _Work, progress: Progress) -> None:
+    """Each document's graph validated on its own (``_DocumentChecks``), done when this returns."""
+    checks = _DocumentChecks(settings, corpus, graphs, len(doc_ids), checked, work, progress)
+    checks.take(doc_ids, store)
+    checks.wait()
+
+
+class _DocumentChecks:
     """Each document's graph validated on its own — with what the union says of the nodes
     it shares with other documents (their types and values: a place another document types)
-    — in the pool, unless the same input was validated before."""
-    version = shapes_version(settings)
-    step = "validating documents"
-    progress(step, 0, len(doc_ids))
-    todo: list = []
-    known: dict[str, bytes] = {}
-    done_count = 0
+    — in the pool, unless the same input was validated before (kept under ``vkey``).
 
-    def done(item, findings: list[Finding]) -> None:
-        nonlocal done_count
-        checked.put(item[2], findings)
-        graphs[item[3]].findings = findings
-        done_count += 1
-        progress(step, done_count, len(doc_ids))
+    ``alongside``: the calls go on in the pool while the build goes on, and ``wait`` takes
+    their findings (re-raising what a call raised); the input of a document that shares no
+    node is its graph alone, so it may be taken before the store is written. Otherwise
+    ``take`` returns with them done. ``cancel`` gives up the calls not started (the build
+    failed meanwhile: the pool's processes are ended with it)."""
 
-    for doc_id in doc_ids:
-        ntriples = zlib.decompress(graphs[doc_id].ntriples)
-        linked = {n.decode("utf-8") for n in set(re.findall(rb"<([^>]*)>", ntriples))}
-        data = ntriples + _types_and_values(store, {n for n in linked if corpus.nodes[n] > 1}, known)
-        vkey = graphs[doc_id].vkey = content_key(data, version)
-        findings = checked.get(vkey)
-        if findings is None:
-            todo.append((data, settings, vkey, doc_id))
-            if len(todo) >= 256:  # (a bounded backlog: the graphs wait in memory)
-                parallel.run_map(validate_document, todo, work.start(len(todo)), done,
-                                 call=lambda data_, settings_, vkey_, doc_id_: (data_, settings_))
-                todo = []
+    _STEP = "validating documents"
+
+    def __init__(self, settings: Settings, corpus: _Corpus, graphs: dict[str, _Graph], total: int,
+                 checked: ArtefactCache, work: _Work, progress: Progress, alongside: bool = False):
+        self.settings, self.corpus, self.graphs, self.total = settings, corpus, graphs, total
+        self.checked, self.work, self.progress, self.alongside = checked, work, progress, alongside
+        self.version = shapes_version(settings)
+        self.known: dict[str, bytes] = {}
+        self.needing_store: list[str] = []  # (documents ``take`` left for want of the store)
+        self.done_count = 0
+        self._futures: dict = {}
+        self._begun = False
+
+    def take(self, doc_ids: list[str], store) -> None:
+        """Validate ``doc_ids`` (``store`` None: those whose input needs no store; the others
+        are kept in ``needing_store``)."""
+        if not self._begun:
+            self._begun = True
+            self.progress(self._STEP, 0, self.total)
+        todo: list = []
+        for doc_id in doc_ids:
+            ntriples = zlib.decompress(self.graphs[doc_id].ntriples)
+            linked = {n.decode("utf-8") for n in set(re.findall(rb"<([^>]*)>", ntriples))}
+            shared = {n for n in linked if self.corpus.nodes[n] > 1}
+            if shared and store is None:
+                self.needing_store.append(doc_id)
+                continue
+            data = ntriples + _types_and_values(store, shared, self.known)
+            vkey = self.graphs[doc_id].vkey = content_key(data, self.version)
+            findings = self.checked.get(vkey)
+            if findings is None:
+                todo.append((data, self.settings, vkey, doc_id))
+                if len(todo) >= 256:  # (a bounded backlog: the graphs wait in memory)
+                    parallel.run_map(validate_document, todo, self.work.start(len(todo)), self._done,
+                                     call=self._call)
+                    todo = []
+            else:
+                self.graphs[doc_id].findings = findings
+                self._count()
+        pool = self.work.start(len(todo), alongside=self.alongside)
+        if self.alongside and pool is not None:
+            self._futures.update({pool.submit(validate_document, *self._call(*item)): item for item in todo})
         else:
-            graphs[doc_id].findings = findings
-            done_count += 1
-            progress(step, done_count, len(doc_ids))
-    parallel.run_map(validate_document, todo, work.start(len(todo)), done,
-                     call=lambda data_, settings_, vkey_, doc_id_: (data_, settings_))
+            parallel.run_map(validate_document, todo, pool, self._done, call=self._call)
+
+    @staticmethod
+    def _call(data, settings, vkey, doc_id) -> tuple:
+        return data, settings
+
+    def _done(self, item: tuple, findings: list[Finding]) -> None:
+        self.checked.put(item[2], findings)
+        self.graphs[item[3]].findings = findings
+        self._count()
+
+    def _count(self) -> None:
+        self.done_count += 1
+        self.progress(self._STEP, self.done_count, self.total)
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._futures)
+
+    def wait(self) -> None:
+        for future in as_completed(self._futures):
+            self._done(self._futures[future], future.result())
+        self._futures = {}
+
+    def cancel(self) -> None:
+        for future in self._futures:
+            future.cancel()
 
 
 def _leave_out_failing(settings: Settings, iris: IRIs, corpus: _Corpus, graphs: dict[str, _Graph], store,
@@ -732,10 +862,7 @@ def _leave_out_failing(settings: Settings, iris: IRIs, corpus: _Corpus, graphs: 
         failing = _failing_alone(corpus, graphs)
         if not failing:
             return choice, rewritten
-        if not all(skippable(d, corpus.docs[d].key) for d in failing):
-            report = ValidationReport(False, [f for fs in failing.values() for f in fs])
-            names = ", ".join(corpus.docs[d].file_name for d in failing)
-            raise BuildFailed(f"{names}: the document's own graph violates a shape", report)
+        _refuse_failing(corpus, failing, skippable)
         for doc_id, findings in failing.items():
             store_mod.remove_graph(store, str(iris.document_graph(doc_id)), apart=(inferred,))
             del graphs[doc_id]
@@ -794,18 +921,25 @@ def _write(iris: IRIs, corpus: _Corpus, graphs: dict[str, _Graph], store, progre
     progress(step, len(graphs), len(graphs))
 
 
-def _validate_union(settings: Settings, corpus: _Corpus, graphs: dict[str, _Graph], store, checked: ArtefactCache,
+def _validate_union(settings: Settings, corpus: _Corpus, store, checked: ArtefactCache,
                     progress: Progress) -> ValidationReport:
     """What documents can disagree on, validated over the union: the nodes several documents
     describe, on what shapes read about them in the union (kg.validate.neighbourhood). The
-    union decides whether a finding there is a document's error, documents disagreeing, or
-    something one document lacks and another supplies (kg.validate.combine); a node only one
-    document describes keeps that document's own findings."""
-    own = {(f.shape, f.focus) for g in graphs.values() for f in g.findings if f.severity == "Violation"}
+    documents' own findings are not needed for it (``_union_report`` joins them)."""
     shared = {node for node, n in corpus.nodes.items() if n > 1}
     progress("validating the union", 0, 1)
     union = _validate_around(settings, store, shared, checked)
     progress("validating the union", 1, 1)
+    return union
+
+
+def _union_report(union: ValidationReport, corpus: _Corpus, graphs: dict[str, _Graph]) -> ValidationReport:
+    """The build's report: the union decides whether a finding there is a document's error,
+    documents disagreeing, or something one document lacks and another supplies
+    (kg.validate.combine); a node only one document describes keeps that document's own
+    findings."""
+    own = {(f.shape, f.focus) for g in graphs.values() for f in g.findings if f.severity == "Violation"}
+    shared = {node for node, n in corpus.nodes.items() if n > 1}
     alone = [f for g in graphs.values() for f in g.findings if f.focus not in shared]
     return combine(union, own, alone)
 
@@ -815,6 +949,10 @@ def _validate_around(settings: Settings, store, nodes: set[str], checked: Artefa
     passages and documents, which each document's own validation read, pruned. Which shapes
     read only forward from their node is kept in the cache with the validations (reading
     the queries takes rdflib's SPARQL parser, a second to load: not for every update)."""
+    if not nodes:
+        # (nothing to validate: which shapes read only forward, worked out by reading their
+        # queries with rdflib's SPARQL parser, is not needed — a second or more)
+        return ValidationReport(True, [])
     iris = IRIs(settings.base_iri)
     shapes, hierarchy = validation_inputs(settings)
     key = content_key(b"shapes reading forward", shapes_version(settings))
