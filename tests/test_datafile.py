@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from conftest import ROOT
@@ -18,9 +19,5 @@ def test_every_data_file_reads_as_the_reference_parser_reads_it():
 def test_a_malformed_file_raises_the_parser_error_naming_the_line(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("terms:\n  - one\n  two: [\n", encoding="utf-8")
-    try:
+    with pytest.raises(yaml.YAMLError, match="line"):
         load_yaml(bad)
-    except yaml.YAMLError as exc:
-        assert "line" in str(exc)
-    else:
-        raise AssertionError("a malformed file was read")

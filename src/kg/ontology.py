@@ -13,9 +13,8 @@ def load_ontology(ontology_dir: Path) -> Graph:
     """The ontology's graph, parsed once per process for each state of its files (a build
     needs it for the store, the rules and the shapes' class hierarchy: parsing its 170 KB
     of Turtle took 0.3 s each time). Shared by every caller: read it, never change it."""
-    files = tuple((path, path.stat().st_mtime_ns, path.stat().st_size)
-                  for path in sorted(Path(ontology_dir).glob("*.ttl")))
-    return _parsed(files)
+    stats = ((path, path.stat()) for path in sorted(Path(ontology_dir).glob("*.ttl")))
+    return _parsed(tuple((path, st.st_mtime_ns, st.st_size) for path, st in stats))
 
 
 @lru_cache(maxsize=4)
