@@ -211,6 +211,7 @@ def build_index(store: ox.Store, target: Path, lexicon_dir: Path, ontology_dir: 
     try:
         db.executescript(_DDL)
         writer = _Writer(store, db, lexicon_dir, ontology_dir)
+        writer.read_every_source()
         writer.write_owners(writer.every_owner(), stop)
         db.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", SCHEMA_VERSION),
                                                          ("quads", str(len(store) if quads is None else quads))])
@@ -296,6 +297,7 @@ class _Writer:
         self.noted: set | None = None  # (aspect, node) read by the owner being made
         self._ids: dict[str, int] = {}  # node (str of its term) -> its number in the index
         self._sources: dict = {}  # document node -> (lang, year): see source()
+        self._every_source = False  # whether _sources holds every document (read_every_source)
         self.org_classes = set(KIND_CLASSES["organisations"])
         self.country = str(KG.Country)
         # the lexicon's names of each entity (forms the documents did not use), by its IRI
@@ -602,14 +604,25 @@ class _Writer:
         language), read when first asked for: an update concerns a few documents of
         thousands, and reading them all was a third of a second at 10,000."""
         hit = self._sources.get(doc)
+        if hit is None and self._every_source:
+            return None, None
         if hit is None:
             hit = (None, None)
             q = (f"SELECT ?lang ?date WHERE {{ {doc} a <{KG.SourceDocument}> ; <{DCTERMS.language}> ?lang . "
                  f"OPTIONAL {{ {doc} <{DCTERMS.date}> ?date }} }}")
             for lang, date in self.store.query(q):
-                hit = (lang.value, date.value[:4] if date is not None and date.value[:4].isdigit() else None)
+                hit = (lang.value, _year(date))
             self._sources[doc] = hit
         return hit
+
+    def read_every_source(self) -> None:
+        """Every document's language and year at once, for an index written whole (one
+        query rather than one per document)."""
+        q = (f"SELECT ?d ?lang ?date WHERE {{ ?d a <{KG.SourceDocument}> ; <{DCTERMS.language}> ?lang . "
+             f"OPTIONAL {{ ?d <{DCTERMS.date}> ?date }} }}")
+        for d, lang, date in self.store.query(q):
+            self._sources[d] = (lang.value, _year(date))
+        self._every_source = True
 
     def _base(self) -> str | None:
         """The IRI base the build minted under (what precedes ``id/document/``)."""
@@ -618,6 +631,11 @@ class _Writer:
         for (d,) in self.store.query(q):
             return d.value.split("id/document/")[0]
         return None
+
+
+def _year(date) -> str | None:
+    """The year of a document's dcterms:date (None: none, or not a year)."""
+    return date.value[:4] if date is not None and date.value[:4].isdigit() else None
 
 
 def _term(text: str):
