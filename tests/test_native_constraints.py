@@ -169,3 +169,22 @@ def test_what_takes_a_figure_or_a_date_on_the_complete_graph():
     expected = _by_query(store, constraint, variables)
     assert expected
     assert _by_python(store, constraint, variables) == expected
+
+
+def test_one_reader_shared_by_every_evaluation_at_once(store):
+    """A validation gives every evaluation one StoreReader, read by several threads at once:
+    each gets the solutions it gets with a reader of its own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def rows(constraint, reader):
+        variables = _variables(constraint)
+        evaluate = native_constraints.evaluation(constraint, _select(constraint))
+        return sorted(tuple(str(row[v]) if row.get(v) is not None else None for v in variables)
+                      for row in evaluate(store, _focus(store, constraint), reader))
+
+    alone = {c: rows(c, None) for c in CONSTRAINTS}
+    assert any(alone.values())
+    shared = native_constraints.StoreReader(store)
+    with ThreadPoolExecutor(len(CONSTRAINTS)) as pool:
+        together = dict(zip(CONSTRAINTS, pool.map(lambda c: rows(c, shared), CONSTRAINTS)))
+    assert together == alone

@@ -18,7 +18,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from .namespaces import OA
-from .native_constraints import NotNative
+from .native_constraints import NotNative, StoreReader
 from .native_constraints import evaluation as native_evaluation
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -688,6 +688,7 @@ def sparql_constraint_results(store, shapes: Graph, only: set[str] | None = None
     Oxigraph."""
     sh = lambda local: URIRef(SH + local)  # noqa: E731
     pending = []
+    reader = StoreReader(store)  # (the Python evaluations' reads, shared)
     for shape, constraint in shapes.subject_objects(sh("sparql")):
         if shapes.value(shape, sh("deactivated")) == Literal(True):
             continue
@@ -695,7 +696,7 @@ def sparql_constraint_results(store, shapes: Graph, only: set[str] | None = None
         if not focus:
             continue
         select = str(shapes.value(constraint, sh("select")))
-        solve = (lambda c=constraint, q=select, f=focus: _solutions(store, shapes, c, q, f))
+        solve = (lambda c=constraint, q=select, f=focus: _solutions(store, shapes, c, q, f, reader))
         pending.append((shape, constraint, focus, pool.submit(solve) if pool is not None else solve))
     out = []
     for shape, constraint, focus, solutions in pending:
@@ -720,11 +721,11 @@ def sparql_constraint_results(store, shapes: Graph, only: set[str] | None = None
     return out
 
 
-def _solutions(store, shapes: Graph, constraint, select: str, focus: set[str]) -> list:
+def _solutions(store, shapes: Graph, constraint, select: str, focus: set[str], reader: StoreReader) -> list:
     evaluate = native_evaluation(str(constraint), select)
     if evaluate is not None:
         try:
-            return list(evaluate(store, sorted(focus)))
+            return list(evaluate(store, sorted(focus), reader))
         except NotNative:
             pass
     return list(store.query(_prefix_block(shapes, constraint) + "\n" + select.replace("$this", "?this")))
