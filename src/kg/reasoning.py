@@ -164,7 +164,11 @@ def materialise(store, ontology: Graph, inferred: str, not_data: list[str]) -> i
     the data — the named graphs but ``inferred`` and ``not_data`` (the ontology's own) — and
     is not stated there; the number of triples written. The same triples as
     :func:`entailments` (the tests hold them to it and to HermiT).
-    (:func:`update_entailments` brings the graph up to date after a change.)"""
+    (:func:`update_entailments` brings the graph up to date after a change.)
+
+    The store's default graph is the union of its named graphs but ``inferred``, as a build
+    writes it: whether a triple is stated is one lookup there, not a scan of every graph
+    that states something of its subject (a third of the rules' time for a 1 MB document)."""
     axioms = Axioms.of(ontology)
     outside = ", ".join(f"<{g}>" for g in [inferred, *not_data])
     data = lambda pattern, g="?g": f"GRAPH {g} {{ {pattern} }} FILTER({g} NOT IN ({outside}))"  # noqa: E731
@@ -186,7 +190,7 @@ def materialise(store, ontology: Graph, inferred: str, not_data: list[str]) -> i
     # a property's domain and range, over the data and what the rules above derived; a type
     # stated already is not inserted
     stated_or_derived = f"{{ {data('?s ?p ?o')} }} UNION {{ {into} {{ ?s ?p ?o }} }}"
-    unstated = lambda node: f"FILTER NOT EXISTS {{ GRAPH ?t {{ {node} a ?c }} FILTER(?t != <{inferred}>) }}"  # noqa: E731
+    unstated = lambda node: f"FILTER NOT EXISTS {{ {node} a ?c }}"  # noqa: E731  (the union)
     if axioms.domains:
         rules.append((f"{into} {{ ?s a ?c }}",
                       f"VALUES (?p ?c) {{ {_pairs(axioms.domains)} }} {stated_or_derived} {unstated('?s')}"))
@@ -196,10 +200,11 @@ def materialise(store, ontology: Graph, inferred: str, not_data: list[str]) -> i
                       f"{unstated('?o')}"))
     if axioms.superclasses:
         rules.append((f"{into} {{ ?s a ?sup }}",
-                      f"VALUES (?c ?sup) {{ {_pairs(axioms.superclasses, skip=_SKIP_CLASSES)} }} {data('?s a ?c')}"))
-    # stated already: by a document, or by the ontology (a SKOS concept of its schemes is a
-    # skos:Concept there, whatever range it is a value of)
-    stated = f"{into} {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{inferred}>)"
+                      f"VALUES (?c ?sup) {{ {_pairs(axioms.superclasses, skip=_SKIP_CLASSES)} }} {data('?s a ?c')} "
+                      f"{unstated('?s').replace('?c', '?sup')}"))
+    # stated already (in the union): by a document, or by the ontology (a SKOS concept of its
+    # schemes is a skos:Concept there, whatever range it is a value of)
+    stated = f"{into} {{ ?s ?p ?o }} ?s ?p ?o"
     for insert, where in rules:
         store.update(f"INSERT {{ {insert} }} WHERE {{ {where} }}")
     store.update(f"DELETE {{ {into} {{ ?s ?p ?o }} }} WHERE {{ {stated} }}")  # only what nothing states
