@@ -101,3 +101,26 @@ def test_hermit_checks_an_unchanged_ontology_once_and_a_changed_one_again(tmp_pa
         build(settings)
     assert not list((settings.var / "stores").glob("build-*")) and not (settings.var / "store").exists()
     assert not [t.name for t in threading.enumerate() if t.name.startswith(("search-index", "hermit"))]
+
+
+def test_entailments_of_a_blank_node_are_about_that_node():
+    """The rules' conclusions go into the store through the bulk loader, which renames blank
+    nodes: a conclusion about a blank node of a document must still be about that node."""
+    import pyoxigraph as ox
+
+    from kg.ontology import load_ontology
+    from kg.reasoning import materialise
+
+    doc, inferred, onto = "http://example.org/graph/doc", "http://example.org/graph/inferred", "http://example.org/graph/onto"
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    statements = (f"_:unit {rdf_type} <https://w3id.org/humanitarian-kg/ontology#Delegation> .\n"
+                  f"<http://example.org/id/x> {rdf_type} <https://w3id.org/humanitarian-kg/ontology#Delegation> .\n")
+    store = ox.Store()
+    store.load(statements.encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(doc))
+    store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{doc}> {{ ?s ?p ?o }} }}")  # (the union)
+    [unit] = {q.subject for q in store.quads_for_pattern(None, None, None, ox.NamedNode(doc))
+              if isinstance(q.subject, ox.BlankNode)}
+    assert materialise(store, load_ontology(ROOT / "ontology"), inferred, [onto]) > 0
+    office = ox.NamedNode("https://w3id.org/humanitarian-kg/ontology#Office")
+    typed = {q.subject for q in store.quads_for_pattern(None, None, office, ox.NamedNode(inferred))}
+    assert typed == {unit, ox.NamedNode("http://example.org/id/x")}
