@@ -486,3 +486,19 @@ def test_the_rules_that_check_large_builds_find_what_makes_the_data_inconsistent
     assert any(p.startswith(icrc.value + " is both") and "Office" in p for p in problems), problems
     assert any(p.startswith(figure.value + " has two values") for p in problems), problems
     assert inconsistencies(copy, ontology, only={BASE + "id/organisation/azerbaijan-red-crescent-society"}) == []
+
+
+def test_documents_validated_through_a_full_backlog_give_what_an_in_order_build_gives(tmp_path, monkeypatch):
+    """With a pool, the documents' validations are fed to it as it takes them, at most a
+    backlog at a time: those that need no store wait for it when the backlog is full, the
+    others wait for a place. A backlog of one forces both; the build reports and writes what
+    a build with one job, every validation in order, does."""
+    from kg.pipeline import _DocumentChecks, build
+
+    sources = ROOT / "tests" / "documents"
+    in_order = build(settings_for(tmp_path / "one", sources, build_jobs=1), publish=False)
+    monkeypatch.setattr(_DocumentChecks, "_BACKLOG", 1)
+    fed = build(settings_for(tmp_path / "fed", sources, build_jobs=2), publish=False)
+    assert len(fed.doc_ids) == len(in_order.doc_ids) > 2
+    assert fed.report.findings == in_order.report.findings and fed.report.findings
+    assert quads(fed.store) == quads(in_order.store)

@@ -5,6 +5,7 @@ Each stage lives in its own module; this one only wires them and reports.
 
 from __future__ import annotations
 
+import itertools
 import pickle
 import re
 import sys
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
-from typing import Callable, Collection
+from typing import Callable, Collection, Iterator
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
@@ -795,11 +796,33 @@ class _DocumentChecks:
 
     def take(self, doc_ids: list[str], store) -> None:
         """Validate ``doc_ids`` (``store`` None: those whose input needs no store; the others
-        are kept in ``needing_store``)."""
+        are kept in ``needing_store``). Inputs are made as the pool takes them: the pool is
+        not left idle while the next ones are read from the store, nor while the last of a
+        batch finish (at 10,000 documents, batches of 256 each waited for their slowest)."""
         if not self._begun:
             self._begun = True
             self.progress(self._STEP, 0, self.total)
-        todo: list = []
+        items = self._inputs(doc_ids, store)
+        first = list(itertools.islice(items, 2))  # (none or one: no pool is started for it)
+        items = itertools.chain(first, items)
+        pool = self.work.start(len(first) if len(first) < 2 else len(doc_ids), alongside=self.alongside)
+        if not (self.alongside and pool is not None):
+            parallel.run_map(validate_document, items, pool, self._done, call=self._call)
+            return
+        for item in items:  # (at most _BACKLOG in flight: their graphs wait in memory)
+            if len(self._futures) >= self._BACKLOG:
+                if store is None:  # (not waited for before the store is written: later)
+                    self.needing_store.append(item[3])
+                    continue
+                finished = next(as_completed(self._futures))
+                self._done(self._futures.pop(finished), finished.result())
+            self._futures[pool.submit(validate_document, *self._call(*item))] = item
+
+    _BACKLOG = 256
+
+    def _inputs(self, doc_ids: list[str], store) -> Iterator[tuple]:
+        """(input, settings, vkey, doc id) of each document whose validation is not in the
+        cache (those in it are taken from it as they come)."""
         for doc_id in doc_ids:
             ntriples = zlib.decompress(self.graphs[doc_id].ntriples)
             linked = {n.decode("utf-8") for n in set(re.findall(rb"<([^>]*)>", ntriples))}
@@ -811,19 +834,10 @@ class _DocumentChecks:
             vkey = self.graphs[doc_id].vkey = content_key(data, self.version)
             findings = self.checked.get(vkey)
             if findings is None:
-                todo.append((data, self.settings, vkey, doc_id))
-                if len(todo) >= 256:  # (a bounded backlog: the graphs wait in memory)
-                    parallel.run_map(validate_document, todo, self.work.start(len(todo)), self._done,
-                                     call=self._call)
-                    todo = []
+                yield data, self.settings, vkey, doc_id
             else:
                 self.graphs[doc_id].findings = findings
                 self._count()
-        pool = self.work.start(len(todo), alongside=self.alongside)
-        if self.alongside and pool is not None:
-            self._futures.update({pool.submit(validate_document, *self._call(*item)): item for item in todo})
-        else:
-            parallel.run_map(validate_document, todo, pool, self._done, call=self._call)
 
     @staticmethod
     def _call(data, settings, vkey, doc_id) -> tuple:
