@@ -5,6 +5,7 @@ rebuild that redoes only what changed."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from dataclasses import replace
@@ -502,3 +503,31 @@ def test_documents_validated_through_a_full_backlog_give_what_an_in_order_build_
     assert len(fed.doc_ids) == len(in_order.doc_ids) > 2
     assert fed.report.findings == in_order.report.findings and fed.report.findings
     assert quads(fed.store) == quads(in_order.store)
+
+
+def _niceness_and_findings(ntriples: bytes, settings) -> tuple[int, list]:
+    from kg.docgraph import validate_document_beside
+
+    findings = validate_document_beside(ntriples, settings)
+    validate_document_beside(ntriples, settings)  # (lowered once, not again)
+    return os.nice(0), findings
+
+
+def test_a_validation_the_build_does_not_wait_for_runs_at_a_lower_priority(store):
+    """In a pool's process, a document's validation that goes on beside the build lowers the
+    process's priority (once) and finds what the validation finds."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from kg.config import load_settings
+    from kg.docgraph import BESIDE_NICENESS, validate_document
+
+    settings = load_settings()
+    graph = next(q.graph_name for q in store.quads_for_pattern(None, None, None, None)
+                 if "/graph/document/" in getattr(q.graph_name, "value", ""))
+    ntriples = ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
+                             for q in store.quads_for_pattern(None, None, None, graph)), format=ox.RdfFormat.N_TRIPLES)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        niceness, findings = pool.submit(_niceness_and_findings, ntriples, settings).result()
+    assert niceness == min(os.nice(0) + BESIDE_NICENESS, 19)
+    assert findings == validate_document(ntriples, settings)

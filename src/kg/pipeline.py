@@ -30,7 +30,7 @@ from .artefacts import (ArtefactCache, content_key, document_key, ontology_check
                         shapes_version)
 from .config import Settings
 from .docgraph import (DocumentPart, finish, label_keys, part_or_failure, validate_document,
-                       validation_inputs)
+                       validate_document_beside, validation_inputs)
 from .extraction import DocumentExtraction, extract_document
 from .memory import long_lived
 from .namespaces import CNT, IRIs
@@ -816,7 +816,9 @@ class _DocumentChecks:
                     continue
                 finished = next(as_completed(self._futures))
                 self._done(self._futures.pop(finished), finished.result())
-            self._futures[pool.submit(validate_document, *self._call(*item))] = item
+            # (on this machine, at a lower priority than the work the build waits for)
+            check = validate_document if self.work.scheduler else validate_document_beside
+            self._futures[pool.submit(check, *self._call(*item))] = item
 
     _BACKLOG = 256
 
