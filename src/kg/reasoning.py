@@ -190,7 +190,7 @@ def materialise(store, ontology: Graph, inferred: str, not_data: list[str]) -> i
     # a property's domain and range, over the data and what the rules above derived; a type
     # stated already is not inserted
     stated_or_derived = f"{{ {data('?s ?p ?o')} }} UNION {{ {into} {{ ?s ?p ?o }} }}"
-    unstated = lambda node: f"FILTER NOT EXISTS {{ {node} a ?c }}"  # noqa: E731  (the union)
+    unstated = lambda node, cls="?c": f"FILTER NOT EXISTS {{ {node} a {cls} }}"  # noqa: E731  (the union)
     if axioms.domains:
         rules.append(("?s a ?c",
                       f"VALUES (?p ?c) {{ {_pairs(axioms.domains)} }} {stated_or_derived} {unstated('?s')}"))
@@ -201,7 +201,7 @@ def materialise(store, ontology: Graph, inferred: str, not_data: list[str]) -> i
     if axioms.superclasses:
         rules.append(("?s a ?sup",
                       f"VALUES (?c ?sup) {{ {_pairs(axioms.superclasses, skip=_SKIP_CLASSES)} }} {data('?s a ?c')} "
-                      f"{unstated('?s').replace('?c', '?sup')}"))
+                      f"{unstated('?s', '?sup')}"))
     # stated already (in the union): by a document, or by the ontology (a SKOS concept of its
     # schemes is a skos:Concept there, whatever range it is a value of)
     stated = f"{into} {{ ?s ?p ?o }} ?s ?p ?o"
