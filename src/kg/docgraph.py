@@ -138,6 +138,7 @@ def validate_document(ntriples: bytes, settings: Settings) -> list[Finding]:
 #: for get the cores first, and the validation the time they leave (a 1 MB document's
 #: build: 3-4 s less, the validation then waited for at the end).
 BESIDE_NICENESS = 10
+_lowered = False  # (whether this process's priority was lowered already)
 
 
 def validate_document_beside(ntriples: bytes, settings: Settings) -> list[Finding]:
@@ -152,6 +153,3 @@ def validate_document_beside(ntriples: bytes, settings: Settings) -> list[Findin
             pass
         _lowered = True
     return validate_document(ntriples, settings)
-
-
-_lowered = False

@@ -809,6 +809,8 @@ class _DocumentChecks:
         if not (self.alongside and pool is not None):
             parallel.run_map(validate_document, items, pool, self._done, call=self._call)
             return
+        # (on this machine, at a lower priority than the work the build waits for)
+        check = validate_document if self.work.scheduler else validate_document_beside
         for item in items:  # (at most _BACKLOG in flight: their graphs wait in memory)
             if len(self._futures) >= self._BACKLOG:
                 if store is None:  # (not waited for before the store is written: later)
@@ -816,8 +818,6 @@ class _DocumentChecks:
                     continue
                 finished = next(as_completed(self._futures))
                 self._done(self._futures.pop(finished), finished.result())
-            # (on this machine, at a lower priority than the work the build waits for)
-            check = validate_document if self.work.scheduler else validate_document_beside
             self._futures[pool.submit(check, *self._call(*item))] = item
 
     _BACKLOG = 256
