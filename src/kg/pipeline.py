@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
-from typing import Callable, Collection, Iterator
+from typing import Callable, Collection, Iterator, NamedTuple
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
@@ -39,7 +39,7 @@ from .rdf import ONTOLOGY_GRAPH, build_dataset
 from .reasoning import inconsistencies, materialise, update_entailments
 from .resources import load_resources
 from .resolve import LabelChoice, LabelUses, choose_labels, choose_labels_again, resolve, used_keys
-from .sources import Document, SourceFile, check_language, corpus_files, load_corpus
+from .sources import Document, SourceFile, Stamp, check_language, corpus_files, load_corpus
 from .transaction import build_lock
 from .validate import (Finding, InconsistentGraph, ReasonerFailed, ValidationReport, combine,
                        forward_reading_shapes, owl_check, validate_around)
@@ -438,9 +438,8 @@ class _Published:
     individuals: int
     quads: int
     left_out: dict[str, str]  # file name -> key: documents left out, unchanged since
-    #: file name -> (stamp, metadata, key) of the sources the next build may take as
-    #: unchanged without reading them (see _seen)
-    seen: dict[str, tuple]
+    #: file name -> what the next build may take as unchanged without reading it (_seen)
+    seen: dict[str, "_Seen"]
 
     @staticmethod
     def inputs_of(settings: Settings) -> tuple:
@@ -495,14 +494,23 @@ _finding_values = attrgetter(*(f.name for f in fields(Finding)))  # a Finding as
 _RACY_NS = 2_000_000_000
 
 
-def _seen(files: list[SourceFile], keys: dict[str, str]) -> dict[str, tuple]:
+class _Seen(NamedTuple):
+    """A source as a published build saw it: while its stamp and metadata are these, its
+    key is this."""
+
+    stamp: Stamp
+    meta: dict
+    key: str
+
+
+def _seen(files: list[SourceFile], keys: dict[str, str]) -> dict[str, _Seen]:
     """What the next build may take as unchanged without reading it: each source's stamp,
     metadata and key. Not a source changed in the last seconds: an edit within the file
     system's clock tick, of the same size, leaves the stamp as it was (git's index calls
     such an entry "racily clean" and reads it again)."""
     recent = time.time_ns() - _RACY_NS
-    return {f.name: (f.stamp, f.meta, keys[f.name]) for f in files
-            if f.name in keys and f.stamp is not None and max(f.stamp[1], f.stamp[2]) < recent}
+    return {f.name: _Seen(f.stamp, f.meta, keys[f.name]) for f in files
+            if f.name in keys and f.stamp is not None and max(f.stamp.mtime_ns, f.stamp.ctime_ns) < recent}
 
 
 def _update(settings: Settings, iris: IRIs, ontology: Graph, files: list[SourceFile], previous: _Published,
@@ -527,7 +535,7 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, files: list[SourceF
         seen = previous.seen.get(f.name)
         # a source as the published build saw it (the same stamp and metadata): its key is
         # kept, and it is not read again
-        keys[f.doc_id] = (seen[2] if seen is not None and seen[0] == f.stamp and seen[1] == f.meta
+        keys[f.doc_id] = (seen.key if seen is not None and seen.stamp == f.stamp and seen.meta == f.meta
                           else document_key(document(f.doc_id), settings))
     kept_out = {name: key for name, key in previous.left_out.items()
                 if keys.get(name.removesuffix(".txt")) == key}

@@ -13,6 +13,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .config import SUPPORTED_LANGUAGES, Settings
 
@@ -316,6 +317,17 @@ def load_document(path: Path, meta: dict, settings: Settings) -> Document:
     )
 
 
+class Stamp(NamedTuple):
+    """What the file system says of a file, as git's index keeps it: a build takes a file
+    whose stamp (and metadata) did not change as unchanged, without reading it."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+    device: int
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A document of the sources before it is read: its file, its metadata entry, and what
@@ -324,9 +336,8 @@ class SourceFile:
 
     path: Path
     meta: dict
-    #: (size, modification and change times in ns, inode, device), as git's index keeps them;
     #: None when the file cannot be stat'ed (then it is read, and refused with the reason)
-    stamp: tuple[int, int, int, int, int] | None
+    stamp: Stamp | None
 
     @property
     def doc_id(self) -> str:
@@ -340,12 +351,12 @@ class SourceFile:
         return load_document(self.path, self.meta, settings)
 
 
-def _stamp(path: Path) -> tuple[int, int, int, int, int] | None:
+def _stamp(path: Path) -> Stamp | None:
     try:
         st = path.stat()
     except OSError:
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+    return Stamp(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
 def corpus_files(settings: Settings) -> list[SourceFile]:
