@@ -604,25 +604,25 @@ class _Writer:
         language), read when first asked for: an update concerns a few documents of
         thousands, and reading them all was a third of a second at 10,000."""
         hit = self._sources.get(doc)
-        if hit is None and self._every_source:
-            return None, None
-        if hit is None:
-            hit = (None, None)
-            q = (f"SELECT ?lang ?date WHERE {{ {doc} a <{KG.SourceDocument}> ; <{DCTERMS.language}> ?lang . "
-                 f"OPTIONAL {{ {doc} <{DCTERMS.date}> ?date }} }}")
-            for lang, date in self.store.query(q):
-                hit = (lang.value, _year(date))
-            self._sources[doc] = hit
-        return hit
+        if hit is None and not self._every_source:
+            if isinstance(doc, ox.NamedNode):  # (a document is an IRI)
+                self._read_sources(doc)
+            hit = self._sources.setdefault(doc, (None, None))
+        return hit or (None, None)
 
     def read_every_source(self) -> None:
         """Every document's language and year at once, for an index written whole (one
         query rather than one per document)."""
-        q = (f"SELECT ?d ?lang ?date WHERE {{ ?d a <{KG.SourceDocument}> ; <{DCTERMS.language}> ?lang . "
+        self._read_sources()
+        self._every_source = True
+
+    def _read_sources(self, doc=None) -> None:
+        """The language and year of document ``doc`` (None: of every document)."""
+        values = "" if doc is None else f"VALUES ?d {{ {doc} }} "
+        q = (f"SELECT ?d ?lang ?date WHERE {{ {values}?d a <{KG.SourceDocument}> ; <{DCTERMS.language}> ?lang . "
              f"OPTIONAL {{ ?d <{DCTERMS.date}> ?date }} }}")
         for d, lang, date in self.store.query(q):
             self._sources[d] = (lang.value, _year(date))
-        self._every_source = True
 
     def _base(self) -> str | None:
         """The IRI base the build minted under (what precedes ``id/document/``)."""
