@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Protocol
-from .datafile import load_yaml
 
+from .datafile import load_yaml
 
 
 @dataclass(frozen=True)

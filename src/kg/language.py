@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
 from .datafile import load_yaml
 
 INFLECTIONS = ("exact", "lemma", "suffixes")

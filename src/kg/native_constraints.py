@@ -86,7 +86,7 @@ class StoreReader:
     pass (a lookup per node and predicate costs more for the thousands of passages of a
     document), each document's text once. One reader serves every evaluation of a
     validation, in whichever thread each runs: the passages' predicates and the types are
-    read once, not once per constraint (2 of the 12 CPU-s of validating a 1 MB document).
+    read once, not once per constraint (validating a 1 MB document: 12.2 → 9.5 CPU-s).
     The store must not change while the reader is used."""
 
     def __init__(self, store):

@@ -15,8 +15,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from .datafile import load_yaml
 
+from .datafile import load_yaml
 
 # Characters replaced one-for-one, so the offset map stays simple.
 _ONE_FOR_ONE = str.maketrans(

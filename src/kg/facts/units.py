@@ -19,7 +19,7 @@ MAX_NAME_WORDS = 4
 
 @lru_cache(maxsize=2)
 def _data(lexicon_dir: Path) -> dict:
-    return load_yaml((Path(lexicon_dir) / "units.yaml"))
+    return load_yaml(Path(lexicon_dir) / "units.yaml")
 
 
 def _is_name_word(w: str, first: bool, title_case: bool) -> bool:
