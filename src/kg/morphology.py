@@ -63,6 +63,7 @@ class Morphology:
         ]
         self._cache: dict[tuple[str, str], str] = {}
         self._chain_cache: dict[tuple[str, str], bool] = {}
+        self._first_words: dict[tuple, FirstWords] = {}
 
     def key(self, lang: str, word: str) -> str:
         """The form a word is looked up by: lemma (ru), lower case (en, az)."""
@@ -158,6 +159,30 @@ class Morphology:
             return w.startswith(l)
         return self.az_inflects(w, l)
 
+    def lookup_keys(self, lang: str, word: str) -> set[str]:
+        """The keys a listed word is indexed by (:meth:`listed_keys`) under which every listed
+        word that ``word`` may be a form of (:meth:`matches`) is found, and others: a finder
+        looks a word of the text up by these, then asks :meth:`matches` of each it finds."""
+        low, folded = self.lower(lang, word), word.lower()
+        keys = {word, low, folded} | set(self.lemmas(lang, word))
+        if self.inflection(lang) != "exact":  # listed words are stems: the word's prefixes
+            for form in {low, folded, self.key(lang, word)}:
+                keys.update(form[:i] for i in range(1, len(form) + 1))
+        return keys
+
+    def listed_keys(self, lang: str, listed: str) -> set[str]:
+        """The keys a listed word is indexed by (see :meth:`lookup_keys`)."""
+        return {listed, listed.lower(), self.lower(lang, listed)}
+
+    def first_words(self, lang: str, listed: tuple[tuple[str, bool], ...]) -> "FirstWords":
+        """The :class:`FirstWords` of ``listed`` (words and whether each is matched as the last
+        word of its term), made once for this morphology: it remembers across documents."""
+        key = (lang, listed)
+        hit = self._first_words.get(key)
+        if hit is None:
+            hit = self._first_words[key] = FirstWords(self, lang, listed)
+        return hit
+
     def remembering_matches(self, lang: str):
         """:meth:`matches` for one language (``(listed, word, last)``), remembering its answers:
         for a finder that tries every word of a document against every term of a list, where
@@ -218,6 +243,39 @@ class Morphology:
                     if self._chain(suf[-1], rest[len(suf):], i + 1):
                         return True
         return False
+
+
+class FirstWords:
+    """Which of a list's words a word of a text may be (:meth:`Morphology.matches`, each
+    listed word matched as a last word of its term or not): the positions in the list, in
+    order. A word is looked up by the keys it may stand for (:meth:`Morphology.lookup_keys`),
+    so the cost grows with the text, not with the text times the list; the answers are
+    remembered for later documents (words recur), up to ``MEMORY`` words."""
+
+    MEMORY = 200_000
+
+    def __init__(self, morph: Morphology, lang: str, listed: tuple[tuple[str, bool], ...]):
+        self.morph, self.lang, self.listed = morph, lang, listed
+        self._index: dict[str, list[int]] = {}
+        for n, (word, _) in enumerate(listed):
+            for key in morph.listed_keys(lang, word):
+                self._index.setdefault(key, []).append(n)
+        self._known: dict[str, tuple[int, ...]] = {}
+
+    def __len__(self) -> int:
+        """The number of words remembered."""
+        return len(self._known)
+
+    def of(self, word: str) -> tuple[int, ...]:
+        hit = self._known.get(word)
+        if hit is None:
+            found = {n for key in self.morph.lookup_keys(self.lang, word) for n in self._index.get(key, ())}
+            hit = tuple(n for n in sorted(found)
+                        if self.morph.matches(self.lang, self.listed[n][0], word, self.listed[n][1]))
+            if len(self._known) >= self.MEMORY:
+                self._known.clear()
+            self._known[word] = hit
+        return hit
 
 
 # -- citation forms -----------------------------------------------------------------

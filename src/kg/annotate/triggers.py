@@ -53,14 +53,6 @@ class TermMatcher:
                 first = words[0] if words[0][:1].isupper() and not self.stems else morph.lower(lang, words[0])
                 self.index.setdefault(first, []).append((label, words))
 
-    def _keys(self, token: str) -> set[str]:
-        low = self.morph.lower(self.lang, token)
-        keys = {token, low} | set(self.morph.lemmas(self.lang, token))
-        if self.stems:
-            forms = {low, self.morph.key(self.lang, token)}
-            keys |= {f[:i] for f in forms for i in range(1, len(f) + 1)}
-        return keys
-
     def find(self, tokens) -> list[tuple[str, int, int]]:
         """(label, index of the first token, index past the last) of every match."""
         out = []
@@ -70,7 +62,7 @@ class TermMatcher:
                 continue
             keys = keys_of.get(tok.text)
             if keys is None:
-                keys = keys_of[tok.text] = self._keys(tok.text)
+                keys = keys_of[tok.text] = self.morph.lookup_keys(self.lang, tok.text)
             for key in keys:
                 for label, words in self.index.get(key, ()):
                     n = len(words)

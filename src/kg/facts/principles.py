@@ -63,13 +63,10 @@ def extract_principles(doc: DocContext) -> None:
         return
     match = doc.resources.morph.remembering_matches(doc.lang)
     first_words = list(dict.fromkeys(term[0] for _, term in terms if term))
-    known: dict[str, list[str]] = {}
+    index = doc.resources.morph.first_words(doc.lang, tuple((f, True) for f in first_words))
 
     def firsts(word: str) -> list[str]:
-        hit = known.get(word)
-        if hit is None:
-            hit = known[word] = [f for f in first_words if match(f, word, True)]
-        return hit
+        return [first_words[n] for n in index.of(word)]
 
     for sent in doc.sentences:
         if sent.is_question:

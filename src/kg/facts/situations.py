@@ -37,6 +37,28 @@ def _term_words(listed: str) -> tuple[str, ...]:
     return tuple(w for w in tokenize(listed) if w[0].isalnum())
 
 
+class _Openings:
+    """The nouns, in their order, whose first word a word may be (a noun of no words: every
+    word), for one language's list of one kind (kg.morphology.FirstWords)."""
+
+    def __init__(self, morph, lang: str, nouns: tuple[str, ...]):
+        worded = [n for n in nouns if _term_words(n)]
+        self.nouns, self.always = nouns, [i for i, n in enumerate(nouns) if not _term_words(n)]
+        self.words = morph.first_words(lang, tuple((_term_words(n)[0], len(_term_words(n)) == 1) for n in worded))
+        self.position = [i for i, n in enumerate(nouns) if _term_words(n)]  # (in ``nouns``, of each worded)
+
+    def of(self, word: str) -> list[str]:
+        found = [self.position[k] for k in self.words.of(word)]
+        if self.always:
+            found = sorted(found + self.always)
+        return [self.nouns[i] for i in found]
+
+
+@lru_cache(maxsize=16)
+def _first_words(morph, lang: str, nouns: tuple[str, ...]) -> _Openings:
+    return _Openings(morph, lang, nouns)
+
+
 def _matches(match, listed: str, words: list[str], i: int) -> int | None:
     """The end of the listed term when it stands at word ``i`` (``match``: the document's
     remembering :meth:`~kg.morphology.Morphology.matches`)."""
@@ -67,6 +89,7 @@ def situations(doc) -> None:
     # (kind, word) -> the nouns, in their order, whose first word the word may be: the
     # rest of a noun is tried only where its first word stands
     opening: dict[tuple[str, str], list[str]] = {}
+    firsts = {kind: _first_words(doc.resources.morph, doc.lang, tuple(nouns[kind])) for kind in CLASSES}
     for sent in doc.sentences:
         toks = [t for t in doc.text.tokens_in(sent.start, sent.end) if t.is_word]
         words = [t.text for t in toks]
@@ -74,9 +97,7 @@ def situations(doc) -> None:
             for kind in CLASSES:
                 candidates = opening.get((kind, words[i]))
                 if candidates is None:
-                    candidates = opening[(kind, words[i])] = [
-                        n for n in nouns[kind] if not _term_words(n)
-                        or match(_term_words(n)[0], words[i], len(_term_words(n)) == 1)]
+                    candidates = opening[(kind, words[i])] = firsts[kind].of(words[i])
                 if not candidates:
                     continue
                 end = next((e for n in candidates if (e := _matches(match, n, words, i))), None)
