@@ -256,6 +256,40 @@ def test_an_update_reads_only_the_sources_whose_stamp_changed(tmp_path, corpus_c
     assert _published(settings) != published
 
 
+_NOTED: dict = {}  # (for _write_index_noting_its_process: set before the build forks)
+
+
+def _write_index_noting_its_process(*args, **kwargs):
+    """``write_index`` noting the process it runs in (a module's function: a process forked
+    from this one is sent it by name)."""
+    with _NOTED["notes"].open("a") as f:
+        f.write(f"{os.getpid()}\n")
+    return _NOTED["write_index"](*args, **kwargs)
+
+
+def test_the_search_index_written_in_a_process_of_its_own_is_the_one_a_thread_writes(tmp_path, monkeypatch):
+    """With more than one job the search index is written in a process of its own, from a
+    checkpoint of the store (beside the entailments, without sharing this process's
+    interpreter lock); with one job, in a thread from the store itself. Both hold the same,
+    and the checkpoint is gone after the build."""
+    from kg import search_index
+    from kg.pipeline import build
+
+    writers = tmp_path / "writers"
+    monkeypatch.setitem(_NOTED, "notes", writers)
+    monkeypatch.setitem(_NOTED, "write_index", search_index.write_index)
+    monkeypatch.setattr(search_index, "write_index", _write_index_noting_its_process)
+    apart = settings_for(tmp_path / "apart", build_jobs=2)
+    build(apart)
+    assert [int(pid) for pid in writers.read_text().split()] != [os.getpid()]
+    assert len(writers.read_text().split()) == 1
+    assert [p.name for p in (apart.var / "stores").glob("build-*")] == [apart.store_link.resolve().name]
+    threaded = settings_for(tmp_path / "threaded", build_jobs=1)
+    build(threaded)
+    assert len(writers.read_text().split()) == 1  # (no process of its own: a thread)
+    assert _search_index(apart) == _search_index(threaded) != []
+
+
 def test_entailments_and_search_index_updated_in_place_are_those_made_from_nothing(store, tmp_path):
     """What an update does to the entailments (kg.reasoning.update_entailments) and to the
     search index (kg.search_index.update_index), after a document's graph is taken out and
@@ -411,6 +445,7 @@ def test_a_document_refused_beside_the_work_that_assumed_it_leaves_nothing_behin
     disjoint classes, which the reasoner refuses too) is what the build tells — the
     validation's refusal, as when it came first — and nothing is left behind: no build
     directory, no thread. With --keep-going it is left out and the rest alone published."""
+    import multiprocessing
     import threading
 
     from kg.artefacts import ArtefactCache, document_key
@@ -446,6 +481,9 @@ def test_a_document_refused_beside_the_work_that_assumed_it_leaves_nothing_behin
     assert not list((settings.var / "stores").glob("build-*")) and not (settings.var / "store").exists()
     assert not [t.name for t in threading.enumerate()
                 if t.name.startswith(("search-index", "hermit"))]
+    for process in multiprocessing.active_children():  # (the pool's, the index's: ended, not waited for)
+        process.join(10)
+        assert not process.is_alive()
 
     kept = build(settings, may_skip=True)
     assert list(kept.skipped) == [names[0]] and kept.report.conforms

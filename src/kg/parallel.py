@@ -61,13 +61,38 @@ def executor(jobs: int = 0, scheduler: str | None = None,
     try:
         yield pool
     except BaseException:
-        # interrupted (Ctrl-C, a kill) or failed: the workers are ended now, not waited for —
-        # the executor has no public way to, hence its process table
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
+        _end(pool)
         raise
     pool.shutdown(wait=True)
+
+
+@contextmanager
+def side_process() -> Iterator[Executor | None]:
+    """One process of this machine, forked now — with what this process has loaded, before
+    it opens what a child should not inherit (a store being written) — for work the build
+    waits for that should neither queue behind its pool's calls nor share this process's
+    interpreter lock (the search index, beside the entailments). None where processes
+    cannot be forked."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_signals)
+    try:
+        pool.submit(os.getpid).result()  # (an executor forks on its first call: now)
+        yield pool
+    except BaseException:
+        _end(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _end(pool: ProcessPoolExecutor) -> None:
+    """Interrupted (Ctrl-C, a kill) or failed: the workers are ended now, not waited for —
+    the executor has no public way to, hence its process table."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _worker_signals() -> None:

@@ -175,8 +175,8 @@ class _Work:
 
     def __init__(self, settings: Settings, scheduler: str | None):
         self.settings, self.scheduler = settings, scheduler
-        self._context = None
-        self.pool = None
+        self._context = self._side_context = None
+        self.pool = self._side = None
 
     def start(self, items: int, alongside: bool = False):
         """The pool for ``items`` calls (None: run them here — one call, and no cluster).
@@ -195,7 +195,18 @@ class _Work:
         """Whether calls may go to other processes (a cluster, or more than one job)."""
         return bool(self.scheduler) or (self.settings.build_jobs or parallel.default_jobs()) > 1
 
+    def side(self):
+        """A process of this machine apart from the pool (kg.parallel.side_process), forked
+        on the first call; None when the build keeps to one job (or to a cluster's)."""
+        if self._side_context is None and not self.scheduler and self.parallel:
+            self._side_context = parallel.side_process()
+            self._side = self._side_context.__enter__()
+        return self._side
+
     def close(self, exc_info=(None, None, None)) -> None:
+        if self._side_context is not None:
+            self._side_context.__exit__(*exc_info)
+            self._side_context = self._side = None
         if self._context is not None:
             self._context.__exit__(*exc_info)
             self._context = None
@@ -315,6 +326,8 @@ def _store_and_check(settings: Settings, iris: IRIs, ontology: Graph, corpus: _C
     the search index are written — all of which assume that no document is refused. It is
     then decided as in order: a document that fails on its own stops the build or (may it
     be skipped) raises _Redo; the union's findings next; a reasoner's refusal last."""
+    # (the index's process forked before this process opens a store to write)
+    side = work.side() if publish else None
     path = store_mod.new_store_dir(settings) if publish else None
     store = ox.Store(str(path)) if path else ox.Store()
     validations = None
@@ -339,8 +352,9 @@ def _store_and_check(settings: Settings, iris: IRIs, ontology: Graph, corpus: _C
             _refuse_nonconforming(_union_report(union, corpus, graphs))
         _add_ontology(iris, ontology, store)
         # the search index reads the union, which reasoning leaves as it is: it is
-        # written alongside (the other core), and stopped if reasoning fails
-        indexing = _SearchIndexing(settings, path, store, progress) if publish else None
+        # written alongside (in a process of its own, from a checkpoint of the store, when
+        # there is one: the other core), and stopped if reasoning fails
+        indexing = _SearchIndexing(settings, path, store, progress, side) if publish else None
         refused: BuildFailed | None = None
         reasoned = ValidationReport(True)  # (what the reasoner says, told in the report)
         try:
@@ -667,23 +681,32 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, files: list[SourceF
 
 
 class _SearchIndexing:
-    """The search page's full-text index of the build (kg.search_index), written beside its
-    store in a thread from the store being built (the index reads only the union).
-    ``wait`` takes it (re-raising what it raised); ``stop`` ends it whatever happened, and
-    returns once the thread is gone (its file removed unless it was finished)."""
+    """The search page's full-text index of the build (kg.search_index), written while the
+    build goes on: in ``side`` (a process of its own: the index is Python, and would share
+    this process's interpreter lock with the entailments) from a checkpoint of the store as
+    it is now, or else in a thread from the store itself (the index reads only the union,
+    which reasoning leaves as it is). ``wait`` takes it (re-raising what it raised); ``stop``
+    ends it whatever happened, and returns once it is gone (its file removed unless it was
+    finished)."""
 
-    def __init__(self, settings: Settings, path: Path, store, progress: Progress):
+    def __init__(self, settings: Settings, path: Path, store, progress: Progress, side=None):
         self._progress = progress
-        self._stop = threading.Event()
         self._seconds = 0.0
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="search-index")
-        self._future = self._pool.submit(self._write, store, path / search_index.INDEX_NAME, settings)
-
-    def _write(self, store, target: Path, settings: Settings) -> None:
-        t = time.perf_counter()
-        search_index.build_index(store, target, settings.lexicon_dir, settings.ontology_dir, quads=0,
-                                 stop=self._stop)
-        self._seconds = time.perf_counter() - t
+        self._source = None
+        target = path / search_index.INDEX_NAME
+        started = time.perf_counter()
+        if side is not None:
+            self._source = store_mod.checkpoint(settings, store)
+            self._stop = search_index.StopFile(target.with_name(target.name + ".stop"))
+            self._pool = None
+            self._future = side.submit(search_index.write_index, self._source, settings.lexicon_dir,
+                                       settings.ontology_dir, target, 0, self._stop)
+        else:
+            self._stop = threading.Event()
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="search-index")
+            self._future = self._pool.submit(search_index.build_index, store, target, settings.lexicon_dir,
+                                             settings.ontology_dir, 0, self._stop)
+        self._future.add_done_callback(lambda _: setattr(self, "_seconds", time.perf_counter() - started))
 
     def wait(self, times: dict[str, float]) -> None:
         t = time.perf_counter()
@@ -696,7 +719,15 @@ class _SearchIndexing:
 
     def stop(self) -> None:
         self._stop.set()
-        self._pool.shutdown(wait=True)
+        try:
+            self._future.exception()  # (gone, whatever it raised: told by ``wait`` if anyone asks)
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+            if self._source is not None:
+                self._stop.clear()
+                store_mod.discard(self._source)
+                self._source = None
 
 
 def _update_search_index(settings: Settings, path: Path, change: _Change, quads: int, progress: Progress,

@@ -182,15 +182,15 @@ _SOURCE_PROPS = {N(str(DCTERMS.language)), N(str(DCTERMS.date)), RDF_TYPE}
 
 
 def write_index(store_path: Path, lexicon_dir: Path, ontology_dir: Path | None = None,
-                index_path: Path | None = None, quads: int | None = None) -> Path:
+                index_path: Path | None = None, quads: int | None = None, stop: "StopFile | None" = None) -> Path:
     """Write the search index of the store at ``store_path`` (by default into that build
     directory, as ``search.sqlite``); return its path. The lexicon is the build's (the same
     ``load_resources`` arguments reuse what the build loaded). ``quads``: the store's size,
-    when known (counting it reads the whole store)."""
+    when known (counting it reads the whole store). ``stop``: as ``build_index``'s."""
     target = index_path or Path(store_path) / INDEX_NAME
     store = ox.Store.read_only(str(store_path))
     try:
-        build_index(store, target, lexicon_dir, ontology_dir, quads)
+        build_index(store, target, lexicon_dir, ontology_dir, quads, stop)
     finally:
         del store
     return target
@@ -200,8 +200,25 @@ class IndexingStopped(Exception):
     """The index was being written for a build that failed meanwhile (``build_index``'s ``stop``)."""
 
 
+class StopFile:
+    """A stop flag (``is_set``, as a ``threading.Event``'s) that another process sees: a file,
+    for an index written in a process apart from the build's."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def set(self) -> None:
+        self.path.touch()
+
+    def is_set(self) -> bool:
+        return self.path.exists()
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
 def build_index(store: ox.Store, target: Path, lexicon_dir: Path, ontology_dir: Path | None = None,
-                quads: int | None = None, stop: threading.Event | None = None) -> None:
+                quads: int | None = None, stop: "threading.Event | StopFile | None" = None) -> None:
     """Write the index of ``store`` into ``target`` (through a copy renamed onto it). With
     ``stop`` (the build writing it alongside other work may fail meanwhile), it stops when
     ``stop`` is set, raising IndexingStopped, and leaves no file behind."""
@@ -500,7 +517,7 @@ class _Writer:
             self.db.execute("DELETE FROM reads WHERE owner = ?", (owner,))
             self.db.execute("DELETE FROM owners WHERE id = ?", (owner,))
 
-    def write_owners(self, owners: list[tuple], stop: threading.Event | None = None) -> None:
+    def write_owners(self, owners: list[tuple], stop: "threading.Event | StopFile | None" = None) -> None:
         passages = self._passages([n for kind, n in owners if kind == PASSAGE])
         names = self._names([n for kind, n in owners if kind == NAMES])
         for number, (kind, n) in enumerate(owners):

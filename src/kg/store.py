@@ -44,14 +44,21 @@ def new_store_dir(settings: Settings) -> Path:
 def new_store_copy(settings: Settings) -> Path:
     """A new build directory holding a copy of the published store (a checkpoint: files hard
     linked where they can be), held like ``new_store_dir``'s."""
+    source = held_current_store(settings)
+    try:
+        return checkpoint(settings, ox.Store.read_only(str(source)))
+    finally:
+        release(source)
+
+
+def checkpoint(settings: Settings, store: ox.Store) -> Path:
+    """A new build directory holding a copy of ``store`` (on disk) as it is now, which goes on
+    being written: RocksDB's checkpoint, its files hard linked where they can be. Held like
+    ``new_store_dir``'s (``discard`` it); a process may open it read-only."""
     root = settings.var / "stores"
     root.mkdir(parents=True, exist_ok=True)
     path = root / f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
-    source = held_current_store(settings)
-    try:
-        ox.Store.read_only(str(source)).backup(str(path))
-    finally:
-        release(source)
+    store.backup(str(path))
     hold(path)
     return path
 
