@@ -100,7 +100,7 @@ def test_hermit_checks_an_unchanged_ontology_once_and_a_changed_one_again(tmp_pa
     with pytest.raises(BuildFailed, match="the ontology: .*inconsistent"):
         build(settings)
     assert not list((settings.var / "stores").glob("build-*")) and not (settings.var / "store").exists()
-    assert not [t.name for t in threading.enumerate() if t.name.startswith(("search-index", "hermit", "named-graphs"))]
+    assert not [t.name for t in threading.enumerate() if t.name.startswith(("search-index", "hermit"))]
 
 
 def test_entailments_of_a_blank_node_are_about_that_node():

@@ -480,7 +480,7 @@ def test_a_document_refused_beside_the_work_that_assumed_it_leaves_nothing_behin
     assert ("reasoning", 1, 1) in steps  # (the reasoner had its say beside the validation)
     assert not list((settings.var / "stores").glob("build-*")) and not (settings.var / "store").exists()
     assert not [t.name for t in threading.enumerate()
-                if t.name.startswith(("search-index", "hermit", "named-graphs"))]
+                if t.name.startswith(("search-index", "hermit"))]
     for process in multiprocessing.active_children():  # (the pool's, the index's: ended, not waited for)
         process.join(10)
         assert not process.is_alive()

@@ -13,7 +13,7 @@ import threading
 import time
 import zlib
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from operator import attrgetter
@@ -339,15 +339,10 @@ def _store_and_check(settings: Settings, iris: IRIs, ontology: Graph, corpus: _C
             validations.take(list(graphs), None)  # (those that need no store: begun now)
         times["validate"] = time.perf_counter() - t4
         t3 = time.perf_counter()
-        named = _write(iris, corpus, graphs, store, progress)
+        _write(iris, corpus, graphs, store, progress)
         times["store"] = time.perf_counter() - t3
         t4 = time.perf_counter()
-        try:
-            validations.take(validations.needing_store if validations.alongside else list(graphs), store)
-        finally:
-            t3 = time.perf_counter()
-            named.result()  # (what follows reads, or changes, the documents' graphs)
-            times["store"] += time.perf_counter() - t3
+        validations.take(validations.needing_store if validations.alongside else list(graphs), store)
         if not validations.pending:
             choice, _ = _leave_out_failing(settings, iris, corpus, graphs, store, choice, checked, work, progress,
                                            skippable)
@@ -971,34 +966,17 @@ def _types_and_values(store, nodes: set[str], known: dict[str, bytes]) -> bytes:
     return b"".join(out)
 
 
-def _write(iris: IRIs, corpus: _Corpus, graphs: dict[str, _Graph], store, progress) -> Future:
-    """Documents' graphs into the union (the default graph), then into their named graphs in
-    a thread — the future returned — while the build goes on with what reads only the union:
-    the documents' validations, which had waited for the store, and the union's. (The
-    bulk loader lets go of the interpreter lock: a core the pool's validations left idle
-    for as long as the store took to write, 140 s at 10,000 documents.)"""
-    doc_ids = [d for d in corpus.docs if d in graphs]
+def _write(iris: IRIs, corpus: _Corpus, graphs: dict[str, _Graph], store, progress) -> None:
+    """Documents' graphs into their named graphs and into the union (the default graph)."""
+    loader = store_mod.GraphLoader(store)
     step = "writing the store"
     progress(step, 0, len(graphs))
-    union = store_mod.GraphLoader(store)
-    for n, doc_id in enumerate(doc_ids, 1):
-        union.add("", zlib.decompress(graphs[doc_id].ntriples), named=False)
+    for n, doc_id in enumerate([d for d in corpus.docs if d in graphs], 1):
+        loader.add(str(iris.document_graph(doc_id)), zlib.decompress(graphs[doc_id].ntriples))
         if n % 100 == 0:
             progress(step, n, len(graphs))
-    union.flush()
-    progress(step, len(graphs), len(graphs))  # (the named graphs' part is the build's wait for it)
-
-    def write_named() -> None:
-        loader = store_mod.GraphLoader(store)
-        for doc_id in doc_ids:
-            loader.add(str(iris.document_graph(doc_id)), zlib.decompress(graphs[doc_id].ntriples), union=False)
-        loader.flush()
-
-    writer = ThreadPoolExecutor(1, thread_name_prefix="named-graphs")
-    try:
-        return writer.submit(write_named)
-    finally:
-        writer.shutdown(wait=False)  # (the thread ends with its one call)
+    loader.flush()
+    progress(step, len(graphs), len(graphs))
 
 
 def _validate_union(settings: Settings, corpus: _Corpus, store, checked: ArtefactCache,

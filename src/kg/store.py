@@ -173,16 +173,14 @@ class GraphLoader:
         self._triples: list[bytes] = []
         self._size = 0
 
-    def add(self, graph: str, ntriples: bytes, union: bool = True, named: bool = True) -> None:
-        """Add a graph given as N-Triples (one statement a line, as Oxigraph writes them):
-        into its named graph unless not ``named``, into the union unless not ``union``."""
-        if named:
-            name = str(ox.NamedNode(graph)).encode("utf-8")
-            # a line ends in " .\n"; no literal holds a raw line break (N-Triples escapes it)
-            self._quads.append(ntriples.replace(b" .\n", b" " + name + b" .\n"))
+    def add(self, graph: str, ntriples: bytes, union: bool = True) -> None:
+        """Add a graph given as N-Triples (one statement a line, as Oxigraph writes them)."""
+        name = str(ox.NamedNode(graph)).encode("utf-8")
+        # a line ends in " .\n"; no literal holds a raw line break (N-Triples escapes it)
+        self._quads.append(ntriples.replace(b" .\n", b" " + name + b" .\n"))
         if union:
             self._triples.append(ntriples)
-        self._size += len(ntriples) * (named + union)
+        self._size += len(ntriples) * (2 if union else 1)
         if self._size >= self.batch_bytes:
             self.flush()
 
