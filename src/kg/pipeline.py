@@ -700,12 +700,12 @@ class _SearchIndexing:
             self._stop = search_index.StopFile(target.with_name(target.name + ".stop"))
             self._pool = None
             self._future = side.submit(search_index.write_index, self._source, settings.lexicon_dir,
-                                       settings.ontology_dir, target, 0, self._stop)
+                                       settings.ontology_dir, index_path=target, quads=0, stop=self._stop)
         else:
             self._stop = threading.Event()
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="search-index")
             self._future = self._pool.submit(search_index.build_index, store, target, settings.lexicon_dir,
-                                             settings.ontology_dir, 0, self._stop)
+                                             settings.ontology_dir, quads=0, stop=self._stop)
         self._future.add_done_callback(lambda _: setattr(self, "_seconds", time.perf_counter() - started))
 
     def wait(self, times: dict[str, float]) -> None:

@@ -42,10 +42,11 @@ class _Openings:
     word), for one language's list of one kind (kg.morphology.FirstWords)."""
 
     def __init__(self, morph, lang: str, nouns: tuple[str, ...]):
-        worded = [n for n in nouns if _term_words(n)]
-        self.nouns, self.always = nouns, [i for i, n in enumerate(nouns) if not _term_words(n)]
-        self.words = morph.first_words(lang, tuple((_term_words(n)[0], len(_term_words(n)) == 1) for n in worded))
-        self.position = [i for i, n in enumerate(nouns) if _term_words(n)]  # (in ``nouns``, of each worded)
+        words = [_term_words(n) for n in nouns]
+        self.nouns = nouns
+        self.position = [i for i, w in enumerate(words) if w]  # (in ``nouns``, of each listed first word)
+        self.always = [i for i, w in enumerate(words) if not w]
+        self.words = morph.first_words(lang, tuple((words[i][0], len(words[i]) == 1) for i in self.position))
 
     def of(self, word: str) -> list[str]:
         found = [self.position[k] for k in self.words.of(word)]
@@ -55,7 +56,7 @@ class _Openings:
 
 
 @lru_cache(maxsize=16)
-def _first_words(morph, lang: str, nouns: tuple[str, ...]) -> _Openings:
+def _openings(morph, lang: str, nouns: tuple[str, ...]) -> _Openings:
     return _Openings(morph, lang, nouns)
 
 
@@ -89,7 +90,7 @@ def situations(doc) -> None:
     # (kind, word) -> the nouns, in their order, whose first word the word may be: the
     # rest of a noun is tried only where its first word stands
     opening: dict[tuple[str, str], list[str]] = {}
-    firsts = {kind: _first_words(doc.resources.morph, doc.lang, tuple(nouns[kind])) for kind in CLASSES}
+    firsts = {kind: _openings(doc.resources.morph, doc.lang, tuple(nouns[kind])) for kind in CLASSES}
     for sent in doc.sentences:
         toks = [t for t in doc.text.tokens_in(sent.start, sent.end) if t.is_word]
         words = [t.text for t in toks]
