@@ -546,10 +546,10 @@ def test_the_rules_that_check_large_builds_find_what_makes_the_data_inconsistent
 
 
 def test_documents_validated_through_a_full_backlog_give_what_an_in_order_build_gives(tmp_path, monkeypatch):
-    """With a pool, the documents' validations are fed to it as it takes them, at most a
-    backlog at a time: those that need no store wait for it when the backlog is full, the
-    others wait for a place. A backlog of one forces both; the build reports and writes what
-    a build with one job, every validation in order, does."""
+    """With a pool, the documents' validations are fed to it as it takes them (by a thread,
+    while the build goes on), at most a backlog at a time, the next waiting for a place. A
+    backlog of one forces that wait at every document; the build reports and writes what a
+    build with one job, every validation in order, does."""
     from kg.pipeline import _DocumentChecks, build
 
     sources = ROOT / "tests" / "documents"
@@ -587,3 +587,66 @@ def test_a_validation_the_build_does_not_wait_for_runs_at_a_lower_priority(store
         niceness, findings = pool.submit(_niceness_and_findings, ntriples, settings).result()
     assert niceness == min(os.nice(0) + BESIDE_NICENESS, 19)
     assert findings == validate_document(ntriples, settings)
+
+
+@pytest.mark.parametrize("sources", [SOURCES, ROOT / "tests" / "corpus" / "dev"], ids=["first", "dev"])
+def test_what_the_union_says_of_shared_nodes_is_gathered_from_the_graphs_as_the_store_gives_it(tmp_path, sources):
+    """A document's validation reads what the union says of the nodes it shares with other
+    documents (their types and literal values). Gathered from the documents' graphs as they
+    are made (so that validations need not wait for the store), it is, byte for byte, what
+    the written store gives; a document's full text is not in it."""
+    from kg.artefacts import ArtefactCache
+    from kg.namespaces import CNT, IRIs
+    from kg.pipeline import _Corpus, _extract, _finish, _quiet, _SharedValues, _types_and_values, _Work, _write
+    from kg.sources import corpus_files
+
+    settings = settings_for(tmp_path, sources, build_jobs=1)
+    corpus = _Corpus(settings, ArtefactCache(settings, "documents"))
+    work = _Work(settings, None)
+    _extract(settings, [f.load(settings) for f in corpus_files(settings)], corpus, work, _quiet, lambda *a: False)
+    work.close()
+    shared = {node for node, n in corpus.nodes.items() if n > 1}
+    gathered = _SharedValues(shared)
+    graphs = _finish(corpus, corpus.choose(), list(corpus.docs), gathered)
+    known = gathered.known()
+    store = ox.Store()
+    _write(IRIs(settings.base_iri), corpus, graphs, store, _quiet)
+    from_store: dict[str, bytes] = {}
+    _types_and_values(store, shared, from_store)
+    assert len(shared) > 20 and known.keys() == shared
+    assert known == from_store
+    lines = b"".join(known.values()).splitlines()
+    assert any(b"> <" + str(RDF.type).encode() + b"> <" in line for line in lines)
+    assert any(b'> "' in line and str(RDF.type).encode() not in line for line in lines)
+    assert not any(str(CNT.chars).encode() in line for line in lines)
+
+
+def test_documents_are_validated_while_the_store_is_written(tmp_path, monkeypatch):
+    """With a pool, the documents' validations (every one of which shares a node with another
+    document here) go on while the store is written: they do not wait for it."""
+    import time
+
+    import kg.pipeline as pipeline
+
+    sources = ROOT / "tests" / "documents"
+    finished_before: list[int] = []
+    write = pipeline._write
+    done = pipeline._DocumentChecks._done
+    count = {"done": 0}
+
+    def counted(self, item, findings):
+        count["done"] += 1
+        done(self, item, findings)
+
+    def slow_write(*args, **kwargs):
+        deadline = time.monotonic() + 20  # (ample: the first takes a second or two)
+        while count["done"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        finished_before.append(count["done"])
+        write(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline._DocumentChecks, "_done", counted)
+    monkeypatch.setattr(pipeline, "_write", slow_write)
+    result = pipeline.build(settings_for(tmp_path, sources, build_jobs=2), publish=False)
+    assert finished_before and finished_before[0] > 0
+    assert count["done"] == len(result.doc_ids) > 2

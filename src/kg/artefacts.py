@@ -15,6 +15,7 @@ import json
 import os
 import pickle
 import sys
+import threading
 import zlib
 from dataclasses import asdict
 from functools import lru_cache
@@ -115,7 +116,7 @@ class ArtefactCache:
         self.used.add(key)
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{key}.{os.getpid()}.tmp")
+        tmp = path.with_name(f".{key}.{os.getpid()}.{threading.get_ident()}.tmp")  # (threads put too)
         tmp.write_bytes(zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1))
         os.replace(tmp, path)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -32,12 +33,18 @@ def main(ctx: click.Context, base_iri, var_dir, sources_dir) -> None:
 
 class ProgressBars:
     """A progress bar (tqdm, on standard error) for each long step of a build: one line per
-    step, closed when the step is done."""
+    step, closed when the step is done. Steps may be told from several threads (the
+    documents' validations are fed by one while the build goes on)."""
 
     def __init__(self) -> None:
         self.bars: dict[str, object] = {}
+        self._lock = threading.Lock()
 
     def __call__(self, step: str, done: int, total: int) -> None:
+        with self._lock:
+            self._show(step, done, total)
+
+    def _show(self, step: str, done: int, total: int) -> None:
         from tqdm import tqdm
 
         bar = self.bars.get(step)

@@ -288,17 +288,20 @@ def _build(settings: Settings, progress: Progress, publish: bool, scheduler: str
         times["resolve"] = time.perf_counter() - t1
 
         t2 = time.perf_counter()
-        graphs = _finish(corpus, choice, list(corpus.docs))
+        shared = _SharedValues({node for node, n in corpus.nodes.items() if n > 1})
+        graphs = _finish(corpus, choice, list(corpus.docs), shared)
+        known = shared.known()
+        del shared
         times["resolve"] += time.perf_counter() - t2
 
         try:
             result = _store_and_check(settings, iris, ontology, corpus, graphs, choice, checked, work, progress,
-                                      skippable, publish, before_publish, times, files, alongside=True)
+                                      skippable, publish, before_publish, times, files, known, alongside=True)
         except _Redo:
             # (a document refused while the build went on beside its validation: done
             # again from a new store, in order — the validations are read back)
             result = _store_and_check(settings, iris, ontology, corpus, graphs, choice, checked, work, progress,
-                                      skippable, publish, before_publish, times, files, alongside=False)
+                                      skippable, publish, before_publish, times, files, known, alongside=False)
         if publish:
             parts.prune()
             checked.prune()
@@ -319,13 +322,15 @@ class _Redo(Exception):
 def _store_and_check(settings: Settings, iris: IRIs, ontology: Graph, corpus: _Corpus, graphs: dict[str, _Graph],
                      choice: LabelChoice, checked: ArtefactCache, work: _Work, progress: Progress, skippable,
                      publish: bool, before_publish, times: dict[str, float], files: list[SourceFile],
-                     alongside: bool) -> BuildResult:
+                     known: dict[str, bytes], alongside: bool) -> BuildResult:
     """The documents' graphs written into a new store, validated, reasoned over, indexed and
-    (``publish``) published. ``alongside`` (and a pool of more than one job): the documents'
-    own validations go on in the pool while the union is validated and the entailments and
-    the search index are written — all of which assume that no document is refused. It is
-    then decided as in order: a document that fails on its own stops the build or (may it
-    be skipped) raises _Redo; the union's findings next; a reasoner's refusal last."""
+    (``publish``) published; ``known``: what the union says of the nodes documents share
+    (_SharedValues). ``alongside`` (and a pool of more than one job): the documents' own
+    validations go on in the pool while the store is written, the union validated and the
+    entailments and the search index written — all of which assume that no document is
+    refused. It is then decided as in order: a document that fails on its own stops the
+    build or (may it be skipped) raises _Redo; the union's findings next; a reasoner's
+    refusal last."""
     # (the index's process forked before this process opens a store to write)
     side = work.side() if publish else None
     path = store_mod.new_store_dir(settings) if publish else None
@@ -333,16 +338,17 @@ def _store_and_check(settings: Settings, iris: IRIs, ontology: Graph, corpus: _C
     validations = None
     try:
         validations = _DocumentChecks(settings, corpus, graphs, len(graphs), checked, work, progress,
-                                      alongside=alongside and work.parallel)
+                                      alongside=alongside and work.parallel, known=known)
         t4 = time.perf_counter()
         if validations.alongside:
-            validations.take(list(graphs), None)  # (those that need no store: begun now)
+            validations.take(list(graphs), None)  # (begun now: they need no store)
         times["validate"] = time.perf_counter() - t4
         t3 = time.perf_counter()
         _write(iris, corpus, graphs, store, progress)
         times["store"] = time.perf_counter() - t3
         t4 = time.perf_counter()
-        validations.take(validations.needing_store if validations.alongside else list(graphs), store)
+        if not validations.alongside:
+            validations.take(list(graphs), None)
         if not validations.pending:
             choice, _ = _leave_out_failing(settings, iris, corpus, graphs, store, choice, checked, work, progress,
                                            skippable)
@@ -792,13 +798,45 @@ def _extract(settings: Settings, documents: list[Document], corpus: _Corpus, wor
                      call=lambda doc, key: (doc, settings))
 
 
-def _finish(corpus: _Corpus, choice: LabelChoice, doc_ids: list[str]) -> dict[str, _Graph]:
-    """The documents' final graphs: their parts with the corpus's label decisions."""
+def _finish(corpus: _Corpus, choice: LabelChoice, doc_ids: list[str],
+            shared: "_SharedValues | None" = None) -> dict[str, _Graph]:
+    """The documents' final graphs: their parts with the corpus's label decisions (and what
+    they say of the nodes documents share, gathered into ``shared``)."""
     graphs = {}
     for doc_id in doc_ids:
         ntriples, claims = finish(corpus.parts.get(corpus.docs[doc_id].key), choice)
+        if shared is not None:
+            shared.add(ntriples)
         graphs[doc_id] = _Graph(zlib.compress(ntriples, 1), claims, ntriples.count(b"\n"), [])
     return graphs
+
+
+class _SharedValues:
+    """What the union says of the nodes several documents share — their types and literal
+    values, a document's full text excepted: what a document's validation reads of them
+    (``_types_and_values``) — gathered from the documents' graphs as they are made. The
+    union is their set union, so the documents' validations need not wait for the store
+    to be written: the pool, idle while it is, validates them meanwhile."""
+
+    # a statement of a typing, or with a literal object but a document's text (cnt:chars);
+    # subjects are IRIs, and N-Triples escapes a line break inside a literal
+    _LINE = re.compile(rb"^<([^>]*)> (?:<" + re.escape(str(RDF.type).encode()) + rb"> |<(?!"
+                       + re.escape(str(CNT.chars).encode()) + rb">)[^>]*> \")[^\n]*\n", re.M)
+
+    def __init__(self, nodes: set[str]):
+        self._lines: dict[bytes, set[bytes]] = {n.encode("utf-8"): set() for n in nodes}
+
+    def add(self, ntriples: bytes) -> None:
+        lines = self._lines
+        for m in self._LINE.finditer(ntriples):
+            found = lines.get(m.group(1))
+            if found is not None:
+                found.add(m.group(0))
+
+    def known(self) -> dict[str, bytes]:
+        """Each shared node's statements, N-Triples, one sorted line each (as
+        ``_types_and_values`` gives them from a store)."""
+        return {n.decode("utf-8"): b"".join(sorted(lines)) for n, lines in self._lines.items()}
 
 
 def _validate_documents(settings: Settings, corpus: _Corpus, graphs: dict[str, _Graph], doc_ids: list[str],
@@ -814,30 +852,34 @@ class _DocumentChecks:
     it shares with other documents (their types and values: a place another document types)
     — in the pool, unless the same input was validated before (kept under ``vkey``).
 
-    ``alongside``: the calls go on in the pool while the build goes on, and ``wait`` takes
-    their findings (re-raising what a call raised); the input of a document that shares no
-    node is its graph alone, so it may be taken before the store is written. Otherwise
-    ``take`` returns with them done. ``cancel`` gives up the calls not started (the build
-    failed meanwhile: the pool's processes are ended with it)."""
+    ``known`` (kg.pipeline._SharedValues.known) gives what the union says of the shared
+    nodes; without it, it is read from the store. ``alongside``: the calls go on in the
+    pool, fed by a thread of this process, while the build goes on (writes the store,
+    validates the union, reasons); ``wait`` takes their findings (re-raising what a call
+    raised). Otherwise ``take`` returns with them done. ``cancel`` gives up the calls not
+    started (the build failed meanwhile: the pool's processes are ended with it)."""
 
     _STEP = "validating documents"
 
     def __init__(self, settings: Settings, corpus: _Corpus, graphs: dict[str, _Graph], total: int,
-                 checked: ArtefactCache, work: _Work, progress: Progress, alongside: bool = False):
+                 checked: ArtefactCache, work: _Work, progress: Progress, alongside: bool = False,
+                 known: dict[str, bytes] | None = None):
         self.settings, self.corpus, self.graphs, self.total = settings, corpus, graphs, total
         self.checked, self.work, self.progress, self.alongside = checked, work, progress, alongside
         self.version = shapes_version(settings)
-        self.known: dict[str, bytes] = {}
-        self.needing_store: list[str] = []  # (documents ``take`` left for want of the store)
+        self.known: dict[str, bytes] = dict(known or {})
         self.done_count = 0
         self._futures: dict = {}
         self._begun = False
+        self._feeder: threading.Thread | None = None
+        self._failure: BaseException | None = None
+        self._cancelled = False
 
     def take(self, doc_ids: list[str], store) -> None:
-        """Validate ``doc_ids`` (``store`` None: those whose input needs no store; the others
-        are kept in ``needing_store``). Inputs are made as the pool takes them: the pool is
-        not left idle while the next ones are read from the store, nor while the last of a
-        batch finish (at 10,000 documents, batches of 256 each waited for their slowest)."""
+        """Validate ``doc_ids`` (``store`` None: what the union says of their shared nodes is
+        all in ``known``). Inputs are made as the pool takes them: the pool is not left idle
+        while the next ones are read, nor while the last of a batch finish (at 10,000
+        documents, batches of 256 each waited for their slowest)."""
         if not self._begun:
             self._begun = True
             self.progress(self._STEP, 0, self.total)
@@ -850,16 +892,28 @@ class _DocumentChecks:
             return
         # (on this machine, at a lower priority than the work the build waits for)
         check = validate_document if self.work.scheduler else validate_document_beside
-        for item in items:  # (at most _BACKLOG in flight: their graphs wait in memory)
-            if len(self._futures) >= self._BACKLOG:
-                if store is None:  # (not waited for before the store is written: later)
-                    self.needing_store.append(item[3])
-                    continue
-                finished = next(as_completed(self._futures))
-                self._done(self._futures.pop(finished), finished.result())
-            self._futures[pool.submit(check, *self._call(*item))] = item
+        self._feeder = threading.Thread(target=self._feed, args=(items, pool, check), name="kg-validations",
+                                        daemon=True)
+        self._feeder.start()
 
     _BACKLOG = 256
+
+    def _feed(self, items: Iterator[tuple], pool, check) -> None:
+        """The feeder thread: every item submitted, at most _BACKLOG in flight (their graphs
+        wait in memory), and findings taken as they come, to the last; what went wrong kept
+        for ``wait``."""
+        try:
+            for item in items:
+                if self._cancelled:
+                    return
+                if len(self._futures) >= self._BACKLOG:
+                    finished = next(as_completed(list(self._futures)))
+                    self._done(self._futures.pop(finished), finished.result())
+                self._futures[pool.submit(check, *self._call(*item))] = item
+            for finished in as_completed(list(self._futures)):
+                self._done(self._futures.pop(finished), finished.result())
+        except BaseException as exc:  # noqa: BLE001 - told by wait()
+            self._failure = exc
 
     def _inputs(self, doc_ids: list[str], store) -> Iterator[tuple]:
         """(input, settings, vkey, doc id) of each document whose validation is not in the
@@ -868,9 +922,6 @@ class _DocumentChecks:
             ntriples = zlib.decompress(self.graphs[doc_id].ntriples)
             linked = {n.decode("utf-8") for n in set(re.findall(rb"<([^>]*)>", ntriples))}
             shared = {n for n in linked if self.corpus.nodes[n] > 1}
-            if shared and store is None:
-                self.needing_store.append(doc_id)
-                continue
             data = ntriples + _types_and_values(store, shared, self.known)
             vkey = self.graphs[doc_id].vkey = content_key(data, self.version)
             findings = self.checked.get(vkey)
@@ -895,16 +946,23 @@ class _DocumentChecks:
 
     @property
     def pending(self) -> bool:
-        return bool(self._futures)
+        return self._feeder is not None
 
     def wait(self) -> None:
-        for future in as_completed(self._futures):
-            self._done(self._futures[future], future.result())
-        self._futures = {}
+        if self._feeder is None:
+            return
+        self._feeder.join()
+        self._feeder = None
+        if self._failure is not None:
+            raise self._failure
 
     def cancel(self) -> None:
-        for future in self._futures:
+        self._cancelled = True
+        for future in list(self._futures):
             future.cancel()
+        if self._feeder is not None:
+            self._feeder.join()
+            self._feeder = None
 
 
 def _leave_out_failing(settings: Settings, iris: IRIs, corpus: _Corpus, graphs: dict[str, _Graph], store,
@@ -951,9 +1009,10 @@ def _failing_alone(corpus: _Corpus, graphs: dict[str, _Graph]) -> dict[str, list
 
 
 def _types_and_values(store, nodes: set[str], known: dict[str, bytes]) -> bytes:
-    """The types and literal values the store gives ``nodes`` (N-Triples; a document's full
-    text excepted). ``known`` keeps each node's for the rest of the build: a node many
-    documents name (an organisation, a country) has as many statements, read once."""
+    """The types and literal values the union gives ``nodes`` (N-Triples, one sorted line
+    each; a document's full text excepted), from ``known`` or else the store. ``known``
+    keeps each node's for the rest of the build: a node many documents name (an
+    organisation, a country) has as many statements, read once."""
     rdf_type, chars = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(CNT.chars))
     out = []
     for node in sorted(nodes):
@@ -961,7 +1020,8 @@ def _types_and_values(store, nodes: set[str], known: dict[str, bytes]) -> bytes:
             triples = [ox.Triple(q.subject, q.predicate, q.object)
                        for q in store.quads_for_pattern(ox.NamedNode(node), None, None, ox.DefaultGraph())
                        if q.predicate == rdf_type or (isinstance(q.object, ox.Literal) and q.predicate != chars)]
-            known[node] = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+            lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+            known[node] = b"".join(sorted(lines))
         out.append(known[node])
     return b"".join(out)
 
