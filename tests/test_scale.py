@@ -650,3 +650,6 @@ def test_documents_are_validated_while_the_store_is_written(tmp_path, monkeypatc
     result = pipeline.build(settings_for(tmp_path, sources, build_jobs=2), publish=False)
     assert finished_before and finished_before[0] > 0
     assert count["done"] == len(result.doc_ids) > 2
+    # (the table lists the documents by name, whichever order the pool finished them in)
+    names = [s.doc_id for s in result.stats]
+    assert names == sorted(names) and len(names) == len(result.doc_ids)

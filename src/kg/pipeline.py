@@ -400,7 +400,7 @@ def _store_and_check(settings: Settings, iris: IRIs, ontology: Graph, corpus: _C
         result = BuildResult(doc_ids=list(corpus.docs), report=report,
                              stats=[DocumentStats(d.file_name, d.language, d.mentions,
                                                   graphs[i].claims, graphs[i].triples)
-                                    for i, d in corpus.docs.items()],
+                                    for i, d in sorted(corpus.docs.items(), key=lambda item: item[1].file_name)],
                              base_iri=settings.base_iri, skipped=dict(corpus.skipped),
                              extracted=corpus.extracted, individuals=individuals)
         if publish:
@@ -567,7 +567,8 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, files: list[SourceF
         report = ValidationReport(True, list(previous.findings), reasoner=previous.reasoner)
         times["unchanged"] = time.perf_counter() - t0
         return BuildResult(doc_ids=list(previous.docs), report=report,
-                           stats=[DocumentStats(v[1], v[2], v[3], v[4], v[5]) for v in previous.docs.values()],
+                           stats=[DocumentStats(v[1], v[2], v[3], v[4], v[5])
+                                  for v in sorted(previous.docs.values(), key=lambda v: v[1])],
                            store_path=store_mod.current_store_path(settings), quads=previous.quads,
                            base_iri=settings.base_iri, skipped={n: "left out before, unchanged since" for n in kept_out},
                            individuals=previous.individuals, unchanged=True)
