@@ -649,21 +649,88 @@ def _prefix_block(shapes: Graph, constraint) -> str:
     return "\n".join(sorted(set(lines)))
 
 
+@dataclass(frozen=True)
+class _Targets:
+    """A shape's targets as queries on the data (its instances — of subclasses too —, the
+    subjects or objects of a property) and the nodes it names."""
+
+    queries: tuple[str, ...]
+    nodes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _SparqlConstraint:
+    """A shape's SHACL-SPARQL constraint, as the shapes state it, read once."""
+
+    shape: URIRef
+    constraint: object
+    name: str  # the shape's short name (kg:…)
+    targets: _Targets
+    select: str  # as stated ($this)
+    query: str  # what Oxigraph runs: the prefixes declared, $this left unbound (?this)
+    severity_node: object  # sh:Violation …
+    severity: str
+    template: str  # the message, {?var} / {$var} filled from each result
+
+
+class _ShapesIndex:
+    """What SHACL-SPARQL validation reads of a shapes graph, read once per shapes graph:
+    a build validates thousands of documents against one (reading it again for each was a
+    tenth of a small document's validation)."""
+
+    def __init__(self, shapes: Graph):
+        self.shapes = shapes
+        self._targets: dict = {}
+        self.constraints = [self._constraint(shape, c) for shape, c in shapes.subject_objects(URIRef(SH + "sparql"))
+                            if shapes.value(shape, URIRef(SH + "deactivated")) != Literal(True)]
+
+    def targets(self, shape) -> _Targets:
+        found = self._targets.get(shape)
+        if found is None:
+            s, objects = self.shapes, self.shapes.objects
+            queries = [f"SELECT DISTINCT ?n WHERE {{ ?n <{_RDF_TYPE}>/<{_SUBCLASS}>* <{cls}> }}"
+                       for cls in objects(shape, URIRef(SH + "targetClass"))]
+            queries += [f"SELECT DISTINCT ?n WHERE {{ ?n <{p}> ?o }}" for p in objects(shape, URIRef(SH + "targetSubjectsOf"))]
+            queries += [f"SELECT DISTINCT ?n WHERE {{ ?s <{p}> ?n }}" for p in objects(shape, URIRef(SH + "targetObjectsOf"))]
+            found = self._targets[shape] = _Targets(tuple(queries), frozenset(
+                str(n) for n in s.objects(shape, URIRef(SH + "targetNode"))))
+        return found
+
+    def _constraint(self, shape, constraint) -> _SparqlConstraint:
+        sh = lambda local: URIRef(SH + local)  # noqa: E731
+        s = self.shapes
+        severity_node = s.value(constraint, sh("severity")) or s.value(shape, sh("severity")) or sh("Violation")
+        select = str(s.value(constraint, sh("select")))
+        return _SparqlConstraint(
+            shape=shape, constraint=constraint, name=_short(s, shape), targets=self.targets(shape), select=select,
+            query=_prefix_block(s, constraint) + "\n" + select.replace("$this", "?this"),
+            severity_node=severity_node, severity=str(severity_node).rsplit("#", 1)[-1],
+            template=str(s.value(constraint, sh("message")) or s.value(shape, sh("message")) or ""))
+
+
+_indexes: dict[int, _ShapesIndex] = {}  # id(shapes graph) -> its index
+
+
+def _shapes_index(shapes: Graph) -> _ShapesIndex:
+    index = _indexes.get(id(shapes))
+    if index is None or index.shapes is not shapes:
+        index = _indexes[id(shapes)] = _ShapesIndex(shapes)
+    return index
+
+
 def focus_nodes_of(store, shapes: Graph, shape, only: set[str] | None = None) -> set[str]:
     """The shape's focus nodes in the store (instances of a target class or of its
     subclasses, target nodes, subjects and objects of target properties); with ``only``,
     those of them in ``only``. (A store validated with ``only`` is the neighbourhood of those
     nodes, kg.validate.neighbourhood: a query per target over it costs less than looking at
     each node for each shape — thousands of shared nodes times the shapes, in a large build.)"""
-    nodes: set[str] = set()
-    for cls in shapes.objects(shape, URIRef(SH + "targetClass")):
-        query = f"SELECT DISTINCT ?n WHERE {{ ?n <{_RDF_TYPE}>/<{_SUBCLASS}>* <{cls}> }}"
+    return _focus_nodes(store, _shapes_index(shapes).targets(shape), only)
+
+
+def _focus_nodes(store, targets: _Targets, only: set[str] | None) -> set[str]:
+    nodes = set(targets.nodes)
+    for query in targets.queries:
         nodes.update(_term_text(row["n"]) for row in store.query(query))
-    nodes.update(str(n) for n in shapes.objects(shape, URIRef(SH + "targetNode")))
-    for p in shapes.objects(shape, URIRef(SH + "targetSubjectsOf")):
-        nodes.update(_term_text(row["n"]) for row in store.query(f"SELECT DISTINCT ?n WHERE {{ ?n <{p}> ?o }}"))
-    for p in shapes.objects(shape, URIRef(SH + "targetObjectsOf")):
-        nodes.update(_term_text(row["n"]) for row in store.query(f"SELECT DISTINCT ?n WHERE {{ ?s <{p}> ?n }}"))
     return nodes if only is None else nodes & only
 
 
@@ -686,23 +753,16 @@ def sparql_constraint_results(store, shapes: Graph, only: set[str] | None = None
     those focus nodes), each constraint evaluated in ``pool`` if given. A constraint with a
     Python evaluation bound to its query (kg.native_constraints) is evaluated by it, else by
     Oxigraph."""
-    sh = lambda local: URIRef(SH + local)  # noqa: E731
     pending = []
     reader = StoreReader(store)  # (the Python evaluations' reads, shared)
-    for shape, constraint in shapes.subject_objects(sh("sparql")):
-        if shapes.value(shape, sh("deactivated")) == Literal(True):
-            continue
-        focus = focus_nodes_of(store, shapes, shape, only)
+    for c in _shapes_index(shapes).constraints:
+        focus = _focus_nodes(store, c.targets, only)
         if not focus:
             continue
-        select = str(shapes.value(constraint, sh("select")))
-        solve = (lambda c=constraint, q=select, f=focus: _solutions(store, shapes, c, q, f, reader))
-        pending.append((shape, constraint, focus, pool.submit(solve) if pool is not None else solve))
+        solve = (lambda c=c, f=focus: _solutions(store, c, f, reader))
+        pending.append((c, focus, pool.submit(solve) if pool is not None else solve))
     out = []
-    for shape, constraint, focus, solutions in pending:
-        severity_node = shapes.value(constraint, sh("severity")) or shapes.value(shape, sh("severity")) or sh("Violation")
-        severity = str(severity_node).rsplit("#", 1)[-1]
-        template = str(shapes.value(constraint, sh("message")) or shapes.value(shape, sh("message")) or "")
+    for c, focus, solutions in pending:
         for row in (solutions.result() if pool is not None else solutions()):
             this = row["this"]
             if this is None or _term_text(this) not in focus:
@@ -710,25 +770,25 @@ def sparql_constraint_results(store, shapes: Graph, only: set[str] | None = None
             message = re.sub(
                 r"\{[?$](\w+)\}",
                 lambda m: _term_text(_safe_get(row, m.group(1)) or ""),
-                template,
+                c.template,
             )
             focus_iri = _term_text(this)
             out.append(_SparqlResult(
-                Finding(severity=severity, shape=_short(shapes, shape), focus=focus_iri,
+                Finding(severity=c.severity, shape=c.name, focus=focus_iri,
                         focus_label=_label(store, focus_iri), path="", message=message,
                         passage=_passage(store, focus_iri)),
-                shape, constraint, severity_node))
+                c.shape, c.constraint, c.severity_node))
     return out
 
 
-def _solutions(store, shapes: Graph, constraint, select: str, focus: set[str], reader: StoreReader) -> list:
-    evaluate = native_evaluation(str(constraint), select)
+def _solutions(store, c: _SparqlConstraint, focus: set[str], reader: StoreReader) -> list:
+    evaluate = native_evaluation(str(c.constraint), c.select)
     if evaluate is not None:
         try:
             return list(evaluate(store, sorted(focus), reader))
         except NotNative:
             pass
-    return list(store.query(_prefix_block(shapes, constraint) + "\n" + select.replace("$this", "?this")))
+    return list(store.query(c.query))
 
 
 def _add_sparql_results(report: Graph, results: list[_SparqlResult]) -> list[Finding]:
