@@ -311,8 +311,12 @@ class _Writer:
         self._out: dict = {}
         self._superclasses: dict = {}
         self._memo: dict = {}
+        self._views: dict = {}  # (aspect, node) -> what _read selected
         self.noted: set | None = None  # (aspect, node) read by the owner being made
         self._ids: dict[str, int] = {}  # node (str of its term) -> its number in the index
+        self._rows: dict[str, list[tuple]] = {table: [] for table in self._INSERTS}  # (not yet written)
+        self._next: dict[str, int] = {}  # table -> the number of its next row
+        self._pending = 0
         self._sources: dict = {}  # document node -> (lang, year): see source()
         self._every_source = False  # whether _sources holds every document (read_every_source)
         self.org_classes = set(KIND_CLASSES["organisations"])
@@ -337,26 +341,30 @@ class _Writer:
         if self.noted is not None:
             self.noted.add((aspect, str(n)))
 
-    def types(self, n) -> list:
-        self._note(TYPES, n)
-        return [o for p, o in self._statements(n) if p == RDF_TYPE and isinstance(o, ox.NamedNode)]
+    def _read(self, aspect: str, n, select) -> tuple:
+        """``select`` of the node's statements, made once a build (a node many facts link to
+        is read for each), noted at every read."""
+        self._note(aspect, n)
+        hit = self._views.get((aspect, n))
+        if hit is None:
+            hit = self._views[(aspect, n)] = tuple(select(self._statements(n)))
+        return hit
 
-    def links(self, n) -> list[tuple]:
+    def types(self, n) -> tuple:
+        return self._read(TYPES, n, lambda st: (o for p, o in st if p == RDF_TYPE and isinstance(o, ox.NamedNode)))
+
+    def links(self, n) -> tuple:
         """The node's links to other nodes (but its types and evidence)."""
-        self._note(LINKS, n)
-        return [(p, o) for p, o in self._statements(n)
-                if not isinstance(o, ox.Literal) and p != RDF_TYPE and p != HAS_EVIDENCE]
+        return self._read(LINKS, n, lambda st: ((p, o) for p, o in st if not isinstance(o, ox.Literal)
+                                                and p != RDF_TYPE and p != HAS_EVIDENCE))
 
-    def located(self, n) -> list:
+    def located(self, n) -> tuple:
         """The places the node is in (its kg:locatedIn)."""
-        self._note(LOCATED, n)
-        return [o for p, o in self._statements(n) if p == LOCATED_IN and not isinstance(o, ox.Literal)]
+        return self._read(LOCATED, n, lambda st: (o for p, o in st if p == LOCATED_IN and not isinstance(o, ox.Literal)))
 
-    def times(self, n) -> list[tuple]:
+    def times(self, n) -> tuple:
         """The node's OWL-Time values: its xsd values, its beginning and end."""
-        self._note(TIMES, n)
-        return [(p, o) for p, o in self._statements(n) if p.value.startswith(_TIME + "inXSD")
-                or p.value in (_TIME + "hasBeginning", _TIME + "hasEnd")]
+        return self._read(TIMES, n, lambda st: ((p, o) for p, o in st if _is_time(p)))
 
     def _remembered(self, kind: str, n, make):
         """``make(n)``, made once a build, with what it read noted again at every use."""
@@ -499,8 +507,48 @@ class _Writer:
     def _id(self, node: str) -> int:
         hit = self._known_id(node)
         if hit is None:
-            hit = self._ids[node] = self.db.execute("INSERT INTO nodes (term) VALUES (?)", (node,)).lastrowid
+            hit = self._ids[node] = self._insert("nodes", node)
         return hit
+
+    # Rows are written in batches (one call per row was a fifth of the index's time), each
+    # numbered here as SQLite would number it: one more than the table's largest.
+    _INSERTS = {
+        "nodes": "INSERT INTO nodes (id, term) VALUES (?, ?)",
+        "owners": "INSERT INTO owners (id, kind, node) VALUES (?, ?, ?)",
+        "items": 'INSERT INTO items (id, owner, kind, iri, node, lang, text, doc, start, "end", name_kind) '
+                 'VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+        "search": "INSERT INTO search (rowid, text, keys) VALUES (?, ?, ?)",
+        "reads": "INSERT INTO reads VALUES (?, ?, ?)",
+        "facets": "INSERT INTO facets VALUES (?, ?, ?)",
+        "supports": "INSERT INTO supports VALUES (?, ?)",
+    }
+    _BATCH = 20_000
+
+    def _insert(self, table: str, *row) -> int:
+        """A row of ``table`` (numbered), to be written with its batch: its number."""
+        number = self._next.get(table)
+        if number is None:
+            (largest,) = self.db.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()
+            number = largest + 1
+        self._next[table] = number + 1
+        self._rows[table].append((number, *row))
+        self._pending += 1
+        return number
+
+    def _append(self, table: str, rows: list[tuple]) -> None:
+        """Rows of a table whose rows are not numbered."""
+        self._rows[table].extend(rows)
+        self._pending += len(rows)
+        if self._pending >= self._BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the rows kept (those a table refers to first)."""
+        for table, statement in self._INSERTS.items():
+            if self._rows[table]:
+                self.db.executemany(statement, self._rows[table])
+                self._rows[table] = []
+        self._pending = 0
 
     def remove_owners(self, owners: set[tuple]) -> None:
         """Take the owners out: their items, and what they read."""
@@ -531,11 +579,11 @@ class _Writer:
                 read, self.noted = self.noted, None
             if made is None:
                 continue  # nothing of it in the graph (any more)
-            owner = self.db.execute("INSERT INTO owners (kind, node) VALUES (?, ?)", (kind, self._id(str(n)))).lastrowid
-            self.db.executemany("INSERT INTO reads VALUES (?, ?, ?)",
-                                [(self._id(node), aspect, owner) for aspect, node in read])
+            owner = self._insert("owners", kind, self._id(str(n)))
+            self._append("reads", [(self._id(node), aspect, owner) for aspect, node in read])
             for item in made:
                 self.add(owner, *item)
+        self.flush()
 
     def _passages(self, evidence: list) -> dict:
         """Each passage's rows: (document, exact text, start, end)."""
@@ -597,18 +645,13 @@ class _Writer:
 
     def add(self, owner: int, kind: str, node, lang: str | None, text: str, facets: list[tuple[str, str]], doc=None,
             start=None, end=None, supports=(), iri: str | None = None, name_kind: str | None = None) -> None:
-        cur = self.db.execute(
-            'INSERT INTO items (owner, kind, iri, node, lang, text, doc, start, "end", name_kind) '
-            'VALUES (?,?,?,?,?,?,?,?,?,?)',
-            (owner, kind, iri or node.value, node.value, lang, text, doc, start, end, name_kind))
-        item = cur.lastrowid
-        self.db.execute("INSERT INTO search (rowid, text, keys) VALUES (?, ?, ?)",
-                        (item, text, self.keys.text(lang or "en", text) if lang else
-                         " ".join(sorted(set().union(*(self.keys.text(lg, text).split() for lg in ("en", "ru", "az")))))))
+        item = self._insert("items", owner, kind, iri or node.value, node.value, lang, text, doc, start, end, name_kind)
+        self._append("search", [(item, text, self.keys.text(lang or "en", text) if lang else " ".join(sorted(
+            set().union(*(self.keys.text(lg, text).split() for lg in ("en", "ru", "az"))))))])
         rows = {("kind", name_kind or "passages")} | ({("language", lang)} if lang else set())
         rows |= set(facets)
-        self.db.executemany("INSERT INTO facets VALUES (?, ?, ?)", [(item, f, v) for f, v in sorted(rows) if v])
-        self.db.executemany("INSERT INTO supports VALUES (?, ?)", [(item, f) for f in sorted(set(supports))])
+        self._append("facets", [(item, f, v) for f, v in sorted(rows) if v])
+        self._append("supports", [(item, f) for f in sorted(set(supports))])
 
     @staticmethod
     def _is_ontology_term(classes: set[str]) -> bool:
@@ -648,6 +691,18 @@ class _Writer:
         for (d,) in self.store.query(q):
             return d.value.split("id/document/")[0]
         return None
+
+
+def _is_time(p) -> bool:
+    """Whether ``p`` gives an OWL-Time value: an xsd value (time:inXSD…), a beginning or an end."""
+    hit = _TIME_PREDICATES.get(p)
+    if hit is None:
+        hit = _TIME_PREDICATES[p] = p.value.startswith(_TIME + "inXSD") or p.value in (_TIME + "hasBeginning",
+                                                                                      _TIME + "hasEnd")
+    return hit
+
+
+_TIME_PREDICATES: dict = {}  # predicate -> _is_time (a graph has a few hundred predicates)
 
 
 def _year(date) -> str | None:
