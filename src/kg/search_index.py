@@ -510,8 +510,9 @@ class _Writer:
             hit = self._ids[node] = self._insert("nodes", node)
         return hit
 
-    # Rows are written in batches (one call per row was a fifth of the index's time), each
-    # numbered here as SQLite would number it: one more than the table's largest.
+    # Rows are written in batches (not one SQLite call each), each numbered here as SQLite
+    # would number it: one more than the table's largest, read when first needed (after an
+    # update has taken its owners out).
     _INSERTS = {
         "nodes": "INSERT INTO nodes (id, term) VALUES (?, ?)",
         "owners": "INSERT INTO owners (id, kind, node) VALUES (?, ?, ?)",
