@@ -653,3 +653,21 @@ def test_documents_are_validated_while_the_store_is_written(tmp_path, monkeypatc
     # (the table lists the documents by name, whichever order the pool finished them in)
     names = [s.doc_id for s in result.stats]
     assert names == sorted(names) and len(names) == len(result.doc_ids)
+
+
+def _broken_validation(ntriples: bytes, settings) -> list:
+    raise RuntimeError("the validation broke")
+
+
+def test_a_validation_that_fails_in_the_pool_stops_the_build_and_publishes_nothing(tmp_path, monkeypatch):
+    """A document's validation that raises in the pool (fed by the build's thread) stops the
+    build with its error; no store is published or left behind."""
+    import kg.pipeline as pipeline
+
+    settings = settings_for(tmp_path, ROOT / "tests" / "documents", build_jobs=2)
+    monkeypatch.setattr(pipeline, "validate_document_beside", _broken_validation)
+    with pytest.raises(RuntimeError, match="the validation broke"):
+        pipeline.build(settings)
+    stores = settings.var_dir / "stores"
+    assert not (settings.var_dir / "store").exists()
+    assert not stores.exists() or not any(p.name.startswith("build-") for p in stores.iterdir())
