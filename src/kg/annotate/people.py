@@ -69,6 +69,17 @@ class PeopleFinder:
                 self.roles.append(Role(r["id"], words, name, bool(r.get("in_organisation"))))
         self.roles.sort(key=lambda r: -len(r.words))
         self.titles = list(data.get("titles", {}).get(self.lang, []))
+        # the roles by the key of their first word, and every role and title word by its key:
+        # a word is looked up by its keys (``_keys``) rather than tried against each listed
+        # word (a few hundred roles, at every word before and after a name); ``_is`` decides
+        self._roles_by_first: dict[str, list[int]] = {}
+        for n, r in enumerate(self.roles):
+            if r.words:
+                self._roles_by_first.setdefault(self._listed_key(r.words[0]), []).append(n)
+        self._role_or_title_words: dict[str, list[str]] = {}
+        for x in [x for r in self.roles for x in r.words if x[0].isalnum()] + self.titles:
+            self._role_or_title_words.setdefault(self._listed_key(x), []).append(x)
+        self._roles_from_memo: dict[str, list[Role]] = {}
         self.speech = [tuple(tokenize(v)) for v in data.get("speech_verbs", {}).get(self.lang, [])]
         self.particles = set(data.get("name_particles", {}).get(self.lang, []))
         self.toks = doc.text.tokens
@@ -87,6 +98,39 @@ class PeopleFinder:
         if how == "lemma":
             return self.morph.key(self.lang, word) == self.morph.key(self.lang, listed)
         return word.lower() == listed.lower()
+
+    def _listed_key(self, listed: str) -> str:
+        """The key a listed word is found by: the word's keys (``_keys``) hold it whenever
+        ``_is(word, listed)``."""
+        how = self.morph.inflection(self.lang)
+        if how == "suffixes":
+            return self.morph.lower(self.lang, listed)
+        if how == "lemma":
+            return self.morph.key(self.lang, listed)
+        return listed.lower()
+
+    def _keys(self, word: str) -> list[str]:
+        """The keys of the listed words a word may be (``_is``): its lower case (exact), its
+        lemma, or (suffixes) every beginning of it, a stem its suffixes may follow."""
+        how = self.morph.inflection(self.lang)
+        if how == "suffixes":
+            low = self.morph.lower(self.lang, word)
+            return [low[:n] for n in range(1, len(low) + 1)]
+        if how == "lemma":
+            return [self.morph.key(self.lang, word)]
+        return [word.lower()]
+
+    def _roles_from(self, k: int) -> list[Role]:
+        """The roles whose first word token k may be, in their order (``_words_at`` decides)."""
+        word = self.toks[k].text
+        hit = self._roles_from_memo.get(word)
+        if hit is None:
+            found = sorted({n for key in self._keys(word) for n in self._roles_by_first.get(key, ())})
+            hit = self._roles_from_memo[word] = [self.roles[n] for n in found]
+        return hit
+
+    def _is_role_or_title_word(self, word: str) -> bool:
+        return any(self._is(word, x) for key in self._keys(word) for x in self._role_or_title_words.get(key, ()))
 
     def _words_at(self, i: int, words: tuple[str, ...]) -> int | None:
         """Index after the listed words when they start at token i."""
@@ -126,8 +170,7 @@ class PeopleFinder:
             break
         if words >= 2 or (allow_one and words == 1):
             inside = [self.toks[k].text for k in range(i, j) if self.toks[k].is_word]
-            if any(self._is(w, x) for w in inside for r in self.roles for x in r.words if x[0].isalnum()) or \
-                    any(self._is(w, t) for w in inside for t in self.titles):
+            if any(self._is_role_or_title_word(w) for w in inside):
                 return None  # "President Jakob …": a role or title is no part of a name
             return j
         return None
@@ -141,7 +184,7 @@ class PeopleFinder:
                 return None
             if t.is_word:
                 words += 1
-                for r in self.roles:
+                for r in self._roles_from(k):
                     end = self._words_at(k, r.words)
                     if end is not None and end <= i:
                         return self._longest_role(r, k, end, i)
@@ -153,7 +196,7 @@ class PeopleFinder:
         for back in (1, 2, 3):
             if k - back < 0:
                 break
-            for r in self.roles:
+            for r in self._roles_from(k - back):
                 e = self._words_at(k - back, r.words)
                 if e is not None and end <= e <= limit and len(r.words) > len(role.words):
                     return r, k - back
@@ -169,7 +212,7 @@ class PeopleFinder:
             if t.text in _CLAUSE_STOP or t.text == ",":
                 break
             if t.is_word:
-                for r in self.roles:
+                for r in self._roles_from(k):
                     end = self._words_at(k, r.words)
                     if end is not None:
                         # the phrase runs to the clause's end ("… of Swedish Save the Children")
