@@ -11,6 +11,7 @@ import tempfile
 import time
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -519,19 +520,10 @@ def _without_sparql(shapes: Graph) -> Graph:
 #: the others (the longest, on a long document, takes as long as the core constraints).
 _THREADS = 3
 
-_compiled: dict[int, tuple[Graph, object]] = {}  # id(shapes graph) -> (it, its compiled core shapes)
-
-
 def compiled_core_shapes(shapes: Graph):
     """The shapes' core constraints compiled once per shapes graph (pyshacl-turbo), reused
     for every graph validated against them: per document, a build validates thousands."""
-    import pyshacl_turbo
-
-    entry = _compiled.get(id(shapes))
-    if entry is None or entry[0] is not shapes:
-        entry = (shapes, pyshacl_turbo.CompiledShapes(_without_sparql(shapes), advanced=True))
-        _compiled[id(shapes)] = entry
-    return entry[1]
+    return _shapes_index(shapes).core
 
 
 def shacl_validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> ValidationReport:
@@ -674,15 +666,22 @@ class _SparqlConstraint:
 
 
 class _ShapesIndex:
-    """What SHACL-SPARQL validation reads of a shapes graph, read once per shapes graph:
-    a build validates thousands of documents against one (reading it again for each was a
-    tenth of a small document's validation)."""
+    """What validation makes of a shapes graph, made once per shapes graph: a build validates
+    thousands of documents against one (reading its SHACL-SPARQL constraints again for each
+    was a tenth of a small document's validation). ``core``: the core constraints compiled
+    (pyshacl-turbo); ``constraints``: the SHACL-SPARQL ones, read."""
 
     def __init__(self, shapes: Graph):
         self.shapes = shapes
         self._targets: dict = {}
         self.constraints = [self._constraint(shape, c) for shape, c in shapes.subject_objects(URIRef(SH + "sparql"))
                             if shapes.value(shape, URIRef(SH + "deactivated")) != Literal(True)]
+
+    @cached_property
+    def core(self):
+        import pyshacl_turbo
+
+        return pyshacl_turbo.CompiledShapes(_without_sparql(self.shapes), advanced=True)
 
     def targets(self, shape) -> _Targets:
         found = self._targets.get(shape)
