@@ -23,6 +23,7 @@ import sqlite3
 import tempfile
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -473,7 +474,7 @@ class _Writer:
                 reads.add((LINKS, str(s)))
                 if p == LOCATED_IN:
                     reads.add((LOCATED, str(s)))
-            if p.value.startswith(_TIME + "inXSD") or p.value in (_TIME + "hasBeginning", _TIME + "hasEnd"):
+            if _is_time(p):
                 reads.add((TIMES, str(s)))
         for d in documents:  # (its language or date: every passage it is the source of)
             owners.update((PASSAGE, q.subject) for q in self.store.quads_for_pattern(None, HAS_SOURCE, d, DG))
@@ -694,16 +695,11 @@ class _Writer:
         return None
 
 
+@lru_cache(maxsize=4096)  # (a graph has a few hundred predicates)
 def _is_time(p) -> bool:
-    """Whether ``p`` gives an OWL-Time value: an xsd value (time:inXSD…), a beginning or an end."""
-    hit = _TIME_PREDICATES.get(p)
-    if hit is None:
-        hit = _TIME_PREDICATES[p] = p.value.startswith(_TIME + "inXSD") or p.value in (_TIME + "hasBeginning",
-                                                                                      _TIME + "hasEnd")
-    return hit
-
-
-_TIME_PREDICATES: dict = {}  # predicate -> _is_time (a graph has a few hundred predicates)
+    """Whether ``p`` gives an OWL-Time value (what ``_Writer.times`` reads): an xsd value
+    (time:inXSD…), a beginning or an end."""
+    return p.value.startswith(_TIME + "inXSD") or p.value in (_TIME + "hasBeginning", _TIME + "hasEnd")
 
 
 def _year(date) -> str | None:
