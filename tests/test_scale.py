@@ -671,3 +671,12 @@ def test_a_validation_that_fails_in_the_pool_stops_the_build_and_publishes_nothi
     stores = settings.var_dir / "stores"
     assert not (settings.var_dir / "store").exists()
     assert not stores.exists() or not any(p.name.startswith("build-") for p in stores.iterdir())
+
+
+def test_a_build_lists_its_documents_by_file_name_whatever_order_they_were_done_in():
+    """The build's table (full build, update, nothing changed) is listed by file name, not in
+    the order the pool finished the documents."""
+    from kg.pipeline import BuildResult, DocumentStats
+
+    done = [DocumentStats(name, "en", 1, 2, 3) for name in ("c.txt", "a.txt", "b.txt")]
+    assert [s.doc_id for s in BuildResult(doc_ids=["c", "a", "b"], stats=done).stats] == ["a.txt", "b.txt", "c.txt"]

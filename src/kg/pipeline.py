@@ -78,6 +78,10 @@ class BuildResult:
     individuals: int = 0
     unchanged: bool = False  # nothing changed since the published build: nothing was published
 
+    def __post_init__(self) -> None:
+        # (listed by file name, whichever order the pool finished the documents in)
+        self.stats.sort(key=attrgetter("doc_id"))
+
     @cached_property
     def dataset(self) -> Dataset:
         """(For tools and tests) the built graph as an rdflib Dataset."""
@@ -400,7 +404,7 @@ def _store_and_check(settings: Settings, iris: IRIs, ontology: Graph, corpus: _C
         result = BuildResult(doc_ids=list(corpus.docs), report=report,
                              stats=[DocumentStats(d.file_name, d.language, d.mentions,
                                                   graphs[i].claims, graphs[i].triples)
-                                    for i, d in sorted(corpus.docs.items(), key=lambda item: item[1].file_name)],
+                                    for i, d in corpus.docs.items()],
                              base_iri=settings.base_iri, skipped=dict(corpus.skipped),
                              extracted=corpus.extracted, individuals=individuals)
         if publish:
@@ -567,8 +571,7 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, files: list[SourceF
         report = ValidationReport(True, list(previous.findings), reasoner=previous.reasoner)
         times["unchanged"] = time.perf_counter() - t0
         return BuildResult(doc_ids=list(previous.docs), report=report,
-                           stats=[DocumentStats(v[1], v[2], v[3], v[4], v[5])
-                                  for v in sorted(previous.docs.values(), key=lambda v: v[1])],
+                           stats=[DocumentStats(v[1], v[2], v[3], v[4], v[5]) for v in previous.docs.values()],
                            store_path=store_mod.current_store_path(settings), quads=previous.quads,
                            base_iri=settings.base_iri, skipped={n: "left out before, unchanged since" for n in kept_out},
                            individuals=previous.individuals, unchanged=True)
@@ -643,7 +646,7 @@ def _update(settings: Settings, iris: IRIs, ontology: Graph, files: list[SourceF
         stats.update({d: DocumentStats(corpus.docs[d].file_name, corpus.docs[d].language,
                                        corpus.docs[d].mentions, graphs[d].claims, graphs[d].triples) for d in graphs})
         result = BuildResult(doc_ids=list(corpus.docs), report=report,
-                             stats=[stats[d] for d in sorted(corpus.docs, key=lambda d: corpus.docs[d].file_name)],
+                             stats=[stats[d] for d in corpus.docs],
                              base_iri=settings.base_iri, skipped=dict(corpus.skipped), extracted=corpus.extracted)
         if not report.conforms:
             raise BuildFailed(f"the graph violates {len(report.violations)} SHACL constraint(s)", report)
