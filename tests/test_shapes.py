@@ -23,14 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from conftest import kg
 from kg.config import load_settings
 from kg.ontology import load_ontology
 from kg.store import load_data_graph
-from kg.validate import load_shapes, shacl_validate
+from kg.validate import class_hierarchy, compiled_core_shapes, core_report, load_shapes, shacl_validate, store_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES_DIR = ROOT / "shapes"
@@ -446,3 +447,25 @@ def test_an_offices_impossible_period_is_told_once_on_the_office(ontology, tmp_p
         rs = results(validate_file(path, ontology).report_graph)
         hit = [r for r in rs if r["constraint"] == KGSH.PeriodEndsBeforeItBegins]
         assert bool(hit) != office, describe(rs)
+
+
+def test_findings_read_from_the_engine_report_are_the_public_reports(built_both, ontology, caplog):
+    """Findings are read from the N-Triples pyshacl-turbo's engine writes (a private call,
+    ``kg.validate.core_report``), not from the rdflib graph its public ``validate`` decodes
+    them into (slower than the validation itself): both reports are the same graph on every
+    fixture and on the union of both corpora — a changed engine call would break this."""
+    compiled = compiled_core_shapes(SHAPES)
+    hierarchy = class_hierarchy(ontology)
+    union = load_data_graph(load_settings(var_dir=built_both["var"]), None)
+    graphs = [load_data_graph(_settings(), p) for p in [VALID / "complete.ttl", *sorted(INVALID.glob("*.ttl"))]]
+    results_seen = paths_seen = 0
+    with caplog.at_level("WARNING", logger="kg.validate"):
+        for data in graphs + [union]:
+            store = store_of(data.serialize(format="nt", encoding="utf-8"), hierarchy)
+            engine, public = (Graph().parse(data=core_report(compiled, store, native=native), format="nt")
+                              for native in (True, False))
+            assert isomorphic(engine, public), f"the engine's report differs from the public one on {data}"
+            results_seen += len(set(engine.subjects(RDF.type, SH.ValidationResult)))
+            paths_seen += sum(1 for p in engine.objects(None, SH.resultPath) if isinstance(p, BNode))
+    assert "no engine call" not in caplog.text  # the engine's own report was read, not the public one twice
+    assert results_seen > 500 and paths_seen > 0  # (warnings of the corpora; an inverse path in a fixture)

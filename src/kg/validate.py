@@ -15,7 +15,6 @@ from functools import cached_property
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from .namespaces import OA
@@ -107,23 +106,25 @@ def _short(g: Graph, term) -> str:
         return str(term)
 
 
-def _path_text(report: Graph, names: Graph, path) -> str:
-    """A SHACL property path as SPARQL writes it ("^kg:audience", "(a|b)", "a/b*"): a
-    path that is a blank node otherwise shows its label, which differs in every process."""
-    if not isinstance(path, BNode):
-        return _short(names, path)
-    sh = lambda local: URIRef(SH + local)  # noqa: E731
+def _path_text(report: "_Report", names: Graph, path) -> str:
+    """A SHACL property path (an Oxigraph term of ``report``) as SPARQL writes it
+    ("^kg:audience", "(a|b)", "a/b*"): a path that is a blank node otherwise shows its
+    label, which differs in every process."""
+    import pyoxigraph as ox
+
+    if not isinstance(path, ox.BlankNode):
+        return _short(names, _rdflib_term(path))
     for key, (before, after) in (("inversePath", ("^", "")), ("zeroOrMorePath", ("", "*")),
                                  ("oneOrMorePath", ("", "+")), ("zeroOrOnePath", ("", "?"))):
-        inner = report.value(path, sh(key))
+        inner = report.value(path, SH + key)
         if inner is not None:
             text = _path_text(report, names, inner)
-            return before + (f"({text})" if after and isinstance(inner, BNode) else text) + after
-    alternatives = report.value(path, sh("alternativePath"))
+            return before + (f"({text})" if after and isinstance(inner, ox.BlankNode) else text) + after
+    alternatives = report.value(path, SH + "alternativePath")
     if alternatives is not None:
-        return "(" + "|".join(_path_text(report, names, p) for p in Collection(report, alternatives)) + ")"
-    if report.value(path, RDF.first) is not None:
-        return "/".join(_path_text(report, names, p) for p in Collection(report, path))
+        return "(" + "|".join(_path_text(report, names, p) for p in report.items(alternatives)) + ")"
+    if report.value(path, str(RDF.first)) is not None:
+        return "/".join(_path_text(report, names, p) for p in report.items(path))
     return "(a path)"
 
 
@@ -490,7 +491,7 @@ def validate_around(store, nodes: set[str], shapes: Graph, hierarchy: bytes, wit
             more = validate_store(store_of(neighbourhood(store, focus, within, pruned, leave_out, next_to=next_to),
                                            hierarchy), shapes_, focus=focus)
             report.findings = sorted(report.findings + more.findings,
-                                     key=lambda f: (f.severity, f.shape, f.focus, f.message))
+                                     key=_finding_order)
             report.conforms = report.conforms and more.conforms
             report.seconds += more.seconds
     return report
@@ -539,49 +540,165 @@ def validate_store(store, shapes: Graph, focus: set[str] | None = None, keep_rep
     same results as pyshacl on this project's shapes, 10× faster), SHACL-SPARQL
     constraints through Oxigraph (see below). With ``focus``, only those focus nodes are
     validated (IRIs). Both engines let go of the GIL while they work: the core constraints
-    and each SPARQL constraint are evaluated in threads, side by side."""
+    and each SPARQL constraint are evaluated in threads, side by side. ``keep_report``: the
+    report as an rdflib graph too (``kg validate --report``)."""
     t0 = time.perf_counter()
     focus_nodes = sorted(URIRef(f) for f in focus) if focus is not None else None
     with ThreadPoolExecutor(max_workers=_THREADS) as pool:
-        core = None if focus_nodes == [] else pool.submit(
-            compiled_core_shapes(shapes).validate, store, inference="none", allow_warnings=True,
-            focus_nodes=focus_nodes)
+        core = None if focus_nodes == [] else pool.submit(core_report, compiled_core_shapes(shapes), store, focus_nodes)
         sparql = sparql_constraint_results(store, shapes, focus, pool)
-        if core is None:
-            report = Graph()
-            report.add((BNode(), RDF.type, URIRef(SH + "ValidationReport")))
-        else:
-            _, report, _ = core.result()
+        core_text = core.result() if core is not None else ""
+    report = _Report(core_text)
     names = namespaces if namespaces is not None else shapes
-    sh = lambda local: URIRef(SH + local)  # noqa: E731
-    findings = []
-    for result in report.subjects(RDF.type, sh("ValidationResult")):
-        severity = str(report.value(result, sh("resultSeverity"))).rsplit("#", 1)[-1]
-        focus_node = report.value(result, sh("focusNode"))
-        shape = report.value(result, sh("sourceShape"))
-        path = report.value(result, sh("resultPath"))
-        msgs = list(report.objects(result, sh("resultMessage")))
-        findings.append(
-            Finding(
-                severity=severity,
-                shape=_short(shapes, shape) if shape is not None else "",
-                focus=str(focus_node),
-                focus_label=_label(store, str(focus_node)),
-                path=_path_text(report, names, path) if path is not None else "",
-                message=" ".join(str(m) for m in msgs) or "(no message)",
-                passage=_passage(store, str(focus_node)),
-            )
+    findings = [
+        Finding(
+            severity=severity,
+            shape=_short(shapes, _rdflib_term(shape)) if shape is not None else "",
+            focus=focus_node,
+            focus_label=_label(store, focus_node),
+            path=_path_text(report, names, path) if path is not None else "",
+            message=" ".join(messages) or "(no message)",
+            passage=_passage(store, focus_node),
         )
-    findings.extend(_add_sparql_results(report, sparql))
-    findings.sort(key=lambda f: (f.severity, f.shape, f.focus, f.message))
+        for severity, focus_node, shape, path, messages in report.results()
+    ]
+    findings.extend(r.finding for r in sparql)
+    findings.sort(key=_finding_order)
     conforms = not any(f.severity == "Violation" for f in findings)
-    report.set((next(report.subjects(RDF.type, sh("ValidationReport"))), sh("conforms"), Literal(conforms)))
     return ValidationReport(
         conforms=conforms,
         findings=findings,
-        report_graph=report if keep_report else None,
+        report_graph=_report_graph(core_text, sparql, conforms, shapes) if keep_report else None,
         seconds=time.perf_counter() - t0,
     )
+
+
+def _finding_order(f: Finding) -> tuple:
+    return f.severity, f.shape, f.focus, f.message, f.path
+
+
+def core_report(compiled, store, focus_nodes: list | None = None, native: bool = True) -> str:
+    """The report of the core constraints (``compiled``: see ``compiled_core_shapes``) on an
+    Oxigraph ``store``, as N-Triples.
+
+    pyshacl-turbo's engine writes its report as N-Triples, which its public ``validate``
+    decodes into an rdflib graph with rdflib's N-Triples parser, in Python: on a small
+    document that took half again as long as the validation itself (the report lists every
+    warning). The text is what the findings are read from, so ``native`` takes it from the
+    engine directly — a private call of pyshacl-turbo, made as its ``CompiledShapes.validate``
+    makes it for a store (the version is pinned below 0.7; ``tests/test_validation.py``
+    holds the findings of both corpora to those of the public call) — and when that call is
+    not there as expected, the public call's graph is written as N-Triples."""
+    if native:
+        call = _native_core_call(compiled)
+        if call is not None:
+            return call(store, focus_nodes)
+    _, graph, _ = compiled.validate(store, inference="none", allow_warnings=True, focus_nodes=focus_nodes)
+    return graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+
+
+def _native_core_call(compiled):
+    import pyshacl_turbo
+
+    engine = getattr(compiled, "_native", None)
+    read = getattr(pyshacl_turbo, "_input", None)
+    names = getattr(pyshacl_turbo, "_expand_names", None)
+    warn = getattr(pyshacl_turbo, "_emit_recursion_warnings", None)
+    if engine is None or read is None or names is None or warn is None:
+        _warn_once("this pyshacl-turbo has no engine call as expected: its reports are decoded by rdflib (slower)")
+        return None
+
+    def call(store, focus_nodes):
+        data = read(store, None, direct=True)
+        # (data, format, base, iterate_rules, max_rule_iterations, max_validation_depth, inplace,
+        #  allow_infos, allow_warnings, abort_on_first, focus_nodes, use_shapes, namespaces)
+        conforms, report, text, expanded, recursion_warnings = engine.validate(
+            data.source, data.format, data.base, False, 100, 15, False, False, True, False,
+            names(data.namespaces or dict(compiled.graph.namespaces()), focus_nodes), names(compiled.graph, None),
+            [(p, str(ns)) for p, ns in data.namespaces.items()])
+        warn(recursion_warnings)
+        if not isinstance(report, str):
+            raise TypeError(f"pyshacl-turbo's engine gave a report of type {type(report).__name__}, not N-Triples")
+        return report
+
+    return call
+
+
+_WARNED: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _WARNED:
+        _WARNED.add(message)
+        import logging
+
+        logging.getLogger("kg.validate").warning(message)
+
+
+class _Report:
+    """A SHACL validation report (N-Triples) read with Oxigraph's parser, for its results."""
+
+    def __init__(self, ntriples: str):
+        import pyoxigraph as ox
+
+        self._about: dict = {}
+        self._results = []
+        result = ox.NamedNode(SH + "ValidationResult")
+        for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES) if ntriples else ():
+            self._about.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
+            if t.predicate.value == _RDF_TYPE and t.object == result:
+                self._results.append(t.subject)
+
+    def value(self, node, predicate: str):
+        values = self._about.get(node, {}).get(predicate)
+        return values[0] if values else None
+
+    def items(self, head) -> list:
+        """The members of an RDF list."""
+        found, seen = [], set()
+        while head is not None and head.value != str(RDF.nil) and head not in seen:
+            seen.add(head)
+            first = self.value(head, str(RDF.first))
+            if first is not None:
+                found.append(first)
+            head = self.value(head, str(RDF.rest))
+        return found
+
+    def results(self):
+        """(severity, focus node, source shape, result path, messages) of each result."""
+        for r in self._results:
+            about = self._about[r]
+            severity = self.value(r, SH + "resultSeverity")
+            focus = self.value(r, SH + "focusNode")
+            yield (severity.value.rsplit("#", 1)[-1] if severity is not None else "None",
+                   focus.value if focus is not None else "None",
+                   self.value(r, SH + "sourceShape"), self.value(r, SH + "resultPath"),
+                   [m.value for m in about.get(SH + "resultMessage", ())])
+
+
+def _rdflib_term(term):
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    return Literal(term.value, lang=term.language, datatype=None if term.language else URIRef(term.datatype.value))
+
+
+def _report_graph(core_text: str, sparql: list, conforms: bool, shapes: Graph) -> Graph:
+    """The whole report as an rdflib graph: the core constraints' and the SPARQL ones' results."""
+    report = Graph()
+    for prefix, namespace in shapes.namespaces():
+        report.bind(prefix, namespace)
+    if core_text:
+        report.parse(data=core_text, format="nt")
+    if next(report.subjects(RDF.type, URIRef(SH + "ValidationReport")), None) is None:
+        report.add((BNode(), RDF.type, URIRef(SH + "ValidationReport")))
+    _add_sparql_results(report, sparql)
+    report.set((next(report.subjects(RDF.type, URIRef(SH + "ValidationReport"))), URIRef(SH + "conforms"),
+                Literal(conforms)))
+    return report
 
 
 def _disagreement(f: Finding) -> Finding:
@@ -619,7 +736,7 @@ def combine(union: ValidationReport, own: set[tuple[str, str]], decided_alone: l
     findings = [_disagreement(f) if f.severity == "Violation" and (f.shape, f.focus) not in own else f
                 for f in union.findings]
     findings.extend(decided_alone)
-    findings.sort(key=lambda f: (f.severity, f.shape, f.focus, f.message))
+    findings.sort(key=_finding_order)
     conforms = not any(f.severity == "Violation" for f in findings)
     return ValidationReport(conforms, findings, union.report_graph, union.seconds, union.reasoner)
 
@@ -790,8 +907,8 @@ def _solutions(store, c: _SparqlConstraint, focus: set[str], reader: StoreReader
     return list(store.query(c.query))
 
 
-def _add_sparql_results(report: Graph, results: list[_SparqlResult]) -> list[Finding]:
-    """The results written into ``report`` (as pySHACL writes them): their findings."""
+def _add_sparql_results(report: Graph, results: list[_SparqlResult]) -> None:
+    """The results written into ``report``, as pySHACL writes them."""
     sh = lambda local: URIRef(SH + local)  # noqa: E731
     report_node = next(report.subjects(RDF.type, sh("ValidationReport")))
     for r in results:
@@ -804,7 +921,6 @@ def _add_sparql_results(report: Graph, results: list[_SparqlResult]) -> list[Fin
         report.add((result, sh("sourceConstraint"), r.constraint))
         report.add((result, sh("sourceConstraintComponent"), sh("SPARQLConstraintComponent")))
         report.add((result, sh("resultMessage"), Literal(r.finding.message)))
-    return [r.finding for r in results]
 
 
 def _safe_get(row, name):
