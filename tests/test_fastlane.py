@@ -24,6 +24,7 @@ import pytest
 import requests
 
 from conftest import ROOT, Server
+from kg.sparql.engine import execute, execute_native, plan
 
 ICRC = "http://localhost:8000/id/organisation/icrc"
 RESULTS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
@@ -421,8 +422,6 @@ def test_oxigraph_writes_the_fast_lanes_answer_capped_whatever_follows_the_group
     as a subquery otherwise (a LIMIT added after ORDER BY … LIMIT or VALUES would not
     parse). Either way the answer is the one written row by row, and one over the cap is
     left to that way, which cuts it and says so."""
-    from kg.sparql.engine import execute, execute_native, plan
-
     store = ox.Store()
     for i in range(8):
         store.add(ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), ox.NamedNode("http://example.org/p"),
