@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .config import Settings
 from .sources import Document
+from .text import sections
 
 _PACKAGE = Path(__file__).resolve().parent
 #: Libraries whose behaviour is part of extraction's (their versions are in the key).
@@ -87,6 +88,9 @@ def document_key(document: Document, settings: Settings) -> str:
     h.update(settings.base_iri.encode() + b"\0")
     h.update(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\0")
     h.update(text.encode("utf-8"))
+    cuts = sections(text, settings.section_chars)
+    if len(cuts) > 1:  # (read in sections: where they are cut is part of what it gives)
+        h.update(b"\0" + repr(cuts).encode())
     return h.hexdigest()
 
 

@@ -35,6 +35,9 @@ class Settings:
     cache_path: Path | None = None
     #: Largest source document accepted, in bytes.
     max_document_bytes: int = 5_000_000
+    #: A document longer than twice this (characters) is read in sections of at least this
+    #: length, in parallel (kg.extraction.sections); 0: never cut.
+    section_chars: int = 64_000
     #: Processes that extract and validate documents in a build (0: one per core).
     build_jobs: int = 0
     #: How long a build waits to reach a Dask scheduler (``kg build --scheduler``).
@@ -180,6 +183,7 @@ def load_settings(**overrides) -> Settings:
         ("fast_lane_ms", "KG_FAST_LANE_MS", float),
         ("memory_store_max_triples", "KG_MEMORY_STORE_MAX_TRIPLES", int),
         ("build_jobs", "KG_BUILD_JOBS", int),
+        ("section_chars", "KG_SECTION_CHARS", int),
         ("scheduler_timeout_s", "KG_SCHEDULER_TIMEOUT", float),
         ("hermit_max_individuals", "KG_HERMIT_MAX_INDIVIDUALS", int),
     ):

@@ -1,11 +1,12 @@
 """One document's part of the graph: the work a build maps over documents.
 
 ``document_part`` extracts a document and writes its named graph, all but the labels
-whose predicate the corpus decides (:mod:`kg.resolve`); ``finish`` applies those decisions;
-``validate_document`` checks the document's graph alone against the shapes. Each reads
-only its arguments and the project's data files, so it runs in any process — a local
-worker, a Dask worker — and its result, keyed by its inputs, can be kept
-(:mod:`kg.artefacts`).
+whose predicate the corpus decides (:mod:`kg.resolve`); a long document's sections may
+instead be extracted apart (``section_part``, in parallel) and joined (``joined_part``) into
+the same part. ``finish`` applies the label decisions; ``validate_document`` checks the
+document's graph alone against the shapes. Each reads only its arguments and the project's
+data files, so it runs in any process — a local worker, a Dask worker — and its result,
+keyed by its inputs, can be kept (:mod:`kg.artefacts`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from .annotate.doc import DocumentContext
+from .claims import Claim
 from .config import Settings
-from .extraction import extract_document
+from .extraction import context_of, extract_document, extract_in_sections, join_sections
 from .namespaces import IRIs
 from .ontology import load_ontology
 from .rdf import NTriplesWriter, curie, nt_term
@@ -55,15 +58,46 @@ class DocumentPart:
     nodes: list[str]
 
 
+@dataclass
+class SectionPart:
+    """What extraction makes of one section of a long document (kg.text.sections)."""
+
+    claims: list[Claim]
+    mentions: int
+    context: DocumentContext  # (what later sections take, when this one opens the document)
+
+
 def document_part(document: Document, settings: Settings) -> DocumentPart:
+    """The document extracted (a long one section after section, as a build does in parallel:
+    the same part) and its graph written."""
     resources = load_resources(settings.lexicon_dir, settings.ontology_dir)
-    x = extract_document(document, resources)
+    x = extract_in_sections(document, resources, settings.section_chars)
+    return part_of(document, x.claims, len(x.mentions), settings)
+
+
+def section_part(document: Document, settings: Settings, section: tuple[int, int],
+                 context: DocumentContext | None) -> SectionPart:
+    """One section of a long document extracted: ``context`` None for the opening one, whose
+    context the part then carries for the others."""
+    x = extract_document(document, load_resources(settings.lexicon_dir, settings.ontology_dir), section, context)
+    return SectionPart(x.claims, len(x.mentions), context or context_of(x))
+
+
+def joined_part(document: Document, sections: list[SectionPart], settings: Settings) -> DocumentPart:
+    """The part of a long document from its sections' (in order)."""
+    return part_of(document, join_sections([s.claims for s in sections]), sum(s.mentions for s in sections),
+                   settings)
+
+
+def part_of(document: Document, claims: list[Claim], mentions: int, settings: Settings) -> DocumentPart:
+    """The document's part from its claims: its graph written."""
+    resources = load_resources(settings.lexicon_dir, settings.ontology_dir)
     iris = IRIs(settings.base_iri)
     writer = NTriplesWriter(iris, resources.lexicon)
     triples: set[tuple[str, str, str]] = set()  # N-Triples terms
     writer.add_document(triples, document)
     labels, others = [], set()
-    for claim in x.claims:
+    for claim in claims:
         writer.add_claim(triples, claim)
         if is_label_claim(claim):
             s, o = writer.node(claim.subject), writer.term(claim.object)
@@ -78,8 +112,8 @@ def document_part(document: Document, settings: Settings) -> DocumentPart:
     body = "".join(sorted(f"{s} {p} {o} .\n" for s, p, o in triples))
     return DocumentPart(
         doc_id=document.doc_id, file_name=document.file_name, language=document.language,
-        mentions=len(x.mentions), other_claims=len(others), body=body, labels=labels,
-        uses=LabelUses.of(x.claims), nodes=sorted(n for n in nodes if not n.startswith(passages)),
+        mentions=mentions, other_claims=len(others), body=body, labels=labels,
+        uses=LabelUses.of(claims), nodes=sorted(n for n in nodes if not n.startswith(passages)),
     )
 
 
@@ -89,12 +123,26 @@ def part_or_failure(document: Document, settings: Settings) -> DocumentPart | st
     try:
         return document_part(document, settings)
     except Exception as exc:  # noqa: BLE001 - any fault of extraction on this text
-        where = ""
-        tb = exc.__traceback__
-        while tb is not None:
-            where = f" ({Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno})"
-            tb = tb.tb_next
-        return f"extraction failed: {type(exc).__name__}: {exc}{where}"
+        return _failure(exc)
+
+
+def section_or_failure(document: Document, settings: Settings, section: tuple[int, int],
+                       context: DocumentContext | None) -> SectionPart | str:
+    """``section_part``, or what went wrong (as ``part_or_failure``)."""
+    try:
+        return section_part(document, settings, section, context)
+    except Exception as exc:  # noqa: BLE001 - any fault of extraction on this text
+        return _failure(exc)
+
+
+def _failure(exc: Exception) -> str:
+    """One line: the exception and the innermost place it was raised."""
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        where = f" ({Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno})"
+        tb = tb.tb_next
+    return f"extraction failed: {type(exc).__name__}: {exc}{where}"
 
 
 _LABEL_PREDICATES = {name: nt_term(curie(name)) for name in ("skos:prefLabel", "skos:altLabel")}

@@ -29,9 +29,9 @@ from . import store as store_mod
 from .artefacts import (ArtefactCache, content_key, document_key, ontology_check_key, pipeline_version,
                         shapes_version)
 from .config import Settings
-from .docgraph import (DocumentPart, finish, label_keys, part_or_failure, validate_document,
-                       validate_document_beside, validation_inputs)
-from .extraction import DocumentExtraction, extract_document
+from .docgraph import (DocumentPart, SectionPart, finish, joined_part, label_keys, part_or_failure,
+                       section_or_failure, validate_document, validate_document_beside, validation_inputs)
+from .extraction import DocumentExtraction, extract_in_sections
 from .memory import long_lived
 from .namespaces import CNT, IRIs
 from .ontology import load_ontology
@@ -40,6 +40,7 @@ from .reasoning import inconsistencies, materialise, update_entailments
 from .resources import load_resources
 from .resolve import LabelChoice, LabelUses, choose_labels, choose_labels_again, resolve, used_keys
 from .sources import Document, SourceFile, Stamp, check_language, corpus_files, load_corpus
+from .text import sections
 from .transaction import build_lock
 from .validate import (Finding, InconsistentGraph, ReasonerFailed, ValidationReport, combine,
                        forward_reading_shapes, owl_check, validate_around)
@@ -102,7 +103,7 @@ def extract_corpus(
     lexicon = resources.lexicon
     extractions = []
     for doc in documents:
-        extractions.append(extract_document(doc, resources))
+        extractions.append(extract_in_sections(doc, resources, settings.section_chars))
         if progress:
             progress(doc.file_name)
     claims = resolve({x.document.doc_id: x.claims for x in extractions}, resources.entities())
@@ -781,7 +782,7 @@ def _extract(settings: Settings, documents: list[Document], corpus: _Corpus, wor
             progress(step, len(corpus.docs), total)
 
     def done(item, outcome: DocumentPart | str) -> None:
-        doc, key = item
+        doc, key = item[:2]
         if isinstance(outcome, str):
             if not skippable(doc.doc_id, key):
                 raise BuildFailed(f"{doc.file_name}: {outcome}")
@@ -793,13 +794,52 @@ def _extract(settings: Settings, documents: list[Document], corpus: _Corpus, wor
             corpus.extracted += 1
         progress(step, len(corpus.docs) + len(corpus.skipped), total)
 
-    if todo and work.scheduler is None:
+    # A long document is read in sections (kg.text.sections): its opening one here, for what
+    # the others take from it, and they in the pool beside the other documents.
+    long = {key: cuts for doc, key in todo if len(cuts := sections(doc.text, settings.section_chars)) > 1}
+    items: list[tuple] = []
+    read: dict[str, list] = {}  # key -> each section's part (None until read)
+    for doc, key in todo:
+        if key not in long:
+            continue
+        opening = section_or_failure(doc, settings, long[key][0], None)
+        if isinstance(opening, str):
+            done((doc, key), opening)
+            continue
+        read[key] = [opening] + [None] * (len(long[key]) - 1)
+        items += [(doc, key, i, cut, opening.context) for i, cut in enumerate(long[key]) if i]
+    whole = [(doc, key) for doc, key in todo if key not in long]
+    if whole and not read and work.scheduler is None:
         # one here first: this process loads what extraction reads, and a local pool's
         # workers (forked) start with it
-        item = todo.pop(0)
+        item = whole.pop(0)
         done(item, part_or_failure(item[0], settings))
-    parallel.run_map(part_or_failure, todo, work.start(len(todo)), done,
-                     call=lambda doc, key: (doc, settings))
+
+    def section_done(item, outcome: SectionPart | str) -> None:
+        doc, key, i = item[:3]
+        parts = read.get(key)
+        if parts is None:
+            return  # (another section of it failed: told already)
+        if isinstance(outcome, str):
+            del read[key]
+            done((doc, key), outcome)
+            return
+        parts[i] = outcome
+        if all(p is not None for p in parts):
+            del read[key]
+            done((doc, key), joined_part(doc, parts, settings))
+
+    parallel.run_map(_extract_item, items + whole, work.start(len(items) + len(whole)),
+                     lambda item, outcome: (section_done if len(item) > 2 else done)(item, outcome),
+                     call=lambda doc, key, *section: (doc, settings, *section[1:]))
+
+
+def _extract_item(doc: Document, settings: Settings, section: tuple[int, int] | None = None,
+                  context=None) -> DocumentPart | SectionPart | str:
+    """What the pool does for a document (its part), or for a section of a long one."""
+    if section is None:
+        return part_or_failure(doc, settings)
+    return section_or_failure(doc, settings, section, context)
 
 
 def _finish(corpus: _Corpus, choice: LabelChoice, doc_ids: list[str],

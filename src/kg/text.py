@@ -53,9 +53,14 @@ class Text:
     a paragraph end, a list item). ``_orig_at[i]`` is the original offset of ``norm[i]``.
     """
 
-    def __init__(self, original: str):
+    def __init__(self, original: str, start: int = 0, end: int | None = None):
+        """``start``/``end``: only that part of ``original`` is read (a section of a long
+        document, kg.sections); offsets stay offsets into the whole of ``original``."""
         self.original = original
-        self.norm, self._orig_at = _normalise(original)
+        whole = start == 0 and end is None
+        self.norm, self._orig_at = _normalise(original if whole else original[start:end])
+        if start:
+            self._orig_at = [i + start for i in self._orig_at]
         self.tokens: list[Token] = [
             Token(m.group(), m.start(), m.end(), m.group()[0].isalnum())
             for m in _TOKEN.finditer(self.norm)
@@ -182,6 +187,45 @@ def _normalise(original: str) -> tuple[str, list[int]]:
         orig_at.append(i)
         i = j
     return "".join(out), orig_at
+
+
+# A paragraph's end: a blank line; else a line's end; else a sentence's end.
+_PARAGRAPH_END = re.compile(r"\n[^\S\n]*\n\s*")
+_LINE_END = re.compile(r"\n\s*")
+_SENTENCE_END = re.compile(r"[.?!][\"')\]]*\s+")
+
+
+def sections(text: str, size: int) -> list[tuple[int, int]]:
+    """Where a long text is cut to be read in parts (start, end; together the whole text).
+
+    What a reader needs to understand a passage — who "the organisation" and "we" are, the
+    names a text defines, the year of "in March" — is stated near it, not hundreds of pages
+    before; and work that grows with the text's length (each finder's look-ups, the
+    fact finders over every sentence) can go on in parallel over its sections. So a text
+    longer than twice ``size`` characters is cut into sections of at least ``size``: at the
+    first paragraph end after that (a blank line), else the first line end within half a
+    section, else a sentence end, else a space. What only the document's opening says — its
+    title, date and dateline, whom and where it is about — the opening section finds, and
+    the later ones take from it (kg.annotate.doc.DocumentContext). ``size`` 0 (or
+    less): never cut."""
+    cuts, start, n = [], 0, len(text)
+    while size > 0 and n - start >= 2 * size:
+        at = start + size
+        end = None
+        for pattern, reach in ((_PARAGRAPH_END, size // 2), (_LINE_END, size // 2), (_SENTENCE_END, size // 2)):
+            m = pattern.search(text, at, min(n, at + reach))
+            if m is not None:
+                end = m.end()
+                break
+        if end is None:
+            space = text.find(" ", at, at + size // 2)
+            end = space + 1 if space >= 0 else at
+        if n - end < size:
+            break  # (the last section is not cut short: the rest goes with this one)
+        cuts.append((start, end))
+        start = end
+    cuts.append((start, n))
+    return cuts
 
 
 _ABBREV = {"g", "gg", "dr", "mr", "mrs", "st", "no", "vs", "etc", "e.g", "i.e", "г", "гг", "им", "т", "д", "ул"}

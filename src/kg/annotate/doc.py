@@ -30,6 +30,17 @@ if TYPE_CHECKING:  # layers' types, for readers and checkers only
     from .triggers import TriggerHit
 
 
+@dataclass(frozen=True)
+class DocumentContext:
+    """What a section of a long document takes from the section that opens it (kg.sections):
+    the date its relative dates are read against, and whom and where the document is
+    about. A section that does not open its document states nothing of the document itself
+    (title, date, dateline): the opening section does."""
+
+    reference_date: str | None
+    focus: "Focus"
+
+
 @dataclass
 class Doc:
     document: Document
@@ -46,6 +57,9 @@ class Doc:
     sink: ClaimSink = field(init=False)
     #: what one fact extractor leaves for the others (offices found, activities by span …)
     facts: dict[str, Any] = field(default_factory=dict)
+    #: a section after the first of a long document: what the opening section found (None:
+    #: the whole document, or its opening section)
+    context: DocumentContext | None = None
 
     #: the entities this document can refer to (its own over the lexicon's and gazetteer's)
     entities: "Entities" = field(init=False)
@@ -92,6 +106,11 @@ class Doc:
         return layer in self.facts
 
     # -- conveniences the extractors share ------------------------------------------
+    @property
+    def opens_document(self) -> bool:
+        """Whether this text starts the document (its header, its dateline are here)."""
+        return self.context is None
+
     @property
     def lang(self) -> str:
         return self.document.language

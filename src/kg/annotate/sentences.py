@@ -87,7 +87,8 @@ def sentences(doc) -> None:
     place(doc.figures, lambda f: f.start, lambda v: v.figures)
     place(doc.triggers, lambda t: t.start, lambda v: v.triggers)
     doc.sentences = views
-    doc.focus = _focus(doc)
+    # (a later section of a long document is about whom and where its opening is)
+    doc.focus = _focus(doc) if doc.opens_document else doc.context.focus
 
 
 def _focus(doc) -> Focus:

@@ -332,7 +332,8 @@ def extract_figures_of(ctx: DocContext, sink: ClaimSink, sent: SentenceView, in_
             candidates = known[:1]
         linked = None if fig.money or after_benefit or candidates else _linked_activity(ctx, sent, by_span)
         if fig.money or not (after_benefit or candidates or linked):
-            key = f"figure/{ctx.doc_id.lower()}-{fig.start}"
+            # (named by where it stands in the file, as a passage is: the same in a section)
+            key = f"figure/{ctx.doc_id.lower()}-{ctx.text.to_original(fig.start, fig.end)[0]}"
             _emit_figure(ctx, sink, fig, key, None, period)
             if not fig.money and any(fig.end <= r.start < seg[1] for r in sent.hits("loss")):
                 # "thousands of experienced Afghan staff that have lost their livelihoods": no

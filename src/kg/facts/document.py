@@ -144,7 +144,13 @@ def _date_line(doc) -> TimeExpression | None:
 @component("document", needs=("times",), adds=("times", "reference_date", "body_start", "title_span"))
 def document(doc) -> None:
     """The document's title and date (from its text when the metadata lacks them), and its
-    relative dates resolved against that date."""
+    relative dates resolved against that date. A later section of a long document reads
+    its dates against the date its opening section found, and says nothing of the document."""
+    if not doc.opens_document:
+        doc.facts["body_start"], doc.facts["title_span"] = 0, None
+        doc.facts["reference_date"] = doc.context.reference_date
+        doc.times = _anchored(doc.times, doc.context.reference_date)
+        return
     head, body = header(doc.text.norm)
     doc.facts["body_start"] = body.start if body is not None else 0
     meta = doc.document
@@ -175,19 +181,26 @@ def document(doc) -> None:
             doc.sink.lit(subject, "dcterms:date", stated.value, datatype=dtype, evidence=[ev])
             doc.sink.lit(subject, "kg:dateAsStated", stated.surface)
     doc.facts["reference_date"] = reference
-    # dates without their year, or relative to the document: resolved, or dropped
+    doc.times = _anchored(doc.times, reference)
+
+
+def _anchored(times: list[TimeExpression], reference: str | None) -> list[TimeExpression]:
+    """Dates without their year, or relative to the document: resolved, or dropped."""
     resolved = []
-    for t in doc.times:
+    for t in times:
         if t.partial:
             t = anchor(t, reference) if reference else None
         if t is not None:
             resolved.append(t)
-    doc.times = resolved
+    return resolved
 
 
 @component("dateline", needs=("mentions",))
 def dateline(doc) -> None:
-    """The place the document was filed from (its dateline), with the passage."""
+    """The place the document was filed from (its dateline), with the passage: on the
+    document's first dateline, so only where the document opens."""
+    if not doc.opens_document:
+        return
     first = next((m for m in doc.mentions if m.kind == "place" and m.role == "dateline"), None)
     if first is not None:
         doc.sink.ref(f"document/{doc.doc_id}", "kg:dateline", first.entity,
