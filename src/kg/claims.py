@@ -112,6 +112,10 @@ class ClaimSink:
                 self.lit(subject, predicate, text, lang=lang)
 
 
+#: the predicate of a beginning, of which a document gives each thing one
+BEGINNING = "time:hasBeginning"
+
+
 def one_beginning_per_period(claims: list[Claim]) -> list[Claim]:
     """A document that states two beginnings of one thing ("implementing the programme since
     2010" … "since 2017, started the nationalisation of the programme") gives it the earliest:
@@ -119,7 +123,7 @@ def one_beginning_per_period(claims: list[Claim]) -> list[Claim]:
     that of a later step. Of beginnings that agree (2010, March 2010) the most precise stays."""
     starts: dict[str, set[str]] = {}
     for c in claims:
-        if c.predicate == "time:hasBeginning" and isinstance(c.object, Ref) and c.object.key.startswith("instant/"):
+        if c.predicate == BEGINNING and isinstance(c.object, Ref) and c.object.key.startswith("instant/"):
             starts.setdefault(c.subject, set()).add(c.object.key)
     keep: dict[str, str] = {}
     for subject, keys in starts.items():
@@ -131,5 +135,5 @@ def one_beginning_per_period(claims: list[Claim]) -> list[Claim]:
         keep[subject] = "instant/" + max(agreeing, key=len)
     if not keep:
         return claims
-    return [c for c in claims if not (c.predicate == "time:hasBeginning" and c.subject in keep
+    return [c for c in claims if not (c.predicate == BEGINNING and c.subject in keep
                                       and c.object.key != keep[c.subject])]

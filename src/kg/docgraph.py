@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .annotate.doc import DocumentContext
-from .claims import Claim
+from .claims import BEGINNING, Claim
 from .config import Settings
 from .extraction import context_of, extract_document, extract_in_sections, join_sections
 from .namespaces import IRIs
@@ -58,53 +58,83 @@ class DocumentPart:
     nodes: list[str]
 
 
+class _Written(NamedTuple):
+    """Claims written as N-Triples: what a document's part is assembled from."""
+
+    triples: set[tuple[str, str, str]]  # but the labels'
+    labels: list[LabelClaim]
+    others: set[tuple[str, str, str]]  # the statements of the claims that are not labels
+    uses: LabelUses
+
+
 @dataclass
 class SectionPart:
-    """What extraction makes of one section of a long document (kg.text.sections)."""
+    """What extraction makes of one section of a long document (kg.text.sections): its
+    claims written (in the process that extracted them), but its beginnings, which are
+    decided over the whole document (kg.claims.one_beginning_per_period)."""
 
-    claims: list[Claim]
+    written: _Written
+    beginnings: list[Claim]
     mentions: int
     context: DocumentContext  # (what later sections take, when this one opens the document)
 
 
 def document_part(document: Document, settings: Settings) -> DocumentPart:
-    """The document extracted (a long one section after section, as a build does in parallel:
-    the same part) and its graph written."""
+    """The document extracted (a long one section after section: the part a build makes of
+    its sections in parallel) and its graph written."""
     resources = load_resources(settings.lexicon_dir, settings.ontology_dir)
     x = extract_in_sections(document, resources, settings.section_chars)
-    return part_of(document, x.claims, len(x.mentions), settings)
+    return _assembled(document, [_written(x.claims, settings)], len(x.mentions), settings)
 
 
 def section_part(document: Document, settings: Settings, section: tuple[int, int],
                  context: DocumentContext | None) -> SectionPart:
-    """One section of a long document extracted: ``context`` None for the opening one, whose
-    context the part then carries for the others."""
+    """One section of a long document extracted and written: ``context`` None for the
+    opening one, whose context the part then carries for the others."""
     x = extract_document(document, load_resources(settings.lexicon_dir, settings.ontology_dir), section, context)
-    return SectionPart(x.claims, len(x.mentions), context or context_of(x))
+    beginnings = [c for c in x.claims if c.predicate == BEGINNING]
+    written = _written([c for c in x.claims if c.predicate != BEGINNING], settings)
+    return SectionPart(written, beginnings, len(x.mentions), context or context_of(x))
 
 
 def joined_part(document: Document, sections: list[SectionPart], settings: Settings) -> DocumentPart:
-    """The part of a long document from its sections' (in order)."""
-    return part_of(document, join_sections([s.claims for s in sections]), sum(s.mentions for s in sections),
-                   settings)
+    """The part of a long document from its sections' (in order): what ``document_part``
+    gives it."""
+    beginnings = join_sections([s.beginnings for s in sections])
+    return _assembled(document, [s.written for s in sections] + [_written(beginnings, settings)],
+                      sum(s.mentions for s in sections), settings)
 
 
-def part_of(document: Document, claims: list[Claim], mentions: int, settings: Settings) -> DocumentPart:
-    """The document's part from its claims: its graph written."""
-    resources = load_resources(settings.lexicon_dir, settings.ontology_dir)
-    iris = IRIs(settings.base_iri)
-    writer = NTriplesWriter(iris, resources.lexicon)
+def _writer(settings: Settings) -> NTriplesWriter:
+    return NTriplesWriter(IRIs(settings.base_iri), load_resources(settings.lexicon_dir, settings.ontology_dir).lexicon)
+
+
+def _written(claims: list[Claim], settings: Settings) -> _Written:
+    writer = _writer(settings)
     triples: set[tuple[str, str, str]] = set()  # N-Triples terms
-    writer.add_document(triples, document)
     labels, others = [], set()
     for claim in claims:
         writer.add_claim(triples, claim)
+        s, p, o = writer.node(claim.subject), writer.predicate(claim.predicate), writer.term(claim.object)
         if is_label_claim(claim):
-            s, o = writer.node(claim.subject), writer.term(claim.object)
-            triples.discard((s, writer.predicate(claim.predicate), o))
+            triples.discard((s, p, o))
             labels.append(LabelClaim(claim.subject, claim.predicate, claim.object.lang, claim.object.value, s, o))
         else:
-            others.add(claim.triple)
+            others.add((s, p, o))
+    return _Written(triples, labels, others, LabelUses.of(claims))
+
+
+def _assembled(document: Document, pieces: list[_Written], mentions: int, settings: Settings) -> DocumentPart:
+    """The document's part: its own statements and its claims', written."""
+    triples: set[tuple[str, str, str]] = set()
+    _writer(settings).add_document(triples, document)
+    labels, others, uses = [], set(), LabelUses()
+    for piece in pieces:
+        triples |= piece.triples
+        labels += piece.labels
+        others |= piece.others
+        uses.add(piece.uses)
+    iris = IRIs(settings.base_iri)
     passages, minted = iris.evidence_base, iris.minted_base
     # (every subject is an IRI: <…>)
     nodes = {s[1:-1] for s, _, _ in triples} | {lc.subject_term[1:-1] for lc in labels}
@@ -113,7 +143,7 @@ def part_of(document: Document, claims: list[Claim], mentions: int, settings: Se
     return DocumentPart(
         doc_id=document.doc_id, file_name=document.file_name, language=document.language,
         mentions=mentions, other_claims=len(others), body=body, labels=labels,
-        uses=LabelUses.of(claims), nodes=sorted(n for n in nodes if not n.startswith(passages)),
+        uses=uses, nodes=sorted(n for n in nodes if not n.startswith(passages)),
     )
 
 
