@@ -36,7 +36,7 @@ class Settings:
     #: Largest source document accepted, in bytes.
     max_document_bytes: int = 5_000_000
     #: A document longer than twice this (characters) is read in sections of at least this
-    #: length, in parallel (kg.extraction.sections); 0: never cut.
+    #: length, in parallel (kg.text.sections); 0: never cut.
     section_chars: int = 64_000
     #: Processes that extract and validate documents in a build (0: one per core).
     build_jobs: int = 0

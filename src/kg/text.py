@@ -55,7 +55,7 @@ class Text:
 
     def __init__(self, original: str, start: int = 0, end: int | None = None):
         """``start``/``end``: only that part of ``original`` is read (a section of a long
-        document, kg.sections); offsets stay offsets into the whole of ``original``."""
+        document, ``sections``); offsets stay offsets into the whole of ``original``."""
         self.original = original
         whole = start == 0 and end is None
         self.norm, self._orig_at = _normalise(original if whole else original[start:end])
@@ -203,22 +203,22 @@ def sections(text: str, size: int) -> list[tuple[int, int]]:
     before; and work that grows with the text's length (each finder's look-ups, the
     fact finders over every sentence) can go on in parallel over its sections. So a text
     longer than twice ``size`` characters is cut into sections of at least ``size``: at the
-    first paragraph end after that (a blank line), else the first line end within half a
-    section, else a sentence end, else a space. What only the document's opening says — its
-    title, date and dateline, whom and where it is about — the opening section finds, and
-    the later ones take from it (kg.annotate.doc.DocumentContext). ``size`` 0 (or
-    less): never cut."""
+    first paragraph end (a blank line) within half a section after that, else the first line
+    end there, else a sentence end, else a space; the last section is not cut short. What
+    only the document's opening says — its title, date and dateline, whom and where it is
+    about — the opening section finds, and the later ones take from it
+    (kg.annotate.doc.DocumentContext). ``size`` 0 (or less): never cut."""
     cuts, start, n = [], 0, len(text)
     while size > 0 and n - start >= 2 * size:
-        at = start + size
+        at, reach = start + size, min(n, start + size + size // 2)
         end = None
-        for pattern, reach in ((_PARAGRAPH_END, size // 2), (_LINE_END, size // 2), (_SENTENCE_END, size // 2)):
-            m = pattern.search(text, at, min(n, at + reach))
+        for pattern in (_PARAGRAPH_END, _LINE_END, _SENTENCE_END):
+            m = pattern.search(text, at, reach)
             if m is not None:
                 end = m.end()
                 break
         if end is None:
-            space = text.find(" ", at, at + size // 2)
+            space = text.find(" ", at, reach)
             end = space + 1 if space >= 0 else at
         if n - end < size:
             break  # (the last section is not cut short: the rest goes with this one)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # layers' types, for readers and checkers only
 
 @dataclass(frozen=True)
 class DocumentContext:
-    """What a section of a long document takes from the section that opens it (kg.sections):
+    """What a section of a long document takes from the section that opens it (kg.text.sections):
     the date its relative dates are read against, and whom and where the document is
     about. A section that does not open its document states nothing of the document itself
     (title, date, dateline): the opening section does."""
