@@ -142,3 +142,38 @@ def test_a_build_reads_a_long_document_s_sections_in_parallel_as_in_order(tmp_pa
     in_order = sorted(str(q.triple) for q in reference.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
     assert len(built) > 1000
     assert built == in_order
+
+
+def test_a_section_that_fails_names_its_document_which_may_be_left_out(tmp_path: Path, monkeypatch):
+    """Extraction raising on one later section (in the pool) stops the build naming the
+    document, as a whole document's failure does; with --keep-going it is left out and the
+    other document is built."""
+    import kg.docgraph
+    from kg.config import load_settings
+    from kg.pipeline import BuildFailed, build
+    from kg.text import sections
+
+    text = _long_text()
+    third = sections(text, 2000)[2]
+    real = kg.docgraph.extract_document
+
+    def failing(document, resources, section=None, context=None):
+        if section == third:
+            raise ValueError("a fault in the third section")
+        return real(document, resources, section, context)
+
+    monkeypatch.setattr(kg.docgraph, "extract_document", failing)  # (the pool's processes fork with it)
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "long_en.txt").write_text(text, encoding="utf-8")
+    short = sorted(DEV_CORPUS.glob("*_ru_*.txt"))[0]
+    (sources / short.name).write_bytes(short.read_bytes())
+    (sources / "metadata.json").write_text(json.dumps({"long_en.txt": {"language": "en"},
+                                                       short.name: {"language": "ru"}}), encoding="utf-8")
+    settings = replace(load_settings(var_dir=tmp_path / "var", sources_dir=sources), section_chars=2000,
+                       build_jobs=2)
+    with pytest.raises(BuildFailed, match=r"long_en\.txt: extraction failed: ValueError: a fault in the third section"):
+        build(settings, publish=False)
+    kept = build(settings, publish=False, may_skip=True)
+    assert list(kept.skipped) == ["long_en.txt"]
+    assert [s.doc_id for s in kept.stats] == [short.name]

@@ -165,6 +165,14 @@ def section_or_failure(document: Document, settings: Settings, section: tuple[in
         return _failure(exc)
 
 
+def joined_or_failure(document: Document, sections: list[SectionPart], settings: Settings) -> DocumentPart | str:
+    """``joined_part``, or what went wrong (as ``part_or_failure``)."""
+    try:
+        return joined_part(document, sections, settings)
+    except Exception as exc:  # noqa: BLE001 - any fault of writing this document's graph
+        return _failure(exc)
+
+
 def _failure(exc: Exception) -> str:
     """One line: the exception and the innermost place it was raised."""
     where = ""

@@ -26,10 +26,11 @@ from rdflib.namespace import RDF
 
 from . import parallel, search_index
 from . import store as store_mod
+from .annotate.doc import DocumentContext
 from .artefacts import (ArtefactCache, content_key, document_key, ontology_check_key, pipeline_version,
                         shapes_version)
 from .config import Settings
-from .docgraph import (DocumentPart, SectionPart, finish, joined_part, label_keys, part_or_failure,
+from .docgraph import (DocumentPart, SectionPart, finish, joined_or_failure, label_keys, part_or_failure,
                        section_or_failure, validate_document, validate_document_beside, validation_inputs)
 from .extraction import DocumentExtraction, extract_in_sections
 from .memory import long_lived
@@ -827,15 +828,17 @@ def _extract(settings: Settings, documents: list[Document], corpus: _Corpus, wor
         parts[i] = outcome
         if all(p is not None for p in parts):
             del read[key]
-            done((doc, key), joined_part(doc, parts, settings))
+            done((doc, key), joined_or_failure(doc, parts, settings))
 
-    parallel.run_map(_extract_item, items + whole, work.start(len(items) + len(whole)),
-                     lambda item, outcome: (section_done if len(item) > 2 else done)(item, outcome),
+    def item_done(item, outcome) -> None:  # (an item is (doc, key), or (doc, key, i, cut, context))
+        (section_done if len(item) > 2 else done)(item, outcome)
+
+    parallel.run_map(_extract_item, items + whole, work.start(len(items) + len(whole)), item_done,
                      call=lambda doc, key, *section: (doc, settings, *section[1:]))
 
 
 def _extract_item(doc: Document, settings: Settings, section: tuple[int, int] | None = None,
-                  context=None) -> DocumentPart | SectionPart | str:
+                  context: DocumentContext | None = None) -> DocumentPart | SectionPart | str:
     """What the pool does for a document (its part), or for a section of a long one."""
     if section is None:
         return part_or_failure(doc, settings)
