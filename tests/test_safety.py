@@ -427,7 +427,7 @@ def test_access_log_line_per_query(srv):
     srv.get("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
     time.sleep(0.5)
     new = access_lines()[before:]
-    assert len(new) == 3, new  # (from several HTTP processes, lines may come in any order)
+    assert len(new) == 3, new  # (two HTTP processes: their lines may come in either order)
     assert sum("outcome=ok" in line and "form=SELECT" in line and " 200 " in line for line in new) == 1
     assert sum("outcome=malformed" in line and " 400 " in line for line in new) == 1
     assert sum("outcome=refused-service" in line and " 400 " in line for line in new) == 1
@@ -459,7 +459,7 @@ def test_service_allow_list(built, tmp_path):
 def test_killing_the_server_leaves_nothing_running(built, tmp_path):
     """kill -9 of ``kg serve``: its HTTP processes, zygote and query workers all end, and
     nothing answers on the port any more."""
-    s = LoggedServer(built["env"], ("--http-workers", "2"), tmp_path / "serve.log")
+    s = LoggedServer(built["env"], (), tmp_path / "serve.log")
     assert s.get("ASK { ?s ?p ?o }").json()["boolean"] is True
     everyone = s.descendants()
     assert len(everyone) >= 2 + 1 + 4  # two HTTP processes, the zygote, two workers each

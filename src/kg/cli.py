@@ -178,7 +178,7 @@ def _in_child(work) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--http-workers", type=click.IntRange(1, 64), default=None,
-              help="HTTP processes [default: one per two cores, 1 to 8].")
+              help="HTTP processes [default: one per two cores, 2 to 8].")
 @click.option("--threads", default=None, type=click.IntRange(1, 64),
               help="Request threads in each HTTP process [default: one more than --workers; more threads "
                    "contend for Python's interpreter lock].")

@@ -1,8 +1,7 @@
 """The HTTP server behind ``kg serve``: granian (HTTP in Rust) in front of the app.
 
-granian accepts and parses HTTP in Rust and runs the app in ``http_workers`` processes (one
-per two cores: ``default_http_workers``), so that on a larger machine requests are not
-serialised behind one Python interpreter. They are
+granian accepts and parses HTTP in Rust and runs the app in several processes
+(``http_workers``), so requests are not serialised behind one Python interpreter. They are
 forked from ``kg serve``'s process, which first loads the current build's default graph into
 memory (through a helper process: it never opens RocksDB itself), so that they share it
 copy-on-write and their fast lane reads it (kg.sparql.fastlane). Each of those processes
@@ -86,16 +85,8 @@ def reserve_port(host: str, port: int) -> socket.socket | None:
 
 
 def default_http_workers() -> int:
-    """One per two cores (at most eight). Each HTTP process has two busy threads of its own
-    (granian's Rust runtime, and the Python thread that answers), and a request wakes one
-    from the other: on two cores, a second process cost a quarter more CPU per point lookup
-    (202 against 154 µs) and served 7 % fewer of them at four clients, in every one of six
-    rounds (bench/bench.py's data, 2026-12-02). Its gain is isolation: with one process, a
-    query of a trusted shape that turns out slow holds every client until it ends or the
-    watchdog ends the process (the time limit), and an HTTP process that dies refuses
-    connections for the ~0.3 s granian takes to start another. ``--http-workers 2`` keeps
-    that isolation on a small machine."""
-    return max(1, min(8, (os.cpu_count() or 1) // 2))
+    """One per two cores, at least two (so one HTTP process's stall is not the server's)."""
+    return max(2, min(8, (os.cpu_count() or 1) // 2))
 
 
 #: (build, its default graph in memory), loaded by ``serve`` before granian forks the HTTP
