@@ -283,3 +283,26 @@ def test_http_processes_that_cannot_start_end_the_server(built, tmp_path):
         assert wait_for(lambda: not alive(zygote), 10)
     finally:
         s.stop()
+
+
+@pytest.mark.parametrize("left", ["socket", "half-made"])
+def test_a_new_zygote_is_not_taken_for_ready_by_what_a_killed_one_left(tmp_path, left):
+    """A zygote killed with SIGKILL leaves its socket file (or, killed while starting, its
+    ``.tmp``). The next one started in its place is ready when ``start`` returns — not a dead
+    socket file passing for it, nor unable to bind."""
+    import socket as socketlib
+
+    from kg.sparql import zygote
+
+    path = tmp_path / "zygote.sock"
+    stale = path if left == "socket" else path.with_name(path.name + ".tmp")
+    dead = socketlib.socket(socketlib.AF_UNIX, socketlib.SOCK_STREAM)
+    dead.bind(str(stale))  # (bound, then gone: the file stays, and nothing answers on it)
+    dead.close()
+    proc = zygote.start(path, False, 0, None, 0, timeout=60)
+    try:
+        control = zygote.open_control(str(path), os.getpid())  # (refused, were the dead file taken)
+        control.close()
+    finally:
+        proc.kill()
+        proc.wait(10)

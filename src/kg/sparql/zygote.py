@@ -251,7 +251,12 @@ def _request(conn, command: str, argument: str, owner: _Owner, selector, memory,
 
 def start(socket_path: Path, isolate: bool, memory_mb: int, store_path: str | None, max_triples: int,
           timeout: float = 600) -> subprocess.Popen:
-    """Start the zygote; return once it answers on ``socket_path``."""
+    """Start the zygote; return once it answers on ``socket_path``. What a zygote before it
+    left there (killed, it removes nothing) is removed first: a dead zygote's socket file
+    would pass for this one's before it is ready, and its half-made ``.tmp`` would stop it
+    from binding."""
+    for stale in (socket_path, socket_path.with_name(socket_path.name + ".tmp")):
+        stale.unlink(missing_ok=True)
     env = dict(os.environ)
     src = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
