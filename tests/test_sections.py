@@ -113,8 +113,7 @@ def test_a_long_document_read_in_sections_keeps_its_passages_and_most_of_its_cla
     assert document_facts(parts.claims) == document_facts(whole.claims)
 
 
-@pytest.mark.parametrize("jobs", [2])
-def test_a_build_reads_a_long_document_s_sections_in_parallel_as_in_order(tmp_path: Path, jobs: int):
+def test_a_build_reads_a_long_document_s_sections_in_parallel_as_in_order(tmp_path: Path):
     """The build's pool reads the sections (the opening one first, here), beside a short
     document; the long document's graph is the one the in-order reading gives."""
     import pyoxigraph as ox
@@ -131,7 +130,7 @@ def test_a_build_reads_a_long_document_s_sections_in_parallel_as_in_order(tmp_pa
     (sources / "metadata.json").write_text(json.dumps({"long_en.txt": {"language": "en"},
                                                        short.name: {"language": "ru"}}), encoding="utf-8")
     settings = replace(load_settings(var_dir=tmp_path / "var", sources_dir=sources), section_chars=2000,
-                       build_jobs=jobs)
+                       build_jobs=2)
     result = build(settings, publish=False)
     assert result.report.conforms
     graph = settings.base_iri + "graph/document/long_en"

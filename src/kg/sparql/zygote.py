@@ -155,6 +155,11 @@ class _Owner:
                 del self.workers[worker]
 
 
+def _staging(socket_path: str) -> str:
+    """Where a zygote binds its socket before it renames it into place, once ready."""
+    return socket_path + ".tmp"
+
+
 def serve(socket_path: str, isolate: bool, memory_mb: int, store_path: str, max_triples: int) -> None:
     import selectors
 
@@ -169,8 +174,8 @@ def serve(socket_path: str, isolate: bool, memory_mb: int, store_path: str, max_
     signal.set_wakeup_fd(wakeup_write)
     owner = _Owner()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(socket_path + ".tmp")
-    os.replace(socket_path + ".tmp", socket_path)  # the socket appears when the zygote is ready
+    listener.bind(_staging(socket_path))
+    os.replace(_staging(socket_path), socket_path)  # the socket appears when the zygote is ready
     listener.listen(64)
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ, "listener")
@@ -255,7 +260,7 @@ def start(socket_path: Path, isolate: bool, memory_mb: int, store_path: str | No
     left there (killed, it removes nothing) is removed first: a dead zygote's socket file
     would pass for this one's before it is ready, and its half-made ``.tmp`` would stop it
     from binding."""
-    for stale in (socket_path, socket_path.with_name(socket_path.name + ".tmp")):
+    for stale in (socket_path, Path(_staging(str(socket_path)))):
         stale.unlink(missing_ok=True)
     env = dict(os.environ)
     src = str(Path(__file__).resolve().parents[2])
