@@ -262,7 +262,9 @@ def test_a_server_that_cannot_be_kept_whole_exits_non_zero(recovering):
         time.sleep(0.2)
     assert s.proc.poll() is not None, "kg serve lives on"
     assert s.proc.returncode != 0
-    assert "zygote died" in s.log.read_text()
+    # (killed once up, or killed while starting, as a zygote killed at once after a restart is)
+    log = s.log.read_text()
+    assert "zygote died" in log or "zygote could not be started again" in log, log[-2000:]
     assert not [pid for pid in killed if alive(pid)]
     with pytest.raises(requests.ConnectionError):
         requests.get(s.url + "/", timeout=5)
