@@ -34,6 +34,23 @@ def _resources():
     return load_resources(ROOT / "data" / "lexicon", ROOT / "ontology")
 
 
+def _long_and_short(tmp_path: Path):
+    """Settings of a build of the long document (cut every 2,000 characters) and a short
+    Russian one, in two processes; and the short one's file."""
+    from kg.config import load_settings
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "long_en.txt").write_text(_long_text(), encoding="utf-8")
+    short = sorted(DEV_CORPUS.glob("*_ru_*.txt"))[0]
+    (sources / short.name).write_bytes(short.read_bytes())
+    (sources / "metadata.json").write_text(json.dumps({"long_en.txt": {"language": "en"},
+                                                       short.name: {"language": "ru"}}), encoding="utf-8")
+    settings = replace(load_settings(var_dir=tmp_path / "var", sources_dir=sources), section_chars=2000,
+                       build_jobs=2)
+    return settings, short
+
+
 def test_sections_cover_the_text_and_end_where_paragraphs_end():
     from kg.text import sections
 
@@ -118,19 +135,10 @@ def test_a_build_reads_a_long_document_s_sections_in_parallel_as_in_order(tmp_pa
     document; the long document's graph is the one the in-order reading gives."""
     import pyoxigraph as ox
 
-    from kg.config import load_settings
     from kg.ontology import load_ontology
     from kg.pipeline import build, extract_corpus
 
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    (sources / "long_en.txt").write_text(_long_text(), encoding="utf-8")
-    short = sorted(DEV_CORPUS.glob("*_ru_*.txt"))[0]
-    (sources / short.name).write_bytes(short.read_bytes())
-    (sources / "metadata.json").write_text(json.dumps({"long_en.txt": {"language": "en"},
-                                                       short.name: {"language": "ru"}}), encoding="utf-8")
-    settings = replace(load_settings(var_dir=tmp_path / "var", sources_dir=sources), section_chars=2000,
-                       build_jobs=2)
+    settings, _ = _long_and_short(tmp_path)
     result = build(settings, publish=False)
     assert result.report.conforms
     graph = settings.base_iri + "graph/document/long_en"
@@ -148,12 +156,10 @@ def test_a_section_that_fails_names_its_document_which_may_be_left_out(tmp_path:
     document, as a whole document's failure does; with --keep-going it is left out and the
     other document is built."""
     import kg.docgraph
-    from kg.config import load_settings
     from kg.pipeline import BuildFailed, build
     from kg.text import sections
 
-    text = _long_text()
-    third = sections(text, 2000)[2]
+    third = sections(_long_text(), 2000)[2]
     real = kg.docgraph.extract_document
 
     def failing(document, resources, section=None, context=None):
@@ -162,15 +168,7 @@ def test_a_section_that_fails_names_its_document_which_may_be_left_out(tmp_path:
         return real(document, resources, section, context)
 
     monkeypatch.setattr(kg.docgraph, "extract_document", failing)  # (the pool's processes fork with it)
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    (sources / "long_en.txt").write_text(text, encoding="utf-8")
-    short = sorted(DEV_CORPUS.glob("*_ru_*.txt"))[0]
-    (sources / short.name).write_bytes(short.read_bytes())
-    (sources / "metadata.json").write_text(json.dumps({"long_en.txt": {"language": "en"},
-                                                       short.name: {"language": "ru"}}), encoding="utf-8")
-    settings = replace(load_settings(var_dir=tmp_path / "var", sources_dir=sources), section_chars=2000,
-                       build_jobs=2)
+    settings, short = _long_and_short(tmp_path)
     with pytest.raises(BuildFailed, match=r"long_en\.txt: extraction failed: ValueError: a fault in the third section"):
         build(settings, publish=False)
     kept = build(settings, publish=False, may_skip=True)
