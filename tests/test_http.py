@@ -1,4 +1,4 @@
-"""The SPARQL endpoint over real HTTP (granian on loopback)."""
+"""The SPARQL endpoint over real HTTP (kg serve on loopback)."""
 
 from __future__ import annotations
 
@@ -132,9 +132,9 @@ def test_browser_gets_a_query_form(server):
     assert r.status_code == 200 and "<form" in r.text
 
 
-def test_served_by_granian_not_the_development_server(server):
+def test_served_by_kg_serve_not_the_development_server(server):
     r = requests.get(server.url + "/", timeout=10)
-    assert r.headers.get("Server") == "granian"
+    assert r.headers.get("Server") == "kg"
 
 
 @pytest.mark.parametrize("accept, parser", [

@@ -174,7 +174,7 @@ def zygote_of(s: Server) -> int | None:
 def http_processes(s: Server) -> list[int]:
     from conftest import children_of
 
-    return [pid for pid in children_of(s.proc.pid) if "kg.sparql.zygote" not in cmdline(pid)]  # (forked: granian's)
+    return [pid for pid in children_of(s.proc.pid) if "kg.sparql.zygote" not in cmdline(pid)]  # (forked by HttpProcesses)
 
 
 def all_query_workers(socket: str) -> list[int]:
@@ -235,7 +235,7 @@ def test_the_zygote_killed_comes_back_and_workers_are_replaced(recovering):
 
 
 def test_zygote_and_http_processes_killed_the_server_comes_back(recovering):
-    """kill -9 of the zygote and of every HTTP process at once: granian starts new HTTP
+    """kill -9 of the zygote and of every HTTP process at once: kg serve forks new HTTP
     processes, kg serve a new zygote, and the server answers again by itself."""
     s = recovering
     assert ask(s, "before") == 200

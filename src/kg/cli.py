@@ -211,7 +211,7 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
     import logging
 
     from . import store as store_mod
-    from .web.server import PortInUse, ServerFailed, default_http_workers, reserve_port
+    from .web.server import PortInUse, ServerFailed, default_http_workers, listen
     from .web.server import serve as serve_http
 
     settings = _settings(ctx).with_overrides(
@@ -224,13 +224,13 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
     if problem:
         raise click.ClickException(f"the public base: {problem}")
     try:
-        port_holder = reserve_port(host, port)
+        listener = listen(host, port)
     except PortInUse as exc:
         raise click.ClickException(str(exc))
     except OSError as exc:
         raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror or exc}")
-    if port_holder is not None:
-        ctx.call_on_close(port_holder.close)  # held while this server runs
+    ctx.call_on_close(listener.close)
+    port = listener.getsockname()[1]  # (port 0: the one the kernel chose)
     if not settings.store_link.exists():
         click.echo("no store yet: building first", err=True)
         _in_child(lambda: run_build(settings))
@@ -251,7 +251,7 @@ def serve(ctx: click.Context, host: str, port: int, http_workers, threads: int, 
     click.echo(f"serving on http://{host}:{port}/ (SPARQL at /sparql): {http_workers} HTTP processes, "
                f"query timeout {settings.query_timeout_s:g} s", err=True)
     try:
-        serve_http(settings, host, port, http_workers, threads, store_path)
+        serve_http(settings, listener, http_workers, threads, store_path)
     except ServerFailed as exc:
         raise click.ClickException(f"the server ended: {exc}")
     finally:

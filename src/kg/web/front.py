@@ -1,10 +1,9 @@
-"""The front of an HTTP process: granian's RSGI interface in front of the WSGI app.
+"""The front of an HTTP process: an RSGI application (kg.web.httpd) in front of the WSGI app.
 
-A WSGI app reads its request body in its request thread, and granian's WSGI body has no
-deadline (granian leaves body timeouts to the application): a client that announces a body
-and sends nothing holds that thread for as long as it keeps its socket open, and a handful of
-such sockets stop the server. So, as nginx does before it hands a request on, the body is read
-here first, in the process's event loop, where a waiting client costs a coroutine and no
+A WSGI app reads its request body in its request thread, with no deadline: a client that
+announces a body and sends nothing holds that thread for as long as it keeps its socket
+open, and a handful of such sockets stop the server. So, as nginx does before it hands a
+request on, the body is read here first, in the process's event loop, where a waiting client costs a coroutine and no
 thread: in full within ``client_timeout_s`` (however it trickles in) and at most
 ``max_request_bytes``, or the client gets 408 or 413 and its connection is closed. Only a
 complete request reaches the WSGI app, run in one of ``threads`` request threads.
@@ -12,8 +11,8 @@ complete request reaches the WSGI app, run in one of ``threads`` request threads
 A hop to a request thread and back costs about a tenth of a millisecond, as much as a cheap
 query; so the SPARQL endpoint (``endpoint``: its path, and how it answers a request as RSGI
 gives it, see kg.web.sparql) is answered without WSGI, and a request without a body first at
-once (``answer_at_once``: as it arrives, see kg.web.server.answer_on_arrival, or else in the
-event loop), where the engine refuses to wait (``WouldWait``: the query would go to a
+once (``answer_at_once``: as kg.web.httpd parses it, in the event loop), where the engine
+refuses to wait (``WouldWait``: the query would go to a
 worker) and the request then goes to a thread. Before that, a plain GET of a query shape
 the fast lane answered before is tried the quick way (``quick``: see kg.web.sparql.quick).
 """
@@ -95,7 +94,7 @@ class Front:
                 self._refuse(scope, proto, 413, too_large, "too-large")
                 return
         # The request thread answers the client itself; this coroutine only has to outlive
-        # that answer (granian answers 500 for a request whose coroutine ended unanswered).
+        # that answer (kg.web.httpd answers 500 for a request whose coroutine ended unanswered).
         done = asyncio.get_running_loop().create_future()
         self._requests.put((scope, body, proto, done))
         await done
@@ -152,7 +151,7 @@ class Front:
         """The endpoint's answer to a request without a body when it comes at once, without
         waiting for a query worker (the quick way, or the fast lane); None for every other
         request, and for one that would wait. Safe in any thread: it neither awaits nor
-        touches the event loop (kg.web.server calls it as a request arrives)."""
+        touches the event loop (kg.web.httpd calls it as a request is parsed)."""
         if scope.path != self.endpoint_path or scope.proto != "http" or scope.method not in _BODYLESS:
             return None
         headers = scope.headers
@@ -193,7 +192,7 @@ class Front:
             scope, body, proto, done = self._requests.get()
             try:
                 proto.response_bytes(*self._answer(scope, body))
-            except Exception:  # noqa: BLE001 - granian answers 500; the thread serves on
+            except Exception:  # noqa: BLE001 - kg.web.httpd answers 500; the thread serves on
                 log.exception("no answer to %s %s", scope.method, scope.path)
             finally:
                 try:

@@ -1,26 +1,24 @@
-"""The HTTP server behind ``kg serve``: granian (HTTP in Rust) in front of the app.
+"""The HTTP server behind ``kg serve``: several HTTP processes forked from its own.
 
-granian accepts and parses HTTP in Rust and runs the app in several processes
-(``http_workers``), so requests are not serialised behind one Python interpreter. They are
-forked from ``kg serve``'s process, which first loads the current build's default graph into
-memory (through a helper process: it never opens RocksDB itself), so that they share it
-copy-on-write and their fast lane reads it (kg.sparql.fastlane). Each of those processes
-builds its own app (``worker_app``) with its own pool of killable query workers
-(``kg.sparql.pool``): a runaway query is stopped by killing its worker, never the HTTP
-process. If an HTTP process ends anyway, granian starts a new one. A new build is told by
-the kernel (kg.sparql.builds): every process switches to it, and loads its default graph.
+``kg serve``'s process binds the listening socket (``listen``) and forks the HTTP processes
+(``HttpProcesses``), which all accept on it and each serve HTTP/1.1 in one event loop
+(kg.web.httpd), so requests are not serialised behind one Python interpreter. Before that it
+loads the current build's default graph into memory (through a helper process: it never
+opens RocksDB itself), so that they share it copy-on-write and their fast lane reads it
+(kg.sparql.fastlane). Each of those processes builds its own app (``http_process``) with its
+own pool of killable query workers (``kg.sparql.pool``): a runaway query is stopped by
+killing its worker, never the HTTP process. If an HTTP process ends anyway, a new one is
+forked. A new build is told by the kernel (kg.sparql.builds): every process switches to it,
+and loads its default graph.
 
-granian talks to each process through RSGI, its asynchronous interface: request bodies are
-read in the process's event loop with a deadline (``kg.web.front``), so a slow or silent
-client holds no thread; a query by GET is answered as it arrives when the fast lane takes
-it (``answer_on_arrival``), before the event loop; other complete requests go to the app in
-a few request threads
-(``--threads``, default: one more than its query workers, so that with every worker busy it
-still answers from the fast lane). Threads that run Python at the same time contend for the
-interpreter lock: on two cores four threads per process served point lookups at about half
-the rate of two (bench/bench.py). A thread waiting on a query worker runs no Python, so slow
-queries do not slow the others down; they only occupy a thread until they end or are stopped
-at the time limit.
+In an HTTP process, kg.web.front reads request bodies in the event loop with a deadline, so
+a slow or silent client holds no thread; a request without a body that the fast lane
+answers at once is answered in the loop as it is parsed (``Front.answer_at_once``); other
+complete requests go to the app in a few request threads (``--threads``, default: one more
+than its query workers, so that with every worker busy it still answers from the fast lane).
+Threads that run Python at the same time contend for the interpreter lock; a thread waiting
+on a query worker runs no Python, so slow queries do not slow the others down; they only
+occupy a thread until they end or are stopped at the time limit.
 
 ``kg serve``'s own process supervises (``Supervisor``): it starts the zygote again when it
 dies, and ends the server, non-zero, when it cannot be kept whole (the zygote dying over and
@@ -31,10 +29,9 @@ from __future__ import annotations
 
 import errno
 import gc
-import json
 import logging
-import multiprocessing
 import os
+import select
 import shutil
 import signal
 import socket
@@ -56,32 +53,28 @@ class PortInUse(Exception):
     """Something listens on the address ``kg serve`` was asked to serve on."""
 
 
-def reserve_port(host: str, port: int) -> socket.socket | None:
-    """Fail with PortInUse when ``host:port`` is taken, else hold it for this server.
-
-    granian's HTTP processes bind with SO_REUSEPORT, which lets any other process doing the
-    same share the port: a second server would start and take half the connections. So
-    first a bind without it, which fails while anything is bound there (the kernel refuses
-    to mix the two); then a socket with it, bound but never listening, kept open for as
-    long as this server runs: granian's sockets can join it, and a later ``kg serve``'s
-    first bind fails. Port 0 (any free port) is not checked."""
-    if port == 0:
-        return None
+def listen(host: str, port: int) -> socket.socket:
+    """The server's listening socket on ``host:port`` (port 0: any free port), which every
+    HTTP process accepts on; PortInUse when another server holds that address. Without
+    SO_REUSEPORT, so that a second server cannot share the port (the kernel refuses the
+    bind)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # (connections in TIME_WAIT are no user)
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # (connections in TIME_WAIT are no user)
         try:
-            probe.bind((host, port))
+            sock.bind((host, port))
         except OSError as exc:
-            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+            if exc.errno == errno.EADDRINUSE:
                 raise PortInUse(f"port {port} on {host} is already in use (another server?): "
                                 "stop it or choose another port with --port") from None
             raise
-    holder = socket.socket(family, socket.SOCK_STREAM)
-    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    holder.bind((host, port))
-    return holder
+        sock.listen(1024)
+        sock.setblocking(False)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 def default_http_workers() -> int:
@@ -89,7 +82,7 @@ def default_http_workers() -> int:
     return max(2, min(8, (os.cpu_count() or 1) // 2))
 
 
-#: (build, its default graph in memory), loaded by ``serve`` before granian forks the HTTP
+#: (build, its default graph in memory), loaded by ``serve`` before it forks the HTTP
 #: processes, which share it copy-on-write: their fast lane reads it (kg.sparql.fastlane).
 _memory: tuple | None = None
 
@@ -112,103 +105,169 @@ def load_default_graph(path: str, max_triples: int) -> tuple | None:
     return path, memory
 
 
-def worker_app(config: str):
-    """The app of one HTTP process, as granian calls it there (RSGI; ``config`` is JSON)."""
+def http_process(listener: socket.socket, settings: Settings, store_path: Path | None, zygote_socket: str,
+                 run_dir: Path, threads: int, server_pid: int) -> None:
+    """One HTTP process, forked by ``HttpProcesses``: serve on ``listener`` until SIGTERM."""
+    import asyncio
+
+    import uvloop
+
     from . import create_app
     from .front import Front
+    from .httpd import HttpServer, Limits
     from .logs import use_queued_log
     from .sparql import call_from_rsgi, quick, respond
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # (Ctrl-C reaches the whole group: kg serve's process ends this one)
     use_queued_log()
-    c = json.loads(config)
-    _end_with_parent(c["server_pid"])
-    settings = Settings.from_json(c["settings"])
-    app = create_app(settings, store_path=Path(c["store_path"]) if c["store_path"] else None, zygote=c["zygote"],
-                     memory=_memory)
+    _end_with_parent(server_pid)
+    app = create_app(settings, store_path=store_path, zygote=zygote_socket, memory=_memory)
     engine = app.extensions["kg.engine"]
     engine.start()
     log.info("HTTP process %d: %d query workers (network %s)", os.getpid(), engine.pool.size,
              "isolated" if engine.pool.network_isolated else "not isolated")
-    (Path(c["run_dir"]) / f"http-{os.getpid()}").touch()  # up (see Supervisor)
+    front = Front(app, threads, settings.client_timeout_s, settings.max_request_bytes,
+                  ("/sparql", lambda scope, body: respond(call_from_rsgi(app, scope, body)), partial(quick, app)))
+    loop = uvloop.new_event_loop()
+    asyncio.set_event_loop(loop)
+    httpd = HttpServer(front, Limits(settings.client_timeout_s))
+    server = loop.run_until_complete(loop.create_server(httpd.connection, sock=listener))
+    loop.add_signal_handler(signal.SIGTERM, loop.stop)
+    (run_dir / f"http-{os.getpid()}").touch()  # up (see Supervisor)
     # what exists now lives as long as the process: the collector need not look at it again
     # (a full collection over the app's objects costs milliseconds, every few thousand requests)
     gc.freeze()
-    front = Front(app, c["threads"], settings.client_timeout_s, settings.max_request_bytes,
-                  ("/sparql", lambda scope, body: respond(call_from_rsgi(app, scope, body)), partial(quick, app)))
-    answer_on_arrival(front)
-    return front
-
-
-def answer_on_arrival(front) -> bool:
-    """Have granian let ``front`` answer a request as it arrives, in the thread that brings
-    it from granian's Rust side, when it can at once (``Front.answer_at_once``); every other
-    request goes on to the event loop as before. True when that is arranged.
-
-    granian (RSGI, asyncio tasks) brings each request to Python in one thread of its own,
-    which hands a coroutine to the event loop (``call_soon_threadsafe``), whose thread then
-    runs it. For a point lookup that hop costs more than the query: waking the loop's thread
-    and passing the interpreter lock back and forth (about 6 context switches per request
-    instead of 2–3; 150–220 instead of 140–145 µs of the server's CPU per request at four
-    clients, bench/bench.py). An answer given at once neither awaits nor needs the loop, and
-    the arriving thread already holds the interpreter lock.
-
-    This wraps a private function of granian (``granian._futures._cbsched_aioschedule``,
-    which makes that thread's scheduling function); when it is not there as expected,
-    requests take the event loop as before (slower, not wrong) and the log says so."""
-    import inspect
-
     try:
-        import granian._futures as futures
-        make_schedule = futures._cbsched_aioschedule
-        expected = list(inspect.signature(make_schedule).parameters) == ["loop", "ctx", "cb"]
-    except (ImportError, AttributeError, TypeError, ValueError):
-        expected = False
-    if not expected:
-        log.warning("this granian has no scheduling function as expected: every request goes through the event "
-                    "loop (slower point lookups)")
-        return False
-
-    def schedule_or_answer(loop, ctx, cb):
-        schedule = make_schedule(loop, ctx, cb)
-
-        def on_arrival(watcher) -> None:
-            try:
-                answer = front.answer_at_once(watcher.scope)
-            except Exception:  # noqa: BLE001 - the event loop's way answers it
-                log.exception("answering a request as it arrived failed")
-                answer = None
-            if answer is None:
-                schedule(watcher)
-                return
-            try:
-                watcher.proto.response_bytes(*answer)
-            except BaseException as exc:  # (as granian's own task does: the client may be gone)
-                watcher.err(exc)
-                return
-            watcher.done()
-
-        return on_arrival
-
-    futures._cbsched_aioschedule = schedule_or_answer
-    return True
+        loop.run_forever()
+    finally:
+        server.close()
+        for handler in logging.getLogger().handlers:
+            handler.flush()
 
 
 def _end_with_parent(parent: int) -> None:
     """Have the kernel end this HTTP process when the server process that forked it is gone
-    (even killed with SIGKILL), instead of serving on as an orphan (PR_SET_PDEATHSIG: granian
-    forks its HTTP processes from its main thread, which lives as long as the process)."""
+    (even killed with SIGKILL), instead of serving on as an orphan (PR_SET_PDEATHSIG: they
+    are forked from the main thread, which lives as long as the process)."""
     die_with_parent()
     if os.getppid() != parent:  # gone already, before the kernel was asked
         os._exit(1)
 
 
-def serve(settings: Settings, host: str, port: int, http_workers: int, threads: int,
-          store_path: Path | None = None) -> None:
-    """Serve until SIGINT/SIGTERM."""
-    from granian.constants import Interfaces
-    from granian.http import HTTP1Settings
-    from granian.server import Server
+class HttpProcesses:
+    """The HTTP processes, forked from this process's main thread, each running ``run``;
+    one that ends is forked again after ``respawn_interval_s`` (never in a tight loop),
+    until SIGTERM or SIGINT ends them all (``serve``). Children are watched through pidfds,
+    signals through the wakeup fd: no polling."""
 
+    STOP_GRACE_S = 5.0
+
+    def __init__(self, run: Callable[[], None], count: int, respawn_interval_s: float = 0.5):
+        self.run = run
+        self.count = count
+        self.respawn_interval_s = respawn_interval_s
+        self.children: dict[int, int] = {}  # pidfd -> pid
+        self._stop = False
+
+    def serve(self) -> None:
+        """Fork the processes and keep them up until SIGTERM or SIGINT."""
+        wake_r, wake_w = os.pipe()
+        os.set_blocking(wake_r, False)
+        os.set_blocking(wake_w, False)
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+        previous_fd = signal.set_wakeup_fd(wake_w)
+        due: list[float] = []  # when to fork the ones that ended
+        try:
+            for _ in range(self.count):
+                self._fork(wake_r, wake_w)
+            while not self._stop:
+                timeout = max(0.0, min(due) - time.monotonic()) if due else None
+                ready, _, _ = select.select([wake_r, *self.children], [], [], timeout)
+                for fd in ready:
+                    if fd == wake_r:
+                        _drain(wake_r)
+                    else:
+                        self._reap(fd)
+                        due.append(time.monotonic() + self.respawn_interval_s)
+                now = time.monotonic()
+                while due and due[0] <= now and not self._stop:
+                    due.pop(0)
+                    self._fork(wake_r, wake_w)
+        finally:
+            self._end_all()
+            signal.set_wakeup_fd(previous_fd)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            os.close(wake_r)
+            os.close(wake_w)
+
+    def _on_signal(self, signum, frame) -> None:
+        self._stop = True
+
+    def _fork(self, *close_in_child: int) -> None:
+        pid = os.fork()
+        if pid == 0:  # the HTTP process
+            code = 1
+            try:
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                for fd in (*close_in_child, *self.children):
+                    os.close(fd)
+                self.run()
+                code = 0
+            except BaseException:  # noqa: BLE001 - said, then this process ends
+                log.exception("HTTP process %d failed", os.getpid())
+                for handler in logging.getLogger().handlers:
+                    handler.flush()
+            finally:
+                os._exit(code)  # (not the parent's atexit handlers)
+        self.children[os.pidfd_open(pid)] = pid
+
+    def _reap(self, pidfd: int) -> None:
+        pid = self.children.pop(pidfd)
+        os.close(pidfd)
+        _, status = os.waitpid(pid, 0)
+        if not self._stop:
+            how = (f"killed by {signal.Signals(-os.waitstatus_to_exitcode(status)).name}"
+                   if os.WIFSIGNALED(status) else f"exit status {os.waitstatus_to_exitcode(status)}")
+            log.error("HTTP process %d ended (%s): starting a new one", pid, how)
+
+    def _end_all(self) -> None:
+        """SIGTERM to every HTTP process; SIGKILL to those still there after STOP_GRACE_S."""
+        for pid in self.children.values():
+            _signal(pid, signal.SIGTERM)
+        deadline = time.monotonic() + self.STOP_GRACE_S
+        while self.children:
+            ready, _, _ = select.select(list(self.children), [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                for pid in self.children.values():
+                    _signal(pid, signal.SIGKILL)
+                deadline = time.monotonic() + self.STOP_GRACE_S
+                ready, _, _ = select.select(list(self.children), [], [], self.STOP_GRACE_S)
+                if not ready:
+                    break
+            for fd in ready:
+                self._reap(fd)
+
+
+def _signal(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 4096):
+            pass
+    except BlockingIOError:
+        pass
+
+
+def serve(settings: Settings, listener: socket.socket, http_workers: int, threads: int,
+          store_path: Path | None = None) -> None:
+    """Serve on ``listener`` (see ``listen``) until SIGINT/SIGTERM."""
     from .. import store as store_mod
     from ..sparql import zygote
     from ..sparql.builds import BuildWatcher
@@ -228,38 +287,23 @@ def serve(settings: Settings, host: str, port: int, http_workers: int, threads: 
     _memory = load_default_graph(serving, settings.memory_store_max_triples)
     supervisor = Supervisor(start_zygote, run_dir, settings.http_start_timeout_s)
     supervisor.start()
-    config = json.dumps({"server_pid": os.getpid(), "settings": settings.to_json(), "store_path": str(store_path) if store_path else None,
-                         "zygote": str(socket_path), "run_dir": str(run_dir), "threads": threads})
-    # The HTTP processes are forked from this one, which holds the default graph in memory
-    # (shared copy-on-write) and never opened RocksDB (builds and serving copies are made by
-    # other processes: see kg.cli.serve).
-    multiprocessing.set_start_method("fork", force=True)
-    server = Server(
-        "kg.web:app",  # a name for granian's log; the app comes from target_loader
-        address=host,
-        port=port,
-        interface=Interfaces.RSGI,
-        websockets=False,
-        workers=http_workers,
-        # a client has as long to send its headers as its body (the body: kg.web.front)
-        http1_settings=HTTP1Settings(header_read_timeout=int(settings.client_timeout_s * 1000)),
-        respawn_failed_workers=True,
-        respawn_interval=0.5,
-        log_level="warning",
-    )
     log.info("%d HTTP processes x %d threads, %d query workers each", http_workers, threads,
              settings.query_workers)
     if store_path is None:
         def new_build(path: Path) -> None:
             """Hold the new build's default graph, for the HTTP processes forked from now on
-            (those running load it themselves: see kg.sparql.pool; granian replacing them
-            would reset the connections queued on them)."""
+            (those running load it themselves: see kg.sparql.pool)."""
             global _memory
             _memory = load_default_graph(str(path), settings.memory_store_max_triples)
 
         BuildWatcher(settings, new_build)
+    # The HTTP processes are forked from this one, which holds the default graph in memory
+    # (shared copy-on-write) and never opened RocksDB (builds and serving copies are made by
+    # other processes: see kg.cli.serve).
+    processes = HttpProcesses(partial(http_process, listener, settings, store_path, str(socket_path), run_dir,
+                                      threads, os.getpid()), http_workers)
     try:
-        server.serve(target_loader=partial(worker_app, config), wrap_loader=False)
+        processes.serve()
     finally:
         supervisor.stop()
         shutil.rmtree(run_dir, ignore_errors=True)
@@ -278,7 +322,7 @@ class Supervisor:
     * The zygote (kg.sparql.zygote) is started again when it dies: as the process holding the
       most memory, an out-of-memory killer picks it first. It listens on the same socket, so
       the HTTP processes fork their new workers from it (kg.sparql.pool tries until it can).
-    * The HTTP processes are started again by granian; each says when it is up (a file
+    * The HTTP processes are forked again by ``HttpProcesses``; each says when it is up (a file
       ``http-PID`` in ``run_dir``).
 
     When the server cannot be kept whole — the zygote died ``MAX_DEATHS`` times within
@@ -320,7 +364,7 @@ class Supervisor:
             return
         self.failure = why
         log.critical("%s: the server ends, so that it can be started afresh", why)
-        os.kill(os.getpid(), signal.SIGTERM)  # granian stops its HTTP processes and returns
+        os.kill(os.getpid(), signal.SIGTERM)  # HttpProcesses.serve ends them and returns
 
     def _watch_zygote(self) -> None:
         deaths: list[float] = []

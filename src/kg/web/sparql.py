@@ -468,7 +468,7 @@ class Endpoint:
 
 
 def call_from_rsgi(app, scope, body: bytes) -> Call:
-    """The Call of a request as granian's RSGI interface gives it (kg.web.front)."""
+    """The Call of a request as the RSGI interface gives it (kg.web.front)."""
     return Call(app, scope.method, scope.path, scope.query_string, scope.headers, body,
                 scope.client.rpartition(":")[0].strip("[]") or "-")
 
