@@ -375,6 +375,25 @@ def test_entailments_and_search_index_updated_in_place_are_those_made_from_nothi
             (h.kind, h.iri, h.text, h.supports) for h in theirs.hits]
 
 
+def test_an_index_made_for_a_served_store_leaves_no_file_behind(store, tmp_path, monkeypatch):
+    """``kg serve`` with extra files indexes the store it serves in a temporary file
+    (SearchIndex.for_store). Its HTTP processes end without running atexit handlers, so the
+    file is removed once opened: none is left, and the index answers from the open file."""
+    import tempfile
+
+    from kg.config import load_settings
+    from kg.resources import load_resources
+    from kg.search_index import SearchIndex
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    settings = load_settings()
+    index = SearchIndex.for_store(store, settings.lexicon_dir,
+                                  load_resources(settings.lexicon_dir, settings.ontology_dir).morph)
+    assert not index.path.exists() and list(tmp_path.iterdir()) == []
+    found = index.search("ICRC")
+    assert found.total > 0 and found.hits[0].iri
+
+
 def test_the_same_map_on_a_real_dask_cluster_builds_the_same_graph(tmp_path, store):
     """``--scheduler``: extraction and validation run on the workers of a real Dask cluster
     (a scheduler and two worker processes on this machine, over TCP)."""

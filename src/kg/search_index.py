@@ -15,7 +15,6 @@ as Datasette does. The build writes the index (:func:`write_index`); the server 
 
 from __future__ import annotations
 
-import atexit
 import os
 import re
 import shutil
@@ -753,9 +752,14 @@ class SearchIndex:
         """An index made now, in a temporary file, for a store the build did not index."""
         fd, name = tempfile.mkstemp(prefix="kg-search-", suffix=".sqlite")
         os.close(fd)
-        atexit.register(Path(name).unlink, missing_ok=True)
-        build_index(store, Path(name), lexicon_dir)
-        return cls(Path(name), morph)
+        try:
+            build_index(store, Path(name), lexicon_dir)
+            index = cls(Path(name), morph)
+        finally:
+            # (the open connection keeps the file's data; nothing is left behind however the
+            # process ends: an HTTP process is ended with os._exit, which runs no atexit)
+            Path(name).unlink(missing_ok=True)
+        return index
 
     def fits(self, store: ox.Store) -> bool:
         """Made from this store's data (the same number of quads: a store served with extra
