@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -129,6 +130,8 @@ class Analysis:
         mark: queries that differ only in the entity, word or threshold they ask about have
         the same shape (as pg_stat_statements fingerprints SQL). Prefixed names stay: they
         are mostly the vocabulary (predicates, classes), which decides the work."""
+        if self.body_start:  # (no constant spans the end of the prologue, which repeats from query to query)
+            return _prologue_shape(self.text[:self.body_start]) + shape_of(self.text[self.body_start:])
         return shape_of(self.text)
 
     def nests_deeper_than(self, limit: int) -> bool:
@@ -204,6 +207,11 @@ _CONSTANT = re.compile(r"""'\'\'(?:[^'\\]|\\.|'(?!''))*(?:'\'\'|$)|\"\"\"(?:[^"\
 def shape_of(text: str) -> str:
     """See ``Analysis.shape``."""
     return _CONSTANT.sub("§", text)
+
+
+@lru_cache(maxsize=256)
+def _prologue_shape(prologue: str) -> str:
+    return shape_of(prologue)
 
 
 #: Words that, anywhere in a query, send it to the full analysis: the tokenizer must tell a

@@ -20,7 +20,6 @@ a query that slipped past the SERVICE check could not open a connection.
 from __future__ import annotations
 
 import atexit
-import copy
 import logging
 import os
 import pickle
@@ -374,8 +373,7 @@ class PoolEngine:
         or the answer is at a cap: ``run`` then cuts it)."""
         if path != self.store_path() or not self.fast.trusted(key):
             return None
-        job = copy.copy(model)
-        job.query, job.body_start = query, body_start
+        job = model.with_text(query, body_start)
         store, _ = self._here(path, job)
         return self.fast.run_native(store, key, job)
 
