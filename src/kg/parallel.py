@@ -92,6 +92,13 @@ def _end(pool: ProcessPoolExecutor) -> None:
     the executor has no public way to, hence its process table."""
     for process in list(getattr(pool, "_processes", {}).values()):
         process.terminate()
+    # Nothing queued for a worker is wanted any more: the interpreter must not wait, at exit,
+    # for the queue's feeder thread to write it into a pipe no worker reads. CPython 3.11's
+    # broken-pool cleanup closes that pipe, but only after failing the pending futures, and it
+    # stops there when one of them was cancelled (InvalidStateError): a Ctrl-C then hung.
+    call_queue = getattr(pool, "_call_queue", None)
+    if call_queue is not None:
+        call_queue.cancel_join_thread()
     pool.shutdown(wait=False, cancel_futures=True)
 
 
