@@ -290,6 +290,9 @@ PLAIN_AND_NOT = [
     "BASE <http://example.org/> PREFIX : <x#> SELECT (COUNT(*) AS ?n) { ?s :p ?o }",
     "SELECT * WHERE { " + "(" * 1500 + "?s" + ")" * 1500 + " ?p ?o }",
     "PREFIX ex: <urn:x1>\n#c 12 'x\nPREFIX n2: <http://e/2>SELECT ?x WHERE { ?x ex:p 12 . ?x n2:q '#' }",
+    "PREFIX graph: <urn:g#>\nSELECT * WHERE { ?s graph:p ?o }",  # the word in the prologue alone
+    "PREFIX e: <http://example.org/SERVICE#> SELECT * WHERE { ?s e:p ?o }",
+    "# a comment naming GRAPH\nSELECT * WHERE { ?s ?p ?o }",
 ]
 
 

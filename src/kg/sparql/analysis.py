@@ -223,6 +223,17 @@ _PROLOGUE_AND_FORM = re.compile(
     re.IGNORECASE)
 
 
+def _names_a_word_needing_tokens(text: str) -> bool:
+    upper = text.upper()
+    for word in _NEEDS_TOKENS:
+        if word in upper:
+            return True
+    return False
+
+
+_prologue_names_a_word_needing_tokens = lru_cache(maxsize=256)(_names_a_word_needing_tokens)
+
+
 def _analyse_plain(text: str, base_iri: str | None) -> Analysis | None:
     """The analysis of a query that needs no tokenizing, or None. Most queries name none of
     the words above anywhere (not even inside a name or a string), declare their prefixes
@@ -232,14 +243,15 @@ def _analyse_plain(text: str, base_iri: str | None) -> Analysis | None:
     level takes a character). Checked against the full analysis in tests/test_fastlane.py."""
     if "\\u" in text or "\\U" in text:
         return None
-    upper = text.upper()
-    for word in _NEEDS_TOKENS:
-        if word in upper:
-            return None
     m = _PROLOGUE_AND_FORM.match(text)
     if m is None:
         return None
-    a = Analysis(text=text, form=m.group(1).upper(), base=base_iri, body_start=m.start(1))
+    # (the prologue ends with a space, a '>' or a comment's line end: no word spans its end;
+    # it repeats from query to query, and is most of a point lookup's text)
+    body_start = m.start(1)
+    if _prologue_names_a_word_needing_tokens(text[:body_start]) or _names_a_word_needing_tokens(text[body_start:]):
+        return None
+    a = Analysis(text=text, form=m.group(1).upper(), base=base_iri, body_start=body_start)
     a.depth = len(text)  # an upper bound (see nests_deeper_than)
     a.depth_is_bound = True
     return a
