@@ -34,7 +34,7 @@ class App:
             raise RuntimeError("the app failed")
         body = b"".join([chunk async for chunk in proto])
         text = (f"{scope.method} {scope.path} ?{scope.query_string} {len(body)} {scope.headers.get('x-a')} "
-                f"{scope.headers.get_all('x-a')} {scope.client.split(':')[0]}").encode()
+                f"{[v for k, v in scope.headers.items() if k == 'x-a']} {scope.client.split(':')[0]}").encode()
         if scope.path == "/thread":
             done = asyncio.get_running_loop().create_future()
 

@@ -67,9 +67,6 @@ class Front:
         }
 
     async def __rsgi__(self, scope, proto) -> None:
-        if scope.proto != "http":  # no websockets here
-            proto.close(403)
-            return
         headers = scope.headers
         length = headers.get("content-length")
         if scope.method in _BODYLESS and length is None and "transfer-encoding" not in headers:
@@ -151,11 +148,9 @@ class Front:
         """The endpoint's answer to a request without a body when it comes at once, without
         waiting for a query worker (the quick way, or the fast lane); None for every other
         request, and for one that would wait. Safe in any thread: it neither awaits nor
-        touches the event loop (kg.web.httpd calls it as a request is parsed)."""
-        if scope.path != self.endpoint_path or scope.proto != "http" or scope.method not in _BODYLESS:
-            return None
-        headers = scope.headers
-        if "content-length" in headers or "transfer-encoding" in headers:
+        touches the event loop. kg.web.httpd calls it, as a request is parsed, only for a
+        request without a body (no Content-Length, no Transfer-Encoding)."""
+        if scope.path != self.endpoint_path or scope.method not in _BODYLESS:
             return None
         return self._try_quick(scope) or self._try_at_once(scope)
 

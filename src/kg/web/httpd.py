@@ -12,8 +12,8 @@ the same loop.
 
 The app is RSGI-shaped, so that it reads as it would under any RSGI server:
 ``app.__rsgi__(scope, proto)`` with the subset of RSGI that kg.web.front uses (``Scope``,
-``Headers``, and ``Exchange`` as the protocol: ``response_bytes``/``response_str``/
-``response_empty`` from any thread, the body as ``async for chunk in proto``), and
+``Headers``, and ``Exchange`` as the protocol: ``response_bytes`` from any thread, the body
+as ``async for chunk in proto``), and
 optionally ``app.answer_at_once(scope)``: (status, headers, body) or None.
 
 What the server itself promises: a request's headers must be complete within
@@ -34,6 +34,7 @@ import http
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from email.utils import formatdate
 from typing import Any, Callable, Iterable
 from urllib.parse import unquote_to_bytes
@@ -57,7 +58,7 @@ Answer = tuple[int, list[tuple[str, str]], bytes]
 
 class Headers:
     """A request's headers as RSGI gives them: names in lower case; ``get`` the first value
-    of a name, ``get_all`` every one, ``items`` all in order."""
+    of a name, ``items`` all in order."""
 
     __slots__ = ("_items", "_first")
 
@@ -71,41 +72,26 @@ class Headers:
     def get(self, name: str, default: str | None = None) -> str | None:
         return self._first.get(name, default)
 
-    def get_all(self, name: str) -> list[str]:
-        return [v for k, v in self._items if k == name]
-
     def __contains__(self, name: object) -> bool:
         return name in self._first
 
     def items(self) -> list[tuple[str, str]]:
         return list(self._items)
 
-    def keys(self) -> list[str]:
-        return list(self._first)
 
-    def values(self) -> list[str]:
-        return [v for _, v in self._items]
-
-
+@dataclass(slots=True)
 class Scope:
     """One request as RSGI describes it (``path`` percent-decoded as UTF-8; ``query_string``
     as sent; ``client`` and ``server`` as ``host:port``)."""
 
-    __slots__ = ("proto", "http_version", "method", "scheme", "path", "query_string", "headers", "client",
-                 "server", "authority")
-
-    def __init__(self, method: str, http_version: str, path: str, query_string: str, headers: Headers,
-                 client: str, server: str):
-        self.proto = "http"
-        self.http_version = http_version
-        self.method = method
-        self.scheme = "http"
-        self.path = path
-        self.query_string = query_string
-        self.headers = headers
-        self.client = client
-        self.server = server
-        self.authority = None
+    method: str
+    http_version: str
+    path: str
+    query_string: str
+    headers: Headers
+    client: str
+    server: str
+    scheme: str = "http"
 
 
 class ClientDisconnected(ConnectionError):
@@ -135,16 +121,6 @@ class Exchange:
 
     def response_bytes(self, status: int, headers: Iterable[tuple[str, str]], body: bytes) -> None:
         self.conn.answer(self, status, headers, bytes(body))
-
-    def response_str(self, status: int, headers: Iterable[tuple[str, str]], body: str) -> None:
-        self.conn.answer(self, status, headers, body.encode("utf-8"))
-
-    def response_empty(self, status: int, headers: Iterable[tuple[str, str]]) -> None:
-        self.conn.answer(self, status, headers, b"")
-
-    def close(self, status: int = 403) -> None:
-        """RSGI's refusal of a websocket; here any request refused with ``status``."""
-        self.conn.answer(self, status, [("Connection", "close")], b"")
 
     # -- the request body, read in the loop --
 

@@ -141,8 +141,7 @@ def http_process(listener: socket.socket, settings: Settings, store_path: Path |
         loop.run_forever()
     finally:
         server.close()
-        for handler in logging.getLogger().handlers:
-            handler.flush()
+        logging.shutdown()  # (what the log writer holds: the process ends with os._exit)
 
 
 def _end_with_parent(parent: int) -> None:
@@ -217,8 +216,7 @@ class HttpProcesses:
                 code = 0
             except BaseException:  # noqa: BLE001 - said, then this process ends
                 log.exception("HTTP process %d failed", os.getpid())
-                for handler in logging.getLogger().handlers:
-                    handler.flush()
+                logging.shutdown()
             finally:
                 os._exit(code)  # (not the parent's atexit handlers)
         self.children[os.pidfd_open(pid)] = pid
@@ -233,21 +231,20 @@ class HttpProcesses:
             log.error("HTTP process %d ended (%s): starting a new one", pid, how)
 
     def _end_all(self) -> None:
-        """SIGTERM to every HTTP process; SIGKILL to those still there after STOP_GRACE_S."""
-        for pid in self.children.values():
-            _signal(pid, signal.SIGTERM)
-        deadline = time.monotonic() + self.STOP_GRACE_S
-        while self.children:
-            ready, _, _ = select.select(list(self.children), [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                for pid in self.children.values():
-                    _signal(pid, signal.SIGKILL)
-                deadline = time.monotonic() + self.STOP_GRACE_S
-                ready, _, _ = select.select(list(self.children), [], [], self.STOP_GRACE_S)
+        """SIGTERM to every HTTP process; SIGKILL to those still there after STOP_GRACE_S,
+        given as long again to go."""
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            for pid in self.children.values():
+                _signal(pid, sig)
+            deadline = time.monotonic() + self.STOP_GRACE_S
+            while self.children:
+                ready, _, _ = select.select(list(self.children), [], [], max(0.0, deadline - time.monotonic()))
                 if not ready:
                     break
-            for fd in ready:
-                self._reap(fd)
+                for fd in ready:
+                    self._reap(fd)
+            if not self.children:
+                return
 
 
 def _signal(pid: int, sig: int) -> None:
