@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
-from typing import Callable, Collection, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Callable, Collection, Iterator, NamedTuple
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
@@ -26,7 +26,6 @@ from rdflib.namespace import RDF
 
 from . import parallel, search_index
 from . import store as store_mod
-from .annotate.doc import DocumentContext
 from .artefacts import (ArtefactCache, content_key, document_key, ontology_check_key, pipeline_version,
                         shapes_version)
 from .config import Settings
@@ -45,6 +44,9 @@ from .text import sections
 from .transaction import build_lock
 from .validate import (Finding, InconsistentGraph, ReasonerFailed, ValidationReport, combine,
                        forward_reading_shapes, owl_check, validate_around)
+
+if TYPE_CHECKING:
+    from .annotate.doc import DocumentContext  # (a type only: the pool's later sections get one)
 
 
 INFERRED_GRAPH = "inferred"  # what the ontology entails, apart from what documents state

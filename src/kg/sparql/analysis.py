@@ -131,7 +131,7 @@ class Analysis:
         the same shape (as pg_stat_statements fingerprints SQL). Prefixed names stay: they
         are mostly the vocabulary (predicates, classes), which decides the work."""
         if self.body_start:  # (no constant spans the end of the prologue, which repeats from query to query)
-            return _prologue_shape(self.text[:self.body_start]) + shape_of(self.text[self.body_start:])
+            return _prologue(self.text[:self.body_start])[1] + shape_of(self.text[self.body_start:])
         return shape_of(self.text)
 
     def nests_deeper_than(self, limit: int) -> bool:
@@ -209,11 +209,6 @@ def shape_of(text: str) -> str:
     return _CONSTANT.sub("§", text)
 
 
-@lru_cache(maxsize=256)
-def _prologue_shape(prologue: str) -> str:
-    return shape_of(prologue)
-
-
 #: Words that, anywhere in a query, send it to the full analysis: the tokenizer must tell a
 #: keyword (SERVICE, GRAPH, FROM, a volatile function …) from the same letters in a name.
 _NEEDS_TOKENS = ("SERVICE", "GRAPH", "FROM", "NAMED", "DESCRIBE", "RAND", "NOW", "UUID", "BNODE", "WITH", "USING",
@@ -231,7 +226,11 @@ def _names_a_word_needing_tokens(text: str) -> bool:
     return False
 
 
-_prologue_names_a_word_needing_tokens = lru_cache(maxsize=256)(_names_a_word_needing_tokens)
+@lru_cache(maxsize=256)
+def _prologue(prologue: str) -> tuple[bool, str]:
+    """(whether it names a word above, its shape): a query's prologue (its PREFIX lines) is
+    most of a point lookup's text, and repeats from query to query."""
+    return _names_a_word_needing_tokens(prologue), shape_of(prologue)
 
 
 def _analyse_plain(text: str, base_iri: str | None) -> Analysis | None:
@@ -246,10 +245,9 @@ def _analyse_plain(text: str, base_iri: str | None) -> Analysis | None:
     m = _PROLOGUE_AND_FORM.match(text)
     if m is None:
         return None
-    # (the prologue ends with a space, a '>' or a comment's line end: no word spans its end;
-    # it repeats from query to query, and is most of a point lookup's text)
+    # (the prologue ends with a space, a '>' or a comment's line end: no word spans its end)
     body_start = m.start(1)
-    if _prologue_names_a_word_needing_tokens(text[:body_start]) or _names_a_word_needing_tokens(text[body_start:]):
+    if _prologue(text[:body_start])[0] or _names_a_word_needing_tokens(text[body_start:]):
         return None
     a = Analysis(text=text, form=m.group(1).upper(), base=base_iri, body_start=body_start)
     a.depth = len(text)  # an upper bound (see nests_deeper_than)

@@ -160,7 +160,7 @@ class Job:
     def with_text(self, query: str, body_start: int | None) -> "Job":
         """This job for another text of its shape (a shallow copy: the fast lane makes one
         per point lookup, where ``copy.copy`` of a dataclass costs five times as much)."""
-        job = object.__new__(Job)
+        job = object.__new__(type(self))
         job.__dict__.update(self.__dict__)
         job.query, job.body_start = query, body_start
         return job
