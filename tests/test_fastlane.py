@@ -347,6 +347,28 @@ def test_default_graph_from_memory_named_graphs_from_disk(one, store):
     assert 0 < n < len(list(store.quads_for_pattern(None, None, None, None)))
 
 
+def test_the_memory_copy_holds_the_default_graph_laid_out_by_predicate_then_subject(built, store):
+    """The copy in memory is loaded by predicate, then subject (kg.sparql.zygote says why), and
+    holds every triple of the store's default graph, once."""
+    from kg.sparql.zygote import default_graph_ntriples, load_default_graph
+
+    path = str((built["var"] / "store").resolve())
+    lines = default_graph_ntriples(path, 10**9).splitlines()
+    order = [line.split(b" ", 2)[1::-1] for line in lines]
+    assert order == sorted(order)
+    assert len({p for p, s in order}) > 20 and len({s for p, s in order}) > 1000
+    on_disk = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    loaded, memory = load_default_graph(path, len(on_disk))
+    assert loaded == path and len(memory) == len(lines) == len(on_disk)
+
+    def named_only(triples) -> set:  # (blank nodes are named anew by each copy)
+        return {t for t in triples if not any(isinstance(term, ox.BlankNode) for term in t)}
+
+    assert named_only(q.triple for q in memory) == named_only(on_disk)
+    assert load_default_graph(path, len(on_disk) - 1) is None
+    assert load_default_graph(str(built["var"] / "stores" / "no-such-build"), 10**9) is None
+
+
 def test_a_store_too_large_for_memory_is_read_from_disk(built, tmp_path):
     """Over KG_MEMORY_STORE_MAX_TRIPLES the zygote holds nothing: workers read the disk store,
     and keep serving (none is replaced for not holding the build in memory)."""

@@ -41,7 +41,7 @@ from .builds import BuildWatcher
 from .fastlane import MEMORY_SPEEDUP, FastLane
 from .engine import Answer, Job, StoreProvider, WouldWait, dataset_stats, execute, may_wait
 from .worker import check_update
-from .zygote import load_memory, open_control, request_fork, request_load
+from .zygote import load_default_graph, open_control, request_fork, request_load
 
 log = logging.getLogger("kg.sparql.pool")
 
@@ -329,7 +329,7 @@ class PoolEngine:
         if self.memory is not None:
             # this process holds the default graph in memory: the new build's from now on,
             # once loaded (the fast lane reads the disk meanwhile)
-            loaded = load_memory(str(path), self.settings.memory_store_max_triples)
+            loaded = load_default_graph(str(path), self.settings.memory_store_max_triples)
             self.memory = loaded if loaded is not None and loaded[0] == self._current else self.memory
     def _load_in_zygote(self, path: str) -> None:
         """A new build: have the zygote hold it in memory; workers holding the old one are

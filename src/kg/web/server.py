@@ -87,24 +87,6 @@ def default_http_workers() -> int:
 _memory: tuple | None = None
 
 
-def load_default_graph(path: str, max_triples: int) -> tuple | None:
-    """(path, the default graph of the build at ``path`` in an in-memory store), or None
-    when it has more than ``max_triples``. Read by a helper process, so that this one never
-    opens RocksDB (whose threads a fork would not carry over)."""
-    import pyoxigraph as ox
-
-    from ..sparql.zygote import default_graph_ntriples
-
-    if max_triples <= 0:
-        return None
-    data = default_graph_ntriples(path, max_triples)
-    if data is None:
-        return None
-    memory = ox.Store()
-    memory.load(data, format=ox.RdfFormat.N_TRIPLES)
-    return path, memory
-
-
 def http_process(listener: socket.socket, settings: Settings, store_path: Path | None, zygote_socket: str,
                  run_dir: Path, threads: int, server_pid: int) -> None:
     """One HTTP process, forked by ``HttpProcesses``: serve on ``listener`` until SIGTERM."""
@@ -281,7 +263,7 @@ def serve(settings: Settings, listener: socket.socket, http_workers: int, thread
 
     global _memory
     serving = str(store_path or store_mod.current_store_path(settings))
-    _memory = load_default_graph(serving, settings.memory_store_max_triples)
+    _memory = zygote.load_default_graph(serving, settings.memory_store_max_triples, hold=False)
     supervisor = Supervisor(start_zygote, run_dir, settings.http_start_timeout_s)
     supervisor.start()
     log.info("%d HTTP processes x %d threads, %d query workers each", http_workers, threads,
@@ -291,7 +273,7 @@ def serve(settings: Settings, listener: socket.socket, http_workers: int, thread
             """Hold the new build's default graph, for the HTTP processes forked from now on
             (those running load it themselves: see kg.sparql.pool)."""
             global _memory
-            _memory = load_default_graph(str(path), settings.memory_store_max_triples)
+            _memory = zygote.load_default_graph(str(path), settings.memory_store_max_triples, hold=False)
 
         BuildWatcher(settings, new_build)
     # The HTTP processes are forked from this one, which holds the default graph in memory
