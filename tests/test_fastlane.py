@@ -369,6 +369,46 @@ def test_the_memory_copy_holds_the_default_graph_laid_out_by_predicate_then_subj
     assert load_default_graph(str(built["var"] / "stores" / "no-such-build"), 10**9) is None
 
 
+def test_a_forked_process_copies_the_graph_s_pages_before_it_answers(built):
+    """Reading Oxigraph's memory store writes to the pages it reads, so each first read in a
+    forked process costs a copy-on-write fault; ``copy_shared_pages`` takes those copies at
+    once, before the process answers (as the HTTP processes and query workers do)."""
+    import resource
+
+    from kg.sparql import zygote
+
+    memory = zygote.load_default_graph(str((built["var"] / "store").resolve()), 10**9)
+    subjects = sorted({q.subject.value for q in memory[1] if isinstance(q.subject, ox.NamedNode)})
+    lookups = [f"SELECT ?p ?o WHERE {{ <{s}> ?p ?o }}" for s in subjects]
+    assert len(lookups) > 1000
+
+    def in_a_fresh_fork(copy: bool) -> tuple[bool, int]:
+        """(copied, page faults of the lookups)"""
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                copied = zygote.copy_shared_pages(memory) if copy else False
+                before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+                for text in lookups:
+                    memory[1].query(text).serialize(format=ox.QueryResultsFormat.JSON)
+                os.write(write, json.dumps([copied, resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before]).encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        with os.fdopen(read, "rb") as got:
+            reply = got.read()
+        os.waitpid(pid, 0)
+        return tuple(json.loads(reply))
+
+    copied, faults_after_copy = in_a_fresh_fork(True)
+    _, faults_shared = in_a_fresh_fork(False)
+    assert copied is True
+    assert faults_shared > len(lookups) / 4, faults_shared
+    assert faults_after_copy < faults_shared / 4, (faults_after_copy, faults_shared)  # (the rest: the heap growing)
+    assert zygote.copy_shared_pages(None) is False
+
+
 def test_a_store_too_large_for_memory_is_read_from_disk(built, tmp_path):
     """Over KG_MEMORY_STORE_MAX_TRIPLES the zygote holds nothing: workers read the disk store,
     and keep serving (none is replaced for not holding the build in memory)."""

@@ -109,14 +109,40 @@ def load_default_graph(store_path: str, max_triples: int, hold: bool = True):
     return store_path, memory
 
 
-def _data_segment_mb() -> int:
+def copy_shared_pages(memory) -> bool:
+    """In a process forked holding ``memory`` (see ``load_default_graph``), copy at once the
+    pages of it that reading would copy one by one. True when done.
+
+    Oxigraph's in-memory store counts references as it reads: reading writes to the pages
+    read, so in a forked process the first read of each page costs a copy-on-write fault. In a
+    fresh fork a point lookup took 43 µs instead of 27, and a whole-graph query up to twice its
+    time, until the pages it read had been copied; a process that answers for long copies most
+    of them anyway. One pass over every triple takes those copies before the process answers
+    (0.3 s and 296 MB for a million triples). Skipped when the pages this process shares are
+    more than a quarter of the memory available: they are then copied as they are read."""
+    if memory is None:
+        return False
+    meminfo = _kilobytes("/proc/meminfo", "MemAvailable:")
+    if not meminfo or _kilobytes("/proc/self/smaps_rollup", "Shared_Dirty:") * 4 > meminfo:
+        return False
+    for _ in memory[1].query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"):
+        pass
+    return True
+
+
+def _kilobytes(path: str, field: str) -> int:
+    """A "Field: N kB" line of a /proc file (0 when it cannot be read)."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmData:"):
-                return int(line.split()[1]) // 1024
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass
     return 0
+
+
+def _data_segment_mb() -> int:
+    return _kilobytes("/proc/self/status", "VmData:") // 1024
 
 
 def _read_line(conn: socket.socket) -> tuple[str, str]:
@@ -140,6 +166,7 @@ def _become_worker(conn: socket.socket, isolated: bool, memory, memory_mb: int, 
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     if memory_mb > 0:  # on top of the data segment the fork shares with the zygote
         limit_memory(memory_mb + _data_segment_mb())
+    copy_shared_pages(memory)  # (before it says it is ready: see answer_requests)
     try:
         answer_requests(Connection(conn.detach()), isolated, memory)
     finally:

@@ -45,6 +45,7 @@ from typing import Callable
 
 from ..config import Settings
 from ..sparql.worker import die_with_parent
+from ..sparql.zygote import copy_shared_pages
 
 log = logging.getLogger("kg.web.server")
 
@@ -103,11 +104,13 @@ def http_process(listener: socket.socket, settings: Settings, store_path: Path |
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # (Ctrl-C reaches the whole group: kg serve's process ends this one)
     use_queued_log()
     _end_with_parent(server_pid)
+    copied = copy_shared_pages(_memory)  # before it answers (kg.sparql.zygote)
     app = create_app(settings, store_path=store_path, zygote=zygote_socket, memory=_memory)
     engine = app.extensions["kg.engine"]
     engine.start()
-    log.info("HTTP process %d: %d query workers (network %s)", os.getpid(), engine.pool.size,
-             "isolated" if engine.pool.network_isolated else "not isolated")
+    log.info("HTTP process %d: %d query workers (network %s)%s", os.getpid(), engine.pool.size,
+             "isolated" if engine.pool.network_isolated else "not isolated",
+             "; the default graph's pages copied" if copied else "")
     front = Front(app, threads, settings.client_timeout_s, settings.max_request_bytes,
                   ("/sparql", lambda scope, body: respond(call_from_rsgi(app, scope, body)), partial(quick, app)))
     loop = uvloop.new_event_loop()
