@@ -4,11 +4,12 @@ and the one owner of those workers.
 Oxigraph answers whole-graph joins and aggregates two to three times faster from its
 in-memory store than from its on-disk one (it joins by index lookups, and a lookup in memory
 is cheaper than one in RocksDB; bench/bench.py measures it). Loading a million triples takes
-seconds and half a gigabyte, too much for every worker. So ``kg serve`` starts one zygote:
-it copies the store's default graph into memory once, then forks a worker for each request
-on its Unix socket. The fork shares the loaded pages (copy-on-write): a worker starts in
-milliseconds with the graph already in memory, and is still a process of its own that can
-be killed at a query's deadline.
+seconds (a helper's dump and sort, then parsing), too long for every worker. So ``kg serve``
+starts one zygote: it copies the store's default graph into memory once, then forks a
+worker for each request on its Unix socket. The fork shares the loaded pages, and the worker
+copies those that reading would write (``copy_shared_pages``) before it says it is ready: it
+starts in a third of a second per million triples with the graph already in memory, and is
+still a process of its own that can be killed at a query's deadline.
 
 The zygote forks its workers, kills them and reaps them; no other process signals them.
 Each HTTP process keeps a *control connection* open to it, and the zygote acts on it:
@@ -115,9 +116,9 @@ def copy_shared_pages(memory) -> bool:
 
     Oxigraph's in-memory store counts references as it reads: reading writes to the pages
     read, so in a forked process the first read of each page costs a copy-on-write fault. In a
-    fresh fork a point lookup took 43 µs instead of 27, and a whole-graph query up to twice its
-    time, until the pages it read had been copied; a process that answers for long copies most
-    of them anyway. One pass over every triple takes those copies before the process answers
+    fresh fork a point lookup took 43 µs instead of 27, and a whole-graph query 1.5 to 2.2
+    times its time, until the pages it read had been copied; a process that answers for long
+    copies most of them anyway. One pass over every triple takes those copies before the process answers
     (0.3 s and 296 MB for a million triples). Skipped when the pages this process shares are
     more than a quarter of the memory available: they are then copied as they are read."""
     if memory is None:

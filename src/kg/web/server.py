@@ -4,9 +4,10 @@
 (``HttpProcesses``), which all accept on it and each serve HTTP/1.1 in one event loop
 (kg.web.httpd), so requests are not serialised behind one Python interpreter. Before that it
 loads the current build's default graph into memory (through a helper process: it never
-opens RocksDB itself), so that they share it copy-on-write and their fast lane reads it
-(kg.sparql.fastlane). Each of those processes builds its own app (``http_process``) with its
-own pool of killable query workers (``kg.sparql.pool``): a runaway query is stopped by
+opens RocksDB itself), so that each starts with it and their fast lane reads it
+(kg.sparql.fastlane); each copies its pages at once before it answers (see
+kg.sparql.zygote.copy_shared_pages). Each of those processes builds its own app
+(``http_process``) with its own pool of killable query workers (``kg.sparql.pool``): a runaway query is stopped by
 killing its worker, never the HTTP process. If an HTTP process ends anyway, a new one is
 forked. A new build is told by the kernel (kg.sparql.builds): every process switches to it,
 and loads its default graph.
@@ -84,7 +85,8 @@ def default_http_workers() -> int:
 
 
 #: (build, its default graph in memory), loaded by ``serve`` before it forks the HTTP
-#: processes, which share it copy-on-write: their fast lane reads it (kg.sparql.fastlane).
+#: processes, which start with it (copy_shared_pages): their fast lane reads it
+#: (kg.sparql.fastlane).
 _memory: tuple | None = None
 
 
@@ -280,8 +282,8 @@ def serve(settings: Settings, listener: socket.socket, http_workers: int, thread
 
         BuildWatcher(settings, new_build)
     # The HTTP processes are forked from this one, which holds the default graph in memory
-    # (shared copy-on-write) and never opened RocksDB (builds and serving copies are made by
-    # other processes: see kg.cli.serve).
+    # and never opened RocksDB (builds and serving copies are made by other processes: see
+    # kg.cli.serve).
     processes = HttpProcesses(partial(http_process, listener, settings, store_path, str(socket_path), run_dir,
                                       threads, os.getpid()), http_workers)
     try:
