@@ -7,9 +7,9 @@ loads the current build's default graph into memory (through a helper process: i
 opens RocksDB itself), so that each starts with it and their fast lane reads it
 (kg.sparql.fastlane); each copies its pages at once before it answers (see
 kg.sparql.zygote.copy_shared_pages). Each of those processes builds its own app
-(``http_process``) with its own pool of killable query workers (``kg.sparql.pool``): a runaway query is stopped by
-killing its worker, never the HTTP process. If an HTTP process ends anyway, a new one is
-forked. A new build is told by the kernel (kg.sparql.builds): every process switches to it,
+(``http_process``) with its own pool of killable query workers (``kg.sparql.pool``): a
+runaway query is stopped by killing its worker, never the HTTP process. If an HTTP process
+ends anyway, a new one is forked. A new build is told by the kernel (kg.sparql.builds): every process switches to it,
 and loads its default graph.
 
 In an HTTP process, kg.web.front reads request bodies in the event loop with a deadline, so
