@@ -72,7 +72,7 @@ def default_graph_ntriples(store_path: str, max_triples: int) -> bytes | None:
     return proc.stdout
 
 
-def load_default_graph(store_path: str, max_triples: int, hold: bool = True):
+def load_default_graph(store_path: str, max_triples: int, hold: bool = True) -> tuple | None:
     """``(store_path, an in-memory store of its default graph)``, or None when it has more
     than ``max_triples`` triples (or, with ``hold``, when the build is gone).
 
@@ -110,7 +110,7 @@ def load_default_graph(store_path: str, max_triples: int, hold: bool = True):
     return store_path, memory
 
 
-def copy_shared_pages(memory) -> bool:
+def copy_shared_pages(memory: tuple | None) -> bool:
     """In a process forked holding ``memory`` (see ``load_default_graph``), copy at once the
     pages of it that reading would copy one by one. True when done.
 
