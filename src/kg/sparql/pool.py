@@ -331,6 +331,7 @@ class PoolEngine:
             # once loaded (the fast lane reads the disk meanwhile)
             loaded = load_default_graph(str(path), self.settings.memory_store_max_triples)
             self.memory = loaded if loaded is not None and loaded[0] == self._current else self.memory
+
     def _load_in_zygote(self, path: str) -> None:
         """A new build: have the zygote hold it in memory; workers holding the old one are
         replaced as they finish (they answer from disk meanwhile)."""

@@ -118,9 +118,10 @@ def copy_shared_pages(memory: tuple | None) -> bool:
     read, so in a forked process the first read of each page costs a copy-on-write fault. In a
     fresh fork a point lookup took 43 µs instead of 27, and a whole-graph query 1.5 to 2.2
     times its time, until the pages it read had been copied; a process that answers for long
-    copies most of them anyway. One pass over every triple takes those copies before the process answers
-    (0.3 s and 296 MB for a million triples). Skipped when the pages this process shares are
-    more than a quarter of the memory available: they are then copied as they are read."""
+    copies most of them anyway. One pass over every triple takes those copies before the
+    process answers (0.3 s and 296 MB for a million triples). Skipped when the pages this
+    process shares are more than a quarter of the memory available: they are then copied as
+    they are read."""
     if memory is None:
         return False
     meminfo = _kilobytes("/proc/meminfo", "MemAvailable:")

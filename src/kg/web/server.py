@@ -9,8 +9,8 @@ opens RocksDB itself), so that each starts with it and their fast lane reads it
 kg.sparql.zygote.copy_shared_pages). Each of those processes builds its own app
 (``http_process``) with its own pool of killable query workers (``kg.sparql.pool``): a
 runaway query is stopped by killing its worker, never the HTTP process. If an HTTP process
-ends anyway, a new one is forked. A new build is told by the kernel (kg.sparql.builds): every process switches to it,
-and loads its default graph.
+ends anyway, a new one is forked. A new build is told by the kernel (kg.sparql.builds):
+every process switches to it, and loads its default graph.
 
 In an HTTP process, kg.web.front reads request bodies in the event loop with a deadline, so
 a slow or silent client holds no thread; a request without a body that the fast lane
